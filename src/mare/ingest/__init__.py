@@ -1,0 +1,1 @@
+"""Reading contributions: parsers per format, validation, normalisation."""

@@ -1,0 +1,1 @@
+"""Mare scenario layer."""

@@ -1,0 +1,1 @@
+"""Mare server layer."""

@@ -1,0 +1,1 @@
+"""Mare store layer."""
