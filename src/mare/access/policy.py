@@ -1,0 +1,122 @@
+"""The one access policy: may this viewer see this data, for this purpose, and why.
+
+Every read path (repository, search, cross-check, analyses, products, exports, API, pages, CLI)
+asks `decide()`; nothing reads hub data around it. Rules follow ../DOMAIN.md: data-owner
+principle, handling codes H0-H3, hit/no-hit for minors and restricted data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+Visibility = Literal["full", "hit", "none"]
+Purpose = Literal["crime_fighting", "judicial", "oversight", "administration"]
+PURPOSES: tuple[Purpose, ...] = ("crime_fighting", "judicial", "oversight", "administration")
+ROLES = ("contributor", "analyst", "supervisor", "dpo", "admin")
+HUB_AGENCY = "HUB"
+
+CAVEATS = {
+    "H0": "H0: use only to prevent and combat crime.",
+    "H1": "H1: not to be used in judicial proceedings without the provider's permission.",
+    "H2": "H2: not to be passed on without the provider's permission.",
+    "H3": "H3: other restrictions apply — see the provider's conditions.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Someone reading hub data: a user of an agency, with roles."""
+
+    user: str
+    agency: str
+    roles: frozenset[str] = frozenset({"analyst"})
+
+    @property
+    def is_hub(self) -> bool:
+        """True for staff of the hub itself."""
+        return self.agency == HUB_AGENCY
+
+    def has(self, *roles: str) -> bool:
+        """True when the viewer holds any of these roles."""
+        return any(r in self.roles for r in roles)
+
+
+@dataclass(frozen=True, slots=True)
+class DataMeta:
+    """What the policy needs to know about a piece of data (never its content)."""
+
+    owner: str
+    handling_code: str
+    restrictions: dict[str, Any] | None = None
+    minor: bool = False
+    kind: str = "record"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The answer, with the rule that gave it and the caveats to show beside the data."""
+
+    visibility: Visibility
+    rule: str
+    reason: str
+    caveats: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def full(self) -> bool:
+        """True when the content may be shown."""
+        return self.visibility == "full"
+
+
+def _restriction_caveats(meta: DataMeta) -> tuple[str, ...]:
+    caveats = [CAVEATS.get(meta.handling_code, "")]
+    text = (meta.restrictions or {}).get("text")
+    if text:
+        caveats.append(f"Provider's conditions: {text}")
+    return tuple(c for c in caveats if c)
+
+
+def decide(viewer: Viewer, meta: DataMeta, purpose: Purpose = "crime_fighting",
+           today: date | None = None, consented: bool = False) -> Decision:
+    """Decide what of this data the viewer may see, for this purpose."""
+    caveats = _restriction_caveats(meta)
+    if viewer.agency == meta.owner:
+        return Decision("full", "owner", f"{viewer.agency} owns this data", caveats)
+    if purpose == "oversight":
+        if viewer.is_hub and viewer.has("dpo", "supervisor"):
+            return Decision("full", "oversight", "hub supervisor or data-protection officer, for "
+                            "oversight only", (*caveats, "For oversight only."))
+        return Decision("none", "oversight-role", "oversight needs the hub's supervisor or DPO role")
+    if not viewer.has("analyst", "supervisor"):
+        return Decision("hit", "role", "only analysts see other agencies' data; you are told that "
+                        f"a match exists and to ask {meta.owner}")
+    if meta.minor:
+        return Decision("hit", "minor", f"data on minors answer hit/no-hit only: ask {meta.owner}")
+    rules = meta.restrictions or {}
+    code = meta.handling_code
+    if code == "H3" or rules:
+        denied = rules.get("agencies_denied") or []
+        allowed = rules.get("agencies_allowed") or []
+        if viewer.agency in denied:
+            return Decision("hit", "h3-denied", f"{meta.owner} denies access to {viewer.agency}")
+        if allowed and viewer.agency not in allowed and not viewer.is_hub:
+            return Decision("hit", "h3-allowed", f"{meta.owner} shares this only with "
+                            f"{', '.join(allowed)}")
+        expires = rules.get("expires")
+        if expires and date.fromisoformat(expires) < (today or date.today()):
+            return Decision("hit", "h3-expired", f"{meta.owner}'s permission expired on {expires}; "
+                            "ask them again")
+        if rules.get("ask_first") and not consented:
+            return Decision("hit", "h3-ask-first", f"{meta.owner} asks to be consulted first: "
+                            "request consent")
+    if code == "H2" and not viewer.is_hub and not consented:
+        return Decision("hit", "h2", f"H2: not passed on to other agencies without {meta.owner}'s "
+                        "permission: request consent")
+    if code == "H1" and purpose == "judicial":
+        return Decision("hit", "h1-judicial", f"H1: not for judicial use without {meta.owner}'s "
+                        "permission")
+    if purpose not in ("crime_fighting", "judicial"):
+        return Decision("none", "purpose", f"purpose {purpose!r} does not allow reading content")
+    return Decision("full", f"{code.lower()}-analyst", f"{code} data open to analysts for "
+                    "crime-fighting purposes", caveats)

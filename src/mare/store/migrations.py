@@ -1,0 +1,180 @@
+"""Versioned schema migrations for the embedded DuckDB store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One step of the store's schema, applied once and recorded."""
+
+    version: int
+    name: str
+    sql: str
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "contributions, records, values, links, calls, problems",
+        """
+        CREATE TABLE agencies (
+            id VARCHAR PRIMARY KEY,
+            name VARCHAR,
+            country VARCHAR,
+            agency_type VARCHAR,
+            registered BOOLEAN NOT NULL DEFAULT TRUE,
+            created_at TIMESTAMP NOT NULL
+        );
+        CREATE TABLE contributions (
+            uid VARCHAR PRIMARY KEY,
+            agency VARCHAR NOT NULL,
+            sender_id VARCHAR NOT NULL,
+            version INTEGER NOT NULL,
+            format VARCHAR NOT NULL,
+            sha256 VARCHAR NOT NULL,
+            size_bytes BIGINT NOT NULL,
+            source_name VARCHAR,
+            received_at TIMESTAMP NOT NULL,
+            sent_at TIMESTAMP,
+            supersedes VARCHAR,
+            superseded_by VARCHAR,
+            handling_code VARCHAR NOT NULL,
+            restrictions JSON,
+            evaluation_scheme VARCHAR,
+            source_grade VARCHAR,
+            information_grade VARCHAR,
+            crime_areas VARCHAR[],
+            case_refs VARCHAR[],
+            language VARCHAR,
+            record_count INTEGER NOT NULL,
+            link_count INTEGER NOT NULL,
+            call_count BIGINT NOT NULL,
+            rejected_count INTEGER NOT NULL,
+            warning_count INTEGER NOT NULL,
+            UNIQUE (agency, sender_id, version)
+        );
+        CREATE TABLE raw_files (
+            sha256 VARCHAR PRIMARY KEY,
+            size_bytes BIGINT NOT NULL,
+            path VARCHAR NOT NULL
+        );
+        CREATE TABLE contribution_files (
+            contribution VARCHAR NOT NULL,
+            name VARCHAR NOT NULL,
+            sha256 VARCHAR NOT NULL,
+            PRIMARY KEY (contribution, name)
+        );
+        CREATE TABLE records (
+            uid VARCHAR PRIMARY KEY,
+            contribution VARCHAR NOT NULL,
+            local_id VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            label VARCHAR,
+            agency VARCHAR NOT NULL,
+            handling_code VARCHAR NOT NULL,
+            restrictions JSON,
+            evaluation_scheme VARCHAR,
+            source_grade VARCHAR,
+            information_grade VARCHAR,
+            category VARCHAR,
+            minor BOOLEAN NOT NULL DEFAULT FALSE,
+            assessment BOOLEAN NOT NULL DEFAULT FALSE,
+            observed_at TIMESTAMP,
+            received_at TIMESTAMP NOT NULL,
+            review_at DATE NOT NULL,
+            row_ref VARCHAR,
+            note VARCHAR
+        );
+        CREATE TABLE record_values (
+            record_uid VARCHAR NOT NULL,
+            field VARCHAR NOT NULL,
+            position INTEGER NOT NULL,
+            value_type VARCHAR NOT NULL,
+            original VARCHAR NOT NULL,
+            normalised VARCHAR,
+            reason VARCHAR,
+            flags VARCHAR[],
+            extra JSON
+        );
+        CREATE TABLE links (
+            uid VARCHAR PRIMARY KEY,
+            contribution VARCHAR NOT NULL,
+            local_id VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            source_uid VARCHAR NOT NULL,
+            target_uid VARCHAR NOT NULL,
+            agency VARCHAR NOT NULL,
+            handling_code VARCHAR NOT NULL,
+            restrictions JSON,
+            assessment BOOLEAN NOT NULL DEFAULT FALSE,
+            properties JSON,
+            received_at TIMESTAMP NOT NULL,
+            review_at DATE NOT NULL,
+            row_ref VARCHAR
+        );
+        CREATE TABLE calls (
+            contribution VARCHAR NOT NULL,
+            row_number BIGINT NOT NULL,
+            caller BIGINT NOT NULL,
+            callee BIGINT NOT NULL,
+            started_at TIMESTAMP NOT NULL,
+            duration_s INTEGER,
+            cell VARCHAR,
+            lat DOUBLE,
+            lon DOUBLE
+        );
+        CREATE TABLE ingest_problems (
+            contribution VARCHAR NOT NULL,
+            file VARCHAR,
+            row_number BIGINT,
+            field VARCHAR,
+            severity VARCHAR NOT NULL,
+            reason VARCHAR NOT NULL,
+            fix VARCHAR
+        );
+        CREATE INDEX records_contribution ON records (contribution);
+        CREATE INDEX values_record ON record_values (record_uid);
+        """,
+    ),
+)
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The highest migration applied to this store (0 for a new file)."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    row = con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[Migration]:
+    """Apply every migration the store lacks, each in its own transaction."""
+    applied: list[Migration] = []
+    have = current_version(con)
+    latest = MIGRATIONS[-1].version
+    if have > latest:
+        raise RuntimeError(
+            f"this store is at schema version {have}, newer than this Mare ({latest}): upgrade Mare"
+        )
+    for step in MIGRATIONS:
+        if step.version <= have:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(step.sql)
+            con.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, now()::TIMESTAMP)",
+                [step.version, step.name],
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(step)
+    return applied

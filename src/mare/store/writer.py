@@ -1,0 +1,177 @@
+"""Writing one contribution to the store in a single transaction: all of it or nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from mare.store.db import Store
+
+REVIEW_AFTER_DAYS = 3 * 365 + 1  # LED: review at the latest three years after processing starts
+
+
+@dataclass(frozen=True, slots=True)
+class ContributionRow:
+    """The contribution-level facts to store."""
+
+    agency: str
+    sender_id: str
+    format: str
+    files: list[tuple[str, str, int]]  # (name, sha256, size)
+    source_name: str
+    sent_at: datetime | None
+    supersedes: str | None
+    handling_code: str
+    restrictions: dict[str, Any] | None
+    evaluation: tuple[str, str, str] | None
+    crime_areas: list[str]
+    case_refs: list[str]
+    language: str | None
+
+
+@dataclass(slots=True)
+class Batch:
+    """Column-wise rows for one table, appended in Python and inserted through Arrow."""
+
+    columns: dict[str, list[Any]] = field(default_factory=dict)
+
+    def add(self, **values: Any) -> None:
+        """Append one row."""
+        for key, value in values.items():
+            self.columns.setdefault(key, []).append(value)
+
+    def __len__(self) -> int:
+        return len(next(iter(self.columns.values()), []))
+
+
+def combined_sha256(files: list[tuple[str, str, int]]) -> str:
+    """One digest for a contribution made of several files (names and contents)."""
+    digest = hashlib.sha256()
+    for name, sha, _ in sorted(files):
+        digest.update(f"{name}\x00{sha}\n".encode())
+    return digest.hexdigest()
+
+
+def contribution_uid(agency: str, sender_id: str, version: int) -> str:
+    """The hub's id for a contribution: short, stable, derived from who sent what."""
+    digest = hashlib.sha256(f"{agency}\x00{sender_id}\x00{version}".encode()).hexdigest()
+    return f"C{digest[:12]}"
+
+
+class DuplicateContribution(Exception):
+    """The same id arrived again with different bytes and no 'supersedes'."""
+
+
+@dataclass(frozen=True, slots=True)
+class Existing:
+    """What the store already holds under an (agency, sender id)."""
+
+    uid: str
+    version: int
+    sha256: str
+
+
+def find_existing(store: Store, agency: str, sender_id: str) -> Existing | None:
+    """The latest version stored under this agency and sender id."""
+    row = store.con.execute(
+        "SELECT uid, version, sha256 FROM contributions WHERE agency = ? AND sender_id = ? "
+        "ORDER BY version DESC LIMIT 1",
+        [agency, sender_id],
+    ).fetchone()
+    return Existing(row[0], int(row[1]), row[2]) if row else None
+
+
+def _insert(store: Store, table: str, batch: Batch, casts: dict[str, str] | None = None) -> None:
+    if not len(batch):
+        return
+    arrow = pa.table(batch.columns)
+    name = f"_batch_{table}"
+    store.con.register(name, arrow)
+    try:
+        cols = list(batch.columns)
+        select = ", ".join(f"CAST({c} AS {casts[c]})" if casts and c in casts else c for c in cols)
+        store.con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {select} FROM {name}")
+    finally:
+        store.con.unregister(name)
+
+
+@dataclass(slots=True)
+class PendingWrite:
+    """Everything one contribution adds to the store, prepared before the transaction."""
+
+    contribution: ContributionRow
+    records: Batch = field(default_factory=Batch)
+    values: Batch = field(default_factory=Batch)
+    links: Batch = field(default_factory=Batch)
+    problems: Batch = field(default_factory=Batch)
+    calls: list[Any] = field(default_factory=list)  # callables(store, uid) -> rows loaded
+    record_count: int = 0
+    link_count: int = 0
+    rejected_count: int = 0
+    warning_count: int = 0
+
+
+def review_date(received: datetime) -> date:
+    """The default retention review date for data received at this time."""
+    from datetime import timedelta
+
+    return (received + timedelta(days=REVIEW_AFTER_DAYS)).date()
+
+
+def write_contribution(store: Store, pending: PendingWrite, uid: str, version: int,
+                       received_at: datetime, superseded_uid: str | None) -> int:
+    """Insert the contribution and all its rows in one transaction; returns call rows loaded."""
+    c = pending.contribution
+    con = store.con
+    con.execute("BEGIN TRANSACTION")
+    try:
+        call_count = 0
+        for load in pending.calls:
+            call_count += int(load(store, uid))
+        evaluation = c.evaluation or (None, None, None)
+        con.execute(
+            "INSERT INTO contributions (uid, agency, sender_id, version, format, sha256, size_bytes, "
+            "source_name, received_at, sent_at, supersedes, handling_code, restrictions, "
+            "evaluation_scheme, source_grade, information_grade, crime_areas, case_refs, language, "
+            "record_count, link_count, call_count, rejected_count, warning_count) VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [uid, c.agency, c.sender_id, version, c.format, combined_sha256(c.files),
+             sum(size for _, _, size in c.files), c.source_name, received_at.replace(tzinfo=None),
+             c.sent_at.astimezone(UTC).replace(tzinfo=None) if c.sent_at else None, c.supersedes,
+             c.handling_code, json.dumps(c.restrictions) if c.restrictions else None, *evaluation,
+             c.crime_areas, c.case_refs, c.language, pending.record_count, pending.link_count,
+             call_count, pending.rejected_count, pending.warning_count],
+        )
+        for name, sha, size in c.files:
+            con.execute("INSERT INTO contribution_files VALUES (?, ?, ?)", [uid, name, sha])
+            con.execute(
+                "INSERT INTO raw_files SELECT ?, ?, ? WHERE NOT EXISTS "
+                "(SELECT 1 FROM raw_files WHERE sha256 = ?)",
+                [sha, size, str(store.archive.path_for(sha).relative_to(store.home)), sha],
+            )
+        if superseded_uid:
+            con.execute("UPDATE contributions SET superseded_by = ? WHERE uid = ?", [uid, superseded_uid])
+        _insert(store, "records", pending.records, {"restrictions": "JSON", "observed_at": "TIMESTAMP"})
+        _insert(store, "record_values", pending.values, {"extra": "JSON", "flags": "VARCHAR[]"})
+        _insert(store, "links", pending.links, {"restrictions": "JSON", "properties": "JSON"})
+        _insert(store, "ingest_problems", pending.problems)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return call_count
+
+
+def archive_files(store: Store, files: list[tuple[str, Path]]) -> list[tuple[str, str, int]]:
+    """Keep the raw bytes of each file; returns (name, sha256, size) per file."""
+    kept = []
+    for name, path in files:
+        sha, stored = store.archive.put_file(path)
+        kept.append((name, sha, stored.stat().st_size))
+    return kept
