@@ -27,19 +27,31 @@ from mare.ingest.sources import find_sources
 from mare.store.db import DB_NAME, mare_home, open_store
 from mare.store.repository import Repository
 
-app = typer.Typer(help="Mare: an intelligence hub against migrant-smuggling networks.",
-                  no_args_is_help=True, add_completion=False)
-show_app = typer.Typer(help="Show one contribution or record, as the access policy allows.",
-                       no_args_is_help=True)
+app = typer.Typer(
+    help="Mare: an intelligence hub against migrant-smuggling networks.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+show_app = typer.Typer(
+    help="Show one contribution or record, as the access policy allows.", no_args_is_help=True
+)
 app.add_typer(show_app, name="show")
 console = Console()
 err = Console(stderr=True)
 
-HomeOpt = Annotated[Path | None, typer.Option("--home", help="Data folder (default $MARE_HOME "
-                                              "or ./mare-data).", show_default=False)]
-AgencyOpt = Annotated[str, typer.Option("--as-agency", envvar="MARE_AGENCY",
-                                        help="Agency you read as (the hub is HUB).")]
-RoleOpt = Annotated[str, typer.Option("--role", envvar="MARE_ROLE", help=f"Your role: {', '.join(ROLES)}.")]
+HomeOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--home", help="Data folder (default $MARE_HOME or ./mare-data).", show_default=False
+    ),
+]
+AgencyOpt = Annotated[
+    str,
+    typer.Option("--as-agency", envvar="MARE_AGENCY", help="Agency you read as (the hub is HUB)."),
+]
+RoleOpt = Annotated[
+    str, typer.Option("--role", envvar="MARE_ROLE", help=f"Your role: {', '.join(ROLES)}.")
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
 
@@ -70,14 +82,23 @@ def init(home: HomeOpt = None) -> None:
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders of contributions.")],
     home: HomeOpt = None,
-    agency: Annotated[str | None, typer.Option(help="Agency for files without an envelope.")] = None,
-    handling: Annotated[str, typer.Option(help="Handling code for files without an envelope.")] = "H2",
-    fmt: Annotated[str | None, typer.Option("--format", help="Force a format: json, csv_bundle, "
-                                            "cdr, ftm.")] = None,
+    agency: Annotated[
+        str | None, typer.Option(help="Agency for files without an envelope.")
+    ] = None,
+    handling: Annotated[
+        str, typer.Option(help="Handling code for files without an envelope.")
+    ] = "H2",
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="Force a format: json, csv_bundle, cdr, ftm.")
+    ] = None,
     encoding: Annotated[str | None, typer.Option(help="Text encoding, e.g. cp1256.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; store nothing.")] = False,
-    strict: Annotated[bool, typer.Option(help="Refuse a contribution whole if any row is bad.")] = False,
-    report: Annotated[Path | None, typer.Option(help="Write every problem to this .csv or .json.")] = None,
+    strict: Annotated[
+        bool, typer.Option(help="Refuse a contribution whole if any row is bad.")
+    ] = False,
+    report: Annotated[
+        Path | None, typer.Option(help="Write every problem to this .csv or .json.")
+    ] = None,
     as_json: JsonOpt = False,
     warnings: Annotated[bool, typer.Option("--warnings", help="Also list warnings.")] = False,
 ) -> None:
@@ -94,13 +115,22 @@ def ingest(
     if not sources:
         err.print("[red]nothing to ingest[/]")
         raise typer.Exit(2)
-    options = IngestOptions(agency=agency, handling=handling, encoding=encoding, dry_run=dry_run,
-                            strict=strict)
+    options = IngestOptions(
+        agency=agency, handling=handling, encoding=encoding, dry_run=dry_run, strict=strict
+    )
     reports = []
-    with open_store(home) as store, Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True, disable=as_json or not err.is_terminal,
-    ) as progress:
+    with (
+        open_store(home) as store,
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=as_json or not err.is_terminal,
+        ) as progress,
+    ):
         task = progress.add_task("contributions", total=len(sources))
         calls = progress.add_task("call records", total=None, visible=False)
 
@@ -126,8 +156,13 @@ def ingest(
 
 
 @show_app.command("record")
-def show_record(uid: str, home: HomeOpt = None, as_agency: AgencyOpt = HUB_AGENCY,
-                role: RoleOpt = "analyst", as_json: JsonOpt = False) -> None:
+def show_record(
+    uid: str,
+    home: HomeOpt = None,
+    as_agency: AgencyOpt = HUB_AGENCY,
+    role: RoleOpt = "analyst",
+    as_json: JsonOpt = False,
+) -> None:
     """Show one record (content only where the policy allows)."""
     with open_store(home, create=False) as store:
         view = Repository(store, _viewer(as_agency, role)).record(uid)
@@ -141,8 +176,13 @@ def show_record(uid: str, home: HomeOpt = None, as_agency: AgencyOpt = HUB_AGENC
 
 
 @show_app.command("contribution")
-def show_contribution(uid: str, home: HomeOpt = None, as_agency: AgencyOpt = HUB_AGENCY,
-                      role: RoleOpt = "analyst", as_json: JsonOpt = False) -> None:
+def show_contribution(
+    uid: str,
+    home: HomeOpt = None,
+    as_agency: AgencyOpt = HUB_AGENCY,
+    role: RoleOpt = "analyst",
+    as_json: JsonOpt = False,
+) -> None:
     """Show a contribution (hub uid or the sender's id) with its counts and problems."""
     with open_store(home, create=False) as store:
         data = Repository(store, _viewer(as_agency, role)).contribution(uid)
@@ -156,15 +196,22 @@ def show_contribution(uid: str, home: HomeOpt = None, as_agency: AgencyOpt = HUB
             if key != "problems":
                 console.print(f"[bold]{key}[/]: {value}")
         for problem in data.get("problems", [])[:50]:
-            console.print(f"  [red]{problem['severity']}[/] {problem['file']}:{problem['row']} "
-                          f"[{problem['field']}] {problem['reason']} — {problem['fix']}")
+            console.print(
+                f"  [red]{problem['severity']}[/] {problem['file']}:{problem['row']} "
+                f"[{problem['field']}] {problem['reason']} — {problem['fix']}"
+            )
 
 
 @app.command()
-def records(home: HomeOpt = None, kind: Annotated[str | None, typer.Option()] = None,
-            agency: Annotated[str | None, typer.Option()] = None,
-            limit: Annotated[int, typer.Option()] = 50, as_agency: AgencyOpt = HUB_AGENCY,
-            role: RoleOpt = "analyst", as_json: JsonOpt = False) -> None:
+def records(
+    home: HomeOpt = None,
+    kind: Annotated[str | None, typer.Option()] = None,
+    agency: Annotated[str | None, typer.Option()] = None,
+    limit: Annotated[int, typer.Option()] = 50,
+    as_agency: AgencyOpt = HUB_AGENCY,
+    role: RoleOpt = "analyst",
+    as_json: JsonOpt = False,
+) -> None:
     """List records (labels only where the policy allows)."""
     with open_store(home, create=False) as store:
         views = Repository(store, _viewer(as_agency, role)).records(kind, agency, limit)
@@ -172,13 +219,22 @@ def records(home: HomeOpt = None, kind: Annotated[str | None, typer.Option()] = 
             _print_json([v.as_dict() for v in views])
             return
         for v in views:
-            label = v.label if v.decision.full else f"[dim]{v.decision.visibility}: {v.decision.reason}[/]"
+            label = (
+                v.label
+                if v.decision.full
+                else f"[dim]{v.decision.visibility}: {v.decision.reason}[/]"
+            )
             console.print(f"{v.uid}  {v.kind:<12} {v.owner:<10} {label}")
 
 
 @app.command()
-def export(kind: str, out: Annotated[Path, typer.Option("-o", "--out", help="CSV file to write.")],
-           home: HomeOpt = None, as_agency: AgencyOpt = HUB_AGENCY, role: RoleOpt = "analyst") -> None:
+def export(
+    kind: str,
+    out: Annotated[Path, typer.Option("-o", "--out", help="CSV file to write.")],
+    home: HomeOpt = None,
+    as_agency: AgencyOpt = HUB_AGENCY,
+    role: RoleOpt = "analyst",
+) -> None:
     """Export records of one kind as CSV (formulas neutralised; withheld rows marked)."""
     from mare.products.export import write_csv
     from mare.schema.model import load_model
@@ -192,20 +248,28 @@ def export(kind: str, out: Annotated[Path, typer.Option("-o", "--out", help="CSV
     rows = []
     for v in views:
         if not v.decision.full:
-            rows.append([v.uid, v.owner, v.decision.visibility, v.decision.reason] + [""] * len(fields))
+            rows.append(
+                [v.uid, v.owner, v.decision.visibility, v.decision.reason] + [""] * len(fields)
+            )
             continue
         by_field: dict[str, list[str]] = {}
         for value in v.values:
             by_field.setdefault(value.field, []).append(value.original)
-        rows.append([v.uid, v.owner, "full", " ".join(v.decision.caveats)]
-                    + [" | ".join(by_field.get(f, [])) for f in fields])
+        rows.append(
+            [v.uid, v.owner, "full", " ".join(v.decision.caveats)]
+            + [" | ".join(by_field.get(f, [])) for f in fields]
+        )
     count = write_csv(["uid", "owner", "visibility", "caveats_or_reason", *fields], rows, out)
     console.print(f"wrote {count:,} rows to {out}")
 
 
 @app.command()
-def stats(home: HomeOpt = None, as_agency: AgencyOpt = HUB_AGENCY, role: RoleOpt = "analyst",
-          as_json: JsonOpt = False) -> None:
+def stats(
+    home: HomeOpt = None,
+    as_agency: AgencyOpt = HUB_AGENCY,
+    role: RoleOpt = "analyst",
+    as_json: JsonOpt = False,
+) -> None:
     """What the hub holds: counts by kind, agency, handling code and category."""
     db = mare_home(home) / DB_NAME
     if not db.exists():

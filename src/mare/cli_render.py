@@ -14,57 +14,93 @@ from mare.ingest.problems import Problem
 from mare.products.export import write_csv
 from mare.store.repository import RecordView
 
-STATUS_STYLE = {"stored": "green", "already_received": "cyan", "dry_run": "yellow",
-                "refused": "red", "failed": "red"}
+STATUS_STYLE = {
+    "stored": "green",
+    "already_received": "cyan",
+    "dry_run": "yellow",
+    "refused": "red",
+    "failed": "red",
+}
 
 
 def ingest_summary(console: Console, reports: list[IngestReport]) -> None:
     """One line per contribution."""
     table = Table(title="Contributions", show_lines=False)
-    for col in ("source", "status", "contribution", "agency", "records", "links", "calls",
-                "rejected", "warnings"):
-        table.add_column(col, justify="right" if col in ("records", "links", "calls", "rejected",
-                                                          "warnings") else "left")
+    for col in (
+        "source",
+        "status",
+        "contribution",
+        "agency",
+        "records",
+        "links",
+        "calls",
+        "rejected",
+        "warnings",
+    ):
+        table.add_column(
+            col,
+            justify="right"
+            if col in ("records", "links", "calls", "rejected", "warnings")
+            else "left",
+        )
     for r in reports:
-        table.add_row(Path(r.source).name, f"[{STATUS_STYLE[r.status]}]{r.status}[/]",
-                      r.contribution or "", r.agency or "", f"{r.records:,}", f"{r.links:,}",
-                      f"{r.calls:,}", f"{r.rejected:,}", f"{r.warnings:,}")
+        table.add_row(
+            Path(r.source).name,
+            f"[{STATUS_STYLE[r.status]}]{r.status}[/]",
+            r.contribution or "",
+            r.agency or "",
+            f"{r.records:,}",
+            f"{r.links:,}",
+            f"{r.calls:,}",
+            f"{r.rejected:,}",
+            f"{r.warnings:,}",
+        )
     console.print(table)
 
 
-def problems_table(console: Console, reports: list[IngestReport], limit: int = 30,
-                   include_warnings: bool = False) -> None:
+def problems_table(
+    console: Console, reports: list[IngestReport], limit: int = 30, include_warnings: bool = False
+) -> None:
     """The first problems, with file, row, field, reason and fix."""
     rows = [p for r in reports for p in r.problems if include_warnings or p.severity == "error"]
     if not rows:
         return
-    table = Table(title=f"Problems ({len(rows):,}" + (f", first {limit} shown)" if len(rows) > limit
-                                                      else ")"))
+    table = Table(
+        title=f"Problems ({len(rows):,}" + (f", first {limit} shown)" if len(rows) > limit else ")")
+    )
     for col in ("file", "row", "field", "severity", "reason", "fix"):
         table.add_column(col, overflow="fold")
     for p in rows[:limit]:
-        table.add_row(p.file, "" if p.row is None else str(p.row), p.field or "",
-                      p.severity, p.reason, p.fix)
+        table.add_row(
+            p.file, "" if p.row is None else str(p.row), p.field or "", p.severity, p.reason, p.fix
+        )
     console.print(table)
 
 
 def write_report(path: Path, reports: list[IngestReport]) -> None:
     """The per-row error report as CSV or JSON (by extension)."""
     if path.suffix.lower() == ".json":
-        path.write_text(json.dumps([r.as_dict() for r in reports], indent=2, default=str),
-                        encoding="utf-8")
+        path.write_text(
+            json.dumps([r.as_dict() for r in reports], indent=2, default=str), encoding="utf-8"
+        )
         return
-    rows = ((r.source, r.contribution, p.file, p.row, p.field, p.severity, p.reason, p.fix)
-            for r in reports for p in r.problems)
-    write_csv(("source", "contribution", "file", "row", "field", "severity", "reason", "fix"),
-              rows, path)
+    rows = (
+        (r.source, r.contribution, p.file, p.row, p.field, p.severity, p.reason, p.fix)
+        for r in reports
+        for p in r.problems
+    )
+    write_csv(
+        ("source", "contribution", "file", "row", "field", "severity", "reason", "fix"), rows, path
+    )
 
 
 def record_panel(console: Console, view: RecordView) -> None:
     """A record with provenance, values and links; or the hit/no-hit answer."""
     d = view.decision
-    console.print(f"[bold]{view.kind}[/] {view.uid}  owner [bold]{view.owner}[/]  "
-                  f"visibility [bold]{d.visibility}[/] ({d.rule}: {d.reason})")
+    console.print(
+        f"[bold]{view.kind}[/] {view.uid}  owner [bold]{view.owner}[/]  "
+        f"visibility [bold]{d.visibility}[/] ({d.rule}: {d.reason})"
+    )
     for caveat in d.caveats:
         console.print(f"  [yellow]⚠ {caveat}[/]")
     if not d.full:
@@ -88,23 +124,34 @@ def record_panel(console: Console, view: RecordView) -> None:
         for link in view.links:
             other = link.get("other") or {}
             label = other.get("label") or other.get("uid") or link.get("reason", "")
-            links.add_row(link["kind"], link.get("direction", ""), f"{other.get('kind', '')} {label}",
-                          link["visibility"])
+            links.add_row(
+                link["kind"],
+                link.get("direction", ""),
+                f"{other.get('kind', '')} {label}",
+                link["visibility"],
+            )
         console.print(links)
 
 
 def stats_tables(console: Console, stats: dict[str, Any]) -> None:
     """What the hub holds."""
-    console.print(f"[bold]{stats['contributions']:,}[/] contributions, "
-                  f"[bold]{sum(stats['records'].values()):,}[/] records, "
-                  f"[bold]{sum(stats['links'].values()):,}[/] links, "
-                  f"[bold]{stats['calls']:,}[/] call records; "
-                  f"{stats['rejected_rows']:,} rows rejected, "
-                  f"{stats['unnormalised_values']:,} values kept but not normalised, "
-                  f"{stats['minors']:,} records on minors")
-    for key, title in (("records", "Records by kind"), ("links", "Links by kind"),
-                       ("agencies", "Contributions by agency"), ("handling", "Records by handling code"),
-                       ("persons_by_category", "Persons by category"), ("formats", "By format")):
+    console.print(
+        f"[bold]{stats['contributions']:,}[/] contributions, "
+        f"[bold]{sum(stats['records'].values()):,}[/] records, "
+        f"[bold]{sum(stats['links'].values()):,}[/] links, "
+        f"[bold]{stats['calls']:,}[/] call records; "
+        f"{stats['rejected_rows']:,} rows rejected, "
+        f"{stats['unnormalised_values']:,} values kept but not normalised, "
+        f"{stats['minors']:,} records on minors"
+    )
+    for key, title in (
+        ("records", "Records by kind"),
+        ("links", "Links by kind"),
+        ("agencies", "Contributions by agency"),
+        ("handling", "Records by handling code"),
+        ("persons_by_category", "Persons by category"),
+        ("formats", "By format"),
+    ):
         if not stats[key]:
             continue
         table = Table(title=title)
@@ -117,5 +164,7 @@ def stats_tables(console: Console, stats: dict[str, Any]) -> None:
 
 def problem_line(p: Problem) -> str:
     """A problem as one line of text."""
-    where = p.file + (f":{p.row}" if p.row is not None else "") + (f" [{p.field}]" if p.field else "")
+    where = (
+        p.file + (f":{p.row}" if p.row is not None else "") + (f" [{p.field}]" if p.field else "")
+    )
     return f"{where}: {p.reason}" + (f" — {p.fix}" if p.fix else "")

@@ -77,20 +77,35 @@ def _restriction_caveats(meta: DataMeta) -> tuple[str, ...]:
     return tuple(c for c in caveats if c)
 
 
-def decide(viewer: Viewer, meta: DataMeta, purpose: Purpose = "crime_fighting",
-           today: date | None = None, consented: bool = False) -> Decision:
+def decide(
+    viewer: Viewer,
+    meta: DataMeta,
+    purpose: Purpose = "crime_fighting",
+    today: date | None = None,
+    consented: bool = False,
+) -> Decision:
     """Decide what of this data the viewer may see, for this purpose."""
     caveats = _restriction_caveats(meta)
     if viewer.agency == meta.owner:
         return Decision("full", "owner", f"{viewer.agency} owns this data", caveats)
     if purpose == "oversight":
         if viewer.is_hub and viewer.has("dpo", "supervisor"):
-            return Decision("full", "oversight", "hub supervisor or data-protection officer, for "
-                            "oversight only", (*caveats, "For oversight only."))
-        return Decision("none", "oversight-role", "oversight needs the hub's supervisor or DPO role")
+            return Decision(
+                "full",
+                "oversight",
+                "hub supervisor or data-protection officer, for oversight only",
+                (*caveats, "For oversight only."),
+            )
+        return Decision(
+            "none", "oversight-role", "oversight needs the hub's supervisor or DPO role"
+        )
     if not viewer.has("analyst", "supervisor"):
-        return Decision("hit", "role", "only analysts see other agencies' data; you are told that "
-                        f"a match exists and to ask {meta.owner}")
+        return Decision(
+            "hit",
+            "role",
+            "only analysts see other agencies' data; you are told that "
+            f"a match exists and to ask {meta.owner}",
+        )
     if meta.minor:
         return Decision("hit", "minor", f"data on minors answer hit/no-hit only: ask {meta.owner}")
     rules = meta.restrictions or {}
@@ -101,22 +116,36 @@ def decide(viewer: Viewer, meta: DataMeta, purpose: Purpose = "crime_fighting",
         if viewer.agency in denied:
             return Decision("hit", "h3-denied", f"{meta.owner} denies access to {viewer.agency}")
         if allowed and viewer.agency not in allowed and not viewer.is_hub:
-            return Decision("hit", "h3-allowed", f"{meta.owner} shares this only with "
-                            f"{', '.join(allowed)}")
+            return Decision(
+                "hit", "h3-allowed", f"{meta.owner} shares this only with {', '.join(allowed)}"
+            )
         expires = rules.get("expires")
         if expires and date.fromisoformat(expires) < (today or date.today()):
-            return Decision("hit", "h3-expired", f"{meta.owner}'s permission expired on {expires}; "
-                            "ask them again")
+            return Decision(
+                "hit",
+                "h3-expired",
+                f"{meta.owner}'s permission expired on {expires}; ask them again",
+            )
         if rules.get("ask_first") and not consented:
-            return Decision("hit", "h3-ask-first", f"{meta.owner} asks to be consulted first: "
-                            "request consent")
+            return Decision(
+                "hit", "h3-ask-first", f"{meta.owner} asks to be consulted first: request consent"
+            )
     if code == "H2" and not viewer.is_hub and not consented:
-        return Decision("hit", "h2", f"H2: not passed on to other agencies without {meta.owner}'s "
-                        "permission: request consent")
+        return Decision(
+            "hit",
+            "h2",
+            f"H2: not passed on to other agencies without {meta.owner}'s "
+            "permission: request consent",
+        )
     if code == "H1" and purpose == "judicial":
-        return Decision("hit", "h1-judicial", f"H1: not for judicial use without {meta.owner}'s "
-                        "permission")
+        return Decision(
+            "hit", "h1-judicial", f"H1: not for judicial use without {meta.owner}'s permission"
+        )
     if purpose not in ("crime_fighting", "judicial"):
         return Decision("none", "purpose", f"purpose {purpose!r} does not allow reading content")
-    return Decision("full", f"{code.lower()}-analyst", f"{code} data open to analysts for "
-                    "crime-fighting purposes", caveats)
+    return Decision(
+        "full",
+        f"{code.lower()}-analyst",
+        f"{code} data open to analysts for crime-fighting purposes",
+        caveats,
+    )

@@ -25,8 +25,13 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "lon": ("lon", "lng", "longitude"),
 }
 REQUIRED = ("caller", "callee", "start")
-DAY_FIRST = ("%d/%m/%Y %H:%M:%S", "%d.%m.%Y %H:%M:%S", "%d-%m-%Y %H:%M:%S", "%d/%m/%Y %H:%M",
-             "%d.%m.%Y %H:%M")
+DAY_FIRST = (
+    "%d/%m/%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M:%S",
+    "%d-%m-%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d.%m.%Y %H:%M",
+)
 MONTH_FIRST = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M")
 OTHER = ("%Y/%m/%d %H:%M:%S", "%Y%m%d%H%M%S", "%Y-%m-%d %H:%M")
 BLOCK_SIZE = 16 << 20
@@ -55,6 +60,25 @@ def resolve_columns(header: list[str]) -> dict[str, str]:
     return found
 
 
+def sniff_encoding(path: Path, declared: str | None = None) -> str:
+    """The encoding to read a CSV with: the declared one, else from its BOM, else UTF-8."""
+    if declared:
+        return declared
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    return "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8"
+
+
+def read_header(path: Path, encoding: str) -> list[str]:
+    """The header row of a CSV file (BOM removed)."""
+    import csv
+
+    with path.open(encoding=encoding, errors="replace", newline="") as fh:
+        return [h.lstrip("\ufeff") for h in next(csv.reader(fh), [])]
+
+
 @dataclass(slots=True)
 class CdrLoad:
     """Counts and problems from loading one call-records file."""
@@ -67,8 +91,10 @@ class CdrLoad:
 def _parse_times(values: pa.ChunkedArray | pa.Array, formats: tuple[str, ...]) -> pa.Array:
     text = pc.utf8_trim_whitespace(values)
     iso = pc.replace_substring_regex(text, pattern=r"(Z|[+-]00:?00)$", replacement="")
-    result = pc.cast(pc.strptime(iso, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True),
-                     pa.timestamp("s"))
+    result = pc.cast(
+        pc.strptime(iso, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True),
+        pa.timestamp("s"),
+    )
     for fmt in ("%Y-%m-%d %H:%M:%S", *formats):
         if result.null_count == 0:
             break
@@ -108,16 +134,31 @@ class PhoneCache:
         return pc.take(pa.array(ints, pa.int64()), index)
 
 
-def load_cdr(store: Store, uid: str, path: Path, ctx: NormaliseContext,
-             time_formats: tuple[str, ...] | None = None,
-             on_progress: Callable[[int], None] | None = None) -> CdrLoad:
+def load_cdr(
+    store: Store,
+    uid: str,
+    path: Path,
+    ctx: NormaliseContext,
+    time_formats: tuple[str, ...] | None = None,
+    encoding: str | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> CdrLoad:
     """Stream a CDR CSV into the calls table (inside the caller's transaction)."""
-    formats = time_formats or (MONTH_FIRST + OTHER if ctx.default_region == "US" else DAY_FIRST + OTHER)
+    formats = time_formats or (
+        MONTH_FIRST + OTHER if ctx.default_region == "US" else DAY_FIRST + OTHER
+    )
+    enc = sniff_encoding(path, encoding)
+    header = read_header(path, enc)
     reader = pacsv.open_csv(
         path,
-        read_options=pacsv.ReadOptions(block_size=BLOCK_SIZE),
+        read_options=pacsv.ReadOptions(
+            block_size=BLOCK_SIZE,
+            column_names=header,
+            skip_rows=1,
+            encoding="utf-8" if enc == "utf-8-sig" else enc,
+        ),
         convert_options=pacsv.ConvertOptions(
-            column_types={}, strings_can_be_null=False, auto_dict_encode=False
+            column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
         ),
         parse_options=pacsv.ParseOptions(newlines_in_values=False),
     )
@@ -127,8 +168,10 @@ def load_cdr(store: Store, uid: str, path: Path, ctx: NormaliseContext,
     line = 2
     for batch in reader:
         n = batch.num_rows
+
         def col(name: str, batch: pa.RecordBatch = batch) -> pa.Array:
             return pc.cast(batch.column(columns[name]), pa.string())
+
         caller = phones.map(col("caller"))
         callee = phones.map(col("callee"))
         started = _parse_times(col("start"), formats)
@@ -142,9 +185,18 @@ def load_cdr(store: Store, uid: str, path: Path, ctx: NormaliseContext,
             "started_at": started,
         }
         if "duration" in columns:
-            table["duration_s"] = pc.cast(pc.cast(pc.if_else(
-                pc.match_substring_regex(col("duration"), pattern=r"^\s*\d+(\.\d+)?\s*$"),
-                col("duration"), None), pa.float64()), pa.int32(), safe=False)
+            table["duration_s"] = pc.cast(
+                pc.cast(
+                    pc.if_else(
+                        pc.match_substring_regex(col("duration"), pattern=r"^\s*\d+(\.\d+)?\s*$"),
+                        col("duration"),
+                        None,
+                    ),
+                    pa.float64(),
+                ),
+                pa.int32(),
+                safe=False,
+            )
         for name in ("cell", "lat", "lon"):
             if name in columns:
                 values = col(name)
@@ -171,20 +223,33 @@ def load_cdr(store: Store, uid: str, path: Path, ctx: NormaliseContext,
     return result
 
 
-def _collect_problems(result: CdrLoad, batch: pa.RecordBatch, columns: dict[str, str],
-                      caller: pa.Array, callee: pa.Array, started: pa.Array, first_line: int,
-                      phones: PhoneCache) -> None:
+def _collect_problems(
+    result: CdrLoad,
+    batch: pa.RecordBatch,
+    columns: dict[str, str],
+    caller: pa.Array,
+    callee: pa.Array,
+    started: pa.Array,
+    first_line: int,
+    phones: PhoneCache,
+) -> None:
     raw = {name: batch.column(columns[name]).to_pylist() for name in REQUIRED}
-    for i, (a, b, t) in enumerate(zip(caller.to_pylist(), callee.to_pylist(), started.to_pylist(),
-                                      strict=True)):
+    for i, (a, b, t) in enumerate(
+        zip(caller.to_pylist(), callee.to_pylist(), started.to_pylist(), strict=True)
+    ):
         if len(result.problem_rows) >= MAX_PROBLEM_ROWS:
             return
         if a is None:
             text = raw["caller"][i]
-            result.problem_rows.append((first_line + i, "caller", f"{text!r}: {phones.reasons.get(text, 'empty')}"))
+            result.problem_rows.append(
+                (first_line + i, "caller", f"{text!r}: {phones.reasons.get(text, 'empty')}")
+            )
         elif b is None:
             text = raw["callee"][i]
-            result.problem_rows.append((first_line + i, "callee", f"{text!r}: {phones.reasons.get(text, 'empty')}"))
+            result.problem_rows.append(
+                (first_line + i, "callee", f"{text!r}: {phones.reasons.get(text, 'empty')}")
+            )
         elif t is None:
-            result.problem_rows.append((first_line + i, "start", f"{raw['start'][i]!r} is not a time "
-                                        "in a known format"))
+            result.problem_rows.append(
+                (first_line + i, "start", f"{raw['start'][i]!r} is not a time in a known format")
+            )

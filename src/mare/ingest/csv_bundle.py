@@ -31,10 +31,21 @@ def read_envelope_file(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ContributionError([Problem(path.name, exc.lineno, None, f"not valid JSON: {exc.msg}",
-                                         "fix the envelope's JSON syntax")]) from exc
+        raise ContributionError(
+            [
+                Problem(
+                    path.name,
+                    exc.lineno,
+                    None,
+                    f"not valid JSON: {exc.msg}",
+                    "fix the envelope's JSON syntax",
+                )
+            ]
+        ) from exc
     if not isinstance(data, dict):
-        raise ContributionError([Problem(path.name, None, None, "the envelope must be a JSON object")])
+        raise ContributionError(
+            [Problem(path.name, None, None, "the envelope must be a JSON object")]
+        )
     return data
 
 
@@ -44,18 +55,22 @@ def _boolean(value: str, file: str, row: int, column: str) -> tuple[bool | str, 
         return True, None
     if low in _FALSE:
         return False, None
-    return value, Problem(file, row, column, f"{value!r} is not true or false", "write true or false")
+    return value, Problem(
+        file, row, column, f"{value!r} is not true or false", "write true or false"
+    )
 
 
-def _read_rows(path: Path, encoding: str | None) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[Problem]]:
+def _read_rows(
+    path: Path, encoding: str | None
+) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[Problem]]:
     name = path.name
     text, problems = decode_bytes(path.read_bytes(), name, encoding)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
-        return [], [], problems + [Problem(name, None, None, "the file is empty", "add a header row",
-                                           "warning")]
+        empty = Problem(name, None, None, "the file is empty", "add a header row", "warning")
+        return [], [], [*problems, empty]
     rows: list[tuple[int, dict[str, str]]] = []
     try:
         for cells in reader:
@@ -63,13 +78,27 @@ def _read_rows(path: Path, encoding: str | None) -> tuple[list[str], list[tuple[
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) != len(header):
-                problems.append(Problem(name, line, None, f"row has {len(cells)} cells but the header "
-                                        f"has {len(header)}", "quote cells that contain commas"))
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        None,
+                        f"row has {len(cells)} cells but the header has {len(header)}",
+                        "quote cells that contain commas",
+                    )
+                )
                 continue
             rows.append((line, dict(zip(header, cells, strict=True))))
     except csv.Error as exc:
-        problems.append(Problem(name, reader.line_num, None, f"CSV syntax error: {exc}",
-                                "check quoting; rows after this one were not read"))
+        problems.append(
+            Problem(
+                name,
+                reader.line_num,
+                None,
+                f"CSV syntax error: {exc}",
+                "check quoting; rows after this one were not read",
+            )
+        )
     return header, rows, problems
 
 
@@ -79,14 +108,27 @@ def _check_columns(header: list[str], allowed: set[str], file: str) -> list[Prob
         if column not in allowed:
             close = difflib.get_close_matches(column, sorted(allowed), n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
-            problems.append(Problem(file, 1, column, f"unknown column {column!r}; its values were "
-                                    "not stored as fields (they remain in the raw file)",
-                                    f"{hint}see docs/formats/contribution.md"))
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    column,
+                    f"unknown column {column!r}; its values were "
+                    "not stored as fields (they remain in the raw file)",
+                    f"{hint}see docs/formats/contribution.md",
+                )
+            )
     return problems
 
 
-def _record_object(kind: str, cells: dict[str, str], allowed: set[str], file: str, row: int,
-                   problems: list[Problem]) -> dict[str, Any]:
+def _record_object(
+    kind: str,
+    cells: dict[str, str],
+    allowed: set[str],
+    file: str,
+    row: int,
+    problems: list[Problem],
+) -> dict[str, Any]:
     spec = load_model().kinds[kind]
     obj: dict[str, Any] = {"kind": kind}
     for column, raw in cells.items():
@@ -124,8 +166,16 @@ def read_csv_bundle(folder: Path, encoding: str | None = None) -> ParsedContribu
         if path.name == ENVELOPE_NAME or path.name.startswith("."):
             continue
         if path.suffix.lower() != ".csv":
-            problems.append(Problem(path.name, None, None, "not a CSV file; ignored (kept in raw)",
-                                    "bundles hold envelope.json and <kind>.csv files", "warning"))
+            problems.append(
+                Problem(
+                    path.name,
+                    None,
+                    None,
+                    "not a CSV file; ignored (kept in raw)",
+                    "bundles hold envelope.json and <kind>.csv files",
+                    "warning",
+                )
+            )
             continue
         files.append((path.name, path))
         stem = path.stem
@@ -139,7 +189,7 @@ def read_csv_bundle(folder: Path, encoding: str | None = None) -> ParsedContribu
             header, rows, found = _read_rows(path, encoding)
             problems += found + _check_columns(header, allowed, path.name)
             for row, cells in rows:
-                obj = {k: v for k, v in cells.items() if k in allowed and v.strip() != ""}
+                obj: dict[str, Any] = {k: v for k, v in cells.items() if k in allowed and v.strip() != ""}
                 if "assessment" in obj:
                     value, problem = _boolean(obj["assessment"], path.name, row, "assessment")
                     obj["assessment"] = value
@@ -150,9 +200,15 @@ def read_csv_bundle(folder: Path, encoding: str | None = None) -> ParsedContribu
         if stem not in model.kinds:
             close = difflib.get_close_matches(stem, list(model.kinds), n=1)
             hint = f"did you mean {close[0]}.csv? " if close else ""
-            problems.append(Problem(path.name, None, None, f"no record kind is called {stem!r}; the "
-                                    "file was not read", f"{hint}name files after kinds: "
-                                    f"{', '.join(model.kinds)}"))
+            problems.append(
+                Problem(
+                    path.name,
+                    None,
+                    None,
+                    f"no record kind is called {stem!r}; the file was not read",
+                    f"{hint}name files after kinds: {', '.join(model.kinds)}",
+                )
+            )
             continue
         allowed = set(RECORD_RESERVED) | set(model.kinds[stem].fields)
         if stem == "person":
@@ -166,10 +222,16 @@ def read_csv_bundle(folder: Path, encoding: str | None = None) -> ParsedContribu
             problems.append(Problem(path.name, 1, "id", "no id column", "add an id column"))
             continue
         for row, cells in rows:
-            objects.append((_record_object(stem, cells, allowed, path.name, row, problems),
-                            path.name, row))
+            objects.append(
+                (_record_object(stem, cells, allowed, path.name, row, problems), path.name, row)
+            )
     records, links, found = collect_records(objects, link_objects)
     return ParsedContribution(
-        envelope=envelope, format="csv_bundle", files=files, records=records, links=links,
-        call_files=calls, problems=problems + found,
+        envelope=envelope,
+        format="csv_bundle",
+        files=files,
+        records=records,
+        links=links,
+        call_files=calls,
+        problems=problems + found,
     )

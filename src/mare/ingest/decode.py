@@ -48,25 +48,48 @@ def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> tuple[s
             text = data.decode(encoding)
         except (LookupError, UnicodeDecodeError) as exc:
             raise ContributionError(
-                [Problem(name, None, None, f"cannot decode as {encoding}: {exc}",
-                         "check the --encoding you gave")]
+                [
+                    Problem(
+                        name,
+                        None,
+                        None,
+                        f"cannot decode as {encoding}: {exc}",
+                        "check the --encoding you gave",
+                    )
+                ]
             ) from exc
         return text.lstrip("\ufeff"), warnings
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(enc), warnings
+                return data[len(bom) :].decode(enc), warnings
             except UnicodeDecodeError as exc:
                 raise ContributionError(
-                    [Problem(name, None, None, f"starts with a {enc} byte-order mark but is not "
-                             f"valid {enc} (byte {exc.start})", "re-export the file as UTF-8")]
+                    [
+                        Problem(
+                            name,
+                            None,
+                            None,
+                            f"starts with a {enc} byte-order mark but is not "
+                            f"valid {enc} (byte {exc.start})",
+                            "re-export the file as UTF-8",
+                        )
+                    ]
                 ) from exc
     guessed16 = _looks_utf16(data)
     if guessed16:
         try:
             text = data.decode(guessed16)
-            warnings.append(Problem(name, None, None, f"read as {guessed16} (no byte-order mark)",
-                                    "send UTF-8 to avoid guessing", "warning"))
+            warnings.append(
+                Problem(
+                    name,
+                    None,
+                    None,
+                    f"read as {guessed16} (no byte-order mark)",
+                    "send UTF-8 to avoid guessing",
+                    "warning",
+                )
+            )
             return text, warnings
         except UnicodeDecodeError:
             pass
@@ -76,11 +99,25 @@ def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> tuple[s
         utf8_error = exc
     legacy = data.decode("cp1256", errors="replace")
     if "\ufffd" not in legacy and _arabic_share(legacy) > 0.8:
-        warnings.append(Problem(name, None, None, "not UTF-8; read as Windows-1256 (Arabic)",
-                                "send UTF-8, or pass --encoding cp1256 to confirm", "warning"))
+        warnings.append(
+            Problem(
+                name,
+                None,
+                None,
+                "not UTF-8; read as Windows-1256 (Arabic)",
+                "send UTF-8, or pass --encoding cp1256 to confirm",
+                "warning",
+            )
+        )
         return legacy, warnings
     raise ContributionError(
-        [Problem(name, None, None,
-                 f"not valid UTF-8 (byte 0x{data[utf8_error.start]:02x} at offset {utf8_error.start})",
-                 "re-export as UTF-8 or give the encoding with --encoding (e.g. cp1256, latin-1)")]
+        [
+            Problem(
+                name,
+                None,
+                None,
+                f"not valid UTF-8 (byte 0x{data[utf8_error.start]:02x} at offset {utf8_error.start})",
+                "re-export as UTF-8 or give the encoding with --encoding (e.g. cp1256, latin-1)",
+            )
+        ]
     )

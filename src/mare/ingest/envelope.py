@@ -78,35 +78,61 @@ def handling_from(data: dict[str, Any]) -> Handling:
     )
 
 
-def evaluation_problems(data: dict[str, Any], file: str, row: int | None, where: str) -> list[Problem]:
+def evaluation_problems(
+    data: dict[str, Any], file: str, row: int | None, where: str
+) -> list[Problem]:
     """Check that source and information codes belong to the declared scheme."""
     scheme_name = data.get("scheme", DEFAULT_SCHEME)
     scheme = load_model().evaluation_schemes.get(scheme_name)
     if scheme is None:
-        return [Problem(file, row, f"{where}.scheme", f"unknown scheme {scheme_name!r}",
-                        f"use one of: {', '.join(load_model().evaluation_schemes)}")]
+        return [
+            Problem(
+                file,
+                row,
+                f"{where}.scheme",
+                f"unknown scheme {scheme_name!r}",
+                f"use one of: {', '.join(load_model().evaluation_schemes)}",
+            )
+        ]
     problems = []
     for part in ("source", "information"):
         code = str(data.get(part, ""))
         if code not in scheme[part]:
-            problems.append(Problem(
-                file, row, f"{where}.{part}",
-                f"{code!r} is not a {part} code of the {scheme_name} scheme",
-                f"use one of: {', '.join(scheme[part])} (or declare the scheme you use)"))
+            problems.append(
+                Problem(
+                    file,
+                    row,
+                    f"{where}.{part}",
+                    f"{code!r} is not a {part} code of the {scheme_name} scheme",
+                    f"use one of: {', '.join(scheme[part])} (or declare the scheme you use)",
+                )
+            )
     return problems
 
 
 def evaluation_from(data: dict[str, Any]) -> Evaluation:
     """An Evaluation from its JSON form (already checked)."""
-    return Evaluation(scheme=data.get("scheme", DEFAULT_SCHEME), source=str(data["source"]),
-                      information=str(data["information"]))
+    return Evaluation(
+        scheme=data.get("scheme", DEFAULT_SCHEME),
+        source=str(data["source"]),
+        information=str(data["information"]),
+    )
 
 
 def parse_envelope(data: Any, file: str) -> Envelope:
     """Check an envelope dict and turn it into an Envelope, or raise ContributionError."""
     if not isinstance(data, dict):
-        raise ContributionError([Problem(file, None, None, "the envelope is not a JSON object",
-                                         "send an object with format, id, agency, sent_at, handling")])
+        raise ContributionError(
+            [
+                Problem(
+                    file,
+                    None,
+                    None,
+                    "the envelope is not a JSON object",
+                    "send an object with format, id, agency, sent_at, handling",
+                )
+            ]
+        )
     head = {k: v for k, v in data.items() if k not in ("records", "links")}
     head.setdefault("format", FORMAT_ID)
     problems = schema_problems(_envelope_validator(), head, file, None)
@@ -117,8 +143,15 @@ def parse_envelope(data: Any, file: str) -> Envelope:
         try:
             sent_at = parse_timestamp(head["sent_at"])
         except ValueError:
-            problems.append(Problem(file, None, "sent_at", f"not an ISO 8601 time: {head['sent_at']!r}",
-                                    "write it like 2026-11-01T10:00:00Z"))
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    "sent_at",
+                    f"not an ISO 8601 time: {head['sent_at']!r}",
+                    "write it like 2026-11-01T10:00:00Z",
+                )
+            )
     if problems:
         raise ContributionError(problems)
     return Envelope(

@@ -19,10 +19,17 @@ def read_json_contribution(path: Path, encoding: str | None = None) -> ParsedCon
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ContributionError([Problem(name, exc.lineno, None,
-                                         f"not valid JSON: {exc.msg} (line {exc.lineno}, "
-                                         f"column {exc.colno})",
-                                         "fix the JSON syntax; the file was not stored")]) from exc
+        raise ContributionError(
+            [
+                Problem(
+                    name,
+                    exc.lineno,
+                    None,
+                    f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
+                    "fix the JSON syntax; the file was not stored",
+                )
+            ]
+        ) from exc
     envelope = parse_envelope(data, name)
     raw_records = data.get("records", []) if isinstance(data, dict) else []
     raw_links = data.get("links", []) if isinstance(data, dict) else []
@@ -31,6 +38,10 @@ def read_json_contribution(path: Path, encoding: str | None = None) -> ParsedCon
         [(obj, f"{name}#links", i + 1) for i, obj in enumerate(raw_links)],
     )
     return ParsedContribution(
-        envelope=envelope, format="json", files=[(name, path)],
-        records=records, links=links, problems=warnings + problems,
+        envelope=envelope,
+        format="json",
+        files=[(name, path)],
+        records=records,
+        links=links,
+        problems=warnings + problems,
     )

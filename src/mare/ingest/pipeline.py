@@ -66,7 +66,7 @@ class IngestReport:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-able form."""
-        data = {k: getattr(self, k) for k in self.__slots__ if k != "problems"}  # type: ignore[attr-defined]
+        data = {k: getattr(self, k) for k in self.__slots__ if k != "problems"}
         data["problems"] = [p.as_dict() for p in self.problems]
         return data
 
@@ -75,12 +75,23 @@ def _sidecar_envelope(source: Source, options: IngestOptions, sha: str) -> Envel
     if source.sidecar.is_file():
         return parse_envelope(read_envelope_file(source.sidecar), source.sidecar.name)
     if not options.agency:
-        raise ContributionError([Problem(
-            source.path.name, None, None,
-            "no envelope: this file has no FILE.envelope.json beside it and no --agency was given",
-            f"write {source.sidecar.name} (see docs/formats/contribution.md) or pass --agency")])
-    data = {"id": f"sha256:{sha[:32]}", "agency": options.agency,
-            "sent_at": datetime.now(UTC).isoformat(), "handling": {"code": options.handling}}
+        raise ContributionError(
+            [
+                Problem(
+                    source.path.name,
+                    None,
+                    None,
+                    "no envelope: this file has no FILE.envelope.json beside it and no --agency was given",
+                    f"write {source.sidecar.name} (see docs/formats/contribution.md) or pass --agency",
+                )
+            ]
+        )
+    data = {
+        "id": f"sha256:{sha[:32]}",
+        "agency": options.agency,
+        "sent_at": datetime.now(UTC).isoformat(),
+        "handling": {"code": options.handling},
+    }
     return parse_envelope(data, source.path.name)
 
 
@@ -97,8 +108,12 @@ def read_source(source: Source, options: IngestOptions) -> ParsedContribution:
     if source.sidecar.is_file():
         files.append((source.sidecar.name, source.sidecar))
     if source.format == "cdr":
-        return ParsedContribution(envelope=envelope, format="cdr", files=files,
-                                  call_files=[CallFile(source.path, source.path.name)])
+        return ParsedContribution(
+            envelope=envelope,
+            format="cdr",
+            files=files,
+            call_files=[CallFile(source.path, source.path.name)],
+        )
     from mare.ingest.ftm_reader import read_ftm_contribution
 
     parsed = read_ftm_contribution(source.path, envelope, options.encoding)
@@ -113,18 +128,30 @@ def _restrictions(handling: Handling) -> dict[str, Any] | None:
     return r.as_json()
 
 
-def prepare(parsed: ParsedContribution, received_at: datetime,
-            uid: str) -> tuple[PendingWrite, list[Problem]]:
+def prepare(
+    parsed: ParsedContribution, received_at: datetime, uid: str
+) -> tuple[PendingWrite, list[Problem]]:
     """Normalise every record and lay out the rows to insert."""
     env = parsed.envelope
     evaluation = env.evaluation
     ctx = NormaliseContext(default_region=agency_region(env.agency), language=env.language)
     contribution = ContributionRow(
-        agency=env.agency, sender_id=env.id, format=parsed.format, files=[], source_name="",
-        sent_at=env.sent_at, supersedes=env.supersedes, handling_code=env.handling.code,
+        agency=env.agency,
+        sender_id=env.id,
+        format=parsed.format,
+        files=[],
+        source_name="",
+        sent_at=env.sent_at,
+        supersedes=env.supersedes,
+        handling_code=env.handling.code,
         restrictions=_restrictions(env.handling),
-        evaluation=(evaluation.scheme, evaluation.source, evaluation.information) if evaluation else None,
-        crime_areas=list(env.crime_areas), case_refs=list(env.case_refs), language=env.language)
+        evaluation=(evaluation.scheme, evaluation.source, evaluation.information)
+        if evaluation
+        else None,
+        crime_areas=list(env.crime_areas),
+        case_refs=list(env.case_refs),
+        language=env.language,
+    )
     pending = PendingWrite(contribution=contribution)
     review = review_date(received_at)
     stamp = received_at.replace(tzinfo=None)
@@ -136,31 +163,58 @@ def prepare(parsed: ParsedContribution, received_at: datetime,
         ev = record.evaluation or evaluation
         record_uid = f"{uid}:{record.local_id}"
         pending.records.add(
-            uid=record_uid, contribution=uid, local_id=record.local_id, kind=record.kind, label=label,
-            agency=env.agency, handling_code=handling.code,
+            uid=record_uid,
+            contribution=uid,
+            local_id=record.local_id,
+            kind=record.kind,
+            label=label,
+            agency=env.agency,
+            handling_code=handling.code,
             restrictions=json.dumps(_restrictions(handling)) if _restrictions(handling) else None,
-            evaluation_scheme=ev.scheme if ev else None, source_grade=ev.source if ev else None,
-            information_grade=ev.information if ev else None, category=record.category,
-            minor=record.minor, assessment=record.assessment, observed_at=record.observed_at,
-            received_at=stamp, review_at=review,
+            evaluation_scheme=ev.scheme if ev else None,
+            source_grade=ev.source if ev else None,
+            information_grade=ev.information if ev else None,
+            category=record.category,
+            minor=record.minor,
+            assessment=record.assessment,
+            observed_at=record.observed_at,
+            received_at=stamp,
+            review_at=review,
             row_ref=f"{record.file}:{record.row}" if record.row is not None else record.file,
-            note=record.note)
+            note=record.note,
+        )
         for row in rows:
-            pending.values.add(record_uid=record_uid, field=row.field, position=row.position,
-                               value_type=row.value_type, original=row.original,
-                               normalised=row.normalised, reason=row.reason, flags=row.flags,
-                               extra=row.extra)
+            pending.values.add(
+                record_uid=record_uid,
+                field=row.field,
+                position=row.position,
+                value_type=row.value_type,
+                original=row.original,
+                normalised=row.normalised,
+                reason=row.reason,
+                flags=row.flags,
+                extra=row.extra,
+            )
     for link in parsed.links:
         handling = link.handling or env.handling
         pending.links.add(
-            uid=f"{uid}:{link.local_id}", contribution=uid, local_id=link.local_id, kind=link.kind,
-            source_uid=f"{uid}:{link.source}", target_uid=f"{uid}:{link.target}", agency=env.agency,
+            uid=f"{uid}:{link.local_id}",
+            contribution=uid,
+            local_id=link.local_id,
+            kind=link.kind,
+            source_uid=f"{uid}:{link.source}",
+            target_uid=f"{uid}:{link.target}",
+            agency=env.agency,
             handling_code=handling.code,
             restrictions=json.dumps(_restrictions(handling)) if _restrictions(handling) else None,
             assessment=link.assessment,
-            properties=json.dumps(link.fields, ensure_ascii=False, default=str) if link.fields else None,
-            received_at=stamp, review_at=review,
-            row_ref=f"{link.file}:{link.row}" if link.row is not None else link.file)
+            properties=json.dumps(link.fields, ensure_ascii=False, default=str)
+            if link.fields
+            else None,
+            received_at=stamp,
+            review_at=review,
+            row_ref=f"{link.file}:{link.row}" if link.row is not None else link.file,
+        )
     pending.record_count = len(parsed.records)
     pending.link_count = len(parsed.links)
     return pending, warnings
@@ -168,14 +222,27 @@ def prepare(parsed: ParsedContribution, received_at: datetime,
 
 def _problem_rows(pending: PendingWrite, uid: str, problems: list[Problem]) -> None:
     for p in problems:
-        pending.problems.add(contribution=uid, file=p.file, row_number=p.row, field=p.field,
-                             severity=p.severity, reason=p.reason, fix=p.fix)
+        pending.problems.add(
+            contribution=uid,
+            file=p.file,
+            row_number=p.row,
+            field=p.field,
+            severity=p.severity,
+            reason=p.reason,
+            fix=p.fix,
+        )
 
 
-def ingest_source(store: Store, source: Source, options: IngestOptions,
-                  on_calls: Callable[[int], None] | None = None) -> IngestReport:
+def ingest_source(
+    store: Store,
+    source: Source,
+    options: IngestOptions,
+    on_calls: Callable[[int], None] | None = None,
+) -> IngestReport:
     """Ingest one contribution; never raises for bad input (the report says what went wrong)."""
-    report = IngestReport(source=str(source.path), format=source.format, status="failed", message="")
+    report = IngestReport(
+        source=str(source.path), format=source.format, status="failed", message=""
+    )
     try:
         parsed = read_source(source, options)
     except ContributionError as exc:
@@ -190,8 +257,11 @@ def ingest_source(store: Store, source: Source, options: IngestOptions,
         report.status = "refused"
         report.message = "refused whole (--strict) because rows were rejected"
         return report
-    files = archive_files(store, parsed.files) if not options.dry_run else [
-        (name, "", path.stat().st_size) for name, path in parsed.files]
+    files = (
+        archive_files(store, parsed.files)
+        if not options.dry_run
+        else [(name, "", path.stat().st_size) for name, path in parsed.files]
+    )
     existing = find_existing(store, env.agency, env.id)
     version, superseded = 1, None
     if existing is not None and not options.dry_run:
@@ -202,26 +272,44 @@ def ingest_source(store: Store, source: Source, options: IngestOptions,
             return report
         if env.supersedes != env.id:
             report.status = "refused"
-            report.message = (f"{env.agency} already sent {env.id!r} ({existing.uid}) with different "
-                              f"content; to replace it, send it with \"supersedes\": \"{env.id}\"")
-            report.problems.insert(0, Problem(source.path.name, None, "id", report.message,
-                                              "set supersedes, or give the new contribution a new id"))
+            report.message = (
+                f"{env.agency} already sent {env.id!r} ({existing.uid}) with different "
+                f'content; to replace it, send it with "supersedes": "{env.id}"'
+            )
+            report.problems.insert(
+                0,
+                Problem(
+                    source.path.name,
+                    None,
+                    "id",
+                    report.message,
+                    "set supersedes, or give the new contribution a new id",
+                ),
+            )
             return report
         version, superseded = existing.version + 1, existing.uid
     elif env.supersedes and env.supersedes != env.id and not options.dry_run:
         older = find_existing(store, env.agency, env.supersedes)
         if older is None:
-            report.problems.append(Problem(source.path.name, None, "supersedes",
-                                           f"supersedes {env.supersedes!r}, which was never received "
-                                           "from this agency", "check the id", "warning"))
+            report.problems.append(
+                Problem(
+                    source.path.name,
+                    None,
+                    "supersedes",
+                    f"supersedes {env.supersedes!r}, which was never received from this agency",
+                    "check the id",
+                    "warning",
+                )
+            )
         else:
             superseded = older.uid
     uid = contribution_uid(env.agency, env.id, version)
     received_at = datetime.now(UTC)
     pending, warnings = prepare(parsed, received_at, uid)
     report.problems += warnings
-    pending.contribution = ContributionRow(**{**_fields(pending.contribution), "files": files,
-                                              "source_name": source.path.name})
+    pending.contribution = ContributionRow(
+        **{**_fields(pending.contribution), "files": files, "source_name": source.path.name}
+    )
     pending.rejected_count = report.rejected
     pending.warning_count = sum(1 for p in report.problems if p.severity == "warning")
     report.records, report.links = pending.record_count, pending.link_count
@@ -237,17 +325,30 @@ def ingest_source(store: Store, source: Source, options: IngestOptions,
     def call_loader(call_file: CallFile) -> Callable[[Store, str], int]:
         def load(st: Store, cuid: str) -> int:
             try:
-                result = load_cdr(st, cuid, call_file.path, ctx, options.time_formats, on_calls)
+                result = load_cdr(
+                    st, cuid, call_file.path, ctx, options.time_formats, options.encoding, on_calls
+                )
             except CdrHeaderError as exc:
-                raise ContributionError([Problem(call_file.name, 1, None, str(exc),
-                                                 "rename the columns or see docs/formats")]) from exc
+                raise ContributionError(
+                    [
+                        Problem(
+                            call_file.name,
+                            1,
+                            None,
+                            str(exc),
+                            "rename the columns or see docs/formats",
+                        )
+                    ]
+                ) from exc
             for line, fld, reason in result.problem_rows:
-                cdr_problems.append(Problem(call_file.name, line, fld, reason,
-                                            "correct the row and re-send"))
+                cdr_problems.append(
+                    Problem(call_file.name, line, fld, reason, "correct the row and re-send")
+                )
             report.rejected += result.rejected
             pending.rejected_count += result.rejected
             _problem_rows(pending, cuid, [p for p in cdr_problems if p not in report.problems])
             return result.loaded
+
         return load
 
     pending.calls = [call_loader(cf) for cf in parsed.call_files]
@@ -260,17 +361,22 @@ def ingest_source(store: Store, source: Source, options: IngestOptions,
         return report
     report.problems += cdr_problems
     report.status = "stored"
-    report.message = f"stored as {uid}" + (f" (version {version}, replaces {superseded})"
-                                            if superseded else "")
+    report.message = f"stored as {uid}" + (
+        f" (version {version}, replaces {superseded})" if superseded else ""
+    )
     return report
 
 
 def _fields(row: ContributionRow) -> dict[str, Any]:
-    return {k: getattr(row, k) for k in row.__slots__}  # type: ignore[attr-defined]
+    return {k: getattr(row, k) for k in row.__slots__}
 
 
-def ingest_paths(store: Store, sources: list[Source], options: IngestOptions,
-                 on_calls: Callable[[int], None] | None = None) -> list[IngestReport]:
+def ingest_paths(
+    store: Store,
+    sources: list[Source],
+    options: IngestOptions,
+    on_calls: Callable[[int], None] | None = None,
+) -> list[IngestReport]:
     """Ingest every source in order; one bad contribution never stops the others."""
     return [ingest_source(store, source, options, on_calls) for source in sources]
 
@@ -282,7 +388,7 @@ def forced_format(name: str | None) -> Format | None:
     allowed: tuple[Format, ...] = ("json", "csv_bundle", "cdr", "ftm")
     if name not in allowed:
         raise ValueError(f"unknown format {name!r}; use one of {', '.join(allowed)}")
-    return name  # type: ignore[return-value]
+    return name
 
 
 def ingest_file(store: Store, path: Path, options: IngestOptions | None = None) -> IngestReport:

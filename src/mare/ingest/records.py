@@ -45,11 +45,14 @@ def _unknown_kind(kind: Any, file: str, row: int | None) -> Problem:
     kinds = list(load_model().kinds)
     close = difflib.get_close_matches(str(kind), kinds, n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
-    return Problem(file, row, "kind", f"unknown record kind {kind!r}",
-                   f"{hint}kinds are: {', '.join(kinds)}")
+    return Problem(
+        file, row, "kind", f"unknown record kind {kind!r}", f"{hint}kinds are: {', '.join(kinds)}"
+    )
 
 
-def record_from_dict(obj: Any, file: str, row: int | None) -> tuple[RawRecord | None, list[Problem]]:
+def record_from_dict(
+    obj: Any, file: str, row: int | None
+) -> tuple[RawRecord | None, list[Problem]]:
     """Validate one record object; return it as a RawRecord, or None with the problems."""
     if not isinstance(obj, dict):
         return None, [Problem(file, row, None, "a record must be a JSON object", "")]
@@ -67,9 +70,16 @@ def record_from_dict(obj: Any, file: str, row: int | None) -> tuple[RawRecord | 
         kept = [v for v in values if v is not None and v != ""]
         for v in kept:
             if isinstance(v, str) and len(v) > MAX_VALUE_CHARS:
-                problems.append(Problem(file, row, key, f"value of {len(v):,} characters is longer "
-                                        f"than the {MAX_VALUE_CHARS:,} allowed", "shorten it or attach "
-                                        "it as a separate document"))
+                problems.append(
+                    Problem(
+                        file,
+                        row,
+                        key,
+                        f"value of {len(v):,} characters is longer "
+                        f"than the {MAX_VALUE_CHARS:,} allowed",
+                        "shorten it or attach it as a separate document",
+                    )
+                )
         if kept:
             fields[key] = kept
     if problems:
@@ -104,15 +114,36 @@ def link_from_dict(
         ref = str(obj[end])
         kind = kinds_by_id.get(ref)
         if kind is None:
-            problems.append(Problem(file, row, end, f"{end} {ref!r} is not a record of this "
-                                    "contribution (or it was rejected)", "check the record id"))
+            problems.append(
+                Problem(
+                    file,
+                    row,
+                    end,
+                    f"{end} {ref!r} is not a record of this contribution (or it was rejected)",
+                    "check the record id",
+                )
+            )
         elif kind not in allowed:
-            problems.append(Problem(file, row, end, f"a {spec.name} link cannot have a {kind} as "
-                                    f"its {end}", f"its {end} must be one of: {', '.join(allowed)}"))
+            problems.append(
+                Problem(
+                    file,
+                    row,
+                    end,
+                    f"a {spec.name} link cannot have a {kind} as its {end}",
+                    f"its {end} must be one of: {', '.join(allowed)}",
+                )
+            )
     for key in obj:
         if key not in LINK_RESERVED and key not in spec.fields:
-            problems.append(Problem(file, row, key, f"{spec.name} links have no field {key!r}",
-                                    f"fields are: {', '.join(spec.fields)}"))
+            problems.append(
+                Problem(
+                    file,
+                    row,
+                    key,
+                    f"{spec.name} links have no field {key!r}",
+                    f"fields are: {', '.join(spec.fields)}",
+                )
+            )
     if problems:
         return None, problems
     fields = {k: v for k, v in obj.items() if k not in LINK_RESERVED and v not in (None, "")}
@@ -143,8 +174,15 @@ def collect_records(
         if record is None:
             continue
         if record.local_id in seen:
-            problems.append(Problem(file, row, "id", f"record id {record.local_id!r} is used twice",
-                                    "give every record of a contribution its own id"))
+            problems.append(
+                Problem(
+                    file,
+                    row,
+                    "id",
+                    f"record id {record.local_id!r} is used twice",
+                    "give every record of a contribution its own id",
+                )
+            )
             continue
         seen[record.local_id] = record.kind
         records.append(record)

@@ -50,7 +50,9 @@ def detect_format(path: Path, forced: Format | None = None) -> Format | None:
     return None
 
 
-def find_sources(paths: list[Path], forced: Format | None = None) -> tuple[list[Source], list[Skipped]]:
+def find_sources(
+    paths: list[Path], forced: Format | None = None
+) -> tuple[list[Source], list[Skipped]]:
     """Every contribution under the given paths (folders are searched), in a stable order."""
     sources: list[Source] = []
     skipped: list[Skipped] = []
@@ -69,8 +71,13 @@ def find_sources(paths: list[Path], forced: Format | None = None) -> tuple[list[
                     visit(child, False)
             return
         if not path.name.lower().endswith(SIDECAR_SUFFIX):
-            skipped.append(Skipped(path, "not a contribution format Mare reads (json, csv bundle "
-                                   "folder, call records csv, FtM jsonl)"))
+            skipped.append(
+                Skipped(
+                    path,
+                    "not a contribution format Mare reads (json, csv bundle "
+                    "folder, call records csv, FtM jsonl)",
+                )
+            )
 
     for path in paths:
         visit(path, True)

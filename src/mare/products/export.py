@@ -26,11 +26,7 @@ def safe_cell(value: Any) -> str:
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], out: Path | IO[str]) -> int:
     """Write rows as CSV with every cell made safe; returns the number of rows written."""
     count = 0
-    handle: IO[str]
-    if isinstance(out, Path):
-        handle = out.open("w", newline="", encoding="utf-8")
-    else:
-        handle = out
+    handle: IO[str] = out.open("w", newline="", encoding="utf-8") if isinstance(out, Path) else out
     try:
         writer = csv.writer(handle)
         writer.writerow([safe_cell(h) for h in header])

@@ -133,8 +133,12 @@ def envelope_schema(model: Model) -> dict[str, Any]:
         "required": ["format", "id", "agency", "sent_at", "handling"],
         "properties": {
             "format": {"const": FORMAT_ID},
-            "id": {"type": "string", "minLength": 1, "maxLength": 200,
-                   "description": "The sender's id; with the agency it makes re-sending harmless"},
+            "id": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 200,
+                "description": "The sender's id; with the agency it makes re-sending harmless",
+            },
             "agency": {"type": "string", "pattern": AGENCY_PATTERN},
             "sent_at": {"type": "string", "format": "date-time"},
             "supersedes": {"type": ["string", "null"], "maxLength": 200},

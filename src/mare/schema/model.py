@@ -12,9 +12,28 @@ import yaml
 #: Property types; each is handled by one normaliser in mare.ingest.normalise.
 PROPERTY_TYPES = frozenset(
     {
-        "text", "name", "org_name", "date", "datetime", "country", "phone", "email", "handle",
-        "plate", "imo", "mmsi", "iban", "document_number", "mrz", "gender", "number", "url",
-        "latitude", "longitude", "enum", "boolean",
+        "text",
+        "name",
+        "org_name",
+        "date",
+        "datetime",
+        "country",
+        "phone",
+        "email",
+        "handle",
+        "plate",
+        "imo",
+        "mmsi",
+        "iban",
+        "document_number",
+        "mrz",
+        "gender",
+        "number",
+        "url",
+        "latitude",
+        "longitude",
+        "enum",
+        "boolean",
     }
 )
 
@@ -23,7 +42,7 @@ RECORD_RESERVED = ("id", "kind", "assessment", "handling", "evaluation", "observ
 #: Keys only person records carry.
 PERSON_RESERVED = ("category", "minor")
 #: Keys every link carries besides its fields.
-LINK_RESERVED = ("id", "kind", "source", "target", "assessment", "handling", "evaluation", "note")
+LINK_RESERVED = ("id", "kind", "source", "target", "assessment", "handling", "evaluation")
 
 
 @dataclass(frozen=True, slots=True)

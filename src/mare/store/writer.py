@@ -124,8 +124,14 @@ def review_date(received: datetime) -> date:
     return (received + timedelta(days=REVIEW_AFTER_DAYS)).date()
 
 
-def write_contribution(store: Store, pending: PendingWrite, uid: str, version: int,
-                       received_at: datetime, superseded_uid: str | None) -> int:
+def write_contribution(
+    store: Store,
+    pending: PendingWrite,
+    uid: str,
+    version: int,
+    received_at: datetime,
+    superseded_uid: str | None,
+) -> int:
     """Insert the contribution and all its rows in one transaction; returns call rows loaded."""
     c = pending.contribution
     con = store.con
@@ -141,12 +147,30 @@ def write_contribution(store: Store, pending: PendingWrite, uid: str, version: i
             "evaluation_scheme, source_grade, information_grade, crime_areas, case_refs, language, "
             "record_count, link_count, call_count, rejected_count, warning_count) VALUES "
             "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [uid, c.agency, c.sender_id, version, c.format, combined_sha256(c.files),
-             sum(size for _, _, size in c.files), c.source_name, received_at.replace(tzinfo=None),
-             c.sent_at.astimezone(UTC).replace(tzinfo=None) if c.sent_at else None, c.supersedes,
-             c.handling_code, json.dumps(c.restrictions) if c.restrictions else None, *evaluation,
-             c.crime_areas, c.case_refs, c.language, pending.record_count, pending.link_count,
-             call_count, pending.rejected_count, pending.warning_count],
+            [
+                uid,
+                c.agency,
+                c.sender_id,
+                version,
+                c.format,
+                combined_sha256(c.files),
+                sum(size for _, _, size in c.files),
+                c.source_name,
+                received_at.replace(tzinfo=None),
+                c.sent_at.astimezone(UTC).replace(tzinfo=None) if c.sent_at else None,
+                c.supersedes,
+                c.handling_code,
+                json.dumps(c.restrictions) if c.restrictions else None,
+                *evaluation,
+                c.crime_areas,
+                c.case_refs,
+                c.language,
+                pending.record_count,
+                pending.link_count,
+                call_count,
+                pending.rejected_count,
+                pending.warning_count,
+            ],
         )
         for name, sha, size in c.files:
             con.execute("INSERT INTO contribution_files VALUES (?, ?, ?)", [uid, name, sha])
@@ -156,8 +180,12 @@ def write_contribution(store: Store, pending: PendingWrite, uid: str, version: i
                 [sha, size, str(store.archive.path_for(sha).relative_to(store.home)), sha],
             )
         if superseded_uid:
-            con.execute("UPDATE contributions SET superseded_by = ? WHERE uid = ?", [uid, superseded_uid])
-        _insert(store, "records", pending.records, {"restrictions": "JSON", "observed_at": "TIMESTAMP"})
+            con.execute(
+                "UPDATE contributions SET superseded_by = ? WHERE uid = ?", [uid, superseded_uid]
+            )
+        _insert(
+            store, "records", pending.records, {"restrictions": "JSON", "observed_at": "TIMESTAMP"}
+        )
         _insert(store, "record_values", pending.values, {"extra": "JSON", "flags": "VARCHAR[]"})
         _insert(store, "links", pending.links, {"restrictions": "JSON", "properties": "JSON"})
         _insert(store, "ingest_problems", pending.problems)

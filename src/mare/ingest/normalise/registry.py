@@ -5,7 +5,13 @@ from __future__ import annotations
 import importlib
 from functools import cache
 
-from mare.ingest.normalise.result import EMPTY_CONTEXT, NormaliseContext, Normalised, Normaliser, failed
+from mare.ingest.normalise.result import (
+    EMPTY_CONTEXT,
+    NormaliseContext,
+    Normalised,
+    Normaliser,
+    failed,
+)
 
 #: property type -> (module in mare.ingest.normalise, function)
 NORMALISER_NAMES: dict[str, tuple[str, str]] = {
@@ -43,14 +49,22 @@ def normalise_boolean(text: str, ctx: NormaliseContext = EMPTY_CONTEXT) -> Norma
     return failed(text, f"{text[:50]!r} is not true or false")
 
 
+def normalise_enum(text: str, ctx: NormaliseContext = EMPTY_CONTEXT) -> Normalised:
+    """An enumerated code (already checked by the schema), trimmed and lower-cased."""
+    return Normalised(text, text.strip().lower())
+
+
 def _coordinate(limit: float, axis: str) -> Normaliser:
     def normalise(text: str, ctx: NormaliseContext = EMPTY_CONTEXT) -> Normalised:
         base = normaliser_for("_coordinate")(text, ctx)
         if base.value is None:
             return base
         if abs(float(base.value)) > limit:
-            return failed(text, f"{axis} {base.value} is outside ±{limit:g}",
-                          hint="check that latitude and longitude are not swapped")
+            return failed(
+                text,
+                f"{axis} {base.value} is outside ±{limit:g}",
+                hint="check that latitude and longitude are not swapped",
+            )
         return base
 
     normalise.__doc__ = f"A {axis} in decimal degrees."
@@ -63,7 +77,7 @@ def normaliser_for(value_type: str) -> Normaliser:
     if value_type == "boolean":
         return normalise_boolean
     if value_type == "enum":
-        return lambda text, ctx=EMPTY_CONTEXT: Normalised(text, text.strip().lower())
+        return normalise_enum
     if value_type == "latitude":
         return _coordinate(90.0, "latitude")
     if value_type == "longitude":
@@ -77,7 +91,9 @@ def normaliser_for(value_type: str) -> Normaliser:
     return fn
 
 
-def normalise_value(value_type: str, text: str, ctx: NormaliseContext = EMPTY_CONTEXT) -> Normalised:
+def normalise_value(
+    value_type: str, text: str, ctx: NormaliseContext = EMPTY_CONTEXT
+) -> Normalised:
     """Normalise one value of the given type; never raises."""
     try:
         return normaliser_for(value_type)(text, ctx)

@@ -1,0 +1,43 @@
+# Mare — two commands on a fresh Debian machine: `make demo` and `make test`.
+SHELL := /bin/bash
+export PATH := $(HOME)/.local/bin:$(HOME)/.cargo/bin:$(PATH)
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+PYTEST_ARGS ?=
+
+.PHONY: help setup test test-slow lint typecheck demo scenario bench clean
+
+help:
+	@echo "make demo   - set up, generate the sample world, ingest it, show what the hub holds"
+	@echo "make test   - set up, then ruff, mypy and the test suite"
+	@echo "make test-slow - the slow suites (large ingests, kill tests at scale)"
+	@echo "make bench  - the ingest benchmark (prints a table)"
+
+$(UV):
+	@echo ">> uv not found: installing it from PyPI into ~/.local"
+	@python3 -m pip install --user --quiet uv 2>/dev/null \
+	  || python3 -m pip install --user --quiet --break-system-packages uv \
+	  || { echo "!! could not install uv; install it with 'pip install uv' and retry"; exit 1; }
+
+setup: $(UV)
+	@$(UV) sync --frozen --quiet
+
+lint: setup
+	$(UV) run ruff check src tests benchmarks
+
+typecheck: setup
+	$(UV) run mypy
+
+test: lint typecheck
+	$(UV) run pytest -q $(PYTEST_ARGS)
+
+test-slow: setup
+	$(UV) run pytest -q -m slow $(PYTEST_ARGS)
+
+demo: setup
+	$(UV) run mare demo
+
+bench: setup
+	$(UV) run python benchmarks/ingest.py
+
+clean:
+	rm -rf mare-data .pytest_cache .mypy_cache .ruff_cache
