@@ -32,6 +32,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+scenario_app = typer.Typer(help="Synthetic smuggling worlds with ground truth.", no_args_is_help=True)
+app.add_typer(scenario_app, name="scenario")
 show_app = typer.Typer(
     help="Show one contribution or record, as the access policy allows.", no_args_is_help=True
 )
@@ -69,6 +71,21 @@ def _print_json(data: Any) -> None:
 def version() -> None:
     """Print Mare's version."""
     console.print(f"mare {__version__}")
+
+
+@app.command()
+def schema(
+    markdown: Annotated[bool, typer.Option("--markdown", help="The vocabulary as Markdown tables.")] = False,
+) -> None:
+    """Print the contribution JSON Schema (or the vocabulary reference with --markdown)."""
+    if markdown:
+        from mare.schema.reference import kinds_markdown
+
+        sys.stdout.write(kinds_markdown() + "\n")
+        return
+    from mare.schema.contribution_schema import contribution_schema
+
+    _print_json(contribution_schema())
 
 
 @app.command()
@@ -281,6 +298,96 @@ def stats(
         _print_json(data)
     else:
         stats_tables(console, data)
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal)
+
+
+@scenario_app.command("generate")
+def scenario_generate(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the scenario to.")],
+    scale: Annotated[str, typer.Option(help="tiny, small, medium or large.")] = "small",
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same bytes.")] = 7,
+) -> None:
+    """Generate a synthetic world and the contributions agencies would send about it."""
+    from mare.scenario import generate
+
+    with _progress() as progress:
+        task = progress.add_task("generating", total=None)
+
+        def step(stage: str, done: int, total: int) -> None:
+            progress.update(task, description=stage, completed=done, total=total or None)
+
+        summary = generate(scale, seed, out, progress=step)
+    console.print(summary)
+
+
+@scenario_app.command("describe")
+def scenario_describe(path: Path, as_json: JsonOpt = False) -> None:
+    """Print a scenario's distributions beside the reference figures (DOMAIN.md, 2016 report)."""
+    from rich.table import Table
+
+    from mare.scenario import describe, describe_table
+
+    data = describe(path)
+    if as_json:
+        _print_json(data)
+        return
+    table = Table(title=f"Scenario {path}")
+    for col in ("measure", "scenario", "reference"):
+        table.add_column(col, overflow="fold")
+    for row in describe_table(data):
+        table.add_row(*row)
+    console.print(table)
+
+
+@app.command()
+def demo(
+    home: HomeOpt = None,
+    scale: Annotated[str, typer.Option(help="Scenario scale for the demo.")] = "small",
+    seed: Annotated[int, typer.Option()] = 7,
+) -> None:
+    """The main job on the embedded default: generate sample contributions, ingest, report."""
+    from mare.scenario import generate
+
+    root = mare_home(home)
+    world = root / f"scenario-{scale}-seed{seed}"
+    if not (world / "scenario.json").is_file():
+        console.rule("1. Generating a synthetic smuggling world")
+        with _progress() as progress:
+            task = progress.add_task("generating", total=None)
+            generate(scale, seed, world, progress=lambda stage, done, total: progress.update(
+                task, description=stage, completed=done, total=total or None))
+    console.print(f"Scenario in [bold]{world}[/] (ground truth in {world / 'truth'}, kept apart)")
+    console.rule("2. Ingesting the agencies' contributions")
+    sources, _ = find_sources([world / "contributions"])
+    reports = []
+    with open_store(home) as store, _progress() as progress:
+        task = progress.add_task("contributions", total=len(sources))
+        for source in sources:
+            reports.append(ingest_source(store, source, IngestOptions()))
+            progress.advance(task)
+        stats_data = Repository(store, _viewer(HUB_AGENCY, "analyst")).stats()
+        sample = Repository(store, _viewer(HUB_AGENCY, "analyst")).records(kind="person", limit=200)
+        shown = next((v for v in sample if v.decision.full), None)
+        shown_full = Repository(store, _viewer(HUB_AGENCY, "analyst")).record(shown.uid) if shown else None
+    by_status: dict[str, int] = {}
+    for r in reports:
+        by_status[r.status] = by_status.get(r.status, 0) + 1
+    console.print("Contributions: " + ", ".join(f"{n} {s}" for s, n in sorted(by_status.items())))
+    console.print(f"Rows rejected with a reason: {sum(r.rejected for r in reports):,}; "
+                  f"values kept but not normalised: {sum(r.warnings for r in reports):,}")
+    problems_table(console, reports, limit=10)
+    console.rule("3. What the hub now holds")
+    stats_tables(console, stats_data)
+    if shown_full is not None:
+        console.rule("4. One person record, as a hub analyst sees it")
+        record_panel(console, shown_full)
+    console.rule("Next")
+    console.print("mare stats · mare records --kind person · mare show record UID · "
+                  "mare show contribution UID · mare --help")
 
 
 __all__ = ["app", "problem_line"]
