@@ -140,6 +140,92 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX values_record ON record_values (record_uid);
         """,
     ),
+    Migration(
+        2,
+        "users, tokens, consent, notifications, audit trail, retention",
+        """
+        CREATE TABLE users (
+            username VARCHAR PRIMARY KEY,
+            agency VARCHAR NOT NULL,
+            roles VARCHAR[] NOT NULL,
+            full_name VARCHAR,
+            password_hash VARCHAR,
+            disabled BOOLEAN NOT NULL DEFAULT FALSE,
+            created_at TIMESTAMP NOT NULL,
+            disabled_at TIMESTAMP
+        );
+        CREATE TABLE api_tokens (
+            id VARCHAR PRIMARY KEY,
+            username VARCHAR NOT NULL,
+            token_hash VARCHAR NOT NULL UNIQUE,
+            label VARCHAR,
+            created_at TIMESTAMP NOT NULL,
+            expires_at TIMESTAMP,
+            revoked_at TIMESTAMP,
+            last_used_at TIMESTAMP
+        );
+        CREATE TABLE consent_requests (
+            id VARCHAR PRIMARY KEY,
+            requester VARCHAR NOT NULL,
+            requester_agency VARCHAR NOT NULL,
+            record_uid VARCHAR NOT NULL,
+            owner_agency VARCHAR NOT NULL,
+            purpose VARCHAR NOT NULL,
+            justification VARCHAR NOT NULL,
+            override BOOLEAN NOT NULL DEFAULT FALSE,
+            status VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            decided_by VARCHAR,
+            decided_at TIMESTAMP,
+            decision_reason VARCHAR,
+            approved_by VARCHAR
+        );
+        CREATE TABLE notifications (
+            id VARCHAR PRIMARY KEY,
+            agency VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            subject VARCHAR NOT NULL,
+            body VARCHAR,
+            ref VARCHAR,
+            created_at TIMESTAMP NOT NULL,
+            read_at TIMESTAMP
+        );
+        CREATE TABLE audit_log (
+            seq BIGINT PRIMARY KEY,
+            logged_at TIMESTAMP NOT NULL,
+            actor VARCHAR NOT NULL,
+            actor_agency VARCHAR,
+            action VARCHAR NOT NULL,
+            resource VARCHAR,
+            ref VARCHAR,
+            purpose VARCHAR,
+            justification VARCHAR,
+            outcome VARCHAR NOT NULL,
+            details JSON,
+            prev_hash VARCHAR NOT NULL,
+            hash VARCHAR NOT NULL
+        );
+        CREATE TABLE retention_decisions (
+            record_uid VARCHAR NOT NULL,
+            decided_by VARCHAR NOT NULL,
+            decided_at TIMESTAMP NOT NULL,
+            action VARCHAR NOT NULL,
+            reason VARCHAR NOT NULL,
+            previous_review_at DATE,
+            new_review_at DATE
+        );
+        CREATE TABLE erasures (
+            record_uid VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            agency VARCHAR NOT NULL,
+            contribution VARCHAR NOT NULL,
+            erased_at TIMESTAMP NOT NULL,
+            erased_by VARCHAR NOT NULL,
+            reason VARCHAR NOT NULL
+        );
+        ALTER TABLE agencies ADD COLUMN disabled BOOLEAN DEFAULT FALSE;
+        """,
+    ),
 )
 
 
