@@ -106,6 +106,9 @@ def decide(
             "only analysts see other agencies' data; you are told that "
             f"a match exists and to ask {meta.owner}",
         )
+    if consented:
+        return Decision("full", "consent", f"released to {viewer.agency} by {meta.owner}'s consent "
+                        "(or an approved threat-to-life override)", caveats)
     if meta.minor:
         return Decision("hit", "minor", f"data on minors answer hit/no-hit only: ask {meta.owner}")
     rules = meta.restrictions or {}
@@ -126,11 +129,11 @@ def decide(
                 "h3-expired",
                 f"{meta.owner}'s permission expired on {expires}; ask them again",
             )
-        if rules.get("ask_first") and not consented:
+        if rules.get("ask_first"):
             return Decision(
                 "hit", "h3-ask-first", f"{meta.owner} asks to be consulted first: request consent"
             )
-    if code == "H2" and not viewer.is_hub and not consented:
+    if code == "H2" and not viewer.is_hub:
         return Decision(
             "hit",
             "h2",

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from mare.access.retention import RetentionPolicy, load_policy
 from mare.ingest.cdr import CdrHeaderError, load_cdr
 from mare.ingest.csv_bundle import read_csv_bundle, read_envelope_file
 from mare.ingest.envelope import parse_envelope
@@ -129,7 +130,7 @@ def _restrictions(handling: Handling) -> dict[str, Any] | None:
 
 
 def prepare(
-    parsed: ParsedContribution, received_at: datetime, uid: str
+    parsed: ParsedContribution, received_at: datetime, uid: str, store_home: Path | None = None
 ) -> tuple[PendingWrite, list[Problem]]:
     """Normalise every record and lay out the rows to insert."""
     env = parsed.envelope
@@ -154,6 +155,7 @@ def prepare(
     )
     pending = PendingWrite(contribution=contribution)
     review = review_date(received_at)
+    retention = load_policy(store_home) if store_home else RetentionPolicy()
     stamp = received_at.replace(tzinfo=None)
     warnings: list[Problem] = []
     for record in parsed.records:
@@ -179,7 +181,7 @@ def prepare(
             assessment=record.assessment,
             observed_at=record.observed_at,
             received_at=stamp,
-            review_at=review,
+            review_at=retention.review_date(received_at.date(), record.category),
             row_ref=f"{record.file}:{record.row}" if record.row is not None else record.file,
             note=record.note,
         )
@@ -305,7 +307,7 @@ def ingest_source(
             superseded = older.uid
     uid = contribution_uid(env.agency, env.id, version)
     received_at = datetime.now(UTC)
-    pending, warnings = prepare(parsed, received_at, uid)
+    pending, warnings = prepare(parsed, received_at, uid, store.home)
     report.problems += warnings
     pending.contribution = ContributionRow(
         **{**_fields(pending.contribution), "files": files, "source_name": source.path.name}

@@ -90,9 +90,19 @@ class Repository:
         self.viewer = viewer
         self.purpose = purpose
         self.on_decision = on_decision
+        self._granted: set[str] | None = None
+
+    def granted(self) -> set[str]:
+        """Record uids the owners released to the viewer's agency (loaded once per repository)."""
+        if self._granted is None:
+            from mare.access.consent import granted_records
+
+            self._granted = granted_records(self.store, self.viewer.agency)
+        return self._granted
 
     def _decide(self, resource: str, ref: str, meta: DataMeta) -> Decision:
-        decision = decide(self.viewer, meta, self.purpose)
+        consented = resource == "record" and ref in self.granted()
+        decision = decide(self.viewer, meta, self.purpose, consented=consented)
         if self.on_decision:
             self.on_decision(self.viewer, resource, ref, decision, self.purpose)
         return decision

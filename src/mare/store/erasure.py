@@ -1,0 +1,178 @@
+"""Erasure: remove records from the store, from derived data and from the kept raw files.
+
+After `erase_records`, `compact` rewrites the DuckDB file so that no erased byte survives in
+freed pages. What remains is an `erasures` row and an audit entry without the erased content.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from mare.store.db import DB_NAME, Store
+
+#: Hooks that remove derived data (matches, entities, caches, products) for erased record uids.
+ErasureHook = Callable[[Store, list[str]], int]
+_HOOKS: list[tuple[str, ErasureHook]] = []
+
+
+def register_erasure_hook(name: str, hook: ErasureHook) -> None:
+    """Register code that removes derived data for erased records (called inside the transaction)."""
+    if all(existing != name for existing, _ in _HOOKS):
+        _HOOKS.append((name, hook))
+
+
+@dataclass(slots=True)
+class ErasureReport:
+    """What an erasure removed (counts only: never the content)."""
+
+    records: int = 0
+    values: int = 0
+    links: int = 0
+    problems: int = 0
+    raw_files_rewritten: int = 0
+    derived: dict[str, int] = field(default_factory=dict)
+
+
+def _redact_json(data: bytes, local_ids: set[str]) -> bytes:
+    doc = json.loads(data.decode("utf-8-sig") if not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+                     else data.decode("utf-16"))
+    doc["records"] = [r for r in doc.get("records", []) if str(r.get("id")) not in local_ids]
+    doc["links"] = [link for link in doc.get("links", [])
+                    if str(link.get("source")) not in local_ids and str(link.get("target")) not in local_ids]
+    return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _redact_csv(data: bytes, local_ids: set[str], columns: tuple[str, ...]) -> bytes:
+    text = data.decode("utf-8-sig", errors="replace")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows:
+        return data
+    header = rows[0]
+    idx = [header.index(c) for c in columns if c in header]
+    kept = [rows[0]] + [r for r in rows[1:] if not any(i < len(r) and r[i].strip() in local_ids for i in idx)]
+    out = io.StringIO(newline="")
+    csv.writer(out).writerows(kept)
+    return out.getvalue().encode("utf-8")
+
+
+def _redact_jsonl(data: bytes, local_ids: set[str]) -> bytes:
+    kept = []
+    for line in data.decode("utf-8-sig", errors="replace").splitlines():
+        if any(f'"{uid}"' in line for uid in local_ids):
+            continue
+        kept.append(line)
+    return ("\n".join(kept) + "\n").encode("utf-8")
+
+
+def _rewrite_raw(store: Store, contribution: str, fmt: str, local_ids: set[str]) -> int:
+    files = store.con.execute("SELECT name, sha256 FROM contribution_files WHERE contribution = ?",
+                              [contribution]).fetchall()
+    rewritten = 0
+    for name, sha in files:
+        path = store.archive.path_for(sha)
+        if not path.exists():
+            continue
+        data = path.read_bytes()
+        if name.endswith(".envelope.json") or name == "envelope.json":
+            continue
+        if fmt == "json":
+            new = _redact_json(data, local_ids)
+        elif fmt == "csv_bundle" and name.endswith(".csv"):
+            new = _redact_csv(data, local_ids, ("id", "source", "target"))
+        elif fmt == "ftm":
+            new = _redact_jsonl(data, local_ids)
+        else:
+            continue
+        new_sha, _ = store.archive.put_bytes(new)
+        store.con.execute("UPDATE contribution_files SET sha256 = ? WHERE contribution = ? AND name = ?",
+                          [new_sha, contribution, name])
+        store.con.execute("INSERT INTO raw_files SELECT ?, ?, ? WHERE NOT EXISTS "
+                          "(SELECT 1 FROM raw_files WHERE sha256 = ?)",
+                          [new_sha, len(new), str(store.archive.path_for(new_sha).relative_to(store.home)),
+                           new_sha])
+        still_used = store.con.execute("SELECT count(*) FROM contribution_files WHERE sha256 = ?",
+                                       [sha]).fetchone()
+        if still_used and still_used[0] == 0:
+            store.con.execute("DELETE FROM raw_files WHERE sha256 = ?", [sha])
+            path.unlink(missing_ok=True)
+        rewritten += 1
+    return rewritten
+
+
+def erase_records(store: Store, uids: Iterable[str], erased_by: str, reason: str) -> ErasureReport:
+    """Erase these records, their values and links, derived data and raw copies, in one transaction."""
+    targets = sorted(set(uids))
+    report = ErasureReport()
+    if not targets:
+        return report
+    con = store.con
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE _erase (uid VARCHAR)")
+        con.executemany("INSERT INTO _erase VALUES (?)", [[u] for u in targets])
+        rows = con.execute(
+            "SELECT r.uid, r.kind, r.agency, r.contribution, r.local_id, r.row_ref, c.format "
+            "FROM records r JOIN contributions c ON c.uid = r.contribution "
+            "WHERE r.uid IN (SELECT uid FROM _erase)").fetchall()
+        now = datetime.now(UTC).replace(tzinfo=None)
+        by_contribution: dict[tuple[str, str], set[str]] = {}
+        for uid, kind, agency, contribution, local_id, row_ref, fmt in rows:
+            con.execute("INSERT INTO erasures VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [uid, kind, agency, contribution, now, erased_by, reason])
+            by_contribution.setdefault((contribution, fmt), set()).add(local_id)
+            if row_ref and ":" in row_ref:
+                file, _, row = row_ref.rpartition(":")
+                if row.isdigit():
+                    report.problems += _count(con, "DELETE FROM ingest_problems WHERE contribution = ? "
+                                              "AND file = ? AND row_number = ? RETURNING 1",
+                                              [contribution, file, int(row)])
+        report.values = _count(con, "DELETE FROM record_values WHERE record_uid IN (SELECT uid FROM _erase) "
+                               "RETURNING 1")
+        report.links = _count(con, "DELETE FROM links WHERE source_uid IN (SELECT uid FROM _erase) "
+                              "OR target_uid IN (SELECT uid FROM _erase) RETURNING 1")
+        report.records = _count(con, "DELETE FROM records WHERE uid IN (SELECT uid FROM _erase) RETURNING 1")
+        con.execute("UPDATE consent_requests SET justification = '[erased]' "
+                    "WHERE record_uid IN (SELECT uid FROM _erase)")
+        for name, hook in _HOOKS:
+            report.derived[name] = hook(store, targets)
+        for (contribution, fmt), local_ids in by_contribution.items():
+            report.raw_files_rewritten += _rewrite_raw(store, contribution, fmt, local_ids)
+        con.execute("DROP TABLE _erase")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return report
+
+
+def _count(con: object, sql: str, params: list[object] | None = None) -> int:
+    rows = con.execute(sql, params or []).fetchall()  # type: ignore[attr-defined]
+    return len(rows)
+
+
+def compact(store: Store) -> None:
+    """Rewrite the DuckDB file so freed pages holding erased data are gone (swaps files)."""
+    db = store.home / DB_NAME
+    fresh = store.home / f".{DB_NAME}.compact"
+    fresh.unlink(missing_ok=True)
+    con = store.con
+    con.execute("CHECKPOINT")
+    catalog = con.execute("SELECT current_database()").fetchone()
+    assert catalog is not None
+    con.execute(f"ATTACH '{fresh}' AS _fresh")
+    con.execute(f"COPY FROM DATABASE \"{catalog[0]}\" TO _fresh")
+    con.execute("DETACH _fresh")
+    con.close()
+    os.replace(fresh, db)
+    Path(str(db) + ".wal").unlink(missing_ok=True)
+    import duckdb
+
+    store.con = duckdb.connect(str(db))
+    store.con.execute("SET preserve_insertion_order = false")
