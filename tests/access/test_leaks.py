@@ -71,7 +71,7 @@ def _cli_paths(store: Store, tmp_path: Path) -> dict[str, list[str]]:
         "mare show record (all)": ["show", "record", uids[-1], "--home", home, "--as-agency", "IT-SCO"],
         "mare records": ["records", "--home", home, "--as-agency", "IT-SCO", "--json", "--limit", "999"],
         "mare export": ["export", "person", "-o", str(out), "--home", home, "--as-agency", "IT-SCO"],
-        "mare stats": ["stats", "--home", home, "--as-agency", "IT-SCO", "--json"],
+        "mare stats": ["stats", "--home", home, "--json"],
     }
 
 
@@ -97,6 +97,23 @@ def test_cli_paths_leak_nothing(loaded: Store, tmp_path: Path) -> None:
             text += (tmp_path / "export.csv").read_text(encoding="utf-8")
         for secret in SECRET_NAMES:
             assert secret not in text, f"{name} leaks {secret}"
+    _denials_are_audited(loaded.home)
+
+
+def _denials_are_audited(home: Path) -> None:
+    from mare.store.db import open_store
+
+    with open_store(home) as store:
+        secret_uids = {r[0] for r in store.con.execute(
+            "SELECT uid FROM records WHERE contribution IN (SELECT uid FROM contributions "
+            "WHERE sender_id IN ('A-H2', 'A-MINOR', 'A-H3')) AND kind = 'person'").fetchall()}
+        denied = {r[0] for r in store.con.execute(
+            "SELECT ref FROM audit_log WHERE action = 'authorisation' AND outcome = 'hit' "
+            "AND actor_agency = 'IT-SCO'").fetchall()}
+        from mare.access.audit import AuditLog
+
+        assert AuditLog(store).verify().ok
+    assert secret_uids and secret_uids <= denied, "every denied attempt must be in the audit trail"
 
 
 def test_linked_phone_of_denied_record_is_withheld(loaded: Store) -> None:
