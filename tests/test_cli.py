@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from builders import EXAMPLE, write_contribution
 from typer.testing import CliRunner
 
+from builders import EXAMPLE, write_contribution
 from mare.cli import app
 
 runner = CliRunner()

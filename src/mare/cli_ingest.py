@@ -32,7 +32,9 @@ def ingest_command(
     home: HomeOpt = None,
     agency: Annotated[str | None, typer.Option(help="Agency for files without an envelope.")] = None,
     handling: Annotated[str, typer.Option(help="Handling code for files without an envelope.")] = "H2",
-    fmt: Annotated[str | None, typer.Option("--format", help="Force a format: json, csv_bundle, cdr, ftm.")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="Force a format: json, csv_bundle, cdr, ftm.")
+    ] = None,
     encoding: Annotated[str | None, typer.Option(help="Text encoding, e.g. cp1256.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; store nothing.")] = False,
     strict: Annotated[bool, typer.Option(help="Refuse a contribution whole if any row is bad.")] = False,
@@ -54,7 +56,8 @@ def ingest_command(
     if not sources:
         err.print("[red]nothing to ingest[/]")
         raise typer.Exit(2)
-    options = IngestOptions(agency=agency, handling=handling, encoding=encoding, dry_run=dry_run, strict=strict)
+    options = IngestOptions(agency=agency, handling=handling, encoding=encoding, dry_run=dry_run,
+                            strict=strict)
     reports = []
     with open_store(home) as store, Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

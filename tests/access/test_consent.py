@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from builders import write_contribution
 
+from builders import write_contribution
 from mare.access.consent import (
     ConsentError,
     approve_override,

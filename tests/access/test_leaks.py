@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import write_contribution
 from typer.testing import CliRunner
 
+from builders import write_contribution
 from mare.access.policy import Viewer
 from mare.cli import app
 from mare.ingest.pipeline import ingest_file

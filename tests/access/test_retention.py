@@ -6,8 +6,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from builders import write_contribution
 
+from builders import write_contribution
 from mare.access.retention import RetentionError, due, extend, run_retention
 from mare.ingest.pipeline import ingest_file
 from mare.store.db import Store
