@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
@@ -43,6 +44,25 @@ def _store(home: Path | None) -> Iterator[Store]:
         raise typer.Exit(1) from None
 
 
+def _audit_hook(store: Store) -> Callable[[str, str, dict[str, Any]], None]:
+    """Send account events to the audit trail (the operator at the console is the actor)."""
+    from mare.access.audit import AuditLog
+
+    actor = os.environ.get("MARE_USER") or os.environ.get("USER", "cli")
+
+    def hook(action: str, outcome: str, details: dict[str, Any]) -> None:
+        AuditLog(store).append(
+            actor=actor,
+            actor_agency=None,
+            action=action,
+            outcome=outcome,
+            resource="account",
+            details=details,
+        )
+
+    return hook
+
+
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
@@ -67,7 +87,9 @@ def agencies_add(
 ) -> None:
     """Register an agency."""
     with _store(home) as store:
-        agency = accounts.add_agency(store, agency_id, name, country, agency_type)
+        agency = accounts.add_agency(
+            store, agency_id, name, country, agency_type, on_event=_audit_hook(store)
+        )
     where = agency.country or "no country"
     console.print(f"agency [bold]{agency.id}[/bold] registered ({agency.agency_type}, {where})")
 
@@ -99,7 +121,7 @@ def agencies_disable(
 ) -> None:
     """Disable an agency: its users' passwords and tokens stop working at once."""
     with _store(home) as store:
-        accounts.disable_agency(store, agency_id)
+        accounts.disable_agency(store, agency_id, on_event=_audit_hook(store))
     console.print(f"agency [bold]{agency_id}[/bold] disabled")
 
 
@@ -133,7 +155,9 @@ def users_add(
     """Add a user (asks for the password unless --password-stdin or --no-password)."""
     password = _read_password(password_stdin, no_password)
     with _store(home) as store:
-        user = accounts.add_user(store, username, agency, role, password, full_name=full_name)
+        user = accounts.add_user(
+            store, username, agency, role, password, full_name=full_name, on_event=_audit_hook(store)
+        )
     console.print(f"user [bold]{user.username}[/bold] added to {user.agency} as {', '.join(user.roles)}")
 
 
@@ -163,7 +187,7 @@ def users_list(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
 def users_disable(username: Annotated[str, typer.Argument(help="Username.")], home: HomeOpt = None) -> None:
     """Disable a user and revoke all their tokens at once."""
     with _store(home) as store:
-        revoked = accounts.disable_user(store, username)
+        revoked = accounts.disable_user(store, username, on_event=_audit_hook(store))
     console.print(f"user [bold]{username}[/bold] disabled; {revoked} token(s) revoked")
 
 
@@ -179,7 +203,9 @@ def users_token(
     """Issue an API token for a user and print it once."""
     with _store(home) as store:
         expires = datetime.now(UTC) + timedelta(days=days) if days is not None else None
-        token_id, token = accounts.issue_token(store, username, label=label, expires_at=expires)
+        token_id, token = accounts.issue_token(
+            store, username, label=label, expires_at=expires, on_event=_audit_hook(store)
+        )
     err.print(
         f"[yellow]Token {token_id} for {username}: copy it now, it will not be shown again.[/yellow]",
         markup=True,
@@ -195,7 +221,7 @@ def users_revoke(
 ) -> None:
     """Revoke an API token at once."""
     with _store(home) as store:
-        accounts.revoke_token(store, token_id)
+        accounts.revoke_token(store, token_id, on_event=_audit_hook(store))
     console.print(f"token [bold]{token_id}[/bold] revoked")
 
 

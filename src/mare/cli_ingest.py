@@ -19,8 +19,9 @@ from mare.store.db import Store, open_store
 
 def log_collection(store: Store, viewer: Viewer, report: IngestReport) -> None:
     """One audit entry per contribution received (collection), stored or not."""
+    action = "alteration" if (report.version or 1) > 1 and report.status == "stored" else "collection"
     AuditLog(store).append(
-        actor=viewer.user, actor_agency=viewer.agency, action="collection", outcome=report.status,
+        actor=viewer.user, actor_agency=viewer.agency, action=action, outcome=report.status,
         resource="contribution", ref=report.contribution,
         details={"source": Path(report.source).name, "agency": report.agency, "sender_id": report.sender_id,
                  "version": report.version, "records": report.records, "links": report.links,
