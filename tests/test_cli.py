@@ -70,3 +70,18 @@ def test_show_unknown_and_missing_store(tmp_path: Path) -> None:
     assert runner.invoke(app, ["stats", "--home", str(tmp_path / "none")]).exit_code == 1
     runner.invoke(app, ["init", "--home", str(tmp_path / "h")])
     assert runner.invoke(app, ["show", "record", "nope", "--home", str(tmp_path / "h")]).exit_code == 1
+
+
+def test_ingest_and_reads_are_in_the_audit_trail(tmp_path: Path) -> None:
+    home = str(tmp_path / "home")
+    runner.invoke(app, ["ingest", str(EXAMPLE), "--home", home])
+    runner.invoke(app, ["records", "--home", home, "--as-agency", "FR-OCRIEST", "--why", "case FR-77"])
+    verify = runner.invoke(app, ["audit", "verify", "--home", home])
+    assert verify.exit_code == 0, verify.output
+    shown = runner.invoke(app, ["audit", "show", "--home", home, "--limit", "50"])
+    assert "collection" in shown.output and "consultation" in shown.output
+    from mare.store.db import open_store
+
+    with open_store(Path(home)) as store:
+        why = store.con.execute("SELECT justification FROM audit_log WHERE action = 'consultation'").fetchone()
+    assert why == ("case FR-77",)
