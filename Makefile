@@ -22,7 +22,7 @@ setup: $(UV)
 	@$(UV) sync --frozen --quiet
 
 lint: setup
-	$(UV) run ruff check src tests benchmarks
+	$(UV) run ruff check
 
 typecheck: setup
 	$(UV) run mypy

@@ -82,7 +82,8 @@ def test_ingest_and_reads_are_in_the_audit_trail(tmp_path: Path) -> None:
     from mare.store.db import open_store
 
     with open_store(Path(home)) as store:
-        why = store.con.execute("SELECT justification FROM audit_log WHERE action = 'consultation'").fetchone()
+        why = store.con.execute(
+            "SELECT justification FROM audit_log WHERE action = 'consultation'").fetchone()
         actions = {r[0] for r in store.con.execute("SELECT action FROM audit_log").fetchall()}
     assert why == ("case FR-77",)
     assert {"collection", "consultation", "authorisation"} <= actions

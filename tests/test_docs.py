@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 from builders import ROOT
-
 from mare.schema.contribution_schema import contribution_schema
 from mare.schema.reference import BEGIN, END, kinds_markdown
 
