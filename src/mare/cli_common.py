@@ -91,7 +91,7 @@ def audited_repository(store: Store, viewer: Viewer, purpose: str, why: str | No
     if purpose not in PURPOSES:
         raise typer.BadParameter(f"unknown purpose {purpose!r}; use one of {', '.join(PURPOSES)}")
     batch = ConsultationBatch(AuditLog(store), viewer, purpose, why, what=what)
-    repo = Repository(store, viewer, purpose,  # type: ignore[arg-type]
+    repo = Repository(store, viewer, purpose,
                       on_decision=lambda _v, resource, ref, decision, _p: batch.add(resource, ref, decision))
     try:
         yield repo
