@@ -442,3 +442,12 @@ def test_never_raises(text: str, ctx: NormaliseContext) -> None:
 def test_hostile_inputs(text: str) -> None:
     for fn in NORMALISERS:
         _check(fn(text), text)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("férfi", "m"), ("nő", "f"), ("E", "m"), ("K", "f"), ("Ž", "f"), ("άνδρας", "m"), ("ΓΥΝΑΙΚΑ", "f"),
+     ("kobieta", "f"), ("мъж", "m"), ("زن", "f"), ("mulher", "f")],
+)
+def test_gender_words_of_more_languages(text: str, code: str) -> None:
+    assert normalise_gender(text).value == code

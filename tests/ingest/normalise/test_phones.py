@@ -175,3 +175,19 @@ def test_hostile_inputs(text: str) -> None:
     r = normalise_phone(text, DE)
     assert isinstance(r, Normalised)
     assert (r.value is None) != (r.reason is None)
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "e164"),
+    [("4916027866654", "HU", "+4916027866654"), ("381624514159", "HU", "+381624514159"),
+     ("4915123456789", "DE", "+4915123456789")],
+)
+def test_international_numbers_written_without_plus(text: str, region: str, e164: str) -> None:
+    result = normalise_phone(text, NormaliseContext(default_region=region))
+    assert result.value == e164
+    assert "international_without_plus" in result.flags or "default_region_applied" in result.flags
+
+
+def test_national_numbers_still_read_nationally() -> None:
+    result = normalise_phone("06 20 123 4567", NormaliseContext(default_region="HU"))
+    assert result.value == "+36201234567"

@@ -771,19 +771,29 @@ _GENDER_WORDS = {
     "m": (
         "m male man men boy masculine masc mann männlich maennlich mannlich herr junge homme "
         "masculin garcon garçon h maschio maschile uomo ragazzo hombre masculino varon varón "
-        "nino niño ذكر رجل ولد мужской муж м мужчина erkek bay mr"
+        "nino niño ذكر رجل ولد мужской муж м мужчина erkek bay mr e "
+        # Hungarian, Greek, Polish, Czech/Slovak, Serbian/Croatian/Bosnian, Bulgarian, Romanian,
+        # Dutch, Swedish/Danish/Norwegian, Portuguese, Persian, Amharic/Tigrinya (Latin forms)
+        "férfi ferfi fiú fiu άνδρας ανδρας άρρεν αρρεν α mężczyzna mezczyzna męski meski muž muz "
+        "mužský muzsky muški muski мушки мъж мъжки bărbat barbat masculin man mannelijk jongen "
+        "mand hankøn hankjønn mann masculino homem مرد پسر"
     ),
     "f": (
         "f female woman women girl feminine fem w weiblich frau mädchen maedchen femme feminin "
         "féminin fille donna femmina femminile ragazza mujer femenino nina niña أنثى انثى امرأة "
-        "بنت женский жен ж женщина kadın kadin bayan mrs ms miss mme mlle"
+        "بنت женский жен ж женщина kadın kadin bayan mrs ms miss mme mlle k "
+        "nő no női noi lány lany γυναίκα γυναικα θήλυ θηλυ θ kobieta żeński zenski žena zena "
+        "ženský zensky ženski женски жена женски femeie feminin vrouw vrouwelijk meisje kvinde "
+        "kvinna hunkøn hunkjønn kvinne feminino mulher زن دختر ž z"
     ),
     "x": (
         "x d diverse divers other non-binary nonbinary non binary intersex inter andere autre "
         "altro otro nb enby third genderqueer"
     ),
 }
-_GENDERS: dict[str, str] = {word: code for code, words in _GENDER_WORDS.items() for word in words.split()}
+_GENDERS: dict[str, str] = {
+    word.casefold(): code for code, words in _GENDER_WORDS.items() for word in words.split()
+}
 _GENDERS.update({"non binary": "x", "nicht binär": "x", "non binaire": "x"})
 _GENDER_UNKNOWN = frozenset(
     [

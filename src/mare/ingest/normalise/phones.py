@@ -141,9 +141,47 @@ def _normalise(
     return e164, None, tuple(flags), tuple(extra)
 
 
+_MSISDN = re.compile(r"[1-9]\d{9,14}")
+
+
+@lru_cache(maxsize=262144)
+def _normalise_any(
+    text: str, region: str | None
+) -> tuple[str | None, str | None, tuple[str, ...], tuple[tuple[str, Any], ...]]:
+    """As `_normalise`, but digits that fail as a national number are tried as international.
+
+    Call records and many registers write international numbers without '+' or '00'
+    (MSISDN form, e.g. 4915123456789); read nationally they are too long or invalid.
+    """
+    result = _normalise(text, region)
+    digits = re.sub(r"[\s.\-/()]", "", ascii_digits(text))
+    if not _MSISDN.fullmatch(digits):
+        return result
+    value, _, flags, _ = result
+    national_reading_ok = value is not None and "not_valid_for_region" not in flags
+    if national_reading_ok and not _dials_with_trunk_prefix(region):
+        return result
+    alt_value, _, alt_flags, alt_extra = _normalise("+" + digits, None)
+    if alt_value is None or "not_valid_for_region" in alt_flags:
+        return result
+    return alt_value, None, (*alt_flags, "international_without_plus"), alt_extra
+
+
+@lru_cache(maxsize=512)
+def _dials_with_trunk_prefix(region: str | None) -> bool:
+    """True where national numbers are written with a trunk prefix (0 in DE, FR, UK, TR...).
+
+    There, a long run of digits without that prefix is almost surely an international number.
+    """
+    if not region:
+        return False
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region.upper())
+    return bool(metadata and metadata.national_prefix)
+
+
 def normalise_phone(text: str, ctx: NormaliseContext = EMPTY_CONTEXT) -> Normalised:
     """Normalise a phone number to E.164, using the agency's region for national numbers."""
-    value, reason, flags, extra = _normalise(text, ctx.default_region)
+    value, reason, flags, extra = _normalise_any(text, ctx.default_region)
     if value is None:
         return failed(text, reason or "not a phone number")
     return Normalised(text, value, None, flags, dict(extra))
