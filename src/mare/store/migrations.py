@@ -226,6 +226,102 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE agencies ADD COLUMN disabled BOOLEAN DEFAULT FALSE;
         """,
     ),
+    Migration(
+        3,
+        "cross-check: person features, blocking keys, identifiers, pairs, judgements, entities, hits, model",
+        """
+        CREATE TABLE person_features (
+            record_uid VARCHAR PRIMARY KEY,
+            contribution VARCHAR NOT NULL,
+            agency VARCHAR NOT NULL,
+            name_latin VARCHAR,
+            name_key VARCHAR,
+            name_keys VARCHAR[],
+            phon_keys VARCHAR[],
+            name_parts STRUCT(t VARCHAR, p VARCHAR, s VARCHAR[])[],
+            birth_date VARCHAR,
+            birth_year INTEGER,
+            birth_month INTEGER,
+            birth_day INTEGER,
+            birth_precision VARCHAR,
+            birth_alt VARCHAR,
+            nationality VARCHAR[],
+            gender VARCHAR,
+            birth_place VARCHAR,
+            phones VARCHAR[],
+            documents VARCHAR[],
+            identifiers VARCHAR[]
+        );
+        CREATE TABLE person_keys (
+            key VARCHAR NOT NULL,
+            record_uid VARCHAR NOT NULL
+        );
+        CREATE TABLE identifier_index (
+            record_uid VARCHAR NOT NULL,
+            contribution VARCHAR NOT NULL,
+            agency VARCHAR NOT NULL,
+            record_kind VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            value VARCHAR NOT NULL,
+            country VARCHAR
+        );
+        CREATE TABLE candidate_pairs (
+            left_uid VARCHAR NOT NULL,
+            right_uid VARCHAR NOT NULL,
+            match_weight DOUBLE NOT NULL,
+            match_probability DOUBLE NOT NULL,
+            decision VARCHAR NOT NULL,
+            explanation JSON NOT NULL,
+            model_version INTEGER,
+            scored_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (left_uid, right_uid)
+        );
+        CREATE TABLE judgements (
+            id VARCHAR PRIMARY KEY,
+            left_uid VARCHAR NOT NULL,
+            right_uid VARCHAR NOT NULL,
+            verdict VARCHAR NOT NULL,
+            judged_by VARCHAR NOT NULL,
+            agency VARCHAR,
+            reason VARCHAR,
+            judged_at TIMESTAMP NOT NULL
+        );
+        CREATE TABLE entities (
+            record_uid VARCHAR PRIMARY KEY,
+            entity_id VARCHAR NOT NULL,
+            updated_at TIMESTAMP NOT NULL
+        );
+        CREATE TABLE hits (
+            id VARCHAR PRIMARY KEY,
+            kind VARCHAR NOT NULL,
+            basis VARCHAR NOT NULL,
+            left_uid VARCHAR NOT NULL,
+            right_uid VARCHAR NOT NULL,
+            left_agency VARCHAR NOT NULL,
+            right_agency VARCHAR NOT NULL,
+            match_probability DOUBLE,
+            created_at TIMESTAMP NOT NULL,
+            UNIQUE (kind, basis, left_uid, right_uid)
+        );
+        CREATE TABLE name_symbols (
+            token VARCHAR PRIMARY KEY,
+            symbols VARCHAR[] NOT NULL
+        );
+        CREATE TABLE resolve_model (
+            version INTEGER PRIMARY KEY,
+            trained_at TIMESTAMP NOT NULL,
+            persons INTEGER NOT NULL,
+            trained BOOLEAN NOT NULL,
+            settings JSON NOT NULL
+        );
+        CREATE INDEX person_keys_key ON person_keys (key);
+        CREATE INDEX person_keys_record ON person_keys (record_uid);
+        CREATE INDEX identifier_index_value ON identifier_index (value);
+        CREATE INDEX identifier_index_record ON identifier_index (record_uid);
+        CREATE INDEX judgements_pair ON judgements (left_uid, right_uid);
+        CREATE INDEX entities_entity ON entities (entity_id);
+        """,
+    ),
 )
 
 

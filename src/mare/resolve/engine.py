@@ -1,0 +1,139 @@
+"""Splink 5 on DuckDB: train the person model and score candidate pairs with explanations.
+
+Splink runs on its own in-memory DuckDB connection (its working tables never touch the store);
+person features and candidate pairs go in as Arrow tables, scored pairs come out as Arrow with
+the per-feature match weights (`mw_*`) and levels (`gamma_*`) that explain each score.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import math
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from mare.resolve.settings import MACROS, UID, level_labels
+
+MIN_TRAIN_PERSONS = 500
+_EM_RULES = (
+    "l.name_key = r.name_key",
+    "l.birth_date = r.birth_date AND l.birth_precision = 'day'",
+)
+_PRIOR_RULES = (
+    "l.name_key = r.name_key AND l.birth_date = r.birth_date",
+    "list_has_any(l.identifiers, r.identifiers)",
+)
+
+
+def _quiet() -> None:
+    for name in ("splink", "splink.internals"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+class MatchEngine:
+    """A Splink linker over one table of person features."""
+
+    def __init__(self, settings: dict[str, Any], features: pa.Table) -> None:
+        from splink import DuckDBAPI, Linker
+
+        _quiet()
+        self.con = duckdb.connect()
+        self.con.execute("SET preserve_insertion_order = false")
+        for macro in MACROS:
+            self.con.execute(macro)
+        self.con.register("_features", features)
+        self.con.execute("CREATE TABLE person_input AS SELECT * FROM _features")
+        self.con.unregister("_features")
+        self.persons = features.num_rows
+        self.db_api = DuckDBAPI(connection=self.con)
+        self.linker = Linker(self.db_api.register("person_input", table_name="persons"), settings,
+                             log_level=None)
+        self.settings = settings
+        self._pairs = 0
+
+    def train(self, max_pairs: float = 2e6) -> bool:
+        """Estimate the prior, u (random sampling) and m (EM) from these persons; False if too few."""
+        if self.persons < MIN_TRAIN_PERSONS:
+            return False
+        training = self.linker.training
+        with contextlib.suppress(Exception):  # no deterministic matches at all: keep the default prior
+            training.estimate_probability_two_random_records_match(list(_PRIOR_RULES), recall=0.7)
+        training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=1)
+        for rule in _EM_RULES:
+            try:
+                training.estimate_parameters_using_expectation_maximisation(
+                    rule, estimate_without_term_frequencies=True)
+            except Exception:  # a rule that yields no pairs in this data: that session teaches nothing
+                continue
+        return True
+
+    def model(self) -> dict[str, Any]:
+        """The (trained) model as a JSON-able dict."""
+        data = self.linker.misc.save_model_to_json()
+        return json.loads(json.dumps(data, default=str))
+
+    def score(self, pairs: pa.Table) -> pa.Table:
+        """Score candidate pairs (columns left_uid, right_uid); returns predictions with mw_/gamma_."""
+        if pairs.num_rows == 0:
+            return pa.table({})
+        self._pairs += 1
+        name = f"_pairs_{self._pairs}"
+        self.con.register("_pairs_in", pairs)
+        self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT '0' AS match_key, "
+                         "left_uid AS join_key_l, right_uid AS join_key_r FROM _pairs_in")
+        self.con.unregister("_pairs_in")
+        blocked = self.db_api.register(name, table_name=name)
+        self.linker.table_management.register_blocked_pairs_for_predict(blocked)
+        predictions = self.linker.inference.predict(warning_mode="never")
+        wanted = [f"{UID}_l", f"{UID}_r", "match_weight", "match_probability"] + [
+            c for c in predictions.columns_escaped if c.strip('"').startswith(("gamma_", "mw_"))]
+        table = self.con.sql(f"SELECT {', '.join(wanted)} FROM {predictions.physical_name}").to_arrow_table()
+        predictions.drop_table_from_database_and_remove_from_cache()
+        self.con.execute(f"DROP TABLE IF EXISTS {name}")
+        return table
+
+    def close(self) -> None:
+        """Drop the engine's connection."""
+        self.con.close()
+
+
+def explanations(settings: dict[str, Any], predictions: pa.Table, rows: list[int] | None = None
+                 ) -> list[dict[str, Any]]:
+    """One explanation per scored pair (or per listed row): prior and each feature's level and weight."""
+    labels = level_labels(settings)
+    prior = float(settings.get("probability_two_random_records_match", 1e-4))
+    prior_weight = round(math.log2(prior / (1 - prior)), 3)
+    names = set(predictions.column_names)
+    columns = {name: predictions.column(name).to_pylist() for name in names}
+    none = [None] * predictions.num_rows
+    per_feature = [(f, by_gamma, columns.get(f"gamma_{f}", none), columns.get(f"mw_{f}", none))
+                   for f, by_gamma in labels.items()]
+    out = []
+    for i in rows if rows is not None else range(predictions.num_rows):
+        features = [{"feature": f, "level": by_gamma.get(int(g[i]), str(g[i])) if g[i] is not None
+                     else "missing", "match_weight": round(float(w[i] or 0.0), 3)}
+                    for f, by_gamma, g, w in per_feature]
+        out.append({"prior_match_weight": prior_weight, "features": features,
+                    "match_weight": round(float(columns["match_weight"][i]), 3),
+                    "match_probability": round(float(columns["match_probability"][i]), 6)})
+    return out
+
+
+def scored_pairs(settings: dict[str, Any], predictions: pa.Table, keep: float = 0.0
+                 ) -> list[tuple[str, str, float, float, str]]:
+    """(left, right, match weight, probability, explanation JSON) per prediction at or above `keep`."""
+    if predictions.num_rows == 0:
+        return []
+    probability = predictions.column("match_probability").to_pylist()
+    rows = [i for i, p in enumerate(probability) if p >= keep]
+    left = predictions.column(f"{UID}_l").to_pylist()
+    right = predictions.column(f"{UID}_r").to_pylist()
+    out = []
+    for i, e in zip(rows, explanations(settings, predictions, rows), strict=True):
+        lo, hi = (left[i], right[i]) if left[i] < right[i] else (right[i], left[i])
+        out.append((lo, hi, e["match_weight"], e["match_probability"], json.dumps(e)))
+    return out

@@ -1,0 +1,183 @@
+"""Person features for cross-checking: one flat row per person, built from normalised values.
+
+The same builder serves the hub (values read from `record_values`) and `mare link` (values
+normalised from a CSV), so both compare persons identically. A row holds:
+
+* names: the Latin form for display, the order-free key of every name (aliases included), the
+  phonetic key of every name, and the primary name's parts (token, phonetic key, Wikidata
+  name symbols from rigour) for the cross-script similarity;
+* birth date as written precision allows (year, month, day, precision) and the day/month
+  alternative of an ambiguous date; placeholder dates (01-01) count as year only;
+* nationality, gender, birth place (ASCII, casefolded);
+* phones, document numbers and every identifier (``kind:value``) of the person and of the
+  phones, accounts, documents, bank accounts and vehicles linked to them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from mare.resolve.symbols import SymbolSource
+
+NAME_FIELDS = ("name", "given_name", "family_name", "alias")
+FEATURE_FIELDS = (*NAME_FIELDS, "birth_date", "nationality", "gender", "birth_place")
+COLUMNS = (
+    "record_uid", "contribution", "agency", "name_latin", "name_key", "name_keys", "phon_keys",
+    "name_parts", "birth_date", "birth_year", "birth_month", "birth_day", "birth_precision",
+    "birth_alt", "nationality", "gender", "birth_place", "phones", "documents", "identifiers",
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class Value:
+    """One normalised value as the feature builder needs it."""
+
+    field: str
+    normalised: str
+    flags: Sequence[str] = ()
+    extra: dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
+class PersonInput:
+    """A person's normalised values and the identifiers linked to them."""
+
+    record_uid: str
+    contribution: str = ""
+    agency: str = ""
+    values: list[Value] = field(default_factory=list)
+    identifiers: list[tuple[str, str]] = field(default_factory=list)  # (kind, value)
+
+
+@dataclass(slots=True)
+class _Name:
+    latin: str
+    tokens: list[str]
+    phonetic: list[str]
+
+
+def fold_text(text: str) -> str:
+    """ASCII, casefolded, single-spaced form of free text (for birth places)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    cleaned = "".join(c if c.isalnum() else " " for c in ascii_text)
+    return " ".join(cleaned.split())
+
+
+def _name(value: Value) -> _Name | None:
+    extra = value.extra or {}
+    tokens = [str(t) for t in extra.get("tokens") or []]
+    if not tokens:
+        return None
+    phonetic = [str(p) for p in extra.get("phonetic") or []]
+    if len(phonetic) != len(tokens):
+        phonetic = [""] * len(tokens)
+    return _Name(str(extra.get("latin") or value.normalised), tokens, phonetic)
+
+
+def _combine(given: _Name | None, family: _Name | None) -> _Name | None:
+    parts = [n for n in (given, family) if n is not None]
+    if not parts:
+        return None
+    pairs = sorted(zip([t for n in parts for t in n.tokens], [p for n in parts for p in n.phonetic],
+                       strict=True))
+    return _Name(" ".join(n.latin for n in parts), [t for t, _ in pairs], [p for _, p in pairs])
+
+
+def _names(values: list[Value]) -> tuple[_Name | None, list[_Name]]:
+    """The primary name and every name (primary first)."""
+    by_field: dict[str, list[_Name]] = {}
+    for v in values:
+        if v.field in NAME_FIELDS:
+            parsed = _name(v)
+            if parsed:
+                by_field.setdefault(v.field, []).append(parsed)
+    given, family = by_field.get("given_name", []), by_field.get("family_name", [])
+    combined = _combine(given[0] if given else None, family[0] if family else None)
+    full = by_field.get("name", [])
+    aliases = by_field.get("alias", [])
+    ordered = full + ([combined] if combined else []) + aliases
+    return (ordered[0] if ordered else None), ordered
+
+
+def _birth(values: list[Value]) -> dict[str, Any]:
+    out: dict[str, Any] = dict.fromkeys(
+        ("birth_date", "birth_year", "birth_month", "birth_day", "birth_precision", "birth_alt"))
+    for v in values:
+        if v.field != "birth_date":
+            continue
+        extra = v.extra or {}
+        year = extra.get("year")
+        if not isinstance(year, int):
+            continue
+        month, day = extra.get("month"), extra.get("day")
+        if "placeholder" in v.flags:  # 01-01 and the like: only the year is information
+            month = day = None
+        precision = "day" if day else ("month" if month else "year")
+        date = f"{year:04d}" + (f"-{month:02d}" if month else "") + (f"-{day:02d}" if day else "")
+        alt = extra.get("alternative")
+        if not alt and day and month and day <= 12 and day != month:
+            alt = f"{year:04d}-{day:02d}-{month:02d}"
+        out.update(birth_date=date, birth_year=year, birth_month=month, birth_day=day,
+                   birth_precision=precision, birth_alt=alt if precision == "day" else None)
+        break
+    return out
+
+
+def _first(values: list[Value], name: str) -> str | None:
+    return next((v.normalised for v in values if v.field == name), None)
+
+
+def build_row(person: PersonInput, symbols: SymbolSource) -> dict[str, Any]:
+    """The feature row of one person (a dict with every column of `COLUMNS`)."""
+    values = person.values
+    primary, every = _names(values)
+    row: dict[str, Any] = {"record_uid": person.record_uid, "contribution": person.contribution,
+                           "agency": person.agency}
+    row["name_latin"] = primary.latin if primary else None
+    row["name_key"] = " ".join(primary.tokens) if primary else None
+    row["name_keys"] = sorted({" ".join(sorted(n.tokens)) for n in every})
+    row["phon_keys"] = sorted({" ".join(sorted(p for p in n.phonetic if p)) for n in every} - {""})
+    row["name_parts"] = (
+        [{"t": t, "p": p, "s": list(symbols.get(t))} for t, p in
+         zip(primary.tokens, primary.phonetic, strict=True)] if primary else None)
+    row.update(_birth(values))
+    row["nationality"] = sorted({v.normalised for v in values if v.field == "nationality"})
+    row["gender"] = _first(values, "gender")
+    place = _first(values, "birth_place")
+    row["birth_place"] = fold_text(place) or None if place else None
+    idents = sorted(set(person.identifiers))
+    row["phones"] = sorted({v for k, v in idents if k == "phone"})
+    row["documents"] = sorted({v for k, v in idents if k == "document"})
+    row["identifiers"] = [f"{k}:{v}" for k, v in idents]
+    return row
+
+
+def build_rows(people: Iterable[PersonInput], symbols: SymbolSource) -> list[dict[str, Any]]:
+    """Feature rows for many persons (symbols looked up in one batch)."""
+    people = list(people)
+    tokens = {t for p in people for v in p.values if v.field in NAME_FIELDS
+              for t in ((v.extra or {}).get("tokens") or [])}
+    symbols.prefetch(tokens)
+    return [build_row(p, symbols) for p in people]
+
+
+def blocking_keys(row: dict[str, Any]) -> set[str]:
+    """Keys that put this person in the same candidate block as likely matches."""
+    keys = {f"n:{k}" for k in row["name_keys"] if k}
+    keys |= {f"p:{k}" for k in row["phon_keys"] if k}
+    keys |= {f"i:{i}" for i in row["identifiers"]}
+    parts = row["name_parts"] or []
+    phon = sorted({p["p"] or p["t"] for p in parts if len(p["p"] or p["t"]) >= 2})
+    year = row["birth_year"]
+    if year:
+        keys |= {f"y:{year}:{p}" for p in phon}
+    keys |= {f"pp:{a}:{b}" for i, a in enumerate(phon) for b in phon[i + 1:]}
+    if row["birth_precision"] == "day":
+        keys.add(f"d:{row['birth_date']}")
+        if row["birth_alt"]:
+            keys.add(f"d:{row['birth_alt']}")
+    return keys

@@ -1,0 +1,130 @@
+"""`mare link`: deduplicate a flat CSV of person records with the hub's engine, no hub needed."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mare.ingest.normalise.result import EMPTY_CONTEXT, NormaliseContext
+from mare.resolve.dedupe import DedupeResult, Progress, dedupe
+from mare.resolve.features import PersonInput, Value, build_rows
+from mare.resolve.metrics import Accuracy, accuracy
+from mare.resolve.symbols import SymbolSource
+
+COLUMNS = ("record_id", "source", "name", "given_name", "family_name", "birth_date", "nationality",
+           "gender", "birth_place", "phone", "document_number")
+_TYPES = {"name": "name", "given_name": "name", "family_name": "name", "birth_date": "date",
+          "nationality": "country", "gender": "gender", "birth_place": "text"}
+_MULTI = ("nationality", "phone", "document_number")
+
+
+class LinkInputError(ValueError):
+    """The CSV cannot be linked (the message names the file, row and fix)."""
+
+
+@dataclass(slots=True)
+class LinkResult:
+    """Clusters per record, the dedupe run, and accuracy when a truth column was given."""
+
+    rows: list[dict[str, str]]
+    result: DedupeResult
+    accuracy: Accuracy | None
+
+
+def _normaliser(kind: str) -> Callable[..., Any]:
+    from mare.ingest.normalise.registry import normaliser_for
+
+    return normaliser_for(kind)
+
+
+def read_persons(path: Path) -> tuple[list[PersonInput], list[dict[str, str]]]:
+    """Read and normalise the CSV's persons (raises LinkInputError on an unusable file)."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            records = list(csv.DictReader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise LinkInputError(f"{path}: cannot read it as UTF-8 CSV ({exc})") from exc
+    if not records:
+        raise LinkInputError(f"{path}: no rows (the first line must be a header with record_id)")
+    header = set(records[0])
+    if "record_id" not in header:
+        raise LinkInputError(f"{path}: no record_id column; add one with a unique id per row")
+    if not header & {"name", "given_name", "family_name"}:
+        raise LinkInputError(f"{path}: no name column; add name, or given_name and family_name")
+    persons, seen = [], set()
+    for line, rec in enumerate(records, start=2):
+        rid = (rec.get("record_id") or "").strip()
+        if not rid or rid in seen:
+            raise LinkInputError(f"{path}: row {line}: record_id {rid!r} is empty or repeated; "
+                                 "give every row its own id")
+        seen.add(rid)
+        persons.append(_person(rid, rec))
+    return persons, records
+
+
+def _person(rid: str, rec: dict[str, str]) -> PersonInput:
+    source = (rec.get("source") or "").strip()
+    person = PersonInput(record_uid=rid, contribution=source, agency=source)
+    ctx: NormaliseContext = EMPTY_CONTEXT
+    for column, kind in _TYPES.items():
+        raw = (rec.get(column) or "").strip()
+        for text in (raw.split(";") if column in _MULTI else [raw]):
+            if not text.strip():
+                continue
+            n = _normaliser(kind)(text.strip(), ctx)
+            if n.value is not None:
+                person.values.append(Value(column, n.value, tuple(n.flags), dict(n.extra or {})))
+    for text in (rec.get("phone") or "").split(";"):
+        if text.strip():
+            n = _normaliser("phone")(text.strip(), ctx)
+            if n.value:
+                person.identifiers.append(("phone", n.value))
+    for text in (rec.get("document_number") or "").split(";"):
+        if text.strip():
+            n = _normaliser("document_number")(text.strip(), ctx)
+            if n.value:
+                person.identifiers.append(("document", str((n.extra or {}).get("key") or n.value)))
+    return person
+
+
+def _reasons(explanation: str) -> str:
+    data = json.loads(explanation)
+    top = sorted(data["features"], key=lambda f: -f["match_weight"])
+    return "; ".join(f"{f['feature']}: {f['level']} ({f['match_weight']:+.1f})" for f in top
+                     if f["match_weight"] > 0)
+
+
+def link_csv(path: Path, progress: Progress | None = None, symbols: bool | None = None) -> LinkResult:
+    """Deduplicate the persons of a CSV; output rows record_id, cluster_id, match_probability, reasons."""
+    persons, records = read_persons(path)
+    rows = build_rows(persons, SymbolSource(enabled=symbols))
+    result = dedupe(rows, progress=progress) if progress else dedupe(rows)
+    best: dict[str, tuple[float, str]] = {}
+    for a, b, _, p, expl in result.pairs:
+        if result.clusters.get(a) != result.clusters.get(b):
+            continue
+        for uid in (a, b):
+            if p > best.get(uid, (-1.0, ""))[0]:
+                best[uid] = (p, expl)
+    out = []
+    for rec in records:
+        rid = rec["record_id"].strip()
+        p, expl = best.get(rid, (0.0, ""))
+        out.append({"record_id": rid, "cluster_id": result.clusters.get(rid, rid),
+                    "match_probability": f"{p:.4f}" if expl else "",
+                    "reasons": _reasons(expl) if expl else ""})
+    truth = {r["record_id"].strip(): r["truth"].strip() for r in records if (r.get("truth") or "").strip()}
+    acc = accuracy(result.clusters, truth) if truth else None
+    return LinkResult(out, result, acc)
+
+
+def write_links(rows: list[dict[str, str]], out: Path) -> None:
+    """Write record_id,cluster_id,match_probability,reasons."""
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["record_id", "cluster_id", "match_probability", "reasons"])
+        writer.writeheader()
+        writer.writerows(rows)

@@ -1,0 +1,169 @@
+"""The person-matching model as data: Splink settings with our comparisons, engine-free.
+
+Every comparison level carries a human label (shown in explanations) and a default m and u
+probability, so an untrained model still scores sensibly; training on the store replaces them.
+Custom levels call three SQL macros (`MACROS`), created on whichever DuckDB connection runs
+the model: the cross-script name similarity, and near document numbers.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+UID = "record_uid"
+
+#: Name similarity: each token of one name scores its best counterpart in the other (1.0 exact or
+#: a shared Wikidata name symbol, 0.95 the same phonetic key, else Jaro-Winkler), both directions,
+#: averaged over all tokens: order-free, cross-script (tokens are already transliterated).
+_TOKEN_SCORE = (
+    "CASE WHEN x.t = y.t OR len(list_intersect(x.s, y.s)) > 0 THEN 1.0 "
+    "WHEN x.p = y.p AND x.p <> '' THEN 0.95 ELSE jaro_winkler_similarity(x.t, y.t) END"
+)
+MACROS = (
+    "CREATE OR REPLACE MACRO mare_name_sim(a, b) AS "
+    f"(list_sum(list_transform(a, lambda x: list_max(list_transform(b, lambda y: {_TOKEN_SCORE})))) + "
+    f"list_sum(list_transform(b, lambda x: list_max(list_transform(a, lambda y: {_TOKEN_SCORE}))))) "
+    "/ (len(a) + len(b))",
+    "CREATE OR REPLACE MACRO mare_doc_near(a, b) AS "
+    "len(list_filter(a, lambda x: len(list_filter(b, lambda y: length(x) >= 5 "
+    "AND damerau_levenshtein(x, y) <= 1)) > 0)) > 0",
+)
+
+_SIM = "mare_name_sim(name_parts_l, name_parts_r)"
+
+
+def _level(sql: str, label: str, m: float, u: float) -> dict[str, Any]:
+    return {"sql_condition": sql, "label_for_charts": label, "m_probability": m, "u_probability": u}
+
+
+def _null(sql: str, label: str) -> dict[str, Any]:
+    return {"sql_condition": sql, "label_for_charts": label, "is_null_level": True}
+
+
+def _else(m: float, u: float) -> dict[str, Any]:
+    return _level("ELSE", "All other comparisons", m, u)
+
+
+def _name() -> dict[str, Any]:
+    return {
+        "output_column_name": "name",
+        "comparison_description": "Names, order-free and across scripts",
+        "comparison_levels": [
+            _null("name_parts_l IS NULL OR name_parts_r IS NULL OR len(name_parts_l) = 0 "
+                  "OR len(name_parts_r) = 0", "a name is missing"),
+            _level("list_has_any(name_keys_l, name_keys_r)",
+                   "same name, any word order (aliases included)", 0.55, 0.0005),
+            _level(f"{_SIM} >= 0.97", "equivalent names (Wikidata equivalents or one tiny typo)",
+                   0.12, 0.0005),
+            _level(f"list_has_any(phon_keys_l, phon_keys_r) OR {_SIM} >= 0.93",
+                   "names sound the same (phonetic keys, any order)", 0.15, 0.002),
+            _level(f"{_SIM} >= 0.85", "names similar (typos, an extra or missing part)", 0.09, 0.006),
+            _level(f"{_SIM} >= 0.65", "names partly similar", 0.05, 0.05),
+            _else(0.04, 0.94),
+        ],
+    }
+
+
+def _birth_date() -> dict[str, Any]:
+    full = "birth_precision_l = 'day' AND birth_precision_r = 'day'"
+    return {
+        "output_column_name": "birth_date",
+        "comparison_description": "Birth dates, partial dates and day/month swaps",
+        "comparison_levels": [
+            _null("birth_year_l IS NULL OR birth_year_r IS NULL", "a birth date is missing"),
+            _level(f"{full} AND birth_date_l = birth_date_r", "same full birth date", 0.7, 0.0003),
+            _level(f"{full} AND (birth_alt_l = birth_date_r OR birth_alt_r = birth_date_l)",
+                   "same birth date with day and month swapped", 0.05, 0.0002),
+            _level(f"{full} AND damerau_levenshtein(birth_date_l, birth_date_r) <= 1",
+                   "birth dates one digit apart", 0.08, 0.004),
+            _level("birth_year_l = birth_year_r AND (birth_month_l IS NULL OR birth_month_r IS NULL "
+                   "OR birth_month_l = birth_month_r) AND (birth_day_l IS NULL OR birth_day_r IS NULL "
+                   "OR birth_day_l = birth_day_r)",
+                   "birth dates agree as far as both go (partial date)", 0.08, 0.01),
+            _level("birth_year_l = birth_year_r", "same birth year, different day or month", 0.04, 0.012),
+            _level("abs(birth_year_l - birth_year_r) <= 2", "birth years within two years", 0.03, 0.05),
+            _else(0.02, 0.92),
+        ],
+    }
+
+
+def _list_overlap(column: str, label: str, what: str, m: float, u: float) -> dict[str, Any]:
+    return {
+        "output_column_name": column,
+        "comparison_description": what,
+        "comparison_levels": [
+            _null(f"{column}_l IS NULL OR {column}_r IS NULL OR len({column}_l) = 0 "
+                  f"OR len({column}_r) = 0", f"{what.lower()} missing"),
+            _level(f"list_has_any({column}_l, {column}_r)", label, m, u),
+            _else(1 - m, 1 - u),
+        ],
+    }
+
+
+def _exact(column: str, what: str, m: float, u: float, fuzzy: float | None = None) -> dict[str, Any]:
+    levels = [
+        _null(f"{column}_l IS NULL OR {column}_r IS NULL", f"{what.lower()} missing"),
+        _level(f"{column}_l = {column}_r", f"same {what.lower()}", m, u),
+    ]
+    if fuzzy is not None:
+        levels.append(_level(f"jaro_winkler_similarity({column}_l, {column}_r) >= {fuzzy}",
+                             f"similar {what.lower()}", 0.05, 0.01))
+    levels.append(_else(1 - m - (0.05 if fuzzy else 0), 1 - u - (0.01 if fuzzy else 0)))
+    return {"output_column_name": column, "comparison_description": what, "comparison_levels": levels}
+
+
+def _identifiers() -> dict[str, Any]:
+    return {
+        "output_column_name": "identifiers",
+        "comparison_description": "Shared identifiers (phones, documents, e-mail, accounts, IBAN, plates)",
+        "comparison_levels": [
+            _null("identifiers_l IS NULL OR identifiers_r IS NULL OR len(identifiers_l) = 0 "
+                  "OR len(identifiers_r) = 0", "identifiers missing on one side"),
+            _level("list_has_any(identifiers_l, identifiers_r)", "share an identifier", 0.6, 0.0001),
+            _level("mare_doc_near(documents_l, documents_r)",
+                   "document numbers one character apart", 0.15, 0.0005),
+            _else(0.25, 0.9994),
+        ],
+    }
+
+
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "link_type": "dedupe_only",
+    "unique_id_column_name": UID,
+    "probability_two_random_records_match": 0.0001,
+    "retain_matching_columns": True,
+    "retain_intermediate_calculation_columns": True,
+    "em_convergence": 0.001,
+    "max_iterations": 20,
+    "blocking_rules_to_generate_predictions": [
+        "l.name_key = r.name_key",
+        "l.birth_date = r.birth_date AND l.birth_precision = 'day'",
+    ],
+    "comparisons": [
+        _name(),
+        _birth_date(),
+        _list_overlap("nationality", "a nationality shared", "Nationality", 0.9, 0.15),
+        _exact("gender", "Gender", 0.97, 0.5),
+        _exact("birth_place", "Birth place", 0.8, 0.02, fuzzy=0.9),
+        _identifiers(),
+    ],
+}
+
+
+def default_settings() -> dict[str, Any]:
+    """A fresh copy of the untrained model (default m and u on every level)."""
+    return copy.deepcopy(DEFAULT_SETTINGS)
+
+
+def level_labels(settings: dict[str, Any]) -> dict[str, dict[int, str]]:
+    """Comparison name -> gamma value -> label, for reading predictions."""
+    out: dict[str, dict[int, str]] = {}
+    for comparison in settings["comparisons"]:
+        levels = comparison["comparison_levels"]
+        non_null = [lv for lv in levels if not lv.get("is_null_level")]
+        labels = {-1: next((lv["label_for_charts"] for lv in levels if lv.get("is_null_level")), "missing")}
+        for i, lv in enumerate(non_null):
+            labels[len(non_null) - 1 - i] = lv["label_for_charts"]
+        out[comparison["output_column_name"]] = labels
+    return out

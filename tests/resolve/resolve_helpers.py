@@ -1,0 +1,53 @@
+"""Small hub fixtures for cross-check tests: two agencies' contributions with shared people."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from builders import write_contribution
+from mare.ingest.pipeline import ingest_file
+from mare.store.db import Store
+
+BKA = [
+    {
+        "id": "p1",
+        "kind": "person",
+        "category": "suspect",
+        "name": "Mohammed AL-HASSAN",
+        "birth_date": "03.04.1985",
+        "nationality": "Syrian",
+        "gender": "m",
+        "phone": ["+4915112345678"],
+    },
+    {"id": "p2", "kind": "person", "name": "Aman Tesfay", "birth_date": "2010", "nationality": "ER"},
+    {"id": "p3", "kind": "person", "name": "Johann Weber", "birth_date": "1970-06-01", "nationality": "DE"},
+    {"id": "v1", "kind": "vehicle", "plate": "MH 4521", "country": "DE"},
+]
+SCO = [
+    {
+        "id": "q1",
+        "kind": "person",
+        "name": "محمد الحسن",
+        "birth_date": "1985-03-04",
+        "nationality": "SY",
+        "gender": "male",
+    },
+    {"id": "q2", "kind": "person", "name": "Yusuf Kaya", "birth_date": "1990", "phone": ["+4915112345678"]},
+    {"id": "q3", "kind": "person", "name": "Giulia Bianchi", "birth_date": "1982-11-20", "nationality": "IT"},
+]
+
+
+def ingest(store: Store, tmp: Path, name: str, records: list[dict[str, Any]], **envelope: Any) -> str:
+    """Ingest one JSON contribution; returns its uid."""
+    report = ingest_file(store, write_contribution(tmp / f"{name}.json", records, id=name, **envelope))
+    assert report.status == "stored", report.message
+    assert report.contribution
+    return report.contribution
+
+
+def two_agencies(store: Store, tmp: Path, sco_handling: str = "H0") -> tuple[str, str]:
+    """BKA (H0) and SCO (handling as given) contributions; returns their uids."""
+    a = ingest(store, tmp, "BKA-1", BKA, agency="DE-BKA")
+    b = ingest(store, tmp, "SCO-1", SCO, agency="IT-SCO", handling={"code": sco_handling})
+    return a, b
