@@ -14,6 +14,7 @@ from mare.cli_audit import audit_app
 from mare.cli_common import HomeOpt, console, print_json
 from mare.cli_ingest import ingest_command
 from mare.cli_read import export_command, records_command, show_app, stats_command
+from mare.cli_resolve import crosscheck_command, link_command, review_command
 from mare.cli_scenario import demo_command, scenario_app
 from mare.store.db import open_store
 
@@ -60,6 +61,9 @@ app.command("export")(export_command)
 app.command("stats")(stats_command)
 app.command("demo")(demo_command)
 app.command("erase")(erase_command)
+app.command("crosscheck")(crosscheck_command)
+app.command("review")(review_command)
+app.command("link")(link_command)
 app.add_typer(show_app, name="show")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(users_app, name="users")

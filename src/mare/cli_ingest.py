@@ -28,6 +28,34 @@ def log_collection(store: Store, viewer: Viewer, report: IngestReport) -> None:
                  "calls": report.calls, "rejected": report.rejected, "warnings": report.warnings})
 
 
+def log_combination(store: Store, viewer: Viewer, result: object) -> None:
+    """One audit entry per cross-check run (combination of data, LED art. 25)."""
+    data = result.as_dict()  # type: ignore[attr-defined]
+    AuditLog(store).append(actor=viewer.user, actor_agency=viewer.agency, action="combination",
+                           outcome="done", resource="contribution", ref=data.get("contribution"),
+                           details={k: v for k, v in data.items() if k != "contribution"})
+
+
+def crosscheck_after_ingest(store: Store, viewer: Viewer, stored: list[str], mode: str) -> None:
+    """Cross-check what was stored: each contribution incrementally, or one full run at the end."""
+    if mode == "off" or not stored:
+        return
+    from mare.resolve import crosscheck_all, crosscheck_contribution
+
+    if mode == "each" or (mode == "auto" and len(stored) <= AUTO_EACH_LIMIT):
+        for uid in stored:
+            log_combination(store, viewer, crosscheck_contribution(store, uid))
+    else:
+        log_combination(store, viewer, crosscheck_all(store, train=True))
+
+
+AUTO_EACH_LIMIT = 5
+CrosscheckOpt = Annotated[
+    str, typer.Option("--crosscheck", help="auto (each contribution when few, one full run when many), "
+                      "each, end or off.")
+]
+
+
 def ingest_command(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders of contributions.")],
     home: HomeOpt = None,
@@ -41,12 +69,15 @@ def ingest_command(
     strict: Annotated[bool, typer.Option(help="Refuse a contribution whole if any row is bad.")] = False,
     report: Annotated[Path | None, typer.Option(help="Write every problem to this .csv or .json.")] = None,
     user: UserOpt = None,
+    crosscheck: CrosscheckOpt = "auto",
     as_json: JsonOpt = False,
     warnings: Annotated[bool, typer.Option("--warnings", help="Also list warnings.")] = False,
 ) -> None:
     """Ingest contributions (JSON, CSV bundle, call records CSV, FtM JSON lines)."""
     if handling not in ("H0", "H1", "H2", "H3"):
         raise typer.BadParameter("handling must be H0, H1, H2 or H3")
+    if crosscheck not in ("auto", "each", "end", "off"):
+        raise typer.BadParameter("--crosscheck must be auto, each, end or off")
     try:
         forced = forced_format(fmt)
     except ValueError as exc:
@@ -78,6 +109,10 @@ def ingest_command(
                 log_collection(store, viewer, result)
             reports.append(result)
             progress.advance(task)
+        if not dry_run:
+            progress.update(task, description="cross-checking")
+            stored = [r.contribution for r in reports if r.status == "stored" and r.contribution]
+            crosscheck_after_ingest(store, viewer, stored, crosscheck)
     if report:
         write_report(report, reports)
     if as_json:

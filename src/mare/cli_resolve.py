@@ -3,32 +3,28 @@
 from __future__ import annotations
 
 import json
-import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from mare.access.policy import ROLES, Viewer
-from mare.store.db import open_store
+from mare.cli_common import (
+    AgencyOpt,
+    HomeOpt,
+    RoleOpt,
+    UserOpt,
+    WhyOpt,
+    audited_repository,
+    console,
+    resolve_viewer,
+)
+from mare.store.db import Store, open_store
 from mare.store.repository import RecordView, Repository
-
-console = Console()
-
-HomeOpt = Annotated[Path | None, typer.Option(
-    "--home", help="Data folder (default $MARE_HOME or ./mare-data).", show_default=False)]
-AgencyOpt = Annotated[str, typer.Option("--as-agency", envvar="MARE_AGENCY", help="Agency you read as.")]
-RoleOpt = Annotated[str, typer.Option("--role", envvar="MARE_ROLE", help=f"Your role: {', '.join(ROLES)}.")]
-
-
-def _viewer(agency: str, role: str) -> Viewer:
-    if role not in ROLES:
-        raise typer.BadParameter(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
-    return Viewer(user=os.environ.get("USER", "cli"), agency=agency, roles=frozenset({role}))
 
 
 def crosscheck_command(
@@ -102,20 +98,21 @@ def _waterfall(explanation: dict[str, Any]) -> Table:
 
 def review_command(
     home: HomeOpt = None,
+    user: UserOpt = None,
     agency: AgencyOpt = "HUB",
     role: RoleOpt = "analyst",
+    why: WhyOpt = None,
     limit: Annotated[int, typer.Option("--limit", help="At most this many pairs.")] = 50,
 ) -> None:
     """Review candidate pairs: both records side by side with the explanation; s/n/u to judge, q to quit."""
     from mare.resolve.review import apply_judgement, review_queue
 
-    viewer = _viewer(agency, role)
-    with open_store(home, create=False) as store:
+    with open_store(home, create=False) as store, _reviewing(store, user, agency, role, why) as repo:
+        viewer = repo.viewer
         queue = review_queue(store, limit)
         if not queue:
             console.print("Nothing to review.")
             return
-        repo = Repository(store, viewer)
         judged = 0
         for i, pair in enumerate(queue, start=1):
             console.rule(f"Pair {i} of {len(queue)}")
@@ -133,6 +130,16 @@ def review_command(
                             viewer.agency)
             judged += 1
         console.print(f"{judged} judgement(s) recorded.")
+
+
+@contextmanager
+def _reviewing(
+    store: Store, user: str | None, agency: str, role: str, why: str | None
+) -> Iterator[Repository]:
+    """An audited repository for the review queue's reader."""
+    viewer = resolve_viewer(store, user, agency, role)
+    with audited_repository(store, viewer, "crime_fighting", why, "mare review") as repo:
+        yield repo
 
 
 def link_command(

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from mare.access.policy import HUB_AGENCY, Viewer
 from mare.cli_common import HomeOpt, JsonOpt, console, err, print_json
-from mare.cli_ingest import log_collection
+from mare.cli_ingest import crosscheck_after_ingest, log_collection
 from mare.cli_render import problems_table, record_panel, stats_tables
 from mare.ingest.pipeline import IngestOptions, ingest_source
 from mare.ingest.sources import find_sources
@@ -89,6 +89,12 @@ def demo_command(
                 log_collection(store, Viewer("demo", result.agency or HUB_AGENCY), result)
             reports.append(result)
             progress.advance(task)
+        stored = [r.contribution for r in reports if r.status == "stored" and r.contribution]
+        if stored:
+            console.print("Cross-checking everything held (training the matching model)…")
+            crosscheck_after_ingest(store, analyst, stored, "end")
+        hits = store.con.execute("SELECT count(*) FROM hits").fetchone()
+        entities = store.con.execute("SELECT count(DISTINCT entity_id), count(*) FROM entities").fetchone()
         repo = Repository(store, analyst)
         stats = repo.stats()
         first = next((v for v in repo.records(kind="person", limit=200) if v.decision.full), None)
@@ -102,6 +108,10 @@ def demo_command(
     problems_table(console, reports, limit=10)
     console.rule("3. What the hub now holds")
     stats_tables(console, stats)
+    if hits and entities:
+        console.print(f"Cross-check: [bold]{hits[0]:,}[/] hits between contributions; "
+                      f"{entities[1]:,} person records resolved to [bold]{entities[0]:,}[/] entities "
+                      "(notifications sent to the owners: `mare notifications list --as-agency AGENCY`)")
     if shown is not None:
         console.rule("4. One person record, as a hub analyst sees it")
         record_panel(console, shown)

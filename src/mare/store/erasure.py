@@ -20,6 +20,8 @@ from mare.store.db import DB_NAME, Store
 #: Hooks that remove derived data (matches, entities, caches, products) for erased record uids.
 ErasureHook = Callable[[Store, list[str]], int]
 _HOOKS: list[tuple[str, ErasureHook]] = []
+#: Modules that hold derived data; imported before an erasure so that their hooks are registered.
+DERIVED_DATA_MODULES = ("mare.resolve",)
 
 
 def register_erasure_hook(name: str, hook: ErasureHook) -> None:
@@ -108,6 +110,10 @@ def _rewrite_raw(store: Store, contribution: str, fmt: str, local_ids: set[str])
 
 def erase_records(store: Store, uids: Iterable[str], erased_by: str, reason: str) -> ErasureReport:
     """Erase these records, their values and links, derived data and raw copies, in one transaction."""
+    import importlib
+
+    for module in DERIVED_DATA_MODULES:
+        importlib.import_module(module)
     targets = sorted(set(uids))
     report = ErasureReport()
     if not targets:
