@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -13,24 +12,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from mare.access import accounts
 from mare.access.accounts import AGENCY_TYPES, AccountError
 from mare.access.policy import ROLES
+from mare.cli_common import HomeOpt, JsonOpt, console, err, print_json
 from mare.store.db import Store, open_store
 
 users_app = typer.Typer(help="User accounts and their API tokens.", no_args_is_help=True)
 agencies_app = typer.Typer(help="Agencies that contribute to or work at the hub.", no_args_is_help=True)
-console = Console()
-err = Console(stderr=True)
-
-HomeOpt = Annotated[
-    Path | None,
-    typer.Option("--home", help="Data folder (default $MARE_HOME or ./mare-data).", show_default=False),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
 @contextmanager
@@ -61,10 +52,6 @@ def _audit_hook(store: Store) -> Callable[[str, str, dict[str, Any]], None]:
         )
 
     return hook
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
 def _when(value: Any) -> str:
@@ -100,7 +87,7 @@ def agencies_list(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
     with _store(home) as store:
         found = accounts.list_agencies(store)
     if as_json:
-        _print_json([asdict(a) for a in found])
+        print_json([asdict(a) for a in found])
         return
     table = Table("id", "name", "country", "type", "registered", "status")
     for a in found:
@@ -167,7 +154,7 @@ def users_list(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
     with _store(home) as store:
         found = accounts.list_users(store)
     if as_json:
-        _print_json([asdict(u) for u in found])
+        print_json([asdict(u) for u in found])
         return
     table = Table("username", "agency", "roles", "full name", "password", "status", "created")
     for u in found:
@@ -233,7 +220,7 @@ def users_tokens(
     with _store(home) as store:
         found = accounts.list_tokens(store, username)
     if as_json:
-        _print_json([{**asdict(t), "status": t.status} for t in found])
+        print_json([{**asdict(t), "status": t.status} for t in found])
         return
     table = Table("id", "label", "status", "created", "expires", "last used")
     for t in found:
