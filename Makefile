@@ -20,6 +20,11 @@ $(UV):
 
 setup: $(UV)
 	@$(UV) sync --frozen --quiet
+	@command -v npm >/dev/null || { echo ">> npm not found: installing Debian's npm"; \
+	  (apt-get update -qq && apt-get install -y -qq npm) >/dev/null || sudo apt-get install -y -qq npm \
+	  || { echo "!! could not install npm (needed for the offline world atlas): apt-get install npm"; exit 1; }; }
+	@[ -f node_modules/.package-lock.json ] && cmp -s package-lock.json node_modules/.package-lock.json \
+	  || npm ci --silent --no-audit --no-fund
 
 lint: setup
 	$(UV) run ruff check

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from mare.ingest.normalise.phones import normalise_phone, phone_to_int
+from mare.ingest.normalise.phones import e164_for_bulk, normalise_phone, phone_to_int
 from mare.ingest.normalise.result import NormaliseContext
 from mare.store.db import Store
 
@@ -125,10 +125,10 @@ class PhoneCache:
                 ints.append(None)
                 continue
             if raw not in self.known:
-                result = normalise_phone(raw, self.ctx)
-                self.known[raw] = phone_to_int(result.value) if result.value else None
-                if result.value is None:
-                    self.reasons[raw] = result.reason or "not a phone number"
+                e164 = e164_for_bulk(raw, self.ctx.default_region)
+                self.known[raw] = phone_to_int(e164) if e164 else None
+                if e164 is None:
+                    self.reasons[raw] = normalise_phone(raw, self.ctx).reason or "not a phone number"
             ints.append(self.known[raw])
         index = pc.index_in(values, value_set=uniques)
         return pc.take(pa.array(ints, pa.int64()), index)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
+
+import pyarrow as pa
 
 from mare.access.retention import RetentionPolicy, load_policy
 from mare.ingest.cdr import CdrHeaderError, load_cdr
@@ -16,11 +19,12 @@ from mare.ingest.envelope import parse_envelope
 from mare.ingest.json_reader import read_json_contribution
 from mare.ingest.normalise.result import NormaliseContext
 from mare.ingest.normalise_records import agency_region, normalise_record
-from mare.ingest.parsed import CallFile, Envelope, Handling, ParsedContribution
+from mare.ingest.parsed import CallFile, Envelope, Handling, ParsedContribution, RawRecord
 from mare.ingest.problems import ContributionError, Problem
 from mare.ingest.sources import Format, Source
 from mare.store.db import Store
 from mare.store.writer import (
+    Batch,
     ContributionRow,
     PendingWrite,
     archive_files,
@@ -129,6 +133,114 @@ def _restrictions(handling: Handling) -> dict[str, Any] | None:
     return r.as_json()
 
 
+PARALLEL_MIN_RECORDS = 5000
+CHUNK_RECORDS = 2500
+
+
+def worker_count() -> int:
+    """Processes for normalising large contributions ($MARE_WORKERS, default: the CPU count)."""
+    configured = os.environ.get("MARE_WORKERS")
+    if configured and configured.isdigit():
+        return max(1, int(configured))
+    return os.cpu_count() or 1
+
+
+@dataclass(frozen=True, slots=True)
+class _RecordJob:
+    """What normalising a slice of records needs; picklable, so it can run in a worker."""
+
+    env: Envelope
+    ctx: NormaliseContext
+    uid: str
+    received_at: datetime
+    retention: RetentionPolicy
+
+    def run(self, records: list[RawRecord]) -> tuple[Batch, Batch, list[Problem]]:
+        """Normalise these records into record rows and value rows."""
+        env, uid, stamp = self.env, self.uid, self.received_at.replace(tzinfo=None)
+        rows_out, values_out, warnings = Batch(), Batch(), []
+        for record in records:
+            rows, label, found = normalise_record(record, self.ctx)
+            warnings += found
+            handling = record.handling or env.handling
+            ev = record.evaluation or env.evaluation
+            rules = _restrictions(handling)
+            record_uid = f"{uid}:{record.local_id}"
+            rows_out.add(
+                uid=record_uid,
+                contribution=uid,
+                local_id=record.local_id,
+                kind=record.kind,
+                label=label,
+                agency=env.agency,
+                handling_code=handling.code,
+                restrictions=json.dumps(rules) if rules else None,
+                evaluation_scheme=ev.scheme if ev else None,
+                source_grade=ev.source if ev else None,
+                information_grade=ev.information if ev else None,
+                category=record.category,
+                minor=record.minor,
+                assessment=record.assessment,
+                observed_at=record.observed_at,
+                received_at=stamp,
+                review_at=self.retention.review_date(self.received_at.date(), record.category),
+                row_ref=f"{record.file}:{record.row}" if record.row is not None else record.file,
+                note=record.note,
+            )
+            for row in rows:
+                values_out.add(
+                    record_uid=record_uid,
+                    field=row.field,
+                    position=row.position,
+                    value_type=row.value_type,
+                    original=row.original,
+                    normalised=row.normalised,
+                    reason=row.reason,
+                    flags=row.flags,
+                    extra=row.extra,
+                )
+        return rows_out, values_out, warnings
+
+    def run_as_arrow(self, records: list[RawRecord]) -> tuple[pa.Table, pa.Table, list[Problem]]:
+        """`run`, returning Arrow tables (cheap to send back from a worker process)."""
+        rows, values, warnings = self.run(records)
+        return pa.table(rows.columns), pa.table(values.columns), warnings
+
+
+def warm_up_normalisers(ctx: NormaliseContext) -> None:
+    """Load every normaliser's libraries and tables once, so forked workers share them."""
+    from mare.ingest.normalise.registry import NORMALISER_NAMES, normalise_value
+
+    samples = {
+        "name": "محمد الحسن",
+        "org_name": "Acme GmbH",
+        "country": "Syrian",
+        "date": "03.04.1985",
+        "phone": "+4915123456789",
+        "gender": "male",
+    }
+    for value_type in NORMALISER_NAMES:
+        normalise_value(value_type, samples.get(value_type, "x1"), ctx)
+    normalise_value("country", "Kurdistan", ctx)  # the slow fallback table
+
+
+def normalise_in_workers(
+    job: _RecordJob, records: list[RawRecord]
+) -> tuple[tuple[pa.Table, pa.Table], list[Problem]]:
+    """Normalise a large contribution in several processes (forked, so loaded libraries are shared)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [records[i : i + CHUNK_RECORDS] for i in range(0, len(records), CHUNK_RECORDS)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=worker_count(), mp_context=context) as pool:
+        results = list(pool.map(job.run_as_arrow, chunks))
+    warnings = [w for _, _, found in results for w in found]
+    record_table = pa.concat_tables([r for r, _, _ in results], promote_options="default")
+    value_table = pa.concat_tables([v for _, v, _ in results if v.num_rows], promote_options="default")
+    return (record_table, value_table), warnings
+
+
 def prepare(
     parsed: ParsedContribution, received_at: datetime, uid: str, store_home: Path | None = None
 ) -> tuple[PendingWrite, list[Problem]]:
@@ -146,9 +258,7 @@ def prepare(
         supersedes=env.supersedes,
         handling_code=env.handling.code,
         restrictions=_restrictions(env.handling),
-        evaluation=(evaluation.scheme, evaluation.source, evaluation.information)
-        if evaluation
-        else None,
+        evaluation=(evaluation.scheme, evaluation.source, evaluation.information) if evaluation else None,
         crime_areas=list(env.crime_areas),
         case_refs=list(env.case_refs),
         language=env.language,
@@ -157,46 +267,13 @@ def prepare(
     review = review_date(received_at)
     retention = load_policy(store_home) if store_home else RetentionPolicy()
     stamp = received_at.replace(tzinfo=None)
+    job = _RecordJob(env, ctx, uid, received_at, retention)
     warnings: list[Problem] = []
-    for record in parsed.records:
-        rows, label, found = normalise_record(record, ctx)
-        warnings += found
-        handling = record.handling or env.handling
-        ev = record.evaluation or evaluation
-        record_uid = f"{uid}:{record.local_id}"
-        pending.records.add(
-            uid=record_uid,
-            contribution=uid,
-            local_id=record.local_id,
-            kind=record.kind,
-            label=label,
-            agency=env.agency,
-            handling_code=handling.code,
-            restrictions=json.dumps(_restrictions(handling)) if _restrictions(handling) else None,
-            evaluation_scheme=ev.scheme if ev else None,
-            source_grade=ev.source if ev else None,
-            information_grade=ev.information if ev else None,
-            category=record.category,
-            minor=record.minor,
-            assessment=record.assessment,
-            observed_at=record.observed_at,
-            received_at=stamp,
-            review_at=retention.review_date(received_at.date(), record.category),
-            row_ref=f"{record.file}:{record.row}" if record.row is not None else record.file,
-            note=record.note,
-        )
-        for row in rows:
-            pending.values.add(
-                record_uid=record_uid,
-                field=row.field,
-                position=row.position,
-                value_type=row.value_type,
-                original=row.original,
-                normalised=row.normalised,
-                reason=row.reason,
-                flags=row.flags,
-                extra=row.extra,
-            )
+    if len(parsed.records) >= PARALLEL_MIN_RECORDS and worker_count() > 1:
+        tables, warnings = normalise_in_workers(job, parsed.records)
+        pending.records, pending.values = tables
+    else:
+        pending.records, pending.values, warnings = job.run(parsed.records)
     for link in parsed.links:
         handling = link.handling or env.handling
         pending.links.add(
@@ -210,9 +287,7 @@ def prepare(
             handling_code=handling.code,
             restrictions=json.dumps(_restrictions(handling)) if _restrictions(handling) else None,
             assessment=link.assessment,
-            properties=json.dumps(link.fields, ensure_ascii=False, default=str)
-            if link.fields
-            else None,
+            properties=json.dumps(link.fields, ensure_ascii=False, default=str) if link.fields else None,
             received_at=stamp,
             review_at=review,
             row_ref=f"{link.file}:{link.row}" if link.row is not None else link.file,
@@ -242,9 +317,7 @@ def ingest_source(
     on_calls: Callable[[int], None] | None = None,
 ) -> IngestReport:
     """Ingest one contribution; never raises for bad input (the report says what went wrong)."""
-    report = IngestReport(
-        source=str(source.path), format=source.format, status="failed", message=""
-    )
+    report = IngestReport(source=str(source.path), format=source.format, status="failed", message="")
     try:
         parsed = read_source(source, options)
     except ContributionError as exc:
@@ -343,9 +416,7 @@ def ingest_source(
                     ]
                 ) from exc
             for line, fld, reason in result.problem_rows:
-                cdr_problems.append(
-                    Problem(call_file.name, line, fld, reason, "correct the row and re-send")
-                )
+                cdr_problems.append(Problem(call_file.name, line, fld, reason, "correct the row and re-send"))
             report.rejected += result.rejected
             pending.rejected_count += result.rejected
             _problem_rows(pending, cuid, [p for p in cdr_problems if p not in report.problems])

@@ -13,6 +13,7 @@ from mare.ingest.envelope import (
     handling_from,
     schema_problems,
 )
+from mare.ingest.fastcheck import certainly_valid
 from mare.ingest.parsed import RawLink, RawRecord
 from mare.ingest.problems import Problem
 from mare.schema.contribution_schema import contribution_schema
@@ -59,7 +60,7 @@ def record_from_dict(
     kind = obj.get("kind")
     if kind not in load_model().kinds:
         return None, [_unknown_kind(kind, file, row)]
-    problems = schema_problems(record_validator(kind), obj, file, row)
+    problems = [] if certainly_valid(obj, kind) else schema_problems(record_validator(kind), obj, file, row)
     if isinstance(obj.get("evaluation"), dict):
         problems += evaluation_problems(obj["evaluation"], file, row, "evaluation")
     fields: dict[str, list[Any]] = {}

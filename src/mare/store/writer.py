@@ -87,14 +87,14 @@ def find_existing(store: Store, agency: str, sender_id: str) -> Existing | None:
     return Existing(row[0], int(row[1]), row[2]) if row else None
 
 
-def _insert(store: Store, table: str, batch: Batch, casts: dict[str, str] | None = None) -> None:
-    if not len(batch):
+def _insert(store: Store, table: str, batch: Batch | pa.Table, casts: dict[str, str] | None = None) -> None:
+    arrow = batch if isinstance(batch, pa.Table) else pa.table(batch.columns)
+    if not arrow.num_rows:
         return
-    arrow = pa.table(batch.columns)
     name = f"_batch_{table}"
     store.con.register(name, arrow)
     try:
-        cols = list(batch.columns)
+        cols = list(arrow.column_names)
         select = ", ".join(f"CAST({c} AS {casts[c]})" if casts and c in casts else c for c in cols)
         store.con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {select} FROM {name}")
     finally:
@@ -106,8 +106,8 @@ class PendingWrite:
     """Everything one contribution adds to the store, prepared before the transaction."""
 
     contribution: ContributionRow
-    records: Batch = field(default_factory=Batch)
-    values: Batch = field(default_factory=Batch)
+    records: Batch | pa.Table = field(default_factory=Batch)
+    values: Batch | pa.Table = field(default_factory=Batch)
     links: Batch = field(default_factory=Batch)
     problems: Batch = field(default_factory=Batch)
     calls: list[Any] = field(default_factory=list)  # callables(store, uid) -> rows loaded

@@ -191,3 +191,23 @@ def test_international_numbers_written_without_plus(text: str, region: str, e164
 def test_national_numbers_still_read_nationally() -> None:
     result = normalise_phone("06 20 123 4567", NormaliseContext(default_region="HU"))
     assert result.value == "+36201234567"
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [("+49 151 23456789", "DE"), ("0151 23456789", "DE"), ("4915123456789", "DE"),
+     ("0049 151 23456789", None),
+     ("06 20 123 4567", "HU"), ("4916027866654", "HU"), ("333 1234567", "IT"), ("393331234567", "IT"),
+     ("+393331234567", None)],
+)
+def test_bulk_path_agrees_with_full_normaliser(text: str, region: str | None) -> None:
+    from mare.ingest.normalise.phones import e164_for_bulk
+
+    assert e164_for_bulk(text, region) == normalise_phone(text, NormaliseContext(default_region=region)).value
+
+
+def test_bulk_path_rejects_what_is_not_a_number() -> None:
+    from mare.ingest.normalise.phones import e164_for_bulk
+
+    assert e164_for_bulk("not a number", "DE") is None
+    assert e164_for_bulk("12", "DE") is None

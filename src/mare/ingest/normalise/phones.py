@@ -199,3 +199,36 @@ def int_to_phone(n: int) -> str:
     if n <= 0 or n >= 10**15:
         raise ValueError(f"not an E.164 number: {n}")
     return f"+{n}"
+
+
+@lru_cache(maxsize=1 << 20)
+def e164_for_bulk(text: str, region: str | None) -> str | None:
+    """E.164 for call records, fast: parse and a length check only (no number-type matching).
+
+    Used on millions of call-detail rows, where numbers come from operators' systems. Returns
+    None when the text is not a possible number; `normalise_phone` then gives the reason.
+    Digits written without '+' in a country that dials nationally with a trunk prefix are read
+    as international first, as in `normalise_phone`.
+    """
+    s = ascii_digits(text).strip()
+    if not s or len(s) > 64:
+        return None
+    digits = re.sub(r"[\s.\-/()]", "", s)
+    if s.startswith("+"):
+        attempts: list[tuple[str, str | None]] = [(s, None)]
+    elif digits.startswith("00") and not digits.startswith("000"):
+        attempts = [("+" + digits[2:], None)]
+    elif _MSISDN.fullmatch(digits):
+        national = (s, region.upper() if region else None)
+        attempts = [("+" + digits, None), national] if _dials_with_trunk_prefix(region) else [
+            national, ("+" + digits, None)]
+    else:
+        attempts = [(s, region.upper() if region else None)]
+    for candidate, where in attempts:
+        try:
+            parsed = phonenumbers.parse(candidate, where)
+        except NumberParseException:
+            continue
+        if len(str(parsed.national_number)) >= _MIN_INVALID_NSN and phonenumbers.is_possible_number(parsed):
+            return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return None
