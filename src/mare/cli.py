@@ -13,6 +13,7 @@ from mare.cli_accounts import agencies_app, users_app
 from mare.cli_audit import audit_app
 from mare.cli_common import HomeOpt, console, print_json
 from mare.cli_geo import hotspots_command, routes_command
+from mare.cli_network import network_command
 from mare.cli_ingest import ingest_command
 from mare.cli_read import export_command, records_command, show_app, stats_command
 from mare.cli_resolve import crosscheck_command, link_command, review_command
@@ -67,6 +68,7 @@ app.command("review")(review_command)
 app.command("link")(link_command)
 app.command("hotspots")(hotspots_command)
 app.command("routes")(routes_command)
+app.command("network")(network_command)
 app.add_typer(show_app, name="show")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(users_app, name="users")

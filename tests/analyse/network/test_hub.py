@@ -1,0 +1,122 @@
+"""The person network from hub data, through the access policy (leak check included)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from builders import write_contribution
+from mare.access.policy import Viewer
+from mare.analyse.network.hub import hub_network
+from mare.ingest.pipeline import ingest_file
+from mare.store.db import Store
+
+BKA = Viewer("ana", "DE-BKA")
+SCO = Viewer("marco", "IT-SCO")
+
+
+def person(pid: str, name: str, **extra: object) -> dict[str, object]:
+    return {"id": pid, "kind": "person", "category": "suspect", "name": name, **extra}
+
+
+def load(store: Store, tmp_path: Path) -> None:
+    records = [
+        person("p1", "Adil Haddad", nationality="SY", phone="+4915123456789"),
+        person("p2", "Burak Demir", nationality="TR"),
+        person("p3", "Cem Yilmaz", nationality="TR"),
+        {"id": "ph2", "kind": "phone", "number": "+393331234567"},
+        {"id": "v1", "kind": "vehicle", "plate": "B-MH 4521", "country": "DE"},
+        {"id": "e1", "kind": "event", "event_type": "interception", "occurred_at": "2026-10-28T03:40:00Z"},
+        {"id": "pay1", "kind": "payment", "amount": 4500, "currency": "EUR", "paid_at": "2026-10-20"},
+    ]
+    links = [
+        {"kind": "uses_phone", "source": "p2", "target": "ph2"},
+        {"kind": "drives_vehicle", "source": "p2", "target": "v1"},
+        {"kind": "owns_vehicle", "source": "p3", "target": "v1"},
+        {"kind": "involved_in", "source": "p1", "target": "e1"},
+        {"kind": "involved_in", "source": "p3", "target": "e1"},
+        {"kind": "paid", "source": "p1", "target": "pay1"},
+        {"kind": "received", "source": "p3", "target": "pay1"},
+    ]
+    report = ingest_file(store, write_contribution(tmp_path / "open.json", records, links, id="OPEN-1"))
+    assert report.status == "stored", report.message
+    secret = [person("s1", "Hidden Boss", nationality="LY"), person("s2", "Hidden Aide")]
+    secret_links = [{"kind": "associate_of", "source": "s1", "target": "s2"}]
+    report = ingest_file(
+        store,
+        write_contribution(
+            tmp_path / "h2.json", secret, secret_links, id="SECRET-1", handling={"code": "H2"}
+        ),
+    )
+    assert report.status == "stored", report.message
+    calls = tmp_path / "calls.csv"
+    calls.write_text(
+        "caller,callee,start\n+4915123456789,+393331234567,2026-10-01T10:00:00Z\n"
+        "+393331234567,+4915123456789,2026-10-02T10:00:00Z\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "calls.csv.envelope.json").write_text(
+        json.dumps(
+            {
+                "format": "mare.contribution/1",
+                "id": "CDR-1",
+                "agency": "DE-BKA",
+                "sent_at": "2026-11-01T10:00:00Z",
+                "handling": {"code": "H2"},
+            }
+        )
+    )
+    assert ingest_file(store, calls).status == "stored"
+
+
+def labelled(net: object) -> dict[frozenset[str], float]:
+    from mare.analyse.network.graph import Network
+
+    assert isinstance(net, Network)
+    name = {n: net.attrs[n]["label"] for n in net.ids}
+    return {
+        frozenset((name[net.ids[a]], name[net.ids[b]])): float(w)
+        for a, b, w in zip(net.src, net.dst, net.weight, strict=True)
+    }
+
+
+def test_owner_sees_every_kind_of_tie(store: Store, tmp_path: Path) -> None:
+    load(store, tmp_path)
+    net = hub_network(store, BKA)
+    ties = labelled(net)
+    assert ties[frozenset(("Adil Haddad", "Burak Demir"))] == 2.0  # two calls between their phones
+    assert ties[frozenset(("Burak Demir", "Cem Yilmaz"))] == 1.0  # shared vehicle
+    assert ties[frozenset(("Adil Haddad", "Cem Yilmaz"))] == 2.0  # same event + a payment
+    assert ties[frozenset(("Hidden Boss", "Hidden Aide"))] == 1.0
+    assert net.meta["withheld"] == {}
+    assert net.meta["ties_by_kind"] == {
+        "calls": 2,
+        "co_participation": 1,
+        "shared_assets": 1,
+        "payments": 1,
+        "associations": 1,
+    }
+    evidence = {net.attrs[n]["label"]: net.attrs[n]["evidence"] for n in net.ids}
+    assert evidence["Cem Yilmaz"] == {"vehicles": 1, "payments": 1}
+    only_calls = hub_network(store, BKA, tie_kinds=["calls"], weights={"calls": 0.5})
+    assert list(labelled(only_calls).values()) == [1.0]
+
+
+def test_other_agency_gets_no_h2_nodes_or_ties(store: Store, tmp_path: Path) -> None:
+    load(store, tmp_path)
+    decisions: list[str] = []
+    net = hub_network(store, SCO, on_decision=lambda v, res, ref, d, p: decisions.append(d.visibility))
+    names = {net.attrs[n]["label"] for n in net.ids}
+    assert names == {"Adil Haddad", "Burak Demir", "Cem Yilmaz"}
+    assert not any(
+        n.startswith(
+            store.con.execute("SELECT uid FROM contributions WHERE sender_id = 'SECRET-1'").fetchone()[0]
+        )
+        for n in net.ids
+    )
+    ties = labelled(net)
+    assert frozenset(("Adil Haddad", "Burak Demir")) not in ties  # the calls were H2
+    assert net.meta["withheld"] == {"record": 2, "link": 1, "calls": 1}
+    assert "hit" in decisions and "full" in decisions
+    nationalities = {net.attrs[n]["nationality"] for n in net.ids}
+    assert "LY" not in nationalities
