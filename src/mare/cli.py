@@ -13,8 +13,8 @@ from mare.cli_accounts import agencies_app, users_app
 from mare.cli_audit import audit_app
 from mare.cli_common import HomeOpt, console, print_json
 from mare.cli_geo import hotspots_command, routes_command
-from mare.cli_network import network_command
 from mare.cli_ingest import ingest_command
+from mare.cli_network import network_command
 from mare.cli_read import export_command, records_command, show_app, stats_command
 from mare.cli_resolve import crosscheck_command, link_command, review_command
 from mare.cli_scenario import demo_command, scenario_app

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from builders import write_contribution
 
 import mare.ingest.pipeline as pipeline
+from builders import write_contribution
 from mare.ingest.pipeline import ingest_file
 from mare.store.db import open_store
 
