@@ -30,7 +30,7 @@ SCALES: dict[str, Scale] = {
     "tiny": Scale("tiny", 8, 60, 0.5, 10, 0.25, 0.9, 1),
     "small": Scale("small", 60, 3_000, 1.0, 20, 0.6, 0.7, 10),
     "medium": Scale("medium", 450, 22_000, 1.0, 26, 0.6, 0.7, 15),
-    "large": Scale("large", 2_500, 120_000, 1.0, 30, 2.5, 0.7, 40),
+    "large": Scale("large", 2_500, 120_000, 1.0, 30, 3.5, 0.7, 40),
 }
 
 
