@@ -8,69 +8,86 @@ test (tests/ingest/test_fastcheck.py) checks that it never accepts what the sche
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from mare.schema.model import FieldSpec, load_model
+from mare.schema.model import load_model
 
 MAX_TEXT = 100_000
 MAX_ITEMS = 1000
 
-Check = Callable[[Any], bool]
+# How a key's value is checked: (mode, allowed values, may be a list).
+TEXT, LOOSE, NUMBER, BOOLEAN, FLAG, ENUM, ID, KIND, ANY_STRING = range(9)
+Rule = tuple[int, frozenset[str], bool]
 
 
-def _is_str(v: Any, limit: int = MAX_TEXT) -> bool:
-    return isinstance(v, str) and len(v) <= limit
-
-
-def _one(spec: FieldSpec) -> Check:
-    if spec.type == "boolean":
-        return lambda v: isinstance(v, bool) or _is_str(v, 10**9)
-    if spec.type in ("number", "latitude", "longitude"):
-        return lambda v: (isinstance(v, int | float) and not isinstance(v, bool)) or _is_str(v, 10**9)
-    if spec.type == "enum":
-        allowed = frozenset(spec.values)
-        return lambda v: isinstance(v, str) and v in allowed
-    return _is_str
-
-
-def _field_check(spec: FieldSpec) -> Check:
-    one = _one(spec)
-    if not spec.multiple:
-        return one
-    return lambda v: one(v) or (isinstance(v, list) and len(v) <= MAX_ITEMS and all(one(x) for x in v))
+def _scalar_ok(mode: int, allowed: frozenset[str], v: Any) -> bool:
+    if mode == TEXT:
+        return type(v) is str and len(v) <= MAX_TEXT
+    if mode == ENUM:
+        return type(v) is str and v in allowed
+    if mode == LOOSE:  # boolean fields: true/false or any string
+        return type(v) is bool or type(v) is str
+    if mode == NUMBER:
+        return type(v) in (int, float, str)
+    if mode == FLAG:
+        return type(v) is bool
+    if mode == ID:
+        return type(v) is str and 1 <= len(v) <= 200
+    if mode == ANY_STRING:
+        return type(v) is str
+    return False
 
 
 @cache
-def record_checks(kind: str) -> tuple[dict[str, Check], frozenset[str]]:
-    """Per-key checks for records of one kind, and the keys that must be present."""
+def record_rules(kind: str) -> tuple[dict[str, Rule], frozenset[str]]:
+    """Per-key rules for records of one kind, and the keys that must be present."""
     model = load_model()
     spec = model.kinds[kind]
-    checks: dict[str, Check] = {
-        "id": lambda v: isinstance(v, str) and 1 <= len(v) <= 200,
-        "kind": lambda v: v == kind,
-        "assessment": lambda v: isinstance(v, bool),
-        "observed_at": lambda v: isinstance(v, str),
-        "note": _is_str,
+    none: frozenset[str] = frozenset()
+    rules: dict[str, Rule] = {
+        "id": (ID, none, False),
+        "kind": (KIND, frozenset({kind}), False),
+        "assessment": (FLAG, none, False),
+        "observed_at": (ANY_STRING, none, False),
+        "note": (TEXT, none, False),
     }
     if kind == "person":
-        categories = frozenset(model.person_categories)
-        checks["category"] = lambda v: isinstance(v, str) and v in categories
-        checks["minor"] = lambda v: isinstance(v, bool)
-    for name, fspec in spec.fields.items():
-        checks[name] = _field_check(fspec)
+        rules["category"] = (ENUM, frozenset(model.person_categories), False)
+        rules["minor"] = (FLAG, none, False)
+    for name, f in spec.fields.items():
+        if f.type == "boolean":
+            mode = LOOSE
+        elif f.type in ("number", "latitude", "longitude"):
+            mode = NUMBER
+        elif f.type == "enum":
+            mode = ENUM
+        else:
+            mode = TEXT
+        rules[name] = (mode, frozenset(f.values), f.multiple)
     required = frozenset({"id", "kind"} | {n for n, f in spec.fields.items() if f.required})
-    return checks, required
+    return rules, required
 
 
 def certainly_valid(obj: dict[str, Any], kind: str) -> bool:
     """True when the record surely satisfies the JSON Schema of its kind (False = ask jsonschema)."""
-    checks, required = record_checks(kind)
+    rules, required = record_rules(kind)
     if not required.issubset(obj):
         return False
     for key, value in obj.items():
-        check = checks.get(key)
-        if check is None or not check(value):
-            return False  # unknown key, per-record handling/evaluation, or a violation
+        rule = rules.get(key)
+        if rule is None:
+            return False  # unknown key, or a per-record handling/evaluation: let jsonschema decide
+        mode, allowed, multiple = rule
+        if mode == KIND:
+            if value not in allowed:
+                return False
+        elif multiple and type(value) is list:
+            if len(value) > MAX_ITEMS:
+                return False
+            for item in value:
+                if not _scalar_ok(mode, allowed, item):
+                    return False
+        elif not _scalar_ok(mode, allowed, value):
+            return False
     return True

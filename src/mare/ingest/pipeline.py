@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
-
-import pyarrow as pa
 
 from mare.access.retention import RetentionPolicy, load_policy
 from mare.ingest.cdr import CdrHeaderError, load_cdr
@@ -133,21 +130,9 @@ def _restrictions(handling: Handling) -> dict[str, Any] | None:
     return r.as_json()
 
 
-PARALLEL_MIN_RECORDS = 5000
-CHUNK_RECORDS = 2500
-
-
-def worker_count() -> int:
-    """Processes for normalising large contributions ($MARE_WORKERS, default: the CPU count)."""
-    configured = os.environ.get("MARE_WORKERS")
-    if configured and configured.isdigit():
-        return max(1, int(configured))
-    return os.cpu_count() or 1
-
-
 @dataclass(frozen=True, slots=True)
 class _RecordJob:
-    """What normalising a slice of records needs; picklable, so it can run in a worker."""
+    """What normalising the records of one contribution needs."""
 
     env: Envelope
     ctx: NormaliseContext
@@ -201,45 +186,6 @@ class _RecordJob:
                 )
         return rows_out, values_out, warnings
 
-    def run_as_arrow(self, records: list[RawRecord]) -> tuple[pa.Table, pa.Table, list[Problem]]:
-        """`run`, returning Arrow tables (cheap to send back from a worker process)."""
-        rows, values, warnings = self.run(records)
-        return pa.table(rows.columns), pa.table(values.columns), warnings
-
-
-def warm_up_normalisers(ctx: NormaliseContext) -> None:
-    """Load every normaliser's libraries and tables once, so forked workers share them."""
-    from mare.ingest.normalise.registry import NORMALISER_NAMES, normalise_value
-
-    samples = {
-        "name": "محمد الحسن",
-        "org_name": "Acme GmbH",
-        "country": "Syrian",
-        "date": "03.04.1985",
-        "phone": "+4915123456789",
-        "gender": "male",
-    }
-    for value_type in NORMALISER_NAMES:
-        normalise_value(value_type, samples.get(value_type, "x1"), ctx)
-    normalise_value("country", "Kurdistan", ctx)  # the slow fallback table
-
-
-def normalise_in_workers(
-    job: _RecordJob, records: list[RawRecord]
-) -> tuple[tuple[pa.Table, pa.Table], list[Problem]]:
-    """Normalise a large contribution in several processes (forked, so loaded libraries are shared)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    chunks = [records[i : i + CHUNK_RECORDS] for i in range(0, len(records), CHUNK_RECORDS)]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=worker_count(), mp_context=context) as pool:
-        results = list(pool.map(job.run_as_arrow, chunks))
-    warnings = [w for _, _, found in results for w in found]
-    record_table = pa.concat_tables([r for r, _, _ in results], promote_options="default")
-    value_table = pa.concat_tables([v for _, v, _ in results if v.num_rows], promote_options="default")
-    return (record_table, value_table), warnings
-
 
 def prepare(
     parsed: ParsedContribution, received_at: datetime, uid: str, store_home: Path | None = None
@@ -268,12 +214,7 @@ def prepare(
     retention = load_policy(store_home) if store_home else RetentionPolicy()
     stamp = received_at.replace(tzinfo=None)
     job = _RecordJob(env, ctx, uid, received_at, retention)
-    warnings: list[Problem] = []
-    if len(parsed.records) >= PARALLEL_MIN_RECORDS and worker_count() > 1:
-        tables, warnings = normalise_in_workers(job, parsed.records)
-        pending.records, pending.values = tables
-    else:
-        pending.records, pending.values, warnings = job.run(parsed.records)
+    pending.records, pending.values, warnings = job.run(parsed.records)
     for link in parsed.links:
         handling = link.handling or env.handling
         pending.links.add(
