@@ -1,0 +1,67 @@
+"""Role inference scored against scenario ground truth (benchmarks/network_roles.py), tiny scale.
+
+Checks the plumbing, not the quality: every person node maps to a true person, the confusion
+matrix covers them all, and collapsing records to entities merges ties and evidence. The figures
+for the small scenario are in docs/validation.md.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from mare.analyse.network.graph import Tie, build_network
+from mare.ingest.pipeline import IngestOptions, ingest_source
+from mare.ingest.sources import find_sources
+from mare.scenario import generate
+from mare.store.db import open_store
+
+BENCH = Path(__file__).resolve().parents[3] / "benchmarks" / "network_roles.py"
+
+
+@pytest.fixture(scope="module")
+def bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("network_roles", BENCH)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["network_roles"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_collapse_merges_records_into_entities(bench: ModuleType) -> None:
+    ties = [Tie("r1", "r2", "calls", 2.0), Tie("r3", "r2", "calls", 1.0), Tie("r1", "r3", "calls", 5.0)]
+    attrs = {
+        "r1": {"country": None, "evidence": {"payments": 1}},
+        "r3": {"country": "DE", "evidence": {"payments": 2, "vehicles": 1}},
+    }
+    net = build_network(ties, nodes=["r1", "r2", "r3"], attrs=attrs)
+    net.meta["ties"] = ties
+    out = bench.collapse(net, {"r1": "E1", "r3": "E1", "r2": "E2"})
+    assert out.ids == ["E1", "E2"]
+    assert out.m == 1 and float(out.weight[0]) == 3.0  # r1–r3 becomes a self-tie and is dropped
+    assert out.attrs["E1"]["evidence"] == {"payments": 3, "vehicles": 1}
+    assert out.attrs["E1"]["country"] == "DE"
+
+
+def test_roles_against_tiny_scenario_truth(bench: ModuleType, tmp_path: Path) -> None:
+    world = tmp_path / "world"
+    generate("tiny", 7, world)
+    sources, _ = find_sources([world / "contributions"])
+    with open_store(tmp_path / "home") as store:
+        for source in sources:
+            ingest_source(store, source, IngestOptions())
+        res = bench.evaluate(store, world, by="record")
+    assert res["nodes"] > 20
+    assert res["mapped_nodes"] == res["nodes"]  # every person record has a true person
+    assert res["mean_purity"] == 1.0
+    assert sum(sum(row.values()) for row in res["confusion"].values()) == res["mapped_nodes"]
+    for scores in (res["ours"], res["baseline_degree"]):
+        for row in scores.values():
+            assert 0.0 <= row["precision"] <= 1.0 and 0.0 <= row["recall"] <= 1.0
+            assert row["hits"] <= min(row["assessed"], row["true"])
+    assert res["true_by_role"].get("leader", 0) >= 1
