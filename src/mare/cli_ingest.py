@@ -49,6 +49,17 @@ def crosscheck_after_ingest(store: Store, viewer: Viewer, stored: list[str], mod
         log_combination(store, viewer, crosscheck_all(store, train=True))
 
 
+def geocode_after_ingest(store: Store, stored: list[str]) -> None:
+    """Geocode the place names of what was stored (derived data: `place_geocodes`)."""
+    from mare.analyse.geo.enrich import geocode_records
+
+    if len(stored) <= AUTO_EACH_LIMIT:
+        for uid in stored:
+            geocode_records(store, uid)
+    else:
+        geocode_records(store)
+
+
 AUTO_EACH_LIMIT = 5
 CrosscheckOpt = Annotated[
     str, typer.Option("--crosscheck", help="auto (each contribution when few, one full run when many), "
@@ -70,6 +81,7 @@ def ingest_command(
     report: Annotated[Path | None, typer.Option(help="Write every problem to this .csv or .json.")] = None,
     user: UserOpt = None,
     crosscheck: CrosscheckOpt = "auto",
+    geocode: Annotated[bool, typer.Option("--geocode/--no-geocode", help="Geocode place names.")] = True,
     as_json: JsonOpt = False,
     warnings: Annotated[bool, typer.Option("--warnings", help="Also list warnings.")] = False,
 ) -> None:
@@ -113,6 +125,8 @@ def ingest_command(
             progress.update(task, description="cross-checking")
             stored = [r.contribution for r in reports if r.status == "stored" and r.contribution]
             crosscheck_after_ingest(store, viewer, stored, crosscheck)
+            if geocode and stored:
+                geocode_after_ingest(store, stored)
     if report:
         write_report(report, reports)
     if as_json:

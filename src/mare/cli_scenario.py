@@ -11,7 +11,7 @@ from rich.table import Table
 
 from mare.access.policy import HUB_AGENCY, Viewer
 from mare.cli_common import HomeOpt, JsonOpt, console, err, print_json
-from mare.cli_ingest import crosscheck_after_ingest, log_collection
+from mare.cli_ingest import crosscheck_after_ingest, geocode_after_ingest, log_collection
 from mare.cli_render import problems_table, record_panel, stats_tables
 from mare.ingest.pipeline import IngestOptions, ingest_source
 from mare.ingest.sources import find_sources
@@ -93,7 +93,10 @@ def demo_command(
         if stored:
             console.print("Cross-checking everything held (training the matching model)…")
             crosscheck_after_ingest(store, analyst, stored, "end")
+            console.print("Geocoding place names…")
+            geocode_after_ingest(store, stored)
         hits = store.con.execute("SELECT count(*) FROM hits").fetchone()
+        places = store.con.execute("SELECT count(*), count(lat) FROM place_geocodes").fetchone()
         entities = store.con.execute("SELECT count(DISTINCT entity_id), count(*) FROM entities").fetchone()
         repo = Repository(store, analyst)
         stats = repo.stats()
@@ -112,6 +115,9 @@ def demo_command(
         console.print(f"Cross-check: [bold]{hits[0]:,}[/] hits between contributions; "
                       f"{entities[1]:,} person records resolved to [bold]{entities[0]:,}[/] entities "
                       "(notifications sent to the owners: `mare notifications list --as-agency AGENCY`)")
+    if places:
+        console.print(f"Geocoding: {places[1]:,} of {places[0]:,} place names placed on the map "
+                      "(offline gazetteer, with confidence)")
     if shown is not None:
         console.rule("4. One person record, as a hub analyst sees it")
         record_panel(console, shown)

@@ -51,3 +51,14 @@ def test_accuracy_pairwise_and_bcubed() -> None:
     assert lumped.recall == 1.0 and lumped.precision == 2 / 6
     split = accuracy({"1": "a", "2": "b", "3": "c", "4": "d"}, truth)
     assert split.recall == 0.0 and split.precision == 1.0 and split.bcubed_precision == 1.0
+
+
+def test_undated_record_never_chains_namesakes_with_other_birth_dates() -> None:
+    dates = {"a": ["1980-01-01"], "b": ["1975-05-05"], "c": ["1980-01-02"]}
+    links = [("x", "a", 0.99), ("x", "b", 0.97), ("a", "c", 0.96)]
+    got = cluster(["a", "b", "c", "x"], links, dates=dates)
+    assert got["x"] == got["a"] == got["c"]  # a and c: dated on both sides, scored on their dates
+    assert got["b"] != got["a"]  # x's weaker link would join two people born years apart
+    # an analyst's 'same' always joins
+    judged = cluster(["a", "b", "x"], links[:2], same=[("a", "b")], dates=dates)
+    assert judged["a"] == judged["b"]

@@ -69,3 +69,16 @@ def test_person_without_values_has_empty_features() -> None:
 
 def test_fold_text() -> None:
     assert fold_text("  Saint-Étienne ") == "saint etienne"
+
+
+def test_role_residence_and_associates_of_linked_persons() -> None:
+    from mare.resolve.features import build_rows
+
+    people = [
+        PersonInput("c:p1", "c", "A", [_value("name", "Hasan Ali"), Value("role", "driver"),
+                                       Value("residence_country", "AT")], associates=["c:p2"]),
+        PersonInput("c:p2", "c", "A", [_value("name", "Omar Darwish")], associates=["c:p1"]),
+    ]
+    one, two = build_rows(people, SymbolSource(enabled=False))
+    assert one["role"] == "driver" and one["residence"] == ["AT"]
+    assert one["associates"] == two["phon_keys"] and two["associates"] == one["phon_keys"]

@@ -30,15 +30,20 @@ def key_table(rows: Iterable[dict[str, Any]]) -> pa.Table:
     return pa.table({"key": pa.array(keys, pa.string()), "record_uid": pa.array(uids, pa.string())})
 
 
-def pairs_within(con: duckdb.DuckDBPyConnection, keys: str, max_block: int = MAX_BLOCK) -> pa.Table:
-    """Distinct pairs (left_uid < right_uid) sharing a key of the table named `keys`."""
-    return con.sql(
+def pairs_within_sql(keys: str, max_block: int = MAX_BLOCK) -> str:
+    """SQL for the distinct pairs (left_uid < right_uid) sharing a key of the table named `keys`."""
+    return (
         f"WITH sizes AS (SELECT key FROM {keys} GROUP BY key "
         f"HAVING count(*) BETWEEN 2 AND {int(max_block)}), "
         f"k AS (SELECT key, record_uid FROM {keys} SEMI JOIN sizes USING (key)) "
         "SELECT DISTINCT a.record_uid AS left_uid, b.record_uid AS right_uid FROM k a JOIN k b "
         "ON a.key = b.key AND a.record_uid < b.record_uid"
-    ).to_arrow_table()
+    )
+
+
+def pairs_within(con: duckdb.DuckDBPyConnection, keys: str, max_block: int = MAX_BLOCK) -> pa.Table:
+    """Distinct pairs (left_uid < right_uid) sharing a key of the table named `keys`."""
+    return con.sql(pairs_within_sql(keys, max_block)).to_arrow_table()
 
 
 def pairs_between(con: duckdb.DuckDBPyConnection, new_keys: str, held_keys: str,
@@ -46,7 +51,7 @@ def pairs_between(con: duckdb.DuckDBPyConnection, new_keys: str, held_keys: str,
     """Distinct pairs of a new person and a held one sharing a key (blocks counted over both)."""
     return con.sql(
         f"WITH wanted AS (SELECT DISTINCT key FROM {new_keys}), "
-        f"held AS (SELECT h.key, h.record_uid FROM {held_keys} h SEMI JOIN wanted USING (key)), "
+        f"held AS MATERIALIZED (SELECT h.key, h.record_uid FROM {held_keys} h SEMI JOIN wanted USING (key)), "
         f"sizes AS (SELECT key, count(*) AS n FROM (SELECT key FROM held UNION ALL "
         f"SELECT key FROM {new_keys}) GROUP BY key HAVING count(*) <= {int(max_block)}) "
         f"SELECT DISTINCT least(n.record_uid, h.record_uid) AS left_uid, "

@@ -2,7 +2,8 @@
 
 Incremental (`crosscheck_contribution`, called from ingest): features and blocking keys of the
 new persons are written, their keys are looked up in the indexed `person_keys` table, and only
-those candidate pairs are scored with the stored model — the held persons are never rescanned.
+those candidate pairs are scored in SQL from the stored model (`sqlscore`) on the store's own
+connection — no Splink set-up per call, and the held persons are never rescanned.
 Full (`crosscheck_all`): rebuild every derived table, train the model on the store, score all
 blocked pairs, recluster, and record hits. Analyst judgements are never touched by either.
 """
@@ -19,12 +20,13 @@ import pyarrow as pa
 
 from mare.resolve.blocking import MAX_BLOCK, key_table, pairs_between
 from mare.resolve.dedupe import ScoredPair, dedupe
-from mare.resolve.engine import MatchEngine, scored_pairs
+from mare.resolve.engine import scored_pairs
 from mare.resolve.entities import rebuild_entities
 from mare.resolve.extract import refresh_features
 from mare.resolve.hits import identifier_hits, person_hits, record_hits
 from mare.resolve.judgements import latest
 from mare.resolve.model import load_model, save_model
+from mare.resolve.sqlscore import score_sql
 from mare.resolve.symbols import SymbolSource
 from mare.resolve.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from mare.store.db import Store
@@ -96,15 +98,10 @@ def crosscheck_contribution(store: Store, contribution_uid: str, thresholds: Thr
             con.unregister("_new_keys")
             result.candidates = candidates.num_rows
             result.model_version, settings = load_model(store)
-            if candidates.num_rows:
-                con.register("_cand", candidates)
-                subset = con.sql(
-                    "SELECT f.* FROM person_features f WHERE record_uid IN "
-                    "(SELECT left_uid FROM _cand UNION SELECT right_uid FROM _cand)").to_arrow_table()
-                con.unregister("_cand")
-                engine = MatchEngine(settings, subset)
-                pairs = scored_pairs(settings, engine.score(candidates), thresholds.keep)
-                engine.close()
+            if candidates.num_rows:  # scored in SQL from the stored model: no Splink set-up per call
+                predictions = score_sql(con, settings, candidates, "person_features", thresholds.keep,
+                                        explain=True)
+                pairs = scored_pairs(settings, predictions, thresholds.keep)
         result.links, result.reviews = _store_pairs(store, pairs, result.model_version, thresholds)
         uids = [r["record_uid"] for r in rows]
         rebuild_entities(store, uids + [p[0] for p in pairs] + [p[1] for p in pairs])

@@ -53,6 +53,18 @@ def _closure(store: Store, seeds: set[str]) -> tuple[set[str], list[tuple[str, s
     return nodes, list(edges.values())
 
 
+def _dates(store: Store, nodes: set[str] | None) -> dict[str, list[str]]:
+    """Full birth dates (and day/month alternatives) of these records (all when None)."""
+    sql = ("SELECT record_uid, birth_date, birth_alt FROM person_features WHERE birth_precision = 'day'")
+    if nodes is None:
+        rows = store.con.execute(sql).fetchall()
+    else:
+        store.con.register("_date_nodes", pa.table({"uid": sorted(nodes)}))
+        rows = store.con.execute(sql + " AND record_uid IN (SELECT uid FROM _date_nodes)").fetchall()
+        store.con.unregister("_date_nodes")
+    return {uid: [d for d in (date, alt) if d] for uid, date, alt in rows}
+
+
 def rebuild_entities(store: Store, seeds: list[str] | None = None) -> int:
     """Recluster the whole store (seeds None) or the records connected to the seeds; returns records."""
     if seeds is None:
@@ -63,7 +75,7 @@ def rebuild_entities(store: Store, seeds: list[str] | None = None) -> int:
     links = [(a, b, p) for a, b, p, v in edges if v != "not_same"]
     same = [(a, b) for a, b, _, v in edges if v == "same"]
     not_same = [(a, b) for a, b, _, v in edges if v == "not_same"]
-    mapping = cluster(nodes, links, same, not_same)
+    mapping = cluster(nodes, links, same, not_same, _dates(store, nodes if seeds is not None else None))
     now = datetime.now(UTC).replace(tzinfo=None)
     table = pa.table({"record_uid": list(mapping), "entity_id": [entity_id(c) for c in mapping.values()],
                       "updated_at": pa.array([now] * len(mapping), pa.timestamp("us"))})

@@ -99,6 +99,14 @@ def person_inputs(con: duckdb.DuckDBPyConnection, contribution: str | None = Non
     for uid, kind, value in ids:
         if uid in people:
             people[uid].identifiers.append((kind, value))
+    pairs = con.execute(
+        "SELECT l.source_uid, l.target_uid FROM links l JOIN records a ON a.uid = l.source_uid "
+        "JOIN records b ON b.uid = l.target_uid WHERE a.kind = 'person' AND b.kind = 'person' "
+        f"{_scope(contribution, 'l')[0]}", params).fetchall()
+    for source, target in pairs:
+        if source in people and target in people:
+            people[source].associates.append(target)
+            people[target].associates.append(source)
     return list(people.values())
 
 

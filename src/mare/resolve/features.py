@@ -23,11 +23,13 @@ from typing import Any
 from mare.resolve.symbols import SymbolSource
 
 NAME_FIELDS = ("name", "given_name", "family_name", "alias")
-FEATURE_FIELDS = (*NAME_FIELDS, "birth_date", "nationality", "gender", "birth_place")
+FEATURE_FIELDS = (*NAME_FIELDS, "birth_date", "nationality", "gender", "birth_place", "role",
+                  "residence_country")
 COLUMNS = (
     "record_uid", "contribution", "agency", "name_latin", "name_key", "name_keys", "phon_keys",
     "name_parts", "birth_date", "birth_year", "birth_month", "birth_day", "birth_precision",
     "birth_alt", "nationality", "gender", "birth_place", "phones", "documents", "identifiers",
+    "role", "residence", "associates",
 )  # fmt: skip
 
 
@@ -50,6 +52,7 @@ class PersonInput:
     agency: str = ""
     values: list[Value] = field(default_factory=list)
     identifiers: list[tuple[str, str]] = field(default_factory=list)  # (kind, value)
+    associates: list[str] = field(default_factory=list)  # record uids of persons linked to this one
 
 
 @dataclass(slots=True)
@@ -153,6 +156,9 @@ def build_row(person: PersonInput, symbols: SymbolSource) -> dict[str, Any]:
     row["phones"] = sorted({v for k, v in idents if k == "phone"})
     row["documents"] = sorted({v for k, v in idents if k == "document"})
     row["identifiers"] = [f"{k}:{v}" for k, v in idents]
+    row["role"] = _first(values, "role")
+    row["residence"] = sorted({v.normalised for v in values if v.field == "residence_country"})
+    row["associates"] = []  # filled by `add_associates` once every row is built
     return row
 
 
@@ -162,7 +168,17 @@ def build_rows(people: Iterable[PersonInput], symbols: SymbolSource) -> list[dic
     tokens = {t for p in people for v in p.values if v.field in NAME_FIELDS
               for t in ((v.extra or {}).get("tokens") or [])}
     symbols.prefetch(tokens)
-    return [build_row(p, symbols) for p in people]
+    rows = [build_row(p, symbols) for p in people]
+    add_associates(rows, people)
+    return rows
+
+
+def add_associates(rows: list[dict[str, Any]], people: Sequence[PersonInput]) -> None:
+    """Each row's `associates`: the phonetic name keys of the persons linked to it (associates,
+    family) — two records whose companions share a name are more likely the same person."""
+    phon = {r["record_uid"]: r["phon_keys"] for r in rows}
+    for row, person in zip(rows, people, strict=True):
+        row["associates"] = sorted({k for uid in person.associates for k in phon.get(uid, ())})
 
 
 def blocking_keys(row: dict[str, Any]) -> set[str]:

@@ -2,7 +2,8 @@
 
 A hit is either an exact identifier match (same phone, document number and issuing country,
 plate, IMO/MMSI, IBAN, e-mail or handle) or a person link (automatic or judged 'same').
-Each owner is notified once per hit. What the notification says about the other side is
+Each owner is notified once per hit (the notification written as `products.notifications.notify`
+writes one, in bulk). What the notification says about the other side is
 decided by the access policy: the other record's label and the matching value only where the
 recipient may see that record in full; otherwise hit/no-hit (that a match exists, whom to ask,
 and why no more is said) — restricted content never goes into a notification.
@@ -12,11 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
+
+import pyarrow as pa
 
 from mare.access.policy import DataMeta, Viewer, decide
-from mare.products.notifications import notify
 from mare.store.db import Store
 
 
@@ -41,51 +45,67 @@ class Hit:
 
 def identifier_hits(store: Store, contribution: str | None = None) -> list[Hit]:
     """Exact identifier matches between different contributions (for one, or all)."""
-    where = "AND (a.contribution = ? OR b.contribution = ?)" if contribution else ""
-    rows = store.con.execute(
-        "SELECT a.kind, a.value, a.record_uid, b.record_uid, a.agency, b.agency "
-        "FROM identifier_index a JOIN identifier_index b ON a.kind = b.kind AND a.value = b.value "
-        "AND a.record_uid < b.record_uid AND a.contribution <> b.contribution "
-        "AND (a.country IS NULL OR b.country IS NULL OR a.country = b.country) " + where,
-        [contribution, contribution] if contribution else []).fetchall()
+    if contribution:  # the new contribution's values looked up in the index, not a full self-join
+        rows = store.con.execute(
+            "WITH n AS (SELECT * FROM identifier_index WHERE contribution = ?) "
+            "SELECT DISTINCT n.kind, n.value, least(n.record_uid, b.record_uid), "
+            "greatest(n.record_uid, b.record_uid), "
+            "CASE WHEN n.record_uid < b.record_uid THEN n.agency ELSE b.agency END, "
+            "CASE WHEN n.record_uid < b.record_uid THEN b.agency ELSE n.agency END "
+            "FROM n JOIN identifier_index b ON b.kind = n.kind AND b.value = n.value "
+            "AND b.contribution <> n.contribution "
+            "AND (n.country IS NULL OR b.country IS NULL OR n.country = b.country)",
+            [contribution]).fetchall()
+    else:
+        rows = store.con.execute(
+            "SELECT a.kind, a.value, a.record_uid, b.record_uid, a.agency, b.agency "
+            "FROM identifier_index a JOIN identifier_index b ON a.kind = b.kind AND a.value = b.value "
+            "AND a.record_uid < b.record_uid AND a.contribution <> b.contribution "
+            "AND (a.country IS NULL OR b.country IS NULL OR a.country = b.country)").fetchall()
     return [Hit("identifier", f"{k}:{v}", a, b, aa, ba) for k, v, a, b, aa, ba in rows]
 
 
 def person_hits(store: Store, uids: list[str] | None = None) -> list[Hit]:
     """Person links (automatic, or judged same) between different contributions."""
-    store.con.execute("CREATE OR REPLACE TEMP TABLE _hit_scope (uid VARCHAR)")
     if uids is not None:
-        store.con.executemany("INSERT INTO _hit_scope VALUES (?)", [[u] for u in uids])
+        store.con.register("_hit_scope", pa.table({"uid": pa.array(uids, pa.string())}))
     scope = ("WHERE (e.l IN (SELECT uid FROM _hit_scope) OR e.r IN (SELECT uid FROM _hit_scope))"
              if uids is not None else "")
-    rows = store.con.execute(
-        "WITH verdicts AS (SELECT left_uid, right_uid, arg_max(verdict, judged_at) AS verdict "
-        "FROM judgements GROUP BY 1, 2), "
-        "e AS (SELECT c.left_uid AS l, c.right_uid AS r, c.match_probability AS p, 'link' AS basis "
-        "FROM candidate_pairs c LEFT JOIN verdicts v USING (left_uid, right_uid) "
-        "WHERE c.decision = 'link' AND coalesce(v.verdict, '') <> 'not_same' "
-        "UNION ALL SELECT left_uid, right_uid, NULL, 'judged_same' FROM verdicts WHERE verdict = 'same') "
-        "SELECT e.basis, e.l, e.r, a.agency, b.agency, e.p FROM e "
-        "JOIN person_features a ON a.record_uid = e.l JOIN person_features b ON b.record_uid = e.r "
-        f"{scope} {'AND' if scope else 'WHERE'} a.contribution <> b.contribution").fetchall()
-    store.con.execute("DROP TABLE _hit_scope")
+    try:
+        rows = store.con.execute(
+            "WITH verdicts AS (SELECT left_uid, right_uid, arg_max(verdict, judged_at) AS verdict "
+            "FROM judgements GROUP BY 1, 2), "
+            "e AS (SELECT c.left_uid AS l, c.right_uid AS r, c.match_probability AS p, 'link' AS basis "
+            "FROM candidate_pairs c LEFT JOIN verdicts v USING (left_uid, right_uid) "
+            "WHERE c.decision = 'link' AND coalesce(v.verdict, '') <> 'not_same' "
+            "UNION ALL SELECT left_uid, right_uid, NULL, 'judged_same' FROM verdicts WHERE verdict = 'same') "
+            "SELECT e.basis, e.l, e.r, a.agency, b.agency, e.p FROM e "
+            "JOIN person_features a ON a.record_uid = e.l JOIN person_features b ON b.record_uid = e.r "
+            f"{scope} {'AND' if scope else 'WHERE'} a.contribution <> b.contribution").fetchall()
+    finally:
+        if uids is not None:
+            store.con.unregister("_hit_scope")
     return [Hit("person", basis, left, right, la, ra, p) for basis, left, right, la, ra, p in rows]
 
 
-def _meta(store: Store, uid: str) -> tuple[DataMeta, str | None] | None:
-    row = store.con.execute("SELECT agency, handling_code, restrictions, minor, kind, label FROM records "
-                            "WHERE uid = ?", [uid]).fetchone()
-    if row is None:
-        return None
-    meta = DataMeta(owner=row[0], handling_code=row[1], restrictions=json.loads(row[2]) if row[2] else None,
-                    minor=bool(row[3]), kind=row[4])
-    return meta, row[5]
+_Meta = tuple[DataMeta, str | None]
 
 
-def _message(store: Store, hit: Hit, own: str, other: str, agency: str) -> tuple[str, str] | None:
-    mine, theirs = _meta(store, own), _meta(store, other)
-    if mine is None or theirs is None:
-        return None
+def _metas(store: Store, uids: set[str]) -> dict[str, _Meta]:
+    """Owner, handling, restrictions, minor, kind and label of these records, in one query."""
+    store.con.register("_hit_uids", pa.table({"uid": pa.array(sorted(uids), pa.string())}))
+    try:
+        rows = store.con.execute(
+            "SELECT uid, agency, handling_code, restrictions, minor, kind, label FROM records "
+            "WHERE uid IN (SELECT uid FROM _hit_uids)").fetchall()
+    finally:
+        store.con.unregister("_hit_uids")
+    return {uid: (DataMeta(owner=agency, handling_code=code, restrictions=json.loads(r) if r else None,
+                           minor=bool(minor), kind=kind), label)
+            for uid, agency, code, r, minor, kind, label in rows}
+
+
+def _message(hit: Hit, mine: _Meta, theirs: _Meta, own: str, other: str, agency: str) -> tuple[str, str]:
     own_meta, own_label = mine
     other_meta, other_label = theirs
     who = "another of your contributions" if other_meta.owner == agency else other_meta.owner
@@ -107,24 +127,52 @@ def _message(store: Store, hit: Hit, own: str, other: str, agency: str) -> tuple
 
 
 def record_hits(store: Store, hits: list[Hit]) -> tuple[int, int]:
-    """Store new hits and notify both owners of each; returns (new hits, notifications sent)."""
-    new_hits = notes = 0
+    """Store new hits and notify both owners of each; returns (new hits, notifications sent).
+
+    Set-based: the new hits are found and inserted in one statement, the records' metadata read
+    in one query, and every notification written in one insert."""
+    if not hits:
+        return 0, 0
     now = datetime.now(UTC).replace(tzinfo=None)
-    for hit in hits:
-        inserted = store.con.execute(
-            "INSERT OR IGNORE INTO hits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING 1",
-            [hit.id, hit.kind, hit.basis, hit.left_uid, hit.right_uid, hit.left_agency, hit.right_agency,
-             hit.match_probability, now]).fetchall()
-        if not inserted:
-            continue
-        new_hits += 1
+    unique = list({h.id: h for h in hits}.values())
+    table = pa.table({
+        "id": [h.id for h in unique], "kind": [h.kind for h in unique], "basis": [h.basis for h in unique],
+        "left_uid": [h.left_uid for h in unique], "right_uid": [h.right_uid for h in unique],
+        "left_agency": [h.left_agency for h in unique], "right_agency": [h.right_agency for h in unique],
+        "match_probability": pa.array([h.match_probability for h in unique], pa.float64()),
+        "created_at": pa.array([now] * len(unique), pa.timestamp("us")),
+    })
+    con = store.con
+    con.register("_new_hits", table)
+    try:
+        inserted = {r[0] for r in con.execute(
+            "INSERT INTO hits SELECT n.* FROM _new_hits n WHERE NOT EXISTS "
+            "(SELECT 1 FROM hits h WHERE h.id = n.id OR (h.kind = n.kind AND h.basis = n.basis "
+            "AND h.left_uid = n.left_uid AND h.right_uid = n.right_uid)) RETURNING id").fetchall()}
+    finally:
+        con.unregister("_new_hits")
+    new = [h for h in unique if h.id in inserted]
+    if not new:
+        return 0, 0
+    metas = _metas(store, {u for h in new for u in (h.left_uid, h.right_uid)})
+    notes: dict[str, list[Any]] = {k: [] for k in ("id", "agency", "subject", "body", "ref")}
+    for hit in new:
         sides = [(hit.left_uid, hit.right_uid, hit.left_agency),
                  (hit.right_uid, hit.left_uid, hit.right_agency)]
         if hit.left_agency == hit.right_agency:
             sides = sides[:1]
         for own, other, agency in sides:
-            message = _message(store, hit, own, other, agency)
-            if message:
-                notify(store, agency, "hit", message[0], message[1], ref=hit.id)
-                notes += 1
-    return new_hits, notes
+            if own not in metas or other not in metas:
+                continue
+            subject, body = _message(hit, metas[own], metas[other], own, other, agency)
+            for key, value in zip(notes, (f"N{uuid.uuid4().hex[:16]}", agency, subject, body, hit.id),
+                                  strict=True):
+                notes[key].append(value)
+    if notes["id"]:
+        con.register("_new_notes", pa.table(notes))
+        try:
+            con.execute("INSERT INTO notifications SELECT id, agency, 'hit', subject, body, ref, ?, NULL "
+                        "FROM _new_notes", [now])
+        finally:
+            con.unregister("_new_notes")
+    return len(new), len(notes["id"])

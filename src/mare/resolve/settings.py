@@ -33,16 +33,19 @@ MACROS = (
 _SIM = "mare_name_sim(name_parts_l, name_parts_r)"
 
 
-def _level(sql: str, label: str, m: float, u: float) -> dict[str, Any]:
-    return {"sql_condition": sql, "label_for_charts": label, "m_probability": m, "u_probability": u}
+def _level(sql: str, label: str, m: float, u: float, fix_m: bool = False) -> dict[str, Any]:
+    level = {"sql_condition": sql, "label_for_charts": label, "m_probability": m, "u_probability": u}
+    if fix_m:  # known from the domain, not left to EM (which can drift on small or clustered data)
+        level["fix_m_probability"] = True
+    return level
 
 
 def _null(sql: str, label: str) -> dict[str, Any]:
     return {"sql_condition": sql, "label_for_charts": label, "is_null_level": True}
 
 
-def _else(m: float, u: float) -> dict[str, Any]:
-    return _level("ELSE", "All other comparisons", m, u)
+def _else(m: float, u: float, fix_m: bool = False) -> dict[str, Any]:
+    return _level("ELSE", "All other comparisons", m, u, fix_m)
 
 
 def _name() -> dict[str, Any]:
@@ -83,7 +86,7 @@ def _birth_date() -> dict[str, Any]:
                    "birth dates agree as far as both go (partial date)", 0.08, 0.01),
             _level("birth_year_l = birth_year_r", "same birth year, different day or month", 0.04, 0.012),
             _level("abs(birth_year_l - birth_year_r) <= 2", "birth years within two years", 0.03, 0.05),
-            _else(0.02, 0.92),
+            _else(0.02, 0.92, fix_m=True),
         ],
     }
 
@@ -128,6 +131,19 @@ def _identifiers() -> dict[str, Any]:
     }
 
 
+def _source() -> dict[str, Any]:
+    return {
+        "output_column_name": "source",
+        "comparison_description": "Where the two records come from",
+        "comparison_levels": [
+            _level("contribution_l = contribution_r",
+                   "same contribution (an agency lists a person once)", 0.0002, 0.05, fix_m=True),
+            _level("agency_l = agency_r", "same agency, another contribution", 0.5, 0.46, fix_m=True),
+            _else(0.4998, 0.49, fix_m=True),
+        ],
+    }
+
+
 DEFAULT_SETTINGS: dict[str, Any] = {
     "link_type": "dedupe_only",
     "unique_id_column_name": UID,
@@ -147,13 +163,27 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         _exact("gender", "Gender", 0.97, 0.5),
         _exact("birth_place", "Birth place", 0.8, 0.02, fuzzy=0.9),
         _identifiers(),
+        _exact("role", "Role", 0.6, 0.2),
+        _list_overlap("residence", "a residence country shared", "Residence", 0.85, 0.25),
+        _list_overlap("associates", "an associate with the same name", "Associates", 0.3, 0.005),
+        _source(),
     ],
 }
+
+#: The comparison that needs records from more than one contribution to mean anything.
+SOURCE = "source"
 
 
 def default_settings() -> dict[str, Any]:
     """A fresh copy of the untrained model (default m and u on every level)."""
     return copy.deepcopy(DEFAULT_SETTINGS)
+
+
+def without(settings: dict[str, Any], comparison: str) -> dict[str, Any]:
+    """A copy of the settings without the named comparison."""
+    out = copy.deepcopy(settings)
+    out["comparisons"] = [c for c in out["comparisons"] if c["output_column_name"] != comparison]
+    return out
 
 
 def level_labels(settings: dict[str, Any]) -> dict[str, dict[int, str]]:

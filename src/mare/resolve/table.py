@@ -18,7 +18,8 @@ SCHEMA = pa.schema([
     ("birth_year", pa.int32()), ("birth_month", pa.int32()), ("birth_day", pa.int32()),
     ("birth_precision", pa.string()), ("birth_alt", pa.string()), ("nationality", _TEXT_LIST),
     ("gender", pa.string()), ("birth_place", pa.string()), ("phones", _TEXT_LIST),
-    ("documents", _TEXT_LIST), ("identifiers", _TEXT_LIST),
+    ("documents", _TEXT_LIST), ("identifiers", _TEXT_LIST), ("role", pa.string()),
+    ("residence", _TEXT_LIST), ("associates", _TEXT_LIST),
 ])  # fmt: skip
 assert tuple(SCHEMA.names) == COLUMNS
 

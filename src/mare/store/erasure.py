@@ -21,7 +21,7 @@ from mare.store.db import DB_NAME, Store
 ErasureHook = Callable[[Store, list[str]], int]
 _HOOKS: list[tuple[str, ErasureHook]] = []
 #: Modules that hold derived data; imported before an erasure so that their hooks are registered.
-DERIVED_DATA_MODULES = ("mare.resolve",)
+DERIVED_DATA_MODULES = ("mare.resolve", "mare.analyse.geo.enrich")
 
 
 def register_erasure_hook(name: str, hook: ErasureHook) -> None:

@@ -322,6 +322,35 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX entities_entity ON entities (entity_id);
         """,
     ),
+    Migration(
+        4,
+        "cross-check: person context (role, residence, associates) in person features",
+        """
+        ALTER TABLE person_features ADD COLUMN role VARCHAR;
+        ALTER TABLE person_features ADD COLUMN residence VARCHAR[];
+        ALTER TABLE person_features ADD COLUMN associates VARCHAR[];
+        """,
+    ),
+    Migration(
+        5,
+        "geo: geocoded place names of records (derived data)",
+        """
+        CREATE TABLE place_geocodes (
+            record_uid VARCHAR NOT NULL,
+            field VARCHAR NOT NULL,
+            text VARCHAR NOT NULL,
+            lat DOUBLE,
+            lon DOUBLE,
+            country VARCHAR,
+            place_name VARCHAR,
+            place_kind VARCHAR,
+            confidence DOUBLE,
+            reason VARCHAR,
+            geocoded_at TIMESTAMP NOT NULL
+        );
+        CREATE INDEX place_geocodes_record ON place_geocodes (record_uid);
+        """,
+    ),
 )
 
 
