@@ -296,7 +296,9 @@ def _payment_ties(
             (payers if lkind == "paid" else payees)[dst] |= people
     ties: list[Tie] = []
     for payment in sorted(set(payers) | set(payees)):
-        for p in payers[payment] | payees[payment]:
+        # Money evidence for the role is receiving payments: migrants and relatives who pay a
+        # fee are not money facilitators (found on the scenario's ground truth).
+        for p in payees[payment]:
             evidence[p]["payments"] += 1
         at = _first(values.get(payment, {}), "paid_at")
         ties += [
