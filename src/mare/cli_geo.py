@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pyarrow as pa
-import pyarrow.csv as pacsv
 import typer
 from rich.console import Console
 
-from mare.analyse.geo.atlas import AtlasMissing
-from mare.analyse.geo.emerging import STEPS, find_emerging_hotspots
-from mare.analyse.geo.export import hotspot_rows, numbers, read_table, write_csv, write_geojson
-from mare.analyse.geo.gistar import DEFAULT_ALPHA
-from mare.analyse.geo.h3bin import DEFAULT_RESOLUTION
-from mare.analyse.geo.hotspots import find_hotspots
-from mare.analyse.geo.routes import classify_legs, classify_points
+from mare.analyse.geo.defaults import DEFAULT_ALPHA, DEFAULT_RESOLUTION, STEPS
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+# The analyses (scipy, h3, shapely) are imported inside the commands: every other `mare`
+# command would otherwise pay their start-up.
 
 err = Console(stderr=True)
 
@@ -29,6 +27,8 @@ LonOpt = Annotated[str, typer.Option("--lon", help="Column with longitudes (deci
 
 def _load(path: Path, columns: list[str] | None) -> pa.Table:
     """The needed columns of a CSV, or exit 2 naming the missing column."""
+    from mare.analyse.geo.export import read_table
+
     try:
         return read_table(path, columns)
     except KeyError as exc:
@@ -72,6 +72,10 @@ def hotspots_command(
         raise typer.BadParameter(f"{output}: write .csv or .geojson")
     if step not in STEPS:
         raise typer.BadParameter(f"--step must be one of {', '.join(STEPS)}")
+    from mare.analyse.geo.emerging import find_emerging_hotspots
+    from mare.analyse.geo.export import hotspot_rows, numbers, write_csv, write_geojson
+    from mare.analyse.geo.hotspots import find_hotspots
+
     columns = [c for c in (lat, lon, time, kind, network, weight) if c]
     table = _load(file, list(dict.fromkeys(columns)))
     lats, lons = numbers(table.column(lat)), numbers(table.column(lon))
@@ -117,6 +121,13 @@ def routes_command(
     """Classify each row's route (Frontex routes) from geography and direction, with the reason."""
     if (to_lat is None) != (to_lon is None):
         raise typer.BadParameter("give both --to-lat and --to-lon, or neither")
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    from mare.analyse.geo.atlas import AtlasMissing
+    from mare.analyse.geo.export import numbers
+    from mare.analyse.geo.routes import classify_legs, classify_points
+
     table = _load(file, None)  # keep every column as written
     for column in (lat, lon, to_lat, to_lon):
         if column and column not in table.column_names:

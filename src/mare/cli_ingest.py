@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -15,6 +15,9 @@ from mare.cli_render import ingest_summary, problems_table, write_report
 from mare.ingest.pipeline import IngestOptions, IngestReport, forced_format, ingest_source
 from mare.ingest.sources import find_sources
 from mare.store.db import Store, open_store
+
+if TYPE_CHECKING:
+    from mare.resolve import CrosscheckResult
 
 
 def log_collection(store: Store, viewer: Viewer, report: IngestReport) -> None:
@@ -28,9 +31,9 @@ def log_collection(store: Store, viewer: Viewer, report: IngestReport) -> None:
                  "calls": report.calls, "rejected": report.rejected, "warnings": report.warnings})
 
 
-def log_combination(store: Store, viewer: Viewer, result: object) -> None:
+def log_combination(store: Store, viewer: Viewer, result: CrosscheckResult) -> None:
     """One audit entry per cross-check run (combination of data, LED art. 25)."""
-    data = result.as_dict()  # type: ignore[attr-defined]
+    data = result.as_dict()
     AuditLog(store).append(actor=viewer.user, actor_agency=viewer.agency, action="combination",
                            outcome="done", resource="contribution", ref=data.get("contribution"),
                            details={k: v for k, v in data.items() if k != "contribution"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -28,7 +28,6 @@ from mare.store.writer import (
     combined_sha256,
     contribution_uid,
     find_existing,
-    review_date,
     write_contribution,
 )
 
@@ -123,6 +122,12 @@ def read_source(source: Source, options: IngestOptions) -> ParsedContribution:
     return parsed
 
 
+def _restrictions_json(handling: Handling) -> str | None:
+    """The structured restrictions as stored (JSON), or None when there are none."""
+    rules = _restrictions(handling)
+    return json.dumps(rules) if rules else None
+
+
 def _restrictions(handling: Handling) -> dict[str, Any] | None:
     r = handling.restrictions
     if not (r.agencies_allowed or r.agencies_denied or r.expires or r.ask_first or r.text):
@@ -149,7 +154,6 @@ class _RecordJob:
             warnings += found
             handling = record.handling or env.handling
             ev = record.evaluation or env.evaluation
-            rules = _restrictions(handling)
             record_uid = f"{uid}:{record.local_id}"
             rows_out.add(
                 uid=record_uid,
@@ -159,7 +163,7 @@ class _RecordJob:
                 label=label,
                 agency=env.agency,
                 handling_code=handling.code,
-                restrictions=json.dumps(rules) if rules else None,
+                restrictions=_restrictions_json(handling),
                 evaluation_scheme=ev.scheme if ev else None,
                 source_grade=ev.source if ev else None,
                 information_grade=ev.information if ev else None,
@@ -210,7 +214,6 @@ def prepare(
         language=env.language,
     )
     pending = PendingWrite(contribution=contribution)
-    review = review_date(received_at)
     retention = load_policy(store_home) if store_home else RetentionPolicy()
     stamp = received_at.replace(tzinfo=None)
     job = _RecordJob(env, ctx, uid, received_at, retention)
@@ -226,11 +229,11 @@ def prepare(
             target_uid=f"{uid}:{link.target}",
             agency=env.agency,
             handling_code=handling.code,
-            restrictions=json.dumps(_restrictions(handling)) if _restrictions(handling) else None,
+            restrictions=_restrictions_json(handling),
             assessment=link.assessment,
             properties=json.dumps(link.fields, ensure_ascii=False, default=str) if link.fields else None,
             received_at=stamp,
-            review_at=review,
+            review_at=retention.review_date(received_at.date(), None),
             row_ref=f"{link.file}:{link.row}" if link.row is not None else link.file,
         )
     pending.record_count = len(parsed.records)
@@ -323,9 +326,7 @@ def ingest_source(
     received_at = datetime.now(UTC)
     pending, warnings = prepare(parsed, received_at, uid, store.home)
     report.problems += warnings
-    pending.contribution = ContributionRow(
-        **{**_fields(pending.contribution), "files": files, "source_name": source.path.name}
-    )
+    pending.contribution = replace(pending.contribution, files=files, source_name=source.path.name)
     pending.rejected_count = report.rejected
     pending.warning_count = sum(1 for p in report.problems if p.severity == "warning")
     report.records, report.links = pending.record_count, pending.link_count
@@ -379,10 +380,6 @@ def ingest_source(
         f" (version {version}, replaces {superseded})" if superseded else ""
     )
     return report
-
-
-def _fields(row: ContributionRow) -> dict[str, Any]:
-    return {k: getattr(row, k) for k in row.__slots__}
 
 
 def ingest_paths(

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
+
 from mare.store.db import DB_NAME, Store
 
 #: Hooks that remove derived data (matches, entities, caches, products) for erased record uids.
@@ -64,10 +66,29 @@ def _redact_csv(data: bytes, local_ids: set[str], columns: tuple[str, ...]) -> b
     return out.getvalue().encode("utf-8")
 
 
+def _mentions(value: object, ids: set[str]) -> bool:
+    """True when a parsed JSON value holds one of these ids (as a whole string, at any depth)."""
+    if isinstance(value, str):
+        return value in ids
+    if isinstance(value, list):
+        return any(_mentions(v, ids) for v in value)
+    if isinstance(value, dict):
+        return any(_mentions(v, ids) for v in value.values())
+    return False
+
+
 def _redact_jsonl(data: bytes, local_ids: set[str]) -> bytes:
+    """Drop the FtM entities with these ids and every entity whose properties point at them."""
     kept = []
     for line in data.decode("utf-8-sig", errors="replace").splitlines():
-        if any(f'"{uid}"' in line for uid in local_ids):
+        try:
+            entity = json.loads(line)
+        except json.JSONDecodeError:
+            kept.append(line)  # a line that was never read as an entity holds no erased record
+            continue
+        if isinstance(entity, dict) and (
+            str(entity.get("id")) in local_ids or _mentions(entity.get("properties"), local_ids)
+        ):
             continue
         kept.append(line)
     return ("\n".join(kept) + "\n").encode("utf-8")
@@ -158,9 +179,8 @@ def erase_records(store: Store, uids: Iterable[str], erased_by: str, reason: str
     return report
 
 
-def _count(con: object, sql: str, params: list[object] | None = None) -> int:
-    rows = con.execute(sql, params or []).fetchall()  # type: ignore[attr-defined]
-    return len(rows)
+def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> int:
+    return len(con.execute(sql, params or []).fetchall())
 
 
 def compact(store: Store) -> None:
@@ -178,7 +198,5 @@ def compact(store: Store) -> None:
     con.close()
     os.replace(fresh, db)
     Path(str(db) + ".wal").unlink(missing_ok=True)
-    import duckdb
-
     store.con = duckdb.connect(str(db))
     store.con.execute("SET preserve_insertion_order = false")

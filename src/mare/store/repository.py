@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from mare.access.policy import DataMeta, Decision, Purpose, Viewer, decide
@@ -59,14 +59,10 @@ class RecordView:
             data.update(
                 label=self.label,
                 provenance=self.provenance,
-                values=[v.__dict__ if hasattr(v, "__dict__") else _slots(v) for v in self.values],
+                values=[asdict(v) for v in self.values],
                 links=self.links,
             )
         return data
-
-
-def _slots(obj: Any) -> dict[str, Any]:
-    return {k: getattr(obj, k) for k in obj.__slots__}
 
 
 _RECORD_META = (

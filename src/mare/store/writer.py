@@ -5,15 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
 from mare.store.db import Store
-
-REVIEW_AFTER_DAYS = 3 * 365 + 1  # LED: review at the latest three years after processing starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,13 +113,6 @@ class PendingWrite:
     link_count: int = 0
     rejected_count: int = 0
     warning_count: int = 0
-
-
-def review_date(received: datetime) -> date:
-    """The default retention review date for data received at this time."""
-    from datetime import timedelta
-
-    return (received + timedelta(days=REVIEW_AFTER_DAYS)).date()
 
 
 def write_contribution(

@@ -31,7 +31,7 @@ PATTERNS = (
     "oscillating",
     "historical",
 )
-STEPS = ("year", "quarter", "month", "week")
+from mare.analyse.geo.defaults import STEPS  # noqa: E402  (re-exported)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import pyarrow.csv as pacsv
 
 from mare.analyse.geo.emerging import EmergingHotspot
 from mare.analyse.geo.hotspots import Hotspot
+from mare.products.export import write_csv as safe_csv
 
 _NUMBER = r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$"
 
@@ -77,13 +78,12 @@ def hotspot_rows(
 
 
 def write_csv(rows: list[dict[str, Any]], path: Path) -> None:
-    """Rows as a CSV file (columns from the first row)."""
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        if not rows:
-            return
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    """Rows as a CSV file (columns from the first row), formula-safe like every CSV Mare writes."""
+    if not rows:
+        path.write_text("", encoding="utf-8")
+        return
+    header = list(rows[0])
+    safe_csv(header, ([row[k] for k in header] for row in rows), path)
 
 
 def write_geojson(rows: list[dict[str, Any]], path: Path) -> None:

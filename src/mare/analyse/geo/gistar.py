@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 #: Default false-discovery rate: 5 %, as ArcGIS's FDR option and common practice.
-DEFAULT_ALPHA = 0.05
+from mare.analyse.geo.defaults import DEFAULT_ALPHA
 
 
 def gi_star(values: ArrayLike, weights: sp.csr_matrix) -> NDArray[np.float64]:

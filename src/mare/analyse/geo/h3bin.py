@@ -15,7 +15,8 @@ from numpy.typing import ArrayLike, NDArray
 #: Default resolution 6: cells of ~36 km² (edge ~3.7 km), fine enough to separate Lampedusa
 #: from Linosa and one Aegean island's landing beaches from the next, coarse enough that a
 #: year of incidents gives counts above one per cell.
-DEFAULT_RESOLUTION = 6
+from mare.analyse.geo.defaults import DEFAULT_RESOLUTION
+
 _PARALLEL_FROM = 2_000_000  # below this, starting worker processes costs more than it saves
 _PARALLEL_DISKS_FROM = 200_000  # cells; a disk costs ~3x a point lookup
 
