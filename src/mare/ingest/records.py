@@ -170,8 +170,11 @@ def collect_records(
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     for obj, file, row in objects:
-        record, found = record_from_dict(obj, file, row)
-        problems += found
+        if type(obj) is RawRecord:  # already built and checked (a CSV bundle's fast path)
+            record: RawRecord | None = obj
+        else:
+            record, found = record_from_dict(obj, file, row)
+            problems += found
         if record is None:
             continue
         if record.local_id in seen:
