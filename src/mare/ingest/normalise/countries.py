@@ -41,6 +41,7 @@ valid in it, else the first language listed; None for codes).
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import re
 import unicodedata
@@ -48,6 +49,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 import pycountry
@@ -371,11 +373,77 @@ def _lookup_text(text: str, language: str | None) -> _Result | None:
     return None
 
 
-def _fallback(text: str) -> _Result | None:
+TERRITORY_NAMES_FILE = "territory_names.tsv.gz"
+
+
+def _rigour_version() -> str:
+    from importlib.metadata import version
+
+    return version("rigour")
+
+
+def rigour_territory_names() -> dict[str, str]:
+    """rigour's own table of normalised territory names -> territory code (slow: ~2 s of ICU)."""
+    from rigour.territories.lookup import _get_territory_names
+
+    return {name: territory.code for name, territory in _get_territory_names().items()}
+
+
+def write_territory_names(path: Path) -> int:
+    """Write rigour's name table for its installed version (``data/territory_names.tsv.gz``).
+
+    Regenerate after upgrading rigour: ``uv run python -c "from pathlib import Path; from
+    mare.ingest.normalise.countries import write_territory_names as w;
+    w(Path('src/mare/ingest/normalise/data/territory_names.tsv.gz'))"``.
+    """
+    names = rigour_territory_names()
+    lines = [f"# rigour {_rigour_version()}"]
+    for name, code in names.items():
+        if "\t" in name or "\n" in name or "\t" in code or "\n" in code:
+            raise ValueError(f"cannot store the territory name {name!r} in a TSV")
+        lines.append(f"{name}\t{code}")
+    path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), 9, mtime=0))
+    return len(names)
+
+
+@cache
+def _territory_names() -> dict[str, str] | None:
+    """rigour's territory name table, precomputed for the installed rigour (None: another version).
+
+    Building it costs rigour ~2 s of ICU transliteration per process; read from the file it
+    takes ~15 ms. The file is used only when written from the very rigour version installed
+    (tests/ingest/normalise/test_countries.py checks it equals rigour's table).
+    """
     try:
+        data = files("mare.ingest.normalise").joinpath("data", TERRITORY_NAMES_FILE).read_bytes()
+        head, _, body = gzip.decompress(data).decode("utf-8").partition("\n")
+        if head != f"# rigour {_rigour_version()}":
+            return None
+        return dict(line.rsplit("\t", 1) for line in body.split("\n") if line)
+    except (OSError, ValueError, ImportError):
+        return None
+
+
+def _lookup_territory(text: str) -> Any:
+    """rigour's `lookup_territory(text)`, with its name table read from our precomputed file."""
+    table = _territory_names()
+    if table is None:
         from rigour.territories import lookup_territory
 
-        territory = lookup_territory(text)
+        return lookup_territory(text)
+    from rigour.territories import get_territory, lookup_by_identifier
+    from rigour.territories.util import normalize_territory_name
+
+    territory = lookup_by_identifier(text)
+    if territory is not None:
+        return territory
+    code = table.get(normalize_territory_name(text))
+    return get_territory(code) if code is not None else None
+
+
+def _fallback(text: str) -> _Result | None:
+    try:
+        territory = _lookup_territory(text)
     except Exception:  # rigour is a best-effort extra; never let it break normalisation
         return None
     flags: tuple[str, ...] = ("fallback",)
