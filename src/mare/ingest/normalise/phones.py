@@ -127,6 +127,8 @@ def _normalise(
             )
         flags.append("not_valid_for_region")
     e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    if not _E164.fullmatch(e164):  # "possible" by length, yet over E.164's 15 digits
+        return None, f"too long: +{parsed.country_code} {parsed.national_number} has over 15 digits", (), ()
     if region is not None and not s.lstrip().startswith("+") and not s.startswith("00"):
         flags.append("default_region_applied")
     kind = _TYPES.get(number_type, "unknown")
@@ -230,5 +232,7 @@ def e164_for_bulk(text: str, region: str | None) -> str | None:
         except NumberParseException:
             continue
         if len(str(parsed.national_number)) >= _MIN_INVALID_NSN and phonenumbers.is_possible_number(parsed):
-            return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+            e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+            if _E164.fullmatch(e164):
+                return e164
     return None
