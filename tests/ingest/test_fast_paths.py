@@ -95,7 +95,7 @@ def _assert_same_normalisation(parsed: ParsedContribution) -> int:
     env = parsed.envelope
     ctx = NormaliseContext(default_region=agency_region(env.agency), language=env.language)
     memo = ValueMemo(ctx)
-    out = ValueColumns()
+    out = ValueColumns(memo)
     compared = 0
     for record in parsed.records:
         record_uid = f"C:{record.local_id}"
@@ -124,6 +124,10 @@ def _assert_same_normalisation(parsed: ParsedContribution) -> int:
         ]
         assert fast_rows == expected, record
         compared += len(rows)
+    if len(out):
+        table = out.to_arrow()
+        expected_table = pa.table({name: getattr(out, name) for name in table.column_names})
+        assert table.equals(expected_table)
     return compared
 
 
@@ -157,7 +161,7 @@ def test_memo_repeats_give_equal_rows_and_fresh_problems() -> None:
 
     ctx = NormaliseContext(default_region="DE", language="de")
     memo = ValueMemo(ctx)
-    out = ValueColumns()
+    out = ValueColumns(memo)
     records = [
         RawRecord(
             local_id=f"p{i}",

@@ -7,6 +7,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
+
 from mare.ingest.normalise.registry import normalise_value
 from mare.ingest.normalise.result import NormaliseContext
 from mare.ingest.parsed import RawRecord
@@ -136,13 +139,17 @@ UNMEMOISED_TYPES = frozenset({"datetime"})
 #: Distinct values remembered per contribution; beyond this, values are normalised one by one.
 MEMO_LIMIT = 1 << 20
 
-#: (normalised, reason, flags, extra as JSON): what a value row stores besides its original.
-Entry = tuple[str | None, str | None, list[str], str | None]
+#: (normalised, reason, flags, extra as JSON, entry number): what a value row stores besides
+#: its original; the number indexes `ValueMemo.entries`.
+Entry = tuple[str | None, str | None, list[str], str | None, int]
+
+# json.dumps(..., ensure_ascii=False, default=str) builds this very encoder on every call.
+_EXTRA_JSON = json.JSONEncoder(ensure_ascii=False, default=str).encode
 
 
-def _entry(value_type: str, text: str, ctx: NormaliseContext) -> Entry:
+def _normalised(value_type: str, text: str, ctx: NormaliseContext) -> tuple[Any, ...]:
     result = normalise_value(value_type, text, ctx)
-    extra = json.dumps(dict(result.extra), ensure_ascii=False, default=str) if result.extra else None
+    extra = _EXTRA_JSON(dict(result.extra)) if result.extra else None
     return result.value, result.reason, list(result.flags), extra
 
 
@@ -154,19 +161,21 @@ class ValueMemo:
     `normalise_value` gives it (the normalisers are pure functions of the text and the
     context), at the cost of a dictionary lookup. Birth dates depend on the UTC day, so the
     memo starts afresh when the day changes; timestamps (`future`) are never memoised.
-    The flag lists are shared between the rows of equal values: read them, never change them.
+    Every entry handed out is kept in `entries` (rows refer to it by number); the flag lists
+    are shared between the rows of equal values: read them, never change them.
     """
 
-    __slots__ = ("_by_type", "_day", "_size", "ctx")
+    __slots__ = ("_by_type", "_day", "_size", "ctx", "entries")
 
     def __init__(self, ctx: NormaliseContext) -> None:
         self.ctx = ctx
+        self.entries: list[Entry] = []
         self._by_type: dict[str, dict[str, Entry]] = {}
         self._size = 0
         self._day = int(time.time() // 86400)
 
     def new_record(self) -> None:
-        """Forget everything when the UTC day has changed (birth dates depend on today)."""
+        """Forget the texts when the UTC day has changed (birth dates depend on today)."""
         day = int(time.time() // 86400)
         if day != self._day:
             self._day, self._by_type, self._size = day, {}, 0
@@ -181,63 +190,88 @@ class ValueMemo:
         return found
 
     def get(self, value_type: str, text: str) -> Entry:
-        """What normalising this text gives (normalised, reason, flags, extra JSON)."""
+        """The entry for this text: (normalised, reason, flags, extra JSON, entry number)."""
         table = self.table(value_type)
-        if table is None:
-            return _entry(value_type, text, self.ctx)
-        entry = table.get(text)
+        entry = None if table is None else table.get(text)
         if entry is None:
-            entry = _entry(value_type, text, self.ctx)
-            if self._size < MEMO_LIMIT:
+            entry = (*_normalised(value_type, text, self.ctx), len(self.entries))
+            self.entries.append(entry)
+            if table is not None and self._size < MEMO_LIMIT:
                 table[text] = entry
                 self._size += 1
         return entry
 
+    def peek(self, value_type: str, text: str) -> str | None:
+        """The normalised value of a text already handed out (for labels; adds no entry)."""
+        table = self.table(value_type)
+        entry = None if table is None else table.get(text)
+        if entry is not None:
+            return entry[0]
+        return _normalised(value_type, text, self.ctx)[0]
+
 
 class ValueColumns:
-    """The value rows of many records, column by column (as `ValueRow` fields, plus the record)."""
+    """The value rows of many records, column by column: as `ValueRow`, plus the record.
 
-    __slots__ = (
-        "extra",
-        "field",
-        "flags",
-        "normalised",
-        "original",
-        "position",
-        "reason",
-        "record_uid",
-        "value_type",
-    )
-    #: The columns in the order of the record_values table.
-    NAMES = (
-        "record_uid",
-        "field",
-        "position",
-        "value_type",
-        "original",
-        "normalised",
-        "reason",
-        "flags",
-        "extra",
-    )
+    The normalised value, reason, flags and extra of a row are those of its memo entry
+    (`entry` holds the entry numbers); `to_arrow` expands them in Arrow, not in Python.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("entry", "field", "memo", "original", "position", "record_uid", "value_type")
+
+    def __init__(self, memo: ValueMemo) -> None:
+        self.memo = memo
         self.record_uid: list[str] = []
         self.field: list[str] = []
         self.position: list[int] = []
         self.value_type: list[str] = []
         self.original: list[str] = []
-        self.normalised: list[str | None] = []
-        self.reason: list[str | None] = []
-        self.flags: list[list[str]] = []
-        self.extra: list[str | None] = []
-
-    def as_dict(self) -> dict[str, list[Any]]:
-        """Column name -> values, in the order of the record_values table."""
-        return {name: getattr(self, name) for name in self.NAMES}
+        self.entry: list[int] = []
 
     def __len__(self) -> int:
         return len(self.record_uid)
+
+    def _entry_column(self, i: int) -> list[Any]:
+        entries = self.memo.entries
+        return [entries[e][i] for e in self.entry]
+
+    @property
+    def normalised(self) -> list[str | None]:
+        """The normalised value of each row."""
+        return self._entry_column(0)
+
+    @property
+    def reason(self) -> list[str | None]:
+        """Why each row has no normalised value (None where it has one)."""
+        return self._entry_column(1)
+
+    @property
+    def flags(self) -> list[list[str]]:
+        """The flags of each row."""
+        return self._entry_column(2)
+
+    @property
+    def extra(self) -> list[str | None]:
+        """The extra detail of each row, as JSON."""
+        return self._entry_column(3)
+
+    def to_arrow(self) -> pa.Table:
+        """The rows as the record_values table expects them (types as `pa.table` infers them)."""
+        from mare.store.writer import arrow_column
+
+        entries = self.memo.entries
+        used = pa.array(np.array(self.entry, dtype=np.int64)) if self.entry else pa.array([], pa.int64())
+        columns = {
+            "record_uid": arrow_column(self.record_uid),
+            "field": arrow_column(self.field),
+            "position": arrow_column(self.position),
+            "value_type": arrow_column(self.value_type),
+            "original": arrow_column(self.original),
+        }
+        for i, name in enumerate(("normalised", "reason", "flags", "extra")):
+            # every entry is used by some row, so the entries' type is the rows' type
+            columns[name] = arrow_column([e[i] for e in entries]).take(used)
+        return pa.Table.from_arrays(list(columns.values()), names=list(columns))
 
 
 _TYPES_BY_KIND: dict[str, dict[str, str]] = {}
@@ -269,23 +303,19 @@ def normalise_record_into(
             entry = None if table is None else table.get(text)
             if entry is None:
                 entry = memo.get(value_type, text)
-            normalised, reason, flags, extra = entry
             out.record_uid.append(record_uid)
             out.field.append(field_name)
             out.position.append(position)
             out.value_type.append(value_type)
             out.original.append(text)
-            out.normalised.append(normalised)
-            out.reason.append(reason)
-            out.flags.append(flags)
-            out.extra.append(extra)
-            if normalised is None:
+            out.entry.append(entry[4])
+            if entry[0] is None:
                 problems.append(
                     Problem(
                         record.file,
                         record.row,
                         field_name,
-                        f"kept as given but not normalised: {reason}",
+                        f"kept as given but not normalised: {entry[1]}",
                         "correct the value if it is a mistake",
                         "warning",
                     )
@@ -302,7 +332,7 @@ def _label(record: RawRecord, types: dict[str, str], memo: ValueMemo) -> str | N
         if values:
             text = _as_text(values[0])
             if name in ("number", "caller"):
-                normalised = memo.get(types[name], text)[0]
+                normalised = memo.peek(types[name], text)
                 label = normalised if normalised else text
             else:
                 label = text

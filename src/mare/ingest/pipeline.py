@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+import pyarrow as pa
+
 from mare.access.retention import RetentionPolicy, load_policy
 from mare.ingest.cdr import CdrHeaderError, load_cdr
 from mare.ingest.csv_bundle import read_csv_bundle, read_envelope_file
@@ -152,12 +154,12 @@ class _RecordJob:
     received_at: datetime
     retention: RetentionPolicy
 
-    def run(self, records: list[RawRecord]) -> tuple[Batch, Batch, list[Problem]]:
+    def run(self, records: list[RawRecord]) -> tuple[Batch, Batch | pa.Table, list[Problem]]:
         """Normalise these records into record rows and value rows (column by column)."""
         env, uid, stamp = self.env, self.uid, self.received_at.replace(tzinfo=None)
         received_day = self.received_at.date()
         memo = ValueMemo(self.ctx)
-        values = ValueColumns()
+        values = ValueColumns(memo)
         warnings: list[Problem] = []
         env_restrictions = _restrictions_json(env.handling)
         review: dict[str | None, date] = {}
@@ -219,7 +221,7 @@ class _RecordJob:
             if n
             else {}
         )
-        return rows_out, Batch(values.as_dict() if len(values) else {}), warnings
+        return rows_out, values.to_arrow() if len(values) else Batch(), warnings
 
 
 #: The per-record columns `_RecordJob.run` fills (the constant ones are added whole).
