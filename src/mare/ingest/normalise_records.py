@@ -260,7 +260,9 @@ class ValueColumns:
         from mare.store.writer import arrow_column
 
         entries = self.memo.entries
-        used = pa.array(np.array(self.entry, dtype=np.int64)) if self.entry else pa.array([], pa.int64())
+        n = len(self.entry)
+        # from buffers, not pa.array: that would import pandas (~2 s of CPU once per process)
+        used = pa.Array.from_buffers(pa.int64(), n, [None, pa.py_buffer(np.array(self.entry, np.int64))])
         columns = {
             "record_uid": arrow_column(self.record_uid),
             "field": arrow_column(self.field),
