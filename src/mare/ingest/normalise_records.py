@@ -213,15 +213,17 @@ class ValueMemo:
 class ValueColumns:
     """The value rows of many records, column by column: as `ValueRow`, plus the record.
 
-    The normalised value, reason, flags and extra of a row are those of its memo entry
-    (`entry` holds the entry numbers); `to_arrow` expands them in Arrow, not in Python.
+    Each record's uid is kept once with its number of rows (`uids`, `counts`); the
+    normalised value, reason, flags and extra of a row are those of its memo entry (`entry`
+    holds the entry numbers). `to_arrow` expands both in Arrow, not in Python.
     """
 
-    __slots__ = ("entry", "field", "memo", "original", "position", "record_uid", "value_type")
+    __slots__ = ("counts", "entry", "field", "memo", "original", "position", "uids", "value_type")
 
     def __init__(self, memo: ValueMemo) -> None:
         self.memo = memo
-        self.record_uid: list[str] = []
+        self.uids: list[str] = []
+        self.counts: list[int] = []
         self.field: list[str] = []
         self.position: list[int] = []
         self.value_type: list[str] = []
@@ -229,7 +231,12 @@ class ValueColumns:
         self.entry: list[int] = []
 
     def __len__(self) -> int:
-        return len(self.record_uid)
+        return len(self.entry)
+
+    @property
+    def record_uid(self) -> list[str]:
+        """The record of each row."""
+        return [uid for uid, count in zip(self.uids, self.counts, strict=True) for _ in range(count)]
 
     def _entry_column(self, i: int) -> list[Any]:
         entries = self.memo.entries
@@ -259,17 +266,21 @@ class ValueColumns:
         """The rows as the record_values table expects them (types as `pa.table` infers them)."""
         from mare.store.writer import arrow_column
 
-        entries = self.memo.entries
-        n = len(self.entry)
-        # from buffers, not pa.array: that would import pandas (~2 s of CPU once per process)
-        used = pa.Array.from_buffers(pa.int64(), n, [None, pa.py_buffer(np.array(self.entry, np.int64))])
+        def indices(values: np.ndarray) -> pa.Array:
+            # from buffers, not pa.array: that would import pandas (~2 s of CPU once per process)
+            data = values.astype(np.int64, copy=False)
+            return pa.Array.from_buffers(pa.int64(), len(data), [None, pa.py_buffer(data)])
+
+        rows_of = np.repeat(np.arange(len(self.uids), dtype=np.int64), np.array(self.counts, np.int64))
+        used = indices(np.array(self.entry, np.int64))
         columns = {
-            "record_uid": arrow_column(self.record_uid),
+            "record_uid": arrow_column(self.uids).take(indices(rows_of)),
             "field": arrow_column(self.field),
             "position": arrow_column(self.position),
             "value_type": arrow_column(self.value_type),
             "original": arrow_column(self.original),
         }
+        entries = self.memo.entries
         for i, name in enumerate(("normalised", "reason", "flags", "extra")):
             # every entry is used by some row, so the entries' type is the rows' type
             columns[name] = arrow_column([e[i] for e in entries]).take(used)
@@ -290,39 +301,57 @@ def _field_types(kind: str) -> dict[str, str]:
 def normalise_record_into(
     record: RawRecord, record_uid: str, memo: ValueMemo, out: ValueColumns
 ) -> tuple[str | None, list[Problem]]:
-    """As `normalise_record`, appending the value rows to `out`; returns the label and warnings.
+    """As `normalise_record`, appending the value rows to `out`; returns the label and warnings."""
+    labels, problems = normalise_records_into([record], [record_uid], memo, out)
+    return labels[0], problems
 
-    Gives exactly the rows, label and warnings `normalise_record` gives (tested).
+
+def normalise_records_into(
+    records: list[RawRecord], record_uids: list[str], memo: ValueMemo, out: ValueColumns
+) -> tuple[list[str | None], list[Problem]]:
+    """As `normalise_record` for each record, appending the value rows to `out`.
+
+    Returns each record's label and all warnings, in order: exactly the rows, labels and
+    warnings `normalise_record` gives (tested).
     """
-    types = _field_types(record.kind)
+    labels: list[str | None] = []
     problems: list[Problem] = []
-    memo.new_record()
-    for field_name, values in record.fields.items():
-        value_type = types[field_name]
-        table = memo.table(value_type)
-        for position, value in enumerate(values):
-            text = value if type(value) is str else _as_text(value)
-            entry = None if table is None else table.get(text)
-            if entry is None:
-                entry = memo.get(value_type, text)
-            out.record_uid.append(record_uid)
-            out.field.append(field_name)
-            out.position.append(position)
-            out.value_type.append(value_type)
-            out.original.append(text)
-            out.entry.append(entry[4])
-            if entry[0] is None:
-                problems.append(
-                    Problem(
-                        record.file,
-                        record.row,
-                        field_name,
-                        f"kept as given but not normalised: {entry[1]}",
-                        "correct the value if it is a mistake",
-                        "warning",
+    add_field, add_position = out.field.append, out.position.append
+    add_type, add_original, add_entry = out.value_type.append, out.original.append, out.entry.append
+    add_count = out.counts.append
+    out.uids.extend(record_uids)
+    for record in records:
+        memo.new_record()
+        types = _field_types(record.kind)
+        count = 0
+        for field_name, values in record.fields.items():
+            value_type = types[field_name]
+            table = memo.table(value_type)
+            for position, value in enumerate(values):
+                text = value if type(value) is str else _as_text(value)
+                entry = None if table is None else table.get(text)
+                if entry is None:
+                    entry = memo.get(value_type, text)
+                add_field(field_name)
+                add_position(position)
+                add_type(value_type)
+                add_original(text)
+                add_entry(entry[4])
+                count += 1
+                if entry[0] is None:
+                    problems.append(
+                        Problem(
+                            record.file,
+                            record.row,
+                            field_name,
+                            f"kept as given but not normalised: {entry[1]}",
+                            "correct the value if it is a mistake",
+                            "warning",
+                        )
                     )
-                )
-    return _label(record, types, memo), problems
+        add_count(count)
+        labels.append(_label(record, types, memo))
+    return labels, problems
 
 
 def _label(record: RawRecord, types: dict[str, str], memo: ValueMemo) -> str | None:

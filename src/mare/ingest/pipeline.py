@@ -23,7 +23,7 @@ from mare.ingest.normalise_records import (
     ValueColumns,
     ValueMemo,
     agency_region,
-    normalise_record_into,
+    normalise_records_into,
 )
 from mare.ingest.parsed import CallFile, Envelope, Handling, ParsedContribution, RawRecord
 from mare.ingest.problems import ContributionError, Problem
@@ -160,7 +160,8 @@ class _RecordJob:
         received_day = self.received_at.date()
         memo = ValueMemo(self.ctx)
         values = ValueColumns(memo)
-        warnings: list[Problem] = []
+        record_uids = [f"{uid}:{record.local_id}" for record in records]
+        labels, warnings = normalise_records_into(records, record_uids, memo, values)
         env_restrictions = _restrictions_json(env.handling)
         review: dict[str | None, date] = {}
         cols: dict[str, list[Any]] = {name: [] for name in _RECORD_COLUMNS}
@@ -168,11 +169,7 @@ class _RecordJob:
             c_uid, c_local, c_kind, c_label, c_handling, c_restr, c_scheme, c_source, c_info,
             c_category, c_minor, c_assessment, c_observed, c_review, c_row_ref, c_note,
         ) = (cols[name] for name in _RECORD_COLUMNS)  # fmt: skip
-        for record in records:
-            record_uid = f"{uid}:{record.local_id}"
-            label, found = normalise_record_into(record, record_uid, memo, values)
-            if found:
-                warnings += found
+        for record, record_uid, label in zip(records, record_uids, labels, strict=True):
             handling = record.handling or env.handling
             ev = record.evaluation or env.evaluation
             category = record.category

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from itertools import chain
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from itertools import chain, repeat
+from operator import is_, is_not
 from pathlib import Path
 from typing import Any
 
@@ -70,10 +71,15 @@ _ONE_US = timedelta(microseconds=1)
 
 
 def _validity(values: list[Any], n: int) -> pa.Buffer | None:
-    if all(v is not None for v in values):
+    if None not in values:
         return None
-    mask = np.fromiter((v is not None for v in values), dtype=np.bool_, count=n)
+    mask = np.fromiter(map(is_not, values, repeat(None)), dtype=np.bool_, count=n)
     return pa.py_buffer(np.packbits(mask, bitorder="little"))
+
+
+def _only(values: list[Any], *kinds: type) -> bool:
+    """True when every value is None or of exactly one of these types."""
+    return {type(v) for v in values} <= {type(None), *kinds}
 
 
 def _strings(values: list[Any]) -> pa.Array:
@@ -100,39 +106,30 @@ def _strings(values: list[Any]) -> pa.Array:
 def _fixed(values: list[Any], kind: type) -> pa.Array | None:
     """Booleans, integers, naive datetimes and dates without pyarrow's generic (pandas-loading) path."""
     n = len(values)
-    present = [v for v in values if v is not None]
+    if not _only(values, kind):
+        return None
+    validity = _validity(values, n)
     if kind is bool:
-        if not all(type(v) is bool for v in present):
-            return None
-        bits = np.packbits(np.fromiter((v is True for v in values), np.bool_, n), bitorder="little")
-        return pa.Array.from_buffers(pa.bool_(), n, [_validity(values, n), pa.py_buffer(bits)])
-    if kind is int:
-        if not all(type(v) is int and -(2**63) <= v < 2**63 for v in present):
-            return None
-        if len(present) == n:
-            data = np.array(values, dtype=np.int64)
-        else:
-            data = np.fromiter((0 if v is None else v for v in values), np.int64, n)
-        return pa.Array.from_buffers(pa.int64(), n, [_validity(values, n), pa.py_buffer(data)])
+        bits = np.packbits(np.fromiter(map(is_, values, repeat(True)), np.bool_, n), bitorder="little")
+        return pa.Array.from_buffers(pa.bool_(), n, [validity, pa.py_buffer(bits)])
+    if kind is int:  # out of int64's range: OverflowError, and the caller falls back
+        data = np.array(values if validity is None else [v or 0 for v in values], dtype=np.int64)
+        return pa.Array.from_buffers(pa.int64(), n, [validity, pa.py_buffer(data)])
     if kind is datetime:
-        if not all(type(v) is datetime and v.tzinfo is None for v in present):
+        if any(v.tzinfo is not None for v in set(values) if v is not None):
             return None
-        micros: dict[datetime, int] = {}
-        for v in present:
-            if v not in micros:
-                micros[v] = (v - _EPOCH) // _ONE_US
-        data = np.fromiter((0 if v is None else micros[v] for v in values), np.int64, n)
-        return pa.Array.from_buffers(pa.timestamp("us"), n, [_validity(values, n), pa.py_buffer(data)])
+        micros = {v: 0 if v is None else (v - _EPOCH) // _ONE_US for v in set(values)}
+        data = np.fromiter(map(micros.__getitem__, values), np.int64, n)
+        return pa.Array.from_buffers(pa.timestamp("us"), n, [validity, pa.py_buffer(data)])
     if kind is date:
-        if not all(type(v) is date for v in present):
-            return None
-        data32 = np.fromiter((0 if v is None else v.toordinal() - _EPOCH_DAY for v in values), np.int32, n)
-        return pa.Array.from_buffers(pa.date32(), n, [_validity(values, n), pa.py_buffer(data32)])
+        days = {v: 0 if v is None else v.toordinal() - _EPOCH_DAY for v in set(values)}
+        data32 = np.fromiter(map(days.__getitem__, values), np.int32, n)
+        return pa.Array.from_buffers(pa.date32(), n, [validity, pa.py_buffer(data32)])
     return None
 
 
 def _string_lists(values: list[Any]) -> pa.Array | None:
-    if not {type(v) for v in values} <= {list, tuple, type(None)}:
+    if not _only(values, list, tuple):
         return None
     n = len(values)
     present = values if None not in values else [() if v is None else v for v in values]
