@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import math
+
 import networkx as nx
 import numpy as np
 import pytest
 
-from mare.analyse.network.engines import NetworkitEngine, NetworkxEngine, get_engine
+from mare.analyse.network.engines import (
+    DELTA,
+    NetworkitEngine,
+    NetworkxEngine,
+    PathSampler,
+    binomial_radius,
+    get_engine,
+    path_sample_plan,
+    pivots_error,
+    pivots_for,
+    sampled_betweenness,
+)
 from mare.analyse.network.graph import Network, Tie, build_network, from_networkx
 
 NX, NK = NetworkxEngine(), NetworkitEngine(threads=1)
@@ -56,10 +69,50 @@ def test_sampled_betweenness_states_and_keeps_its_error() -> None:
         net = from_networkx(g, weight=weight)
         exact = NK.betweenness(net).scores
         est = NK.betweenness(net, error=0.05, seed=3)
-        assert not est.exact and est.error == 0.05 and est.confidence == 0.9
-        assert np.max(np.abs(est.scores - exact)) <= 0.05
+        assert not est.exact and 0 < est.error <= 0.05 and est.confidence == 0.9 and est.uniform
+        assert np.max(np.abs(est.scores - exact)) <= est.error
+    assert "shortest-path sampling" in NK.betweenness(from_networkx(g, weight=None), error=0.05).method
     pivots = NX.betweenness(from_networkx(nx.path_graph(30)), error=0.5)
-    assert not pivots.exact and "random sources" in pivots.method
+    assert not pivots.exact and "random sources" in pivots.method and not pivots.uniform
+    assert pivots.error == pytest.approx(pivots_error(pivots_for(0.5, n=30), n=30)) and pivots.error <= 0.5
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_path_sampling_stays_within_its_stated_bound(directed: bool) -> None:
+    # a few thousand nodes, unweighted, with a separate small piece (pairs across it have no path)
+    g = nx.gnm_random_graph(2500, 9000, seed=4, directed=directed)
+    g.add_edges_from((2500 + i, 2501 + i) for i in range(40))
+    net = from_networkx(g, weight=None)
+    exact = NK.betweenness(net).scores
+    for error in (0.05, 0.02):
+        est = sampled_betweenness(net, error, seed=1)
+        assert 0 < est.error <= error and est.uniform and est.confidence == 1 - DELTA
+        assert np.max(np.abs(est.scores - exact)) <= est.error
+        assert np.array_equal(est.scores, sampled_betweenness(net, error, seed=1).scores)
+
+
+def test_path_sampler_draws_shortest_paths_uniformly() -> None:
+    # two routes of different multiplicity: a-(b|c|d)-e, and a long detour that is never shortest
+    g = nx.Graph([("a", x) for x in "bcd"] + [(x, "e") for x in "bcd"] + [("a", "f"), ("f", "g"), ("g", "e")])
+    net = from_networkx(g, weight=None)
+    sampler = PathSampler(net, seed=2)
+    sampler.sample(20_000)
+    share = sampler.hits / sampler.samples * net.n / (net.n - 2)
+    exact = NX.betweenness(net).scores
+    radius = binomial_radius(sampler.hits, sampler.samples, 1e-6) * net.n / (net.n - 2)
+    assert np.max(np.abs(share - exact)) <= radius < 0.025
+
+
+def test_path_sample_plan_and_binomial_radius() -> None:
+    plan = path_sample_plan(0.01, 1_000_000)
+    assert plan == sorted(plan) and plan[0] == 1000 and len(set(plan)) == len(plan)
+    # the last size meets the error whatever the data (Hoeffding over n nodes and every look)
+    each = DELTA / (1_000_000 * len(plan))
+    assert math.sqrt(math.log(2 / each) / (2 * plan[-1])) <= 0.01
+    assert binomial_radius(np.zeros(5, dtype=np.int64), plan[-1], each) <= 0.01
+    # no hits in r draws: the exact upper limit is 1 - (delta/2)^(1/r)
+    assert binomial_radius(np.zeros(3, dtype=np.int64), 1000, 0.1) == pytest.approx(1 - 0.05 ** (1 / 1000))
+    assert binomial_radius(np.array([0, 500, 1000]), 1000, 0.1) < math.sqrt(math.log(2 / 0.1) / 2000)
 
 
 def test_cells_are_reproducible_and_find_planted_groups() -> None:
