@@ -156,6 +156,205 @@ _POOLS: dict[str, tuple[str, str, str]] = {
     "nordic": ("Erik;Lars;Johan;Mikko", "Anna", "Andersson;Johansson;Hansen;Olsen;Virtanen;Korhonen"),
 }
 
+#: More names per group, appended to the pools above (same format). With them and the father's
+#: name (`FATHER_SHARE`), the migrant groups have tens of thousands of distinct full names, as
+#: real registers do; the earlier pools alone gave a few hundred, so most people had namesakes.
+_MORE: dict[str, tuple[str, str, str]] = {
+    "arab": (
+        "Abdulrahman/Abdelrahman/Abdul Rahman|عبد الرحمن;Abdulaziz/Abdelaziz|عبد العزيز;"
+        "Abdulkarim/Abdelkarim|عبد الكريم;Abdelkader/Abdulqadir|عبد القادر;Anas|أنس;Basel/Basil|باسل;"
+        "Majid/Majed|ماجد;Nabil/Nabeel|نبيل;Rashid/Rachid|رشيد;Salem/Salim|سالم;Adel/Adil|عادل;"
+        "Hisham/Hicham|هشام;Ismail/Ismael|إسماعيل;Jihad|جهاد;Marwan|مروان;Mounir/Munir|منير;"
+        "Nizar|نزار;Qasim/Kassem|قاسم;Riad/Riyad|رياض;Saad|سعد;Tamer/Tamir|تامر;Wael/Wail|وائل;"
+        "Yasser/Yasir|ياسر;Ziad/Ziyad|زياد;Hamed/Hamid|حامد;Faisal/Faysal|فيصل;Ammar|عمار;Mahdi|مهدي",
+        "Hanan|حنان;Samira/Sameera|سميرة;Khadija/Khadeeja|خديجة;Rana|رنا;Dalia|داليا;"
+        "Yasmin/Yasmine|ياسمين;Asmaa/Asma|أسماء;Amal|أمل;Hiba|هبة;Lina|لينا",
+        "Al-Sayed/El Sayed|السيد;Al-Shami/Shami|الشامي;Al-Halabi/Halabi|الحلبي;Al-Tikriti|التكريتي;"
+        "Al-Zoubi/Zoubi|الزعبي;Barakat|بركات;Hijazi/Hegazy|حجازي;Kassab/Qassab|قصاب;"
+        "Al-Najjar/Najjar|النجار;Shaheen/Shahin|شاهين;Younis/Yunus|يونس;Abboud/Aboud|عبود;"
+        "Farouk/Farouq|فاروق;Ghanem/Ghanim|غانم;Issa/Eissa|عيسى;Al-Rifai/Rifai|الرفاعي;"
+        "Kanaan/Canaan|كنعان;Al-Ali|العلي;Sabbagh|صباغ;Al-Bakri/Bakri|البكري;Kaddour/Qaddour|قدور;"
+        "Bouzid|بوزيد;Ben Salah/Bensalah|بن صالح;Al-Dulaimi/Dulaimi|الدليمي;Al-Shammari/Shammari|الشمري",
+    ),
+    "kurd": (
+        "Azad|ئازاد;Baran|باران;Dara|دارا;Hemin|هێمن;Kawa|کاوە;Nawzad/Nawzat|نەوزاد;Peshawa|پێشەوا;"
+        "Sherzad|شێرزاد;Hoshyar/Hushyar|هۆشیار;Sirwan/Serwan|سیروان;Shaho|شاهۆ;Bakhtiyar/Bakhtiar|بەختیار",
+        "Nasrin|نەسرین;Gulala|گوڵاڵە;Tara|تارا",
+        "Barzani|بارزانی;Talabani|تاڵەبانی;Hawrami/Hawramy|هەورامی;Jaff/Jaf|جاف;Zebari/Zibari|زێباری;"
+        "Doski/Dosky|دۆسکی;Sorani|سۆرانی;Mirza|میرزا;Othman/Osman|عوسمان",
+    ),
+    "persian": (
+        "Amir|امیر;Hassan/Hasan|حسن;Abbas|عباس;Morteza/Murtaza|مرتضی;Saeed/Said|سعید;Majid/Majed|مجید;"
+        "Behrouz/Behruz|بهروز;Dariush/Daryoush|داریوش;Karim|کریم;Mostafa/Mustafa|مصطفی;"
+        "Ebrahim/Ibrahim|ابراهیم;Yousef/Yusuf|یوسف;Nasrullah/Nasrollah|نصرالله;Habib|حبیب",
+        "Leila/Layla|لیلا;Mina|مینا;Roya|رویا",
+        "Moradi|مرادی;Ebrahimi/Ibrahimi|ابراهیمی;Ghorbani/Qurbani|قربانی;Akbari|اکبری;Azizi|عزیزی;"
+        "Rostami|رستمی;Amini|امینی;Mousavi/Musavi/Moosavi|موسوی;Sharifi|شریفی;Naderi|نادری;Safari|صفری;"
+        "Habibi|حبیبی;Yousefi/Yusufi|یوسفی;Faizi/Feyzi|فیضی;Ghasemi/Qasemi|قاسمی",
+    ),
+    "pashto": (
+        "Abdul Wali|عبدالولی;Noorullah/Nurullah|نورالله;Bashir/Basheer|بشیر;Nasir|ناصر;"
+        "Shafiqullah|شفیق الله;Asadullah/Asadulla|اسدالله;Ajmal|اجمل;Farhad|فرهاد;Mirwais|میرویس;"
+        "Khalid|خالد;Sayed Agha|سید آغا;Ezatullah/Izatullah|عزت الله",
+        "Zarghona|زرغونه;Spogmai|سپوږمۍ",
+        "Karzai|کرزی;Mohmand|مومند;Achakzai|اڅکزی;Noorzai/Nurzai|نورزی;Barakzai|بارکزی;Afridi|اپریدی;"
+        "Kakar|کاکړ;Jalali|جلالی",
+    ),
+    "tigrinya": (
+        "Samuel/Samiel|ሳሙኤል;Biniam/Biniyam|ቢንያም;Robel|ሮቤል;Michael/Mikael|ሚካኤል;"
+        "Tedros/Tewodros|ቴድሮስ;Yemane|የማነ;Isaias/Isayas|ኢሳይያስ;Amanuel/Emmanuel|ኣማኑኤል;"
+        "Efrem/Ephrem|ኤፍሬም;Abel|ኣቤል;Goitom|ጎይቶም;Kibrom|ክብሮም;Negasi/Negassi|ነጋሲ;"
+        "Tesfalem|ተስፋኣለም;Mussie|ሙሴ;Yosief/Yosef|ዮሴፍ;Zerai|ዘርኣይ;Ghirmay/Girmay|ግርማይ;"
+        "Solomon|ሰሎሞን;Fitsum|ፍጹም",
+        "Winta|ዊንታ;Luwam|ሉዋም;Eden|ኤደን;Feven|ፌቨን;Tsega|ጸጋ;Mehret|ምሕረት",
+        "Weldemichael/Woldemichael|ወልደሚካኤል;Gebrehiwet|ገብረሕይወት;Asmerom|ኣስመሮም;Okbazghi|ዑቕባዝጊ;"
+        "Tewelde/Tewolde|ተወልደ;Habte|ሃብተ;Kahsay|ካሕሳይ;Andemariam|ኣንደማርያም;Zemichael|ዘሚካኤል;"
+        "Hagos|ሓጎስ;Beyene|በየነ;Asfaha|ኣስፍሃ;Tsegay|ጸጋይ",
+    ),
+    "wafr": (
+        "Alpha/Alfa;Saliou/Saliu;Thierno/Tierno;Sekou/Seku;Alhassane/Alasana;Oumar/Umar;"
+        "Idrissa/Idrisa;Abdourahmane/Abdurahman;Seydou/Saidu;Kalilou/Kalilu",
+        "Mariatou;Binta/Bintou;Hawa",
+        "Sangaré/Sangare;Kanté/Kante;Baldé/Balde;Sall;Gueye/Gaye;Faye;Sarr;Mbaye;Dembélé/Dembele;"
+        "Cissoko;Doumbia/Dumbia;Fofana;Kouyaté/Kouyate;Sidibé/Sidibe",
+    ),
+    "de": (
+        "Alexander;Christian;Florian;Matthias;Sebastian;Tobias;Wolfgang;Jürgen/Juergen/Jurgen;Uwe;Dirk",
+        "Claudia;Petra;Katrin;Nicole",
+        "Meyer/Maier/Meier;Koch;Bauer;Richter;Klein;Wolf;Schröder/Schroeder/Schroder;Neumann;Schwarz;"
+        "Zimmermann;Braun;Krüger/Krueger/Kruger;Hartmann;Lange;Werner;Krause;Lehmann;Köhler/Koehler;"
+        "Huber;Kaiser;Fuchs;Lang;Weiß/Weiss;Brandt;Haas;Vogel;Berger;Graf;Pichler;Steiner",
+    ),
+    "it": (
+        "Luca;Andrea;Alessandro;Matteo;Lorenzo;Davide;Stefano;Vincenzo;Roberto;Paolo",
+        "Francesca;Chiara;Sara",
+        "Colombo;Ricci;Marino;Gallo;Conti;De Luca;Costa;Giordano;Mancini;Rizzo;Lombardi;Moretti;"
+        "Barbieri;Fontana;Santoro;Mariani;Rinaldi;Caruso;Ferrara;Galli;Martini;Leone;Longo;Gentile",
+    ),
+    "gr": (
+        "Christos|Χρήστος;Panagiotis/Panagiotes|Παναγιώτης;Vasileios/Vasilis|Βασίλειος;"
+        "Athanasios/Thanasis|Αθανάσιος;Evangelos/Vangelis|Ευάγγελος;Michail/Michalis|Μιχαήλ;"
+        "Spyridon/Spyros|Σπυρίδων;Stavros|Σταύρος;Theodoros|Θεόδωρος;Antonios|Αντώνιος",
+        "Aikaterini/Katerina|Αικατερίνη;Sofia|Σοφία;Vasiliki|Βασιλική",
+        "Papanikolaou|Παπανικολάου;Karagiannis|Καραγιάννης;Pappas|Παππάς;Makris|Μακρής;"
+        "Dimitriou|Δημητρίου;Konstantinidis|Κωνσταντινίδης;Antonopoulos|Αντωνόπουλος;"
+        "Alexiou|Αλεξίου;Christodoulou|Χριστοδούλου;Mavridis|Μαυρίδης;Theodorou|Θεοδώρου;"
+        "Kyriakidis|Κυριακίδης;Papageorgiou|Παπαγεωργίου;Athanasiou|Αθανασίου;Vasileiou|Βασιλείου;"
+        "Lamprou|Λάμπρου;Stavropoulos|Σταυρόπουλος;Angelopoulos|Αγγελόπουλος;Efthymiou|Ευθυμίου;"
+        "Panagiotopoulos|Παναγιωτόπουλος;Kallis|Κάλλης;Galanis|Γαλάνης;Tsakiris|Τσακίρης;Manolis|Μανώλης",
+    ),
+    "es": (
+        "Manuel;David;Javier;Daniel;Carlos;Miguel;Rafael;Pedro;Ángel/Angel;Alejandro",
+        "Laura;Isabel;Ana",
+        "Martínez/Martinez;Sánchez/Sanchez;Pérez/Perez;Gómez/Gomez;Martín/Martin;Jiménez/Jimenez;"
+        "Ruiz;Hernández/Hernandez;Díaz/Diaz;Moreno;Muñoz/Munoz;Álvarez/Alvarez;Romero;Navarro;Torres;"
+        "Domínguez/Dominguez;Vázquez/Vazquez;Ramos;Gil;Serrano;Molina;Ortega;Delgado;Castro",
+    ),
+    "fr": (
+        "Philippe;Alain;Laurent;Christophe;Sébastien/Sebastien;Olivier;Thierry;Frédéric/Frederic;"
+        "Stéphane/Stephane;Mathieu",
+        "Sophie;Nathalie;Isabelle",
+        "Richard;Durand;Leroy;Simon;Laurent;Lefebvre;Michel;Garcia;David;Bertrand;Roux;Vincent;"
+        "Fournier;Morel;Girard;André/Andre;Lefèvre/Lefevre;Mercier;Dupont;Lambert;Bonnet;François/Francois",
+    ),
+    "nl": (
+        "Joris;Bas;Thijs;Daan;Koen;Bram;Stijn;Wouter",
+        "Eva;Femke",
+        "van Dijk/Van Dijk/Vandijk;Meijer/Meyer;de Boer/De Boer;Mulder;de Groot/De Groot;Bos;Vos;"
+        "Peters;Hendriks;van Leeuwen/Van Leeuwen;Dekker;Brouwer;de Wit/De Wit;Dijkstra;Smits;"
+        "de Graaf/De Graaf;van der Meer/Van der Meer;Kok;Jacobs;Peeters;Maes;Claes",
+    ),
+    "hu": (
+        "Attila;Tamás/Tamas;Péter/Peter;Sándor/Sandor;József/Jozsef;Ferenc;Csaba",
+        "Zsuzsanna;Erzsébet/Erzsebet",
+        "Varga;Kiss;Molnár/Molnar;Németh/Nemeth;Farkas;Balogh;Papp;Takács/Takacs;Juhász/Juhasz;"
+        "Lakatos;Mészáros/Meszaros;Oláh/Olah;Simon;Rácz/Racz;Fekete",
+    ),
+    "bg": (
+        "Hristo|Христо;Stoyan|Стоян;Todor|Тодор;Vasil|Васил;Plamen|Пламен;Krasimir|Красимир;"
+        "Angel|Ангел;Atanas|Атанас",
+        "Elena|Елена;Ivanka|Иванка",
+        "Nikolov|Николов;Hristov|Христов;Todorov|Тодоров;Iliev|Илиев;Atanasov|Атанасов;"
+        "Angelov|Ангелов;Vasilev/Vassilev|Василев;Marinov|Маринов;Kolev|Колев;Yordanov|Йорданов;"
+        "Mihaylov/Mihailov|Михайлов;Kostov|Костов;Popov|Попов;Dimov|Димов",
+    ),
+    "ro": (
+        "Ion;Gheorghe;Constantin;Vasile;Nicolae;Florin;Marian;Cristian",
+        "Ioana;Mihaela",
+        "Radu;Dinu;Munteanu;Constantin;Georgescu;Stoica;Florea;Matei;Barbu;Tudor;Moldovan;Lungu;"
+        "Ene;Rusu;Cristea",
+    ),
+    "sx": (
+        "Stefan|Стефан;Zoran|Зоран;Milan|Милан;Dejan|Дејан;Nenad|Ненад;Aleksandar|Александар;"
+        "Emir;Amir;Adnan",
+        "Ana|Ана;Milica|Милица",
+        "Đorđević/Djordjevic/Dordevic|Ђорђевић;Stojanović/Stojanovic|Стојановић;"
+        "Ilić/Ilic|Илић;Stanković/Stankovic|Станковић;Pavlović/Pavlovic|Павловић;"
+        "Milošević/Milosevic|Милошевић;Đukić/Djukic|Ђукић;Kovačević/Kovacevic|Ковачевић;"
+        "Popović/Popovic|Поповић;Savić/Savic|Савић;Delić/Delic;Mehmedović/Mehmedovic;"
+        "Hadžić/Hadzic;Kovač/Kovac;Babić/Babic",
+    ),
+    "pl": (
+        "Marcin;Michał/Michal;Łukasz/Lukasz;Jakub;Grzegorz;Adam;Marek;Dariusz",
+        "Agnieszka;Magdalena",
+        "Lewandowski;Zieliński/Zielinski;Szymański/Szymanski;Woźniak/Wozniak;Dąbrowski/Dabrowski;"
+        "Kozłowski/Kozlowski;Jankowski;Mazur;Kwiatkowski;Krawczyk;Piotrowski;Grabowski;Nowakowski;"
+        "Pawłowski/Pawlowski;Michalski",
+    ),
+    "lt": (
+        "Darius;Andrius;Tadas;Paulius;Vytautas",
+        "Asta",
+        "Vasiliauskas;Žukauskas/Zukauskas;Butkus;Paulauskas;Urbonas;Kavaliauskas;Navickas;"
+        "Ramanauskas;Savickas",
+    ),
+    "ru": (
+        "Alexei/Aleksey/Alexey|Алексей;Ivan|Иван;Nikolai/Nikolay|Николай;Vladimir|Владимир;"
+        "Mikhail/Michail|Михаил;Igor|Игорь;Yuri/Yury|Юрий",
+        "Natalia/Natalya|Наталья;Elena/Yelena|Елена",
+        "Volkov|Волков;Fedorov/Fyodorov|Фёдоров;Morozov|Морозов;Novikov|Новиков;Pavlov|Павлов;"
+        "Lebedev|Лебедев;Kozlov|Козлов;Egorov/Yegorov|Егоров;Orlov|Орлов;Zaitsev/Zaytsev|Зайцев",
+    ),
+    "en": (
+        "Michael;Robert;William;Richard;Daniel;Mark;Paul",
+        "Emily;Laura",
+        "Wilson;Evans;Thomas;Johnson;Roberts;Walker;Wright;Robinson;Thompson;White;Hughes;Edwards;"
+        "Green;Hall;Wood;Harris",
+    ),
+    "al": (
+        "Altin;Bujar;Dritan;Erion;Fatmir;Gentian;Ilir;Luan;Valon",
+        "Arta;Blerta",
+        "Berisha;Gashi;Kelmendi;Morina;Shala;Hasani;Rama;Bytyqi;Ahmeti;Mema;Cela;Duka",
+    ),
+    "nordic": (
+        "Anders;Per;Ole;Henrik;Mats;Juha;Timo",
+        "Maria;Kristina",
+        "Nilsson;Larsson;Karlsson;Eriksson;Pettersson;Jensen;Nielsen;Pedersen;Berg;Haugen;"
+        "Nieminen;Mäkinen/Makinen;Lehtonen",
+    ),
+    "turk": (
+        "Hakan;Serkan;Burak;Fatih;Cem;Volkan;Orhan;Recep;Erkan;Gökhan/Gokhan",
+        "Hatice;Merve",
+        "Aksoy;Polat;Erdoğan/Erdogan;Özdemir/Ozdemir;Kurt;Özkan/Ozkan;Güneş/Gunes;Aslan;Bulut;"
+        "Çetin/Cetin;Korkmaz;Keskin;Acar;Tekin;Ünal/Unal",
+    ),
+}
+
+#: A middle name between given and family name: the share of a group's people who carry one and
+#: where it comes from — "father": the father's name (nasab of Arabic and Kurdish names, Tigrinya
+#: father's name before the grandfather's, Afghan, Albanian and Greek documents, Bulgarian and
+#: Russian patronymics written as the father's name), "given": a second given name of the
+#: person's gender, "family": a second family name (Spanish paternal and maternal surnames).
+MIDDLE_NAMES: dict[str, tuple[float, str]] = {
+    "arab": (0.9, "father"), "kurd": (0.9, "father"), "tigrinya": (1.0, "father"),
+    "pashto": (0.6, "father"), "persian": (0.5, "father"), "al": (0.5, "father"),
+    "gr": (0.5, "father"), "bg": (0.6, "father"), "ru": (0.5, "father"),
+    "wafr": (0.4, "given"), "bd": (0.5, "given"), "pk": (0.5, "given"), "ng": (0.4, "given"),
+    "turk": (0.2, "given"), "de": (0.3, "given"), "it": (0.2, "given"), "fr": (0.3, "given"),
+    "nl": (0.3, "given"), "pl": (0.2, "given"), "hu": (0.2, "given"), "ro": (0.3, "given"),
+    "sx": (0.2, "given"), "lt": (0.1, "given"), "en": (0.5, "given"), "nordic": (0.4, "given"),
+    "es": (1.0, "family"),
+}  # fmt: skip
+
 #: Name groups by nationality, with weights.
 GROUPS_BY_COUNTRY: dict[str, tuple[tuple[str, float], ...]] = {
     "SY": (("arab", 0.8), ("kurd", 0.2)),
@@ -229,8 +428,10 @@ def _parse(text: str) -> tuple[NameEntry, ...]:
 @cache
 def pool(group: str, part: str) -> tuple[NameEntry, ...]:
     """The name entries of a group: part is 'm', 'f' or 'family'."""
-    males, females, families = _POOLS[group]
-    return _parse({"m": males, "f": females, "family": families}[part])
+    index = {"m": 0, "f": 1, "family": 2}[part]
+    more = _MORE.get(group)
+    text = _POOLS[group][index] + (";" + more[index] if more else "")
+    return _parse(text)
 
 
 def groups() -> tuple[str, ...]:

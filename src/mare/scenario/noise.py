@@ -65,6 +65,12 @@ class Noise:
     def names(self, person: Person, ag: Agency, where: tuple[str, str, str]) -> dict[str, str]:
         """Name fields of a person record (name or given/family), with noise."""
         given = self._token(person.given.variants, person.given.native, where, "given")
+        if person.middle is not None:
+            middle = self._token(person.middle.variants, person.middle.native, where, "middle")
+            if self._roll("middle_dropped", self.p.middle_dropped):
+                self.log.hit(where, "name", "middle_dropped", f"{given} {middle}", given)
+            else:
+                given = f"{given} {middle}"
         family = self._token(person.family.variants, person.family.native, where, "family")
         if person.alias and self._roll("alias_only", self.p.alias_only):
             self.log.hit(where, "name", "alias_only", person.name, person.alias)

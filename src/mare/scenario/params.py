@@ -76,6 +76,7 @@ class NoiseParams:
     translit: float = 0.35  # a name token spelled with another transliteration
     native_script: float = 0.05  # name written in its native script
     name_order: float = 0.15  # family name first
+    middle_dropped: float = 0.25  # the middle name (father's, second given or family name) left out
     typo: float = 0.05  # one character dropped, doubled or swapped
     alias_only: float = 0.03  # only the alias (kunya) given as name
     birth_missing: float = 0.25

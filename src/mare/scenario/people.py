@@ -9,7 +9,7 @@ import numpy as np
 import phonenumbers
 
 from mare.scenario.countries import MOBILE, luhn_complete, mobile_nsn
-from mare.scenario.names import ALIAS_PREFIX, GROUPS_BY_COUNTRY, pool
+from mare.scenario.names import ALIAS_PREFIX, GROUPS_BY_COUNTRY, MIDDLE_NAMES, NameEntry, pool
 from mare.scenario.params import DAY, START
 from mare.scenario.world import Person, Phone, World, nid
 
@@ -52,6 +52,7 @@ def make_person(
     family_pool = pool(group, "family")
     given = given_pool[int(rng.integers(len(given_pool)))]
     family = family_pool[int(rng.integers(len(family_pool)))]
+    middle = _middle(rng, group, gender)
     years = float(rng.uniform(age[0], age[1]))
     birth_ts = START - int(years * 365.25 * DAY)
     person = Person(
@@ -67,11 +68,22 @@ def make_person(
         place=place,
         role=role,
         minor=years < 18,
+        middle=middle,
     )
     if kind == "member" and rng.random() < 0.5:
         person.alias = _alias(rng, group, person)
     world.persons[person.id] = person
     return person
+
+
+def _middle(rng: np.random.Generator, group: str, gender: str) -> NameEntry | None:
+    """A middle name as the group's convention has it (`names.MIDDLE_NAMES`), or None."""
+    share, source = MIDDLE_NAMES.get(group, (0.0, ""))
+    if rng.random() >= share:
+        return None
+    part = {"father": "m", "given": "m" if gender == "male" else "f", "family": "family"}[source]
+    options = pool(group, part)
+    return options[int(rng.integers(len(options)))]
 
 
 def _alias(rng: np.random.Generator, group: str, person: Person) -> str:

@@ -60,7 +60,7 @@ def write_truth(
                 p.id,
                 p.kind,
                 p.name,
-                f"{p.given.native} {p.family.native}".strip(),
+                p.native_name,
                 p.gender,
                 p.birth,
                 p.nationality,

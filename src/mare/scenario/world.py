@@ -27,11 +27,25 @@ class Person:
     minor: bool = False
     crime_areas: tuple[str, ...] = ()
     phones: list[str] = field(default_factory=list)
+    middle: NameEntry | None = None  # a middle name (father's, second given or second family name)
+
+    @property
+    def given_names(self) -> str:
+        """The given name, followed by the middle name where the person has one."""
+        if self.middle is None:
+            return self.given.variants[0]
+        return f"{self.given.variants[0]} {self.middle.variants[0]}"
 
     @property
     def name(self) -> str:
         """The canonical full name."""
-        return f"{self.given.variants[0]} {self.family.variants[0]}"
+        return f"{self.given_names} {self.family.variants[0]}"
+
+    @property
+    def native_name(self) -> str:
+        """The full name in the native script (empty where the pools have none)."""
+        parts = [self.given.native, self.middle.native if self.middle else "", self.family.native]
+        return " ".join(p for p in parts if p)
 
 
 @dataclass(slots=True)
