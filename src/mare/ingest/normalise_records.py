@@ -139,9 +139,9 @@ UNMEMOISED_TYPES = frozenset({"datetime"})
 #: Distinct values remembered per contribution; beyond this, values are normalised one by one.
 MEMO_LIMIT = 1 << 20
 
-#: (normalised, reason, flags, extra as JSON, entry number): what a value row stores besides
-#: its original; the number indexes `ValueMemo.entries`.
-Entry = tuple[str | None, str | None, list[str], str | None, int]
+#: (normalised, reason, flags, extra as JSON, entry number, type, original text): what a value
+#: row stores besides its record, field and position; the number indexes `ValueMemo.entries`.
+Entry = tuple[str | None, str | None, list[str], str | None, int, str, str]
 
 # json.dumps(..., ensure_ascii=False, default=str) builds this very encoder on every call.
 _EXTRA_JSON = json.JSONEncoder(ensure_ascii=False, default=str).encode
@@ -194,7 +194,7 @@ class ValueMemo:
         table = self.table(value_type)
         entry = None if table is None else table.get(text)
         if entry is None:
-            entry = (*_normalised(value_type, text, self.ctx), len(self.entries))
+            entry = (*_normalised(value_type, text, self.ctx), len(self.entries), value_type, text)
             self.entries.append(entry)
             if table is not None and self._size < MEMO_LIMIT:
                 table[text] = entry
@@ -210,6 +210,17 @@ class ValueMemo:
         return _normalised(value_type, text, self.ctx)[0]
 
 
+#: Row columns taken from the memo entries: (index in the entry, column).
+_ENTRY_COLUMNS = (
+    (5, "value_type"),
+    (6, "original"),
+    (0, "normalised"),
+    (1, "reason"),
+    (2, "flags"),
+    (3, "extra"),
+)
+
+
 class ValueColumns:
     """The value rows of many records, column by column: as `ValueRow`, plus the record.
 
@@ -218,7 +229,7 @@ class ValueColumns:
     holds the entry numbers). `to_arrow` expands both in Arrow, not in Python.
     """
 
-    __slots__ = ("counts", "entry", "field", "memo", "original", "position", "uids", "value_type")
+    __slots__ = ("counts", "entry", "field", "memo", "position", "uids")
 
     def __init__(self, memo: ValueMemo) -> None:
         self.memo = memo
@@ -226,8 +237,6 @@ class ValueColumns:
         self.counts: list[int] = []
         self.field: list[str] = []
         self.position: list[int] = []
-        self.value_type: list[str] = []
-        self.original: list[str] = []
         self.entry: list[int] = []
 
     def __len__(self) -> int:
@@ -241,6 +250,16 @@ class ValueColumns:
     def _entry_column(self, i: int) -> list[Any]:
         entries = self.memo.entries
         return [entries[e][i] for e in self.entry]
+
+    @property
+    def value_type(self) -> list[str]:
+        """The property type of each row."""
+        return self._entry_column(5)
+
+    @property
+    def original(self) -> list[str]:
+        """The original text of each row."""
+        return self._entry_column(6)
 
     @property
     def normalised(self) -> list[str | None]:
@@ -277,12 +296,10 @@ class ValueColumns:
             "record_uid": arrow_column(self.uids).take(indices(rows_of)),
             "field": arrow_column(self.field),
             "position": arrow_column(self.position),
-            "value_type": arrow_column(self.value_type),
-            "original": arrow_column(self.original),
         }
         entries = self.memo.entries
-        for i, name in enumerate(("normalised", "reason", "flags", "extra")):
-            # every entry is used by some row, so the entries' type is the rows' type
+        # every entry is used by some row, so the entries' type is the rows' type
+        for i, name in _ENTRY_COLUMNS:
             columns[name] = arrow_column([e[i] for e in entries]).take(used)
         return pa.Table.from_arrays(list(columns.values()), names=list(columns))
 
@@ -317,7 +334,7 @@ def normalise_records_into(
     labels: list[str | None] = []
     problems: list[Problem] = []
     add_field, add_position = out.field.append, out.position.append
-    add_type, add_original, add_entry = out.value_type.append, out.original.append, out.entry.append
+    add_entry = out.entry.append
     add_count = out.counts.append
     out.uids.extend(record_uids)
     for record in records:
@@ -334,8 +351,6 @@ def normalise_records_into(
                     entry = memo.get(value_type, text)
                 add_field(field_name)
                 add_position(position)
-                add_type(value_type)
-                add_original(text)
                 add_entry(entry[4])
                 count += 1
                 if entry[0] is None:
