@@ -380,11 +380,41 @@ def _dedupe_people(n: int, seed: int = 3) -> tuple[list[Any], dict[str, str]]:
     return people[:n], {k: v for k, v in truth.items() if int(k[1:]) < n}
 
 
+class _RssSampler:
+    """Samples this process's resident set every 0.1 s: the peak of each dedupe stage."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak = self.rss()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def rss() -> int:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * resource.getpagesize()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            self.peak = max(self.peak, self.rss())
+
+    def stage_peak(self) -> int:
+        """The peak since the last call (then starts again from the current size)."""
+        peak, self.peak = max(self.peak, self.rss()), self.rss()
+        return peak
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def dedupe_bench(n: int, symbols: bool) -> None:
     """Full deduplication of n synthetic persons with Mare's engine: wall time, memory, accuracy."""
     from mare.resolve.dedupe import dedupe
-    from mare.resolve.features import build_rows
     from mare.resolve.symbols import SymbolSource
+    from mare.resolve.table import feature_table
     from mare.resolve.thresholds import Thresholds
 
     started = time.perf_counter()
@@ -392,22 +422,28 @@ def dedupe_bench(n: int, symbols: bool) -> None:
     print(f"dedupe {n}: generated {len(people)} records of {len(set(truth.values()))} persons "
           f"in {time.perf_counter() - started:.0f} s (not counted)", flush=True)
     started = time.perf_counter()
-    rows = build_rows(people, SymbolSource(enabled=symbols))
+    rows = feature_table(people, SymbolSource(enabled=symbols))  # as `mare link` builds them
     del people
     features = time.perf_counter() - started
     print(f"  features {features:.0f} s", flush=True)
     stages: dict[str, float] = {}
     last = [time.perf_counter(), "start"]
+    sampler = _RssSampler()
+    print(f"  rss after features {sampler.rss() / 2**30:.2f} GiB (peak so far "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GiB)", flush=True)
 
     def progress(stage: str, done: float) -> None:
         now = time.perf_counter()
         stages[str(last[1])] = now - float(last[0])
+        peak = sampler.stage_peak()
         last[0], last[1] = now, stage
-        print(f"  {stage} ({now - started:.0f} s)", flush=True)
+        print(f"  {stage} ({now - started:.0f} s; peak RSS of the stage before {peak / 2**30:.2f} GiB)",
+              flush=True)
 
     keep = float(next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--keep=")), "0.05"))
     result = dedupe(rows, progress=progress, thresholds=Thresholds(keep=keep))
     total = time.perf_counter() - started
+    sampler.stop()
     acc = accuracy(result.clusters, truth)
     _row(f"dedupe-{n}", "mare", acc, total)
     print(f"  candidates {result.candidates}, kept pairs {len(result.pairs)}, trained {result.trained}; "

@@ -8,7 +8,8 @@ comparing everyone in it, and other keys still bring true matches together.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import duckdb
@@ -19,15 +20,56 @@ from mare.resolve.features import blocking_keys
 MAX_BLOCK = 400
 
 
+_KEY_SCHEMA = pa.schema([("key", pa.string()), ("record_uid", pa.string())])
+#: Feature rows whose keys are collected in Python lists before they go to Arrow.
+_CHUNK = 50_000
+#: Pairs (before DISTINCT) per partition of `create_candidates`: bounds DuckDB's hash table.
+PARTITION_PAIRS = 16_000_000
+
+
 def key_table(rows: Iterable[dict[str, Any]]) -> pa.Table:
     """(key, record_uid) for every blocking key of every feature row."""
+    batches = []
     keys: list[str] = []
     uids: list[str] = []
-    for row in rows:
+    for i, row in enumerate(rows, start=1):
         for key in blocking_keys(row):
             keys.append(key)
             uids.append(row["record_uid"])
-    return pa.table({"key": pa.array(keys, pa.string()), "record_uid": pa.array(uids, pa.string())})
+        if i % _CHUNK == 0:  # Python strings of ten million keys would take GiBs: Arrow a chunk at a time
+            batches.append(pa.record_batch([pa.array(keys, pa.string()), pa.array(uids, pa.string())],
+                                           schema=_KEY_SCHEMA))
+            keys, uids = [], []
+    batches.append(pa.record_batch([pa.array(keys, pa.string()), pa.array(uids, pa.string())],
+                                   schema=_KEY_SCHEMA))
+    return pa.Table.from_batches(batches, schema=_KEY_SCHEMA)
+
+
+def table_rows(table: pa.Table, columns: Sequence[str] | None = None) -> Iterator[dict[str, Any]]:
+    """The rows of an Arrow feature table as dicts (every column, or only `columns`), a slice at a
+    time: `key_table(table_rows(table))` without a Python dict per person alive at once."""
+    for batch in table.select(list(columns or table.column_names)).to_batches(max_chunksize=_CHUNK):
+        yield from batch.to_pylist()
+
+
+def create_candidates(con: duckdb.DuckDBPyConnection, keys: str, out: str,
+                      max_block: int = MAX_BLOCK) -> int:
+    """Create table `out` (left_id, right_id): the distinct pairs (left_id < right_id) sharing a
+    key of the table named `keys` (key, id INTEGER) — `pairs_within_sql` over integer ids. Built in
+    partitions of the left id, so that DISTINCT's hash table holds a slice of the pairs, not all
+    of them (a hundred million at a million persons). Returns the number of pairs."""
+    con.execute(f"CREATE TEMP TABLE _mare_blocked AS SELECT key, id FROM {keys} SEMI JOIN ("
+                f"SELECT key FROM {keys} GROUP BY key HAVING count(*) BETWEEN 2 AND {int(max_block)}"
+                ") USING (key)")
+    bound = con.execute("SELECT coalesce(sum(n * (n - 1) // 2), 0) FROM "
+                        "(SELECT count(*) AS n FROM _mare_blocked GROUP BY key)").fetchall()[0][0]
+    parts = max(1, math.ceil(int(bound) / PARTITION_PAIRS))
+    con.execute(f"CREATE TABLE {out} (left_id INTEGER, right_id INTEGER)")
+    for part in range(parts):
+        con.execute(f"INSERT INTO {out} SELECT DISTINCT a.id, b.id FROM _mare_blocked a JOIN _mare_blocked b "
+                    f"ON a.key = b.key AND a.id < b.id WHERE a.id % {parts} = {part}")
+    con.execute("DROP TABLE _mare_blocked")
+    return int(con.execute(f"SELECT count(*) FROM {out}").fetchall()[0][0])
 
 
 def pairs_within_sql(keys: str, max_block: int = MAX_BLOCK) -> str:

@@ -1,4 +1,10 @@
-"""Deduplicate a set of person feature rows: block, train, score, decide, cluster."""
+"""Deduplicate a set of person feature rows: block, train, score, decide, cluster.
+
+Memory (a million persons in well under 8 GiB): the features go in as one Arrow table (build it
+with `table.feature_table` rather than a list of Python dicts), DuckDB works under a memory
+limit (`engine.MEMORY_LIMIT`), persons are numbered so that the hundred million candidate pairs
+are two integers each, and only the pairs kept come back to Python.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from mare.resolve.blocking import MAX_BLOCK, key_table, pairs_within_sql
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from mare.resolve.blocking import MAX_BLOCK, create_candidates, key_table, table_rows
 from mare.resolve.clusters import cluster
 from mare.resolve.engine import MatchEngine, scored_pairs
 from mare.resolve.settings import SOURCE, default_settings, without
@@ -41,7 +50,7 @@ def _noop(stage: str, done: float) -> None:
 
 
 def dedupe(
-    rows: Sequence[dict[str, Any]],
+    rows: Sequence[dict[str, Any]] | pa.Table,
     settings: dict[str, Any] | None = None,
     train: bool = True,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
@@ -50,32 +59,42 @@ def dedupe(
     same: Sequence[tuple[str, str]] = (),
     not_same: Sequence[tuple[str, str]] = (),
 ) -> DedupeResult:
-    """Find the same persons among these rows (kept pairs at or above `thresholds.keep`)."""
+    """Find the same persons among these rows (kept pairs at or above `thresholds.keep`).
+
+    `rows`: feature rows (`features.build_rows`) or, for large sets, their Arrow table
+    (`table.feature_table`)."""
     settings = settings or default_settings()
-    if len({r["contribution"] for r in rows}) <= 1:  # one source: "same contribution" says nothing
-        settings = without(settings, SOURCE)
-    engine = MatchEngine(settings, to_arrow(rows))
+    table = rows if isinstance(rows, pa.Table) else to_arrow(rows)
+    if pc.count_distinct(table.column("contribution"), mode="all").as_py() <= 1:
+        settings = without(settings, SOURCE)  # one source: "same contribution" says nothing
+    engine = MatchEngine(settings, table)
     progress("blocking", 0.1)  # candidate pairs stay in DuckDB (no Arrow copy of millions of pairs)
     con = engine.con
-    con.register("_keys_in", key_table(rows))
-    con.execute("CREATE TABLE _mare_keys AS SELECT * FROM _keys_in")
+    # persons numbered in record_uid order: a pair is two integers, id order is uid order
+    con.execute("CREATE TABLE _mare_ids AS SELECT CAST(row_number() OVER (ORDER BY record_uid) AS INTEGER) "
+                "AS id, record_uid FROM (SELECT DISTINCT record_uid FROM person_input)")
+    con.register("_keys_in", key_table(rows if not isinstance(rows, pa.Table) else table_rows(table)))
+    con.execute("CREATE TABLE _mare_keys AS SELECT k.key, i.id FROM _keys_in k "
+                "JOIN _mare_ids i USING (record_uid)")
     con.unregister("_keys_in")
-    con.execute(f"CREATE TABLE _mare_candidates AS {pairs_within_sql('_mare_keys', max_block)}")
+    n_candidates = create_candidates(con, "_mare_keys", "_mare_candidates", max_block)
     con.execute("DROP TABLE _mare_keys")
-    n_candidates = int(con.execute("SELECT count(*) FROM _mare_candidates").fetchall()[0][0])
     progress("training", 0.3)
     trained = engine.train() if train else False
     model = engine.model()
     progress("scoring", 0.6)  # in SQL from the model (as Splink scores, tested equal), explained in SQL
     pairs: list[ScoredPair] = []
     for start in range(0, n_candidates, SCORE_BATCH):  # batches bound the memory
-        batch = (f"(SELECT left_uid, right_uid FROM _mare_candidates WHERE rowid >= {start} "
-                 f"AND rowid < {start + SCORE_BATCH})")
-        pairs += scored_pairs(model, score_sql(con, model, batch, "person_input", thresholds.keep,
+        con.execute("CREATE OR REPLACE TEMP TABLE _mare_batch AS SELECT a.record_uid AS left_uid, "
+                    "b.record_uid AS right_uid FROM _mare_candidates c JOIN _mare_ids a ON a.id = c.left_id "
+                    f"JOIN _mare_ids b ON b.id = c.right_id WHERE c.rowid >= {start} "
+                    f"AND c.rowid < {start + SCORE_BATCH}")
+        pairs += scored_pairs(model, score_sql(con, model, "_mare_batch", "person_input", thresholds.keep,
                                               explain=True), thresholds.keep)
     engine.close()
     progress("clustering", 0.9)
     links = [(a, b, p) for a, b, _, p, _ in pairs if p >= thresholds.link]
-    clusters = cluster((r["record_uid"] for r in rows), links, same, not_same, full_dates(rows))
+    dates = full_dates(table_rows(table, ("record_uid", "birth_date", "birth_alt", "birth_precision")))
+    clusters = cluster(table.column("record_uid").to_pylist(), links, same, not_same, dates)
     progress("done", 1.0)
     return DedupeResult(model, trained, n_candidates, pairs, clusters)

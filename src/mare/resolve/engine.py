@@ -12,6 +12,7 @@ import json
 import logging
 import math
 import os
+import tempfile
 from typing import Any
 
 import duckdb
@@ -30,6 +31,10 @@ _EM_RULES = (
     "l.name_key = r.name_key",
     "l.birth_date = r.birth_date AND l.birth_precision = 'day'",
 )
+#: DuckDB's memory limit on the engine's connection (its default is 80 % of the machine's memory;
+#: over the limit it spills to a temporary folder). Feature rows, candidate pairs and Splink's
+#: working tables of a million persons fit in it; `MARE_RESOLVE_MEMORY` sets another ("6GB").
+MEMORY_LIMIT = os.environ.get("MARE_RESOLVE_MEMORY", "4GB")
 _PRIOR_RULES = (
     "l.name_key = r.name_key AND l.birth_date = r.birth_date",
     # an equi-join (the same identifier list): list_has_any here would compare every pair of persons
@@ -50,7 +55,10 @@ class MatchEngine:
 
         _quiet()
         self.con = duckdb.connect()
+        self._spill = tempfile.TemporaryDirectory(prefix="mare-resolve-")
         self.con.execute("SET preserve_insertion_order = false")
+        self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        self.con.execute(f"SET temp_directory = '{self._spill.name}'")
         for macro in MACROS:
             self.con.execute(macro)
         self.con.register("_features", features)
@@ -105,8 +113,9 @@ class MatchEngine:
         return table
 
     def close(self) -> None:
-        """Drop the engine's connection."""
+        """Drop the engine's connection (and what it spilled to disk)."""
         self.con.close()
+        self._spill.cleanup()
 
 
 def explanations(settings: dict[str, Any], predictions: pa.Table, rows: list[int] | None = None

@@ -11,9 +11,10 @@ from typing import Any
 
 from mare.ingest.normalise.result import EMPTY_CONTEXT, NormaliseContext
 from mare.resolve.dedupe import DedupeResult, Progress, dedupe
-from mare.resolve.features import PersonInput, Value, build_rows
+from mare.resolve.features import PersonInput, Value
 from mare.resolve.metrics import Accuracy, accuracy
 from mare.resolve.symbols import SymbolSource
+from mare.resolve.table import feature_table
 
 COLUMNS = ("record_id", "source", "name", "given_name", "family_name", "birth_date", "nationality",
            "gender", "birth_place", "phone", "document_number")
@@ -101,8 +102,10 @@ def _reasons(explanation: str) -> str:
 def link_csv(path: Path, progress: Progress | None = None, symbols: bool | None = None) -> LinkResult:
     """Deduplicate the persons of a CSV; output rows record_id, cluster_id, match_probability, reasons."""
     persons, records = read_persons(path)
-    rows = build_rows(persons, SymbolSource(enabled=symbols))
-    result = dedupe(rows, progress=progress) if progress else dedupe(rows)
+    table = feature_table(persons, SymbolSource(enabled=symbols))  # columnar: no dict per person
+    del persons
+    result = dedupe(table, progress=progress) if progress else dedupe(table)
+    del table
     best: dict[str, tuple[float, str]] = {}
     for a, b, _, p, expl in result.pairs:
         if result.clusters.get(a) != result.clusters.get(b):

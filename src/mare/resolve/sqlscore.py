@@ -82,21 +82,53 @@ def explanation_sql(settings: dict[str, Any]) -> str:
             "'match_probability': round(match_probability, 6)}) AS VARCHAR)")
 
 
-def scoring_sql(settings: dict[str, Any], pairs: str, features: str, columns: list[str]) -> str:
+#: Functions that make a level condition costly to evaluate (string distances, name similarity).
+_COSTLY = ("damerau_levenshtein", "levenshtein", "jaro", "mare_")
+
+
+def _keep_weight(keep: float) -> float | None:
+    """The match weight whose probability is `keep` (None when nothing can be pruned)."""
+    return math.log2(keep / (1 - keep)) if 0 < keep < 1 else None
+
+
+def _weight_bound(levels: list[dict[str, Any]], weights: list[float]) -> str:
+    """SQL for an upper bound of a comparison's weight that evaluates only cheap conditions: the
+    levels are tried in order as in the gamma CASE, and a level whose condition is costly may or
+    may not hold (its weight or the best weight of the levels after it)."""
+    bound = "CAST(0 AS DOUBLE)"  # no level holds: no gamma, weight 0
+    for level, weight in reversed(list(zip(levels, weights, strict=True))):
+        condition = level["sql_condition"].strip()
+        value = f"CAST({weight!r} AS DOUBLE)"
+        if condition.upper() == "ELSE":
+            bound = value
+        elif any(name in condition for name in _COSTLY):
+            bound = f"greatest({value}, {bound})"
+        else:
+            bound = f"CASE WHEN {condition} THEN {value} ELSE {bound} END"
+    return bound
+
+
+def scoring_sql(settings: dict[str, Any], pairs: str, features: str, columns: list[str],
+                keep: float = 0.0) -> str:
     """One query scoring the pairs table (left_uid, right_uid) against a features table.
 
     Output columns: record_uid_l, record_uid_r, gamma_<c> and mw_<c> per comparison,
-    match_weight and match_probability — the same as Splink's predictions."""
+    match_weight and match_probability — the same as Splink's predictions.
+
+    With `keep` (the caller keeps only pairs with a probability at or above it), pairs that cannot
+    reach `keep` are dropped before the costly conditions (name similarity, string distances) are
+    evaluated: the prior plus each comparison's `_weight_bound` is an upper bound of the match
+    weight. The pairs left are scored exactly as without `keep`."""
     used = _columns(settings, columns)
     side = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in used)
-    gammas, weights, names = [], [], []
+    gammas, weights, names, bounds = [], [], [], []
     for comparison in settings["comparisons"]:
         name = comparison["output_column_name"]
         levels = comparison["comparison_levels"]
         non_null = [lv for lv in levels if not lv.get("is_null_level")]
         whens, else_gamma = [], None
         number = {id(lv): len(non_null) - 1 - i for i, lv in enumerate(non_null)}
-        mw_cases = []
+        mw_cases, level_weights = [], []
         for lv in levels:
             gamma = -1 if lv.get("is_null_level") else number[id(lv)]
             condition = lv["sql_condition"].strip()
@@ -104,22 +136,30 @@ def scoring_sql(settings: dict[str, Any], pairs: str, features: str, columns: li
                 else_gamma = gamma
             else:
                 whens.append(f"WHEN {condition} THEN {gamma}")
+            level_weights.append(level_weight(lv) if gamma >= 0 else 0.0)
             if gamma >= 0:
                 mw_cases.append(f"WHEN {gamma} THEN CAST({level_weight(lv)!r} AS DOUBLE)")
         tail = f" ELSE {else_gamma}" if else_gamma is not None else ""
         gammas.append(f"CASE {' '.join(whens)}{tail} END AS gamma_{name}")
         weights.append(f"CASE gamma_{name} {' '.join(mw_cases)} ELSE CAST(0 AS DOUBLE) END AS mw_{name}")
         names.append(name)
-    total = f"CAST({prior_weight(settings)!r} AS DOUBLE) + " + " + ".join(f"mw_{n}" for n in names)
+        bounds.append(_weight_bound(levels, level_weights))
+    prior = f"CAST({prior_weight(settings)!r} AS DOUBLE)"
+    total = f"{prior} + " + " + ".join(f"mw_{n}" for n in names)
     # the name similarity appears in several levels: compute it once per pair
     shared = ", ".join(f"{expr} AS {alias}" for expr, alias in _SHARED if any(expr in g for g in gammas))
     gammas = [_share(g) for g in gammas]
+    threshold = _keep_weight(keep)
+    # the margin covers rounding in the order of the sums: a pair pruned is below `keep`
+    bound = " + ".join([prior, *bounds])
+    pruned = ("j0" if threshold is None else
+              f"(SELECT * FROM j0 WHERE {bound} >= CAST({threshold - 1e-6!r} AS DOUBLE))")
     return (
         f"WITH sub AS MATERIALIZED (SELECT {UID}, {', '.join(used)} FROM {features} WHERE {UID} IN "
         f"(SELECT left_uid FROM {pairs} UNION SELECT right_uid FROM {pairs})), "
         f"j0 AS (SELECT p.left_uid AS {UID}_l, p.right_uid AS {UID}_r, {side} FROM {pairs} p "
         f"JOIN sub l ON l.{UID} = p.left_uid JOIN sub r ON r.{UID} = p.right_uid), "
-        f"j AS (SELECT *{', ' + shared if shared else ''} FROM j0), "
+        f"j AS (SELECT *{', ' + shared if shared else ''} FROM {pruned}), "
         f"g AS (SELECT {UID}_l, {UID}_r, {', '.join(gammas)} FROM j), "
         f"w AS (SELECT *, {', '.join(weights)} FROM g), "
         f"t AS (SELECT *, {total} AS match_weight FROM w) "
@@ -147,7 +187,7 @@ def score_sql(con: duckdb.DuckDBPyConnection, settings: dict[str, Any], pairs: p
         con.register(name, pairs)
     try:
         columns = [r[0] for r in con.execute(f"DESCRIBE {features}").fetchall()]
-        sql = scoring_sql(settings, name, features, columns)
+        sql = scoring_sql(settings, name, features, columns, keep)
         where = f" WHERE match_probability >= {float(keep)!r}" if keep > 0 else ""
         extra = f", {explanation_sql(settings)} AS explanation" if explain else ""
         return con.sql(f"SELECT *{extra} FROM ({sql}){where}").to_arrow_table()

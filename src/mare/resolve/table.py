@@ -7,7 +7,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from mare.resolve.features import COLUMNS
+from mare.resolve.features import COLUMNS, NAME_FIELDS, PersonInput, build_row
+from mare.resolve.symbols import SymbolSource
 
 _TEXT_LIST = pa.list_(pa.string())
 _PART = pa.struct([("t", pa.string()), ("p", pa.string()), ("s", _TEXT_LIST)])
@@ -22,9 +23,33 @@ SCHEMA = pa.schema([
     ("residence", _TEXT_LIST), ("associates", _TEXT_LIST),
 ])  # fmt: skip
 assert tuple(SCHEMA.names) == COLUMNS
+#: Persons turned into Python feature rows at a time by `feature_table`.
+CHUNK = 50_000
 
 
 def to_arrow(rows: Sequence[dict[str, Any]]) -> pa.Table:
     """Feature rows as an Arrow table."""
     return pa.table({name: pa.array([r[name] for r in rows], SCHEMA.field(name).type)
                      for name in SCHEMA.names}, schema=SCHEMA)
+
+
+def feature_table(people: Sequence[PersonInput], symbols: SymbolSource, chunk: int = CHUNK) -> pa.Table:
+    """`to_arrow(build_rows(people, symbols))`, built a chunk of persons at a time: the same table
+    without a million Python feature dicts (several GiB) alive at once."""
+    tokens = {t for p in people for v in p.values if v.field in NAME_FIELDS
+              for t in ((v.extra or {}).get("tokens") or [])}
+    symbols.prefetch(tokens)
+    del tokens
+    wanted = {uid for p in people for uid in p.associates}
+    phon: dict[str, list[str]] = {}  # phonetic keys of the persons someone is linked to
+    batches = []
+    for start in range(0, len(people), chunk):
+        rows = [build_row(p, symbols) for p in people[start:start + chunk]]
+        phon.update((r["record_uid"], r["phon_keys"]) for r in rows if r["record_uid"] in wanted)
+        batches.append(to_arrow(rows))
+    table = pa.concat_tables(batches) if batches else to_arrow([])
+    if wanted:  # as `features.add_associates`, once every row is built
+        associates = [sorted({k for uid in p.associates for k in phon.get(uid, ())}) for p in people]
+        index = SCHEMA.get_field_index("associates")
+        table = table.set_column(index, SCHEMA.field(index), pa.array(associates, _TEXT_LIST))
+    return table

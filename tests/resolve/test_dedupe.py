@@ -1,0 +1,119 @@
+"""The memory-lean dedupe path gives what the plain one gives: columnar features, integer pairs."""
+
+from __future__ import annotations
+
+import random
+
+import duckdb
+import pytest
+
+from mare.ingest.normalise.dates import normalise_birth_date
+from mare.ingest.normalise.names import normalise_person_name
+from mare.resolve import blocking
+from mare.resolve.blocking import create_candidates, key_table, pairs_within, table_rows
+from mare.resolve.dedupe import dedupe
+from mare.resolve.features import PersonInput, Value, build_rows
+from mare.resolve.settings import default_settings
+from mare.resolve.sqlscore import score_sql, scoring_sql
+from mare.resolve.symbols import SymbolSource
+from mare.resolve.table import feature_table, to_arrow
+
+_GIVEN = ["Mohammed", "Muhammad", "Ahmad", "Ahmed", "Ali", "Hasan", "Hassan", "Omar", "Umar", "Aman"]
+_FAMILY = ["Al-Hassan", "Alhassan", "Tesfay", "Tesfaye", "Darwish", "Darwich", "Kaya", "Haddad"]
+
+
+def _value(field: str, text: str) -> Value:
+    n = normalise_birth_date(text) if field == "birth_date" else normalise_person_name(text)
+    assert n.value is not None
+    return Value(field, n.value, tuple(n.flags), dict(n.extra or {}))
+
+
+def _people(n: int) -> list[PersonInput]:
+    rng = random.Random(7)
+    people = []
+    for i in range(n):
+        values = [_value("name", f"{rng.choice(_GIVEN)} {rng.choice(_FAMILY)}")]
+        if rng.random() < 0.8:
+            year, month, day = rng.randint(1970, 1973), rng.randint(1, 12), rng.randint(1, 28)
+            values.append(_value("birth_date", rng.choice([f"{day:02d}.{month:02d}.{year}", f"{year}"])))
+        if rng.random() < 0.7:
+            values.append(Value("nationality", rng.choice(["SY", "IQ", "ER"])))
+        phones = [("phone", f"+4915{rng.randint(0, 30)}")] if rng.random() < 0.3 else []
+        associates = [f"c{j % 5}:p{j}" for j in rng.sample(range(n), 2)] if rng.random() < 0.2 else []
+        people.append(PersonInput(f"c{i % 5}:p{i}", f"c{i % 5}", f"A{i % 3}", values, phones, associates))
+    return people
+
+
+def test_feature_table_is_the_table_of_the_rows() -> None:
+    people = _people(230)
+    want = to_arrow(build_rows(people, SymbolSource(enabled=False)))
+    got = feature_table(people, SymbolSource(enabled=False), chunk=40)
+    assert got.schema == want.schema
+    assert got.to_pylist() == want.to_pylist()
+    assert any(r["associates"] for r in got.to_pylist())
+    assert feature_table([], SymbolSource(enabled=False)).num_rows == 0
+
+
+def test_key_table_from_the_arrow_table_equals_the_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(blocking, "_CHUNK", 17)
+    rows = build_rows(_people(120), SymbolSource(enabled=False))
+    want = key_table(rows)
+    got = key_table(table_rows(to_arrow(rows)))
+    assert sorted(zip(*got.to_pydict().values(), strict=True)) == sorted(
+        zip(*want.to_pydict().values(), strict=True))
+
+
+@pytest.mark.parametrize("partition_pairs", [10**9, 500])
+def test_integer_candidates_in_partitions_equal_the_pairs_sharing_a_key(
+        monkeypatch: pytest.MonkeyPatch, partition_pairs: int) -> None:
+    monkeypatch.setattr(blocking, "PARTITION_PAIRS", partition_pairs)
+    rows = build_rows(_people(300), SymbolSource(enabled=False))
+    con = duckdb.connect()
+    con.register("keys_in", key_table(rows))
+    con.execute("CREATE TABLE keys AS SELECT * FROM keys_in")
+    want = pairs_within(con, "keys", max_block=40)
+    con.execute("CREATE TABLE ids AS SELECT CAST(row_number() OVER (ORDER BY record_uid) AS INTEGER) AS id, "
+                "record_uid FROM (SELECT DISTINCT record_uid FROM keys)")
+    con.execute("CREATE TABLE id_keys AS SELECT key, id FROM keys JOIN ids USING (record_uid)")
+    n = create_candidates(con, "id_keys", "pairs", max_block=40)
+    got = con.execute("SELECT a.record_uid, b.record_uid FROM pairs p JOIN ids a ON a.id = p.left_id "
+                      "JOIN ids b ON b.id = p.right_id").fetchall()
+    assert n == len(got) == want.num_rows > 500
+    assert sorted(got) == sorted(zip(want.column("left_uid").to_pylist(),
+                                     want.column("right_uid").to_pylist(), strict=True))
+
+
+def test_dedupe_of_the_table_equals_dedupe_of_the_rows() -> None:
+    people = _people(600)
+    rows = build_rows(people, SymbolSource(enabled=False))
+    by_rows = dedupe(rows)
+    by_table = dedupe(feature_table(people, SymbolSource(enabled=False)))
+    assert by_rows.trained and by_table.trained
+    assert by_rows.candidates == by_table.candidates > 0
+    assert sorted(by_rows.pairs) == sorted(by_table.pairs)
+    assert by_rows.clusters == by_table.clusters
+    assert len(set(by_rows.clusters.values())) < len(rows)
+
+
+@pytest.mark.parametrize("keep", [0.05, 0.5, 0.95])
+def test_scoring_with_keep_prunes_only_pairs_below_it(keep: float) -> None:
+    settings = default_settings()
+    settings["probability_two_random_records_match"] = 0.002
+    rows = build_rows(_people(300), SymbolSource(enabled=False))
+    con = duckdb.connect()
+    con.register("keys_in", key_table(rows))
+    con.execute("CREATE TABLE keys AS SELECT * FROM keys_in")
+    pairs = pairs_within(con, "keys")
+    con.register("features_in", to_arrow(rows))
+    con.execute("CREATE TABLE features AS SELECT * FROM features_in")
+    columns = [r[0] for r in con.execute("DESCRIBE features").fetchall()]
+    assert "FROM j0 WHERE" in scoring_sql(settings, "pairs", "features", columns, keep)
+    assert "FROM j0 WHERE" not in scoring_sql(settings, "pairs", "features", columns)
+    everything = score_sql(con, settings, pairs, "features", explain=True)
+    want = [r for r in everything.to_pylist() if r["match_probability"] >= keep]
+    got = score_sql(con, settings, pairs, "features", keep, explain=True)
+    assert got.column_names == everything.column_names
+    order = [("record_uid_l", "ascending"), ("record_uid_r", "ascending")]
+    want.sort(key=lambda r: (r["record_uid_l"], r["record_uid_r"]))
+    assert got.sort_by(order).to_pylist() == want
+    assert 0 < len(want) < everything.num_rows
