@@ -254,6 +254,10 @@ def _synthetic_rows(n: int) -> list[dict[str, Any]]:
                 "role": None,
                 "residence": [],
                 "associates": [],
+                "name_sound": " ".join(sorted(phonetic_key(t) or t for t in tokens)),
+                "name_years": None,
+                "name_frequency": None,
+                "alias_keys": [],
             }
         )
     return rows
@@ -266,6 +270,7 @@ def incremental(held: int) -> None:
     from mare.resolve import crosscheck_contribution
     from mare.resolve.blocking import key_table
     from mare.resolve.extract import _insert
+    from mare.resolve.namesakes import fill_name_stats, token_table
     from mare.resolve.symbols import SymbolSource
     from mare.resolve.table import to_arrow
     from mare.store.db import open_store
@@ -284,6 +289,8 @@ def incremental(held: int) -> None:
             )
             _insert(store.con, "person_features", to_arrow(rows))
             _insert(store.con, "person_keys", key_table(rows))
+            _insert(store.con, "person_name_tokens", token_table(rows))
+        fill_name_stats(store.con, "person_features", tokens="person_name_tokens")  # as a full check does
         print(f"held {held} persons loaded in {time.perf_counter() - started:.0f} s")
         sample = _synthetic_rows(100)
         records = [

@@ -14,6 +14,7 @@ from mare.ingest.normalise.names import normalise_person_name
 from mare.resolve.blocking import key_table, pairs_within
 from mare.resolve.engine import MatchEngine, explanations
 from mare.resolve.features import PersonInput, Value, build_rows
+from mare.resolve.namesakes import fill_name_stats
 from mare.resolve.settings import default_settings
 from mare.resolve.sqlscore import score_sql
 from mare.resolve.symbols import SymbolSource
@@ -73,6 +74,7 @@ def test_sql_scores_equal_splink_predictions(settings: dict[str, Any]) -> None:
     engine.close()
     con.register("features_in", to_arrow(rows))
     con.execute("CREATE TABLE features AS SELECT * FROM features_in")
+    fill_name_stats(con, "features")  # as the engine does on its own copy
     ours = score_sql(con, settings, pairs, "features")
     assert ours.num_rows == splink.num_rows == pairs.num_rows
 

@@ -18,15 +18,19 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from mare.resolve.namesakes import apply_frequency_levels, fill_name_stats, frequency_level_probabilities
 from mare.resolve.settings import MACROS, UID, level_labels
 
 MIN_TRAIN_PERSONS = 500
 #: EM sessions sample their blocked pairs down to about this many (common names make huge blocks).
 EM_MAX_PAIRS = 2e6
-#: Share of true matches the deterministic prior rules (same name and full birth date, or a shared
-#: identifier) are taken to find. Agency records often lack a birth date (a third or more of them in
-#: the scenario data), so those rules find well under Splink's customary 70 %.
-PRIOR_RECALL = float(os.environ.get("MARE_PRIOR_RECALL", "0.4"))
+#: Share of true matches whose names sound the same (the same `name_sound`): spellings, a dropped
+#: father's name, typos and aliases break it for the rest. The recall of the prior's rules (same
+#: name sound and the same full birth date, or a shared identifier) is this times the chance that
+#: both records carry a full birth date, measured on the data (`prior_recall`): agency records
+#: often lack one (40 % of them in the scenario data), so a fixed guess such as Splink's customary
+#: 70 % would put the prior several times too low.
+NAME_SOUND_AGREEMENT = float(os.environ.get("MARE_NAME_SOUND_AGREEMENT", "0.6"))
 _EM_RULES = (
     "l.name_key = r.name_key",
     "l.birth_date = r.birth_date AND l.birth_precision = 'day'",
@@ -36,7 +40,7 @@ _EM_RULES = (
 #: working tables of a million persons fit in it; `MARE_RESOLVE_MEMORY` sets another ("6GB").
 MEMORY_LIMIT = os.environ.get("MARE_RESOLVE_MEMORY", "4GB")
 _PRIOR_RULES = (
-    "l.name_key = r.name_key AND l.birth_date = r.birth_date",
+    "l.name_sound = r.name_sound AND l.birth_date = r.birth_date AND l.birth_precision = 'day'",
     # an equi-join (the same identifier list): list_has_any here would compare every pair of persons
     "l.identifiers = r.identifiers AND len(l.identifiers) > 0",
 )
@@ -64,12 +68,14 @@ class MatchEngine:
         self.con.register("_features", features)
         self.con.execute("CREATE TABLE person_input AS SELECT * FROM _features")
         self.con.unregister("_features")
+        fill_name_stats(self.con, "person_input")
         self.persons = features.num_rows
         self.db_api = DuckDBAPI(connection=self.con)
         self.linker = Linker(self.db_api.register("person_input", table_name="persons"), settings,
                              log_level=None)
         self.settings = settings
         self._pairs = 0
+        self._frequency_levels: dict[str, tuple[float, float]] | None = None
 
     def train(self, max_pairs: float = 2e6) -> bool:
         """Estimate the prior, u (random sampling) and m (EM) from these persons; False if too few."""
@@ -77,7 +83,8 @@ class MatchEngine:
             return False
         training = self.linker.training
         with contextlib.suppress(Exception):  # no deterministic matches at all: keep the default prior
-            training.estimate_probability_two_random_records_match(list(_PRIOR_RULES), recall=PRIOR_RECALL)
+            training.estimate_probability_two_random_records_match(list(_PRIOR_RULES),
+                                                                   recall=self.prior_recall())
         training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=1)
         for rule in _EM_RULES:
             try:
@@ -85,12 +92,22 @@ class MatchEngine:
                     rule, estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS)
             except Exception:  # a rule that yields no pairs in this data: that session teaches nothing
                 continue
+        self._frequency_levels = frequency_level_probabilities(self.con, "person_input")
         return True
+
+    def prior_recall(self) -> float:
+        """Expected recall of the prior's rules: both records with a full birth date (the share of
+        persons with one, squared) and the same name sound (`NAME_SOUND_AGREEMENT`)."""
+        full = self.con.execute("SELECT avg(CASE WHEN birth_precision = 'day' THEN 1.0 ELSE 0.0 END) "
+                                "FROM person_input").fetchall()[0][0]
+        return min(0.95, max(0.02, float(full or 0.0) ** 2 * NAME_SOUND_AGREEMENT))
 
     def model(self) -> dict[str, Any]:
         """The (trained) model as a JSON-able dict."""
         data = self.linker.misc.save_model_to_json()
-        return json.loads(json.dumps(data, default=str))
+        model: dict[str, Any] = json.loads(json.dumps(data, default=str))
+        apply_frequency_levels(model, self._frequency_levels)
+        return model
 
     def score(self, pairs: pa.Table) -> pa.Table:
         """Score candidate pairs (columns left_uid, right_uid); returns predictions with mw_/gamma_."""

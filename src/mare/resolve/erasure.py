@@ -1,4 +1,5 @@
-"""Erasure reaches cross-check data: features, keys, identifiers, pairs, judgements, entities, hits."""
+"""Erasure reaches cross-check data: features, keys, name tokens, identifiers, pairs, judgements, entities,
+hits."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from mare.store.erasure import register_erasure_hook
 _BY_RECORD = (
     ("person_features", "record_uid"),
     ("person_keys", "record_uid"),
+    ("person_name_tokens", "record_uid"),
     ("identifier_index", "record_uid"),
     ("entities", "record_uid"),
 )

@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from mare.resolve.blocking import key_table
 from mare.resolve.features import FEATURE_FIELDS, PersonInput, Value, build_rows
+from mare.resolve.namesakes import fill_name_stats, token_table
 from mare.resolve.symbols import SymbolSource
 from mare.resolve.table import to_arrow
 
@@ -123,13 +124,19 @@ def refresh_features(
     index_identifiers(con, contribution)
     rows = build_rows(person_inputs(con, contribution), symbols or SymbolSource(con))
     if contribution:
-        con.execute("DELETE FROM person_keys WHERE record_uid IN "
-                    "(SELECT record_uid FROM person_features WHERE contribution = ?)", [contribution])
+        for table in ("person_keys", "person_name_tokens"):
+            con.execute(f"DELETE FROM {table} WHERE record_uid IN "
+                        "(SELECT record_uid FROM person_features WHERE contribution = ?)", [contribution])
         con.execute("DELETE FROM person_features WHERE contribution = ?", [contribution])
     else:
-        con.execute("DELETE FROM person_keys")
-        con.execute("DELETE FROM person_features")
+        for table in ("person_keys", "person_name_tokens", "person_features"):
+            con.execute(f"DELETE FROM {table}")
     if rows:
         _insert(con, "person_features", to_arrow(rows))
         _insert(con, "person_keys", key_table(rows))
+        _insert(con, "person_name_tokens", token_table(rows))
+        if contribution:
+            fill_name_stats(con, "person_features", "contribution = ?", [contribution], "person_name_tokens")
+        else:
+            fill_name_stats(con, "person_features", tokens="person_name_tokens")
     return rows

@@ -3,8 +3,9 @@
 The same builder serves the hub (values read from `record_values`) and `mare link` (values
 normalised from a CSV), so both compare persons identically. A row holds:
 
-* names: the Latin form for display, the order-free key of every name (aliases included), the
-  phonetic key of every name, and the primary name's parts (token, phonetic key, Wikidata
+* names: the Latin form for display, the order-free key of every name, the phonetic key of every
+  name, the keys of the aliases apart (a kunya such as Abu Omar is shared by many: it is not a
+  name), and the primary name's parts (token, phonetic key, Wikidata
   name symbols from rigour) for the cross-script similarity;
 * birth date as written precision allows (year, month, day, precision) and the day/month
   alternative of an ambiguous date; placeholder dates (01-01) count as year only;
@@ -29,7 +30,7 @@ COLUMNS = (
     "record_uid", "contribution", "agency", "name_latin", "name_key", "name_keys", "phon_keys",
     "name_parts", "birth_date", "birth_year", "birth_month", "birth_day", "birth_precision",
     "birth_alt", "nationality", "gender", "birth_place", "phones", "documents", "identifiers",
-    "role", "residence", "associates",
+    "role", "residence", "associates", "name_sound", "name_years", "name_frequency", "alias_keys",
 )  # fmt: skip
 
 
@@ -90,8 +91,10 @@ def _combine(given: _Name | None, family: _Name | None) -> _Name | None:
     return _Name(" ".join(n.latin for n in parts), [t for t, _ in pairs], [p for _, p in pairs])
 
 
-def _names(values: list[Value]) -> tuple[_Name | None, list[_Name]]:
-    """The primary name and every name (primary first)."""
+def _names(values: list[Value]) -> tuple[_Name | None, list[_Name], list[_Name]]:
+    """The primary name, the person's names (primary first) and their aliases.
+
+    A record with nothing but an alias has the alias as its primary and only name."""
     by_field: dict[str, list[_Name]] = {}
     for v in values:
         if v.field in NAME_FIELDS:
@@ -102,8 +105,8 @@ def _names(values: list[Value]) -> tuple[_Name | None, list[_Name]]:
     combined = _combine(given[0] if given else None, family[0] if family else None)
     full = by_field.get("name", [])
     aliases = by_field.get("alias", [])
-    ordered = full + ([combined] if combined else []) + aliases
-    return (ordered[0] if ordered else None), ordered
+    names = full + ([combined] if combined else []) or aliases[:1]
+    return (names[0] if names else None), names, aliases
 
 
 def _birth(values: list[Value]) -> dict[str, Any]:
@@ -130,6 +133,14 @@ def _birth(values: list[Value]) -> dict[str, Any]:
     return out
 
 
+def _order_free_keys(names: list[_Name]) -> list[str]:
+    return sorted({" ".join(sorted(n.tokens)) for n in names})
+
+
+def _sound_keys(names: list[_Name]) -> list[str]:
+    return sorted({" ".join(sorted(p for p in n.phonetic if p)) for n in names} - {""})
+
+
 def _first(values: list[Value], name: str) -> str | None:
     return next((v.normalised for v in values if v.field == name), None)
 
@@ -137,13 +148,13 @@ def _first(values: list[Value], name: str) -> str | None:
 def build_row(person: PersonInput, symbols: SymbolSource) -> dict[str, Any]:
     """The feature row of one person (a dict with every column of `COLUMNS`)."""
     values = person.values
-    primary, every = _names(values)
+    primary, names, aliases = _names(values)
     row: dict[str, Any] = {"record_uid": person.record_uid, "contribution": person.contribution,
                            "agency": person.agency}
     row["name_latin"] = primary.latin if primary else None
     row["name_key"] = " ".join(primary.tokens) if primary else None
-    row["name_keys"] = sorted({" ".join(sorted(n.tokens)) for n in every})
-    row["phon_keys"] = sorted({" ".join(sorted(p for p in n.phonetic if p)) for n in every} - {""})
+    row["name_keys"] = _order_free_keys(names)
+    row["phon_keys"] = _sound_keys(names)
     row["name_parts"] = (
         [{"t": t, "p": p, "s": list(symbols.get(t))} for t, p in
          zip(primary.tokens, primary.phonetic, strict=True)] if primary else None)
@@ -159,6 +170,10 @@ def build_row(person: PersonInput, symbols: SymbolSource) -> dict[str, Any]:
     row["role"] = _first(values, "role")
     row["residence"] = sorted({v.normalised for v in values if v.field == "residence_country"})
     row["associates"] = []  # filled by `add_associates` once every row is built
+    row["name_sound"] = " ".join(sorted(p or t for t, p in zip(primary.tokens, primary.phonetic, strict=True))
+                                 ) if primary else None
+    row["name_years"] = row["name_frequency"] = None  # over the whole table: `namesakes.fill_name_stats`
+    row["alias_keys"] = sorted(set(_order_free_keys(aliases)) | set(_sound_keys(aliases)))
     return row
 
 
@@ -185,6 +200,7 @@ def blocking_keys(row: dict[str, Any]) -> set[str]:
     """Keys that put this person in the same candidate block as likely matches."""
     keys = {f"n:{k}" for k in row["name_keys"] if k}
     keys |= {f"p:{k}" for k in row["phon_keys"] if k}
+    keys |= {f"n:{k}" for k in row["alias_keys"] if k}  # meets a record that gives only the alias as name
     keys |= {f"i:{i}" for i in row["identifiers"]}
     parts = row["name_parts"] or []
     phon = sorted({p["p"] or p["t"] for p in parts if len(p["p"] or p["t"]) >= 2})

@@ -9,7 +9,10 @@ the model: the cross-script name similarity, and near document numbers.
 from __future__ import annotations
 
 import copy
+import math
 from typing import Any
+
+from mare.resolve.namesakes import FREQUENCY_LEVELS
 
 UID = "record_uid"
 
@@ -33,10 +36,13 @@ MACROS = (
 _SIM = "mare_name_sim(name_parts_l, name_parts_r)"
 
 
-def _level(sql: str, label: str, m: float, u: float, fix_m: bool = False) -> dict[str, Any]:
+def _level(sql: str, label: str, m: float, u: float, fix_m: bool = False, fix_u: bool = False
+           ) -> dict[str, Any]:
     level = {"sql_condition": sql, "label_for_charts": label, "m_probability": m, "u_probability": u}
     if fix_m:  # known from the domain, not left to EM (which can drift on small or clustered data)
         level["fix_m_probability"] = True
+    if fix_u:  # not estimable by random sampling (see `_namesakes`)
+        level["fix_u_probability"] = True
     return level
 
 
@@ -55,8 +61,7 @@ def _name() -> dict[str, Any]:
         "comparison_levels": [
             _null("name_parts_l IS NULL OR name_parts_r IS NULL OR len(name_parts_l) = 0 "
                   "OR len(name_parts_r) = 0", "a name is missing"),
-            _level("list_has_any(name_keys_l, name_keys_r)",
-                   "same name, any word order (aliases included)", 0.55, 0.0005),
+            _level("list_has_any(name_keys_l, name_keys_r)", "same name, any word order", 0.55, 0.0005),
             _level(f"{_SIM} >= 0.97", "equivalent names (Wikidata equivalents or one tiny typo)",
                    0.12, 0.0005),
             _level(f"list_has_any(phon_keys_l, phon_keys_r) OR {_SIM} >= 0.93",
@@ -131,6 +136,55 @@ def _identifiers() -> dict[str, Any]:
     }
 
 
+#: Names that agree (a shared key, a shared sound or a near-equivalent spelling).
+_NAMES_AGREE = ("(list_has_any(name_keys_l, name_keys_r) OR list_has_any(phon_keys_l, phon_keys_r) "
+                f"OR {_SIM} >= 0.93)")
+
+
+def _namesakes() -> dict[str, Any]:
+    """How many persons bear the shared name (`namesakes.py`), when no birth date can tell them apart.
+
+    Only where the names agree and a birth date is missing: with both dates known, the birth-date
+    comparison already separates namesakes. Random sampling cannot estimate u here (random pairs
+    whose names agree are mostly the same person) and EM keeps u from sampling, so the levels are
+    fixed for Splink: the frequency levels are learnt by `namesakes.frequency_level_probabilities`
+    from the pairs that full birth dates label; 'namesakes known' says what it means — a
+    non-matching pair with an agreeing name *is* a pair of namesakes, and its name mostly has
+    several known birth years (u 0.6); one person's records seldom show two (m 0.1, a mistyped year)."""
+    fixed = {"fix_m": True, "fix_u": True}
+    frequency = [_level(f"greatest(name_frequency_l, name_frequency_r) < {bound!r}" if math.isfinite(bound)
+                        else "ELSE", label, m, u, **fixed) for label, bound, m, u in FREQUENCY_LEVELS]
+    return {
+        "output_column_name": "namesakes",
+        "comparison_description": "Namesakes: how many persons bear the name, when a birth date is missing",
+        "comparison_levels": [
+            _null(f"NOT {_NAMES_AGREE} OR (birth_year_l IS NOT NULL AND birth_year_r IS NOT NULL)",
+                  "not applicable (names differ or both birth dates known)"),
+            _level("greatest(name_years_l, name_years_r) >= 2",
+                   "namesakes known: others with this name were born in other years", 0.1, 0.6, **fixed),
+            *frequency,
+        ],
+    }
+
+
+def _alias() -> dict[str, Any]:
+    """An alias (kunya, nickname) shared, or one record's alias given as the other's name. Apart from
+    the name: "Abu Omar" is borne by many, so it counts as much as training finds it worth."""
+    shared = ("list_has_any(alias_keys_l, alias_keys_r) OR list_has_any(alias_keys_l, name_keys_r) "
+              "OR list_has_any(alias_keys_l, phon_keys_r) OR list_has_any(name_keys_l, alias_keys_r) "
+              "OR list_has_any(phon_keys_l, alias_keys_r)")
+    return {
+        "output_column_name": "alias",
+        "comparison_description": "Aliases (kunya, nickname)",
+        "comparison_levels": [
+            _null("(alias_keys_l IS NULL OR len(alias_keys_l) = 0) AND "
+                  "(alias_keys_r IS NULL OR len(alias_keys_r) = 0)", "no alias on either side"),
+            _level(shared, "an alias shared (or given as the other's name)", 0.3, 0.005),
+            _else(0.7, 0.995),
+        ],
+    }
+
+
 def _source() -> dict[str, Any]:
     return {
         "output_column_name": "source",
@@ -166,6 +220,8 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         _exact("role", "Role", 0.6, 0.2),
         _list_overlap("residence", "a residence country shared", "Residence", 0.85, 0.25),
         _list_overlap("associates", "an associate with the same name", "Associates", 0.3, 0.005),
+        _alias(),
+        _namesakes(),
         _source(),
     ],
 }

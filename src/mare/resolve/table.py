@@ -20,7 +20,8 @@ SCHEMA = pa.schema([
     ("birth_precision", pa.string()), ("birth_alt", pa.string()), ("nationality", _TEXT_LIST),
     ("gender", pa.string()), ("birth_place", pa.string()), ("phones", _TEXT_LIST),
     ("documents", _TEXT_LIST), ("identifiers", _TEXT_LIST), ("role", pa.string()),
-    ("residence", _TEXT_LIST), ("associates", _TEXT_LIST),
+    ("residence", _TEXT_LIST), ("associates", _TEXT_LIST), ("name_sound", pa.string()),
+    ("name_years", pa.int32()), ("name_frequency", pa.float64()), ("alias_keys", _TEXT_LIST),
 ])  # fmt: skip
 assert tuple(SCHEMA.names) == COLUMNS
 #: Persons turned into Python feature rows at a time by `feature_table`.

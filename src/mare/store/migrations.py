@@ -351,6 +351,24 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX place_geocodes_record ON place_geocodes (record_uid);
         """,
     ),
+    Migration(
+        6,
+        "cross-check: namesake evidence (name sound, birth years, name frequency), aliases apart",
+        """
+        ALTER TABLE person_features ADD COLUMN name_sound VARCHAR;
+        ALTER TABLE person_features ADD COLUMN name_years INTEGER;
+        ALTER TABLE person_features ADD COLUMN name_frequency DOUBLE;
+        ALTER TABLE person_features ADD COLUMN alias_keys VARCHAR[];
+        CREATE INDEX person_features_sound ON person_features (name_sound);
+        CREATE TABLE person_name_tokens (
+            token VARCHAR NOT NULL,
+            nationality VARCHAR NOT NULL,
+            record_uid VARCHAR NOT NULL
+        );
+        CREATE INDEX person_name_tokens_token ON person_name_tokens (token);
+        CREATE INDEX person_name_tokens_record ON person_name_tokens (record_uid);
+        """,
+    ),
 )
 
 
