@@ -158,3 +158,21 @@ def test_a_token_table_gives_the_same_frequencies(people: list[PersonInput]) -> 
     assert again.keys() == unnested.keys()
     for uid, (years, frequency) in unnested.items():
         assert again[uid][0] == years and again[uid][1] == pytest.approx(frequency)
+
+
+def test_without_a_nationality_the_name_counts_where_it_is_most_at_home() -> None:
+    def person(uid: str, name: str, nat: str | None) -> PersonInput:
+        p = _person(uid, name)
+        p.values = [v for v in p.values if v.field != "nationality"]
+        p.values += [Value("nationality", nat)] if nat else []
+        return p
+
+    greek = [person(f"g{i}", f"{g} {f}", "GR") for i, (g, f) in enumerate(
+        [("Georgios", "Papadakis"), ("Georgios", "Vlachos"), ("Nikos", "Papadakis"), ("Nikos", "Vlachos")])]
+    unknown = [person("x0", "Georgios Papadakis", None)] + [
+        person(f"x{i}", f"Omar{chr(97 + i)} Haddad{chr(97 + i)}", None) for i in range(1, 4)]
+    con = _table(greek + unknown)
+    fill_name_stats(con, "f")
+    # among the unknowns Georgios and Papadakis are 1 of 4 each (0.25 bearers); among the Greek
+    # records 2 of 4 each (1 bearer): the larger figure stands
+    assert _stats(con)["x0"][1] == pytest.approx(1.0)

@@ -9,8 +9,9 @@ SQL over the whole feature table (they are properties of the population, not of 
   persons with this name were born in different years.
 * ``name_frequency`` — the expected number of records that would carry this name by chance: the
   number of records of the person's (first) nationality times the product, over the name's parts,
-  of the share of those records that contain the part (over all records when the nationality is
-  unknown). Names cluster by origin — a Greek given name goes with Greek family names — so the
+  of the share of those records that contain the part (when the nationality is unknown, the
+  largest such figure over the nationalities whose records hold every part: the group where the
+  name is most at home). Names cluster by origin — a Greek given name goes with Greek family names — so the
   shares are taken within the nationality. Parts shared by thousands of names (Mohammed) count; a
   duplicate of one person barely moves a part's share, which is why this is estimated from the
   parts and not counted per full name.
@@ -72,19 +73,18 @@ def fill_name_stats(con: duckdb.DuckDBPyConnection, table: str, scope: str | Non
         f"UPDATE {table} SET name_frequency = est.f FROM ("
         f"WITH target AS (SELECT record_uid, {_NATIONALITY} AS nat, unnest({_TOKENS}) AS tok "
         f"FROM {table} {where}), "
+        "parts AS (SELECT record_uid, count(*) AS k FROM target GROUP BY record_uid), "
         f"counts AS (SELECT nationality AS nat, token AS tok, count(*) AS c FROM {every_token} "
         "WHERE token IN (SELECT tok FROM target) GROUP BY ALL), "
-        "everyone AS (SELECT tok, sum(c) AS c FROM counts GROUP BY tok), "
         f"groups AS (SELECT {_NATIONALITY} AS nat, count(*) AS n FROM {table} GROUP BY nat), "
-        "total AS (SELECT sum(n) AS n FROM groups) "
-        # within the record's first nationality (names cluster by origin); everyone when unknown
-        "SELECT target.record_uid, CASE WHEN target.nat = '' "
-        "THEN exp(sum(ln(everyone.c / total.n))) * total.n "
-        "ELSE exp(sum(ln(counts.c / groups.n))) * groups.n END AS f "
-        "FROM target JOIN everyone USING (tok) "
-        "JOIN counts ON counts.nat = target.nat AND counts.tok = target.tok "
-        "JOIN groups ON groups.nat = target.nat CROSS JOIN total "
-        "GROUP BY target.record_uid, target.nat, total.n, groups.n) est "
+        # expected bearers within a nationality group: its records times each part's share of them
+        "per_group AS (SELECT target.record_uid, counts.nat, count(*) AS k, "
+        "exp(sum(ln(counts.c / groups.n))) * groups.n AS f FROM target "
+        "JOIN counts ON counts.tok = target.tok AND (target.nat = '' OR counts.nat = target.nat) "
+        "JOIN groups ON groups.nat = counts.nat GROUP BY target.record_uid, counts.nat, groups.n) "
+        # the person's own nationality; without one, the group where the name is most common
+        "SELECT per_group.record_uid, max(per_group.f) AS f FROM per_group JOIN parts USING (record_uid) "
+        "WHERE per_group.k = parts.k GROUP BY per_group.record_uid) est "
         f"WHERE {table}.record_uid = est.record_uid", list(params))
 
 
