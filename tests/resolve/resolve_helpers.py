@@ -6,8 +6,22 @@ from pathlib import Path
 from typing import Any
 
 from builders import write_contribution
+from mare.ingest.normalise.dates import normalise_birth_date
+from mare.ingest.normalise.names import normalise_person_name
 from mare.ingest.pipeline import ingest_file
+from mare.resolve.features import Value
 from mare.store.db import Store
+
+#: Name parts for random person fixtures: transliteration variants that the matcher should join.
+GIVEN = ["Mohammed", "Muhammad", "Ahmad", "Ahmed", "Ali", "Hasan", "Hassan", "Omar", "Umar", "Aman"]
+FAMILY = ["Al-Hassan", "Alhassan", "Tesfay", "Tesfaye", "Darwish", "Darwich", "Kaya", "Haddad"]
+
+
+def normalised_value(field: str, text: str) -> Value:
+    """A name or birth date as the feature builder receives it (normalised, with flags and extra)."""
+    n = normalise_birth_date(text) if field == "birth_date" else normalise_person_name(text)
+    assert n.value is not None
+    return Value(field, n.value, tuple(n.flags), dict(n.extra or {}))
 
 BKA = [
     {

@@ -7,8 +7,6 @@ import random
 import duckdb
 import pytest
 
-from mare.ingest.normalise.dates import normalise_birth_date
-from mare.ingest.normalise.names import normalise_person_name
 from mare.resolve import blocking
 from mare.resolve.blocking import create_candidates, key_table, pairs_within, table_rows
 from mare.resolve.dedupe import dedupe
@@ -17,25 +15,18 @@ from mare.resolve.settings import default_settings
 from mare.resolve.sqlscore import score_sql, scoring_sql
 from mare.resolve.symbols import SymbolSource
 from mare.resolve.table import feature_table, to_arrow
-
-_GIVEN = ["Mohammed", "Muhammad", "Ahmad", "Ahmed", "Ali", "Hasan", "Hassan", "Omar", "Umar", "Aman"]
-_FAMILY = ["Al-Hassan", "Alhassan", "Tesfay", "Tesfaye", "Darwish", "Darwich", "Kaya", "Haddad"]
-
-
-def _value(field: str, text: str) -> Value:
-    n = normalise_birth_date(text) if field == "birth_date" else normalise_person_name(text)
-    assert n.value is not None
-    return Value(field, n.value, tuple(n.flags), dict(n.extra or {}))
+from resolve.resolve_helpers import FAMILY, GIVEN, normalised_value
 
 
 def _people(n: int) -> list[PersonInput]:
     rng = random.Random(7)
     people = []
     for i in range(n):
-        values = [_value("name", f"{rng.choice(_GIVEN)} {rng.choice(_FAMILY)}")]
+        values = [normalised_value("name", f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}")]
         if rng.random() < 0.8:
             year, month, day = rng.randint(1970, 1973), rng.randint(1, 12), rng.randint(1, 28)
-            values.append(_value("birth_date", rng.choice([f"{day:02d}.{month:02d}.{year}", f"{year}"])))
+            text = rng.choice([f"{day:02d}.{month:02d}.{year}", f"{year}"])
+            values.append(normalised_value("birth_date", text))
         if rng.random() < 0.7:
             values.append(Value("nationality", rng.choice(["SY", "IQ", "ER"])))
         phones = [("phone", f"+4915{rng.randint(0, 30)}")] if rng.random() < 0.3 else []
