@@ -112,11 +112,15 @@ def test_erasure_removes_cross_check_data(store: Store, tmp_path: Path) -> None:
     crosscheck_contribution(store, b)
     apply_judgement(store, f"{a}:p1", f"{b}:q1", "same", "ana", "confirmed", "HUB")
     erased = f"{b}:q1"
+    held = store.con.execute("SELECT count(*) FROM person_name_tokens WHERE record_uid = ?",
+                             [erased]).fetchone()
+    assert held is not None and held[0] > 0  # the name's tokens were indexed
     report = erase_records(store, [erased], "dpo", "court order")
     assert report.derived["resolve"] > 0
     for table, cols in (
         ("person_features", ["record_uid"]),
         ("person_keys", ["record_uid"]),
+        ("person_name_tokens", ["record_uid"]),
         ("identifier_index", ["record_uid"]),
         ("entities", ["record_uid"]),
         ("candidate_pairs", ["left_uid", "right_uid"]),
