@@ -1,6 +1,6 @@
 """The bulk fast paths give exactly what the per-value, per-row paths give.
 
-* `normalise_record_into` (each distinct value normalised once per contribution, rows
+* `normalise_records_into` (each distinct value normalised once per contribution, rows
   appended column-wise) against `normalise_record` (every value through its normaliser);
 * the CSV bundle row builder (`_RowPlan`) against `_record_object` + `record_from_dict`;
 * `Batch.to_arrow` against `pa.array`'s inference.
@@ -33,12 +33,21 @@ from mare.ingest.normalise_records import (
     ValueMemo,
     agency_region,
     normalise_record,
-    normalise_record_into,
+    normalise_records_into,
 )
-from mare.ingest.parsed import ParsedContribution
+from mare.ingest.parsed import ParsedContribution, RawRecord
 from mare.ingest.pipeline import IngestOptions, read_source
+from mare.ingest.problems import Problem
 from mare.ingest.sources import find_sources
 from mare.store.writer import Batch, arrow_column
+
+
+def normalise_record_into(
+    record: RawRecord, record_uid: str, memo: ValueMemo, out: ValueColumns
+) -> tuple[str | None, list[Problem]]:
+    """One record through the bulk path: its label and warnings (rows appended to `out`)."""
+    labels, problems = normalise_records_into([record], [record_uid], memo, out)
+    return labels[0], problems
 
 
 def _load_benchmark() -> Any:
@@ -276,7 +285,7 @@ def test_arrow_column_as_pyarrow_infers(values: list[Any]) -> None:
 def test_batch_to_arrow_matches_pa_table() -> None:
     batch = Batch()
     batch.add(uid="a", n=1, flags=["x"], extra=json.dumps({"k": 1}), when=date(2026, 1, 1))
-    batch.extend({"uid": ["b"], "n": [None], "flags": [[]], "extra": [None], "when": [None]})
+    batch.add(uid="b", n=None, flags=[], extra=None, when=None)
     assert batch.to_arrow().equals(pa.table(batch.columns))
 
 

@@ -315,14 +315,6 @@ def _field_types(kind: str) -> dict[str, str]:
     return found
 
 
-def normalise_record_into(
-    record: RawRecord, record_uid: str, memo: ValueMemo, out: ValueColumns
-) -> tuple[str | None, list[Problem]]:
-    """As `normalise_record`, appending the value rows to `out`; returns the label and warnings."""
-    labels, problems = normalise_records_into([record], [record_uid], memo, out)
-    return labels[0], problems
-
-
 def normalise_records_into(
     records: list[RawRecord], record_uids: list[str], memo: ValueMemo, out: ValueColumns
 ) -> tuple[list[str | None], list[Problem]]:

@@ -38,11 +38,7 @@ class ContributionRow:
 
 @dataclass(slots=True)
 class Batch:
-    """Column-wise rows for one table, appended in Python and inserted through Arrow.
-
-    Rows come either one at a time (`add`) or as whole columns (`extend`, for the hot
-    paths: no keyword dict per row).
-    """
+    """Column-wise rows for one table, appended in Python and inserted through Arrow."""
 
     columns: dict[str, list[Any]] = field(default_factory=dict)
 
@@ -50,11 +46,6 @@ class Batch:
         """Append one row."""
         for key, value in values.items():
             self.columns.setdefault(key, []).append(value)
-
-    def extend(self, columns: dict[str, list[Any]]) -> None:
-        """Append whole columns (all of the same length, the same keys as earlier rows)."""
-        for key, values in columns.items():
-            self.columns.setdefault(key, []).extend(values)
 
     def __len__(self) -> int:
         return len(next(iter(self.columns.values()), []))
