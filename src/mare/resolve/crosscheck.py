@@ -139,7 +139,8 @@ def crosscheck_all(store: Store, train: bool = True, thresholds: Thresholds = DE
     def stage(name: str, done: float) -> None:
         progress(name, 0.1 + 0.7 * done)
 
-    run = dedupe(rows, settings, train=train, thresholds=thresholds, max_block=max_block, progress=stage,
+    stored = store.con.sql("SELECT * FROM person_features").to_arrow_table()  # with the namesake figures
+    run = dedupe(stored, settings, train=train, thresholds=thresholds, max_block=max_block, progress=stage,
                  same=same, not_same=not_same)
     result.candidates, result.trained = run.candidates, run.trained
     progress("storing", 0.8)

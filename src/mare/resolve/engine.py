@@ -68,7 +68,8 @@ class MatchEngine:
         self.con.register("_features", features)
         self.con.execute("CREATE TABLE person_input AS SELECT * FROM _features")
         self.con.unregister("_features")
-        fill_name_stats(self.con, "person_input")
+        if features.num_rows and features.column("name_frequency").null_count == features.num_rows:
+            fill_name_stats(self.con, "person_input")  # not yet computed (the hub's table has them)
         self.persons = features.num_rows
         self.db_api = DuckDBAPI(connection=self.con)
         self.linker = Linker(self.db_api.register("person_input", table_name="persons"), settings,

@@ -196,6 +196,11 @@ def add_associates(rows: list[dict[str, Any]], people: Sequence[PersonInput]) ->
         row["associates"] = sorted({k for uid in person.associates for k in phon.get(uid, ())})
 
 
+def part_sounds(parts: Sequence[dict[str, Any]] | None) -> list[str]:
+    """The distinct sounds of a name's parts (each part's phonetic key, else its token), sorted."""
+    return sorted({p["p"] or p["t"] for p in parts or []})
+
+
 def blocking_keys(row: dict[str, Any]) -> set[str]:
     """Keys that put this person in the same candidate block as likely matches."""
     keys = {f"n:{k}" for k in row["name_keys"] if k}
@@ -203,7 +208,7 @@ def blocking_keys(row: dict[str, Any]) -> set[str]:
     keys |= {f"n:{k}" for k in row["alias_keys"] if k}  # meets a record that gives only the alias as name
     keys |= {f"i:{i}" for i in row["identifiers"]}
     parts = row["name_parts"] or []
-    phon = sorted({p["p"] or p["t"] for p in parts if len(p["p"] or p["t"]) >= 2})
+    phon = [s for s in part_sounds(parts) if len(s) >= 2]
     year = row["birth_year"]
     if year:
         keys |= {f"y:{year}:{p}" for p in phon}

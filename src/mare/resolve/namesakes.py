@@ -31,6 +31,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from mare.resolve.features import part_sounds
+
 #: The token of a name part that frequencies count: its phonetic key, else the token itself.
 _TOKENS = "list_distinct(list_transform(name_parts, lambda x: coalesce(nullif(x.p, ''), x.t)))"
 _NATIONALITY = "coalesce(nationality[1], '')"
@@ -46,7 +48,7 @@ def token_table(rows: Iterable[dict[str, Any]]) -> pa.Table:
     uids: list[str] = []
     for row in rows:
         nationality = (row["nationality"] or [""])[0]
-        for token in sorted({p["p"] or p["t"] for p in row["name_parts"] or []}):
+        for token in part_sounds(row["name_parts"]):
             tokens.append(token)
             nationalities.append(nationality)
             uids.append(row["record_uid"])
