@@ -9,69 +9,104 @@ from functools import cache
 _POOLS: dict[str, tuple[str, str, str]] = {
     "arab": (
         "Mohammed/Muhammad/Mohamad/Mohamed/Mohammad|محمد;Ahmed/Ahmad|أحمد;Mahmoud/Mahmud|محمود;"
-        "Mustafa/Moustafa/Mostafa|مصطفى;Omar/Umar|عمر;Ali|علي;Hassan/Hasan|حسن;"
-        "Hussein/Hussain/Husayn|حسين;Khaled/Khalid|خالد;Youssef/Yusuf/Yousef|يوسف;"
-        "Ibrahim/Ebrahim|إبراهيم;Abdullah/Abdallah|عبد الله;Tarek/Tariq|طارق;Walid/Waleed|وليد;"
-        "Samir/Sameer|سمير;Karim/Kareem|كريم;Jamal/Gamal|جمال;Osama/Usama|أسامة;Bilal|بلال;"
-        "Fadi|فادي;Rami|رامي;Ayman/Aiman|أيمن;Hamza|حمزة;Said/Saeed|سعيد",
+        "Mustafa/Moustafa/Mostafa|مصطفى;Omar/Umar|عمر;Ali|علي;Hassan/Hasan|حسن;Hussein/Hussain/Husayn|حسين;"
+        "Khaled/Khalid|خالد;Youssef/Yusuf/Yousef|يوسف;Ibrahim/Ebrahim|إبراهيم;Abdullah/Abdallah|عبد الله;"
+        "Tarek/Tariq|طارق;Walid/Waleed|وليد;Samir/Sameer|سمير;Karim/Kareem|كريم;Jamal/Gamal|جمال;"
+        "Osama/Usama|أسامة;Bilal|بلال;Fadi|فادي;Rami|رامي;Ayman/Aiman|أيمن;Hamza|حمزة;Said/Saeed|سعيد;"
+        "Abdulrahman/Abdelrahman/Abdul Rahman|عبد الرحمن;Abdulaziz/Abdelaziz|عبد العزيز;"
+        "Abdulkarim/Abdelkarim|عبد الكريم;Abdelkader/Abdulqadir|عبد القادر;Anas|أنس;Basel/Basil|باسل;"
+        "Majid/Majed|ماجد;Nabil/Nabeel|نبيل;Rashid/Rachid|رشيد;Salem/Salim|سالم;Adel/Adil|عادل;"
+        "Hisham/Hicham|هشام;Ismail/Ismael|إسماعيل;Jihad|جهاد;Marwan|مروان;Mounir/Munir|منير;Nizar|نزار;"
+        "Qasim/Kassem|قاسم;Riad/Riyad|رياض;Saad|سعد;Tamer/Tamir|تامر;Wael/Wail|وائل;Yasser/Yasir|ياسر;"
+        "Ziad/Ziyad|زياد;Hamed/Hamid|حامد;Faisal/Faysal|فيصل;Ammar|عمار;Mahdi|مهدي",
         "Fatima/Fatma|فاطمة;Aisha/Aysha/Aicha|عائشة;Mariam/Maryam/Meryem|مريم;Noor/Nour/Nur|نور;"
         "Zainab/Zaynab/Zeinab|زينب;Amina/Aminah|أمينة;Layla/Leila/Laila|ليلى;Huda/Hoda|هدى;"
-        "Rania/Raniya|رانيا;Salma|سلمى",
+        "Rania/Raniya|رانيا;Salma|سلمى;Hanan|حنان;Samira/Sameera|سميرة;Khadija/Khadeeja|خديجة;Rana|رنا;"
+        "Dalia|داليا;Yasmin/Yasmine|ياسمين;Asmaa/Asma|أسماء;Amal|أمل;Hiba|هبة;Lina|لينا",
         "Al-Hassan/Al Hasan/Alhassan|الحسن;Al-Ahmad/Alahmad|الأحمد;Haddad|حداد;Khalil/Khaleel|خليل;"
-        "Al-Khatib/Alkhatib|الخطيب;Hamdan|حمدان;Mansour/Mansur|منصور;Nasser/Nasir|ناصر;"
-        "Saleh/Salih|صالح;Al-Hamoud/Alhamoud|الحمود;Al-Masri/Elmasry|المصري;Darwish/Darwich|درويش;"
-        "Othman/Osman/Uthman|عثمان;Suleiman/Sulaiman/Slimane|سليمان;Jaber/Jabir|جابر;"
-        "El-Amrani/Amrani|العمراني;Benali/Ben Ali|بن علي;Trabelsi/Trabelssi|الطرابلسي;"
-        "Al-Obeidi/Obaidi|العبيدي;Al-Jubouri/Jabouri|الجبوري",
+        "Al-Khatib/Alkhatib|الخطيب;Hamdan|حمدان;Mansour/Mansur|منصور;Nasser/Nasir|ناصر;Saleh/Salih|صالح;"
+        "Al-Hamoud/Alhamoud|الحمود;Al-Masri/Elmasry|المصري;Darwish/Darwich|درويش;Othman/Osman/Uthman|عثمان;"
+        "Suleiman/Sulaiman/Slimane|سليمان;Jaber/Jabir|جابر;El-Amrani/Amrani|العمراني;Benali/Ben Ali|بن علي;"
+        "Trabelsi/Trabelssi|الطرابلسي;Al-Obeidi/Obaidi|العبيدي;Al-Jubouri/Jabouri|الجبوري;"
+        "Al-Sayed/El Sayed|السيد;Al-Shami/Shami|الشامي;Al-Halabi/Halabi|الحلبي;Al-Tikriti|التكريتي;"
+        "Al-Zoubi/Zoubi|الزعبي;Barakat|بركات;Hijazi/Hegazy|حجازي;Kassab/Qassab|قصاب;Al-Najjar/Najjar|النجار;"
+        "Shaheen/Shahin|شاهين;Younis/Yunus|يونس;Abboud/Aboud|عبود;Farouk/Farouq|فاروق;Ghanem/Ghanim|غانم;"
+        "Issa/Eissa|عيسى;Al-Rifai/Rifai|الرفاعي;Kanaan/Canaan|كنعان;Al-Ali|العلي;Sabbagh|صباغ;"
+        "Al-Bakri/Bakri|البكري;Kaddour/Qaddour|قدور;Bouzid|بوزيد;Ben Salah/Bensalah|بن صالح;"
+        "Al-Dulaimi/Dulaimi|الدليمي;Al-Shammari/Shammari|الشمري",
     ),
     "kurd": (
-        "Aram|ئارام;Karwan|کاروان;Rebin/Rebeen|ڕێبین;Dilshad/Dilshat|دڵشاد;Shwan/Shuan|شوان;"
-        "Zana|زانا;Soran|سۆران;Hawre/Hawri|هاوڕێ;Ako|ئاکۆ;Rebwar|ڕێبوار",
-        "Shilan/Shelan|شیلان;Avin/Avan|ئاڤین;Jiyan/Zhiyan|ژیان;Berivan|بەریڤان;Rojda|ڕۆژدا",
+        "Aram|ئارام;Karwan|کاروان;Rebin/Rebeen|ڕێبین;Dilshad/Dilshat|دڵشاد;Shwan/Shuan|شوان;Zana|زانا;"
+        "Soran|سۆران;Hawre/Hawri|هاوڕێ;Ako|ئاکۆ;Rebwar|ڕێبوار;Azad|ئازاد;Baran|باران;Dara|دارا;Hemin|هێمن;"
+        "Kawa|کاوە;Nawzad/Nawzat|نەوزاد;Peshawa|پێشەوا;Sherzad|شێرزاد;Hoshyar/Hushyar|هۆشیار;"
+        "Sirwan/Serwan|سیروان;Shaho|شاهۆ;Bakhtiyar/Bakhtiar|بەختیار",
+        "Shilan/Shelan|شیلان;Avin/Avan|ئاڤین;Jiyan/Zhiyan|ژیان;Berivan|بەریڤان;Rojda|ڕۆژدا;Nasrin|نەسرین;"
+        "Gulala|گوڵاڵە;Tara|تارا",
         "Ahmadi/Ahmedi|ئەحمەدی;Rashid/Rasheed|ڕەشید;Karim/Kareem|کەریم;Hamad Amin/Hama Amin|حەمەد ئەمین;"
-        "Mahmoud/Mahmud|مەحموود;Abdulla/Abdullah|عەبدوڵڵا;Qadir/Kadir|قادر;Aziz|عەزیز",
+        "Mahmoud/Mahmud|مەحموود;Abdulla/Abdullah|عەبدوڵڵا;Qadir/Kadir|قادر;Aziz|عەزیز;Barzani|بارزانی;"
+        "Talabani|تاڵەبانی;Hawrami/Hawramy|هەورامی;Jaff/Jaf|جاف;Zebari/Zibari|زێباری;Doski/Dosky|دۆسکی;"
+        "Sorani|سۆرانی;Mirza|میرزا;Othman/Osman|عوسمان",
     ),
     "persian": (
-        "Mohammad/Mohammed/Muhammad|محمد;Ali|علی;Reza/Rezza|رضا;Hossein/Hussein/Hosein|حسین;"
-        "Mehdi/Mahdi|مهدی;Ahmad/Ahmed|احمد;Javad/Jawad|جواد;Hamid|حمید;Farid/Fareed|فرید;"
-        "Omid/Omeed|امید;Sayed/Seyed/Sayyid|سید;Naser/Nasir|ناصر",
-        "Fatemeh/Fatima|فاطمه;Zahra/Zahraa|زهرا;Maryam/Mariam|مریم;Shirin|شیرین;Parisa|پریسا;"
-        "Nazanin|نازنین;Sara/Sarah|سارا",
+        "Mohammad/Mohammed/Muhammad|محمد;Ali|علی;Reza/Rezza|رضا;Hossein/Hussein/Hosein|حسین;Mehdi/Mahdi|مهدی;"
+        "Ahmad/Ahmed|احمد;Javad/Jawad|جواد;Hamid|حمید;Farid/Fareed|فرید;Omid/Omeed|امید;"
+        "Sayed/Seyed/Sayyid|سید;Naser/Nasir|ناصر;Amir|امیر;Hassan/Hasan|حسن;Abbas|عباس;Morteza/Murtaza|مرتضی;"
+        "Saeed/Said|سعید;Majid/Majed|مجید;Behrouz/Behruz|بهروز;Dariush/Daryoush|داریوش;Karim|کریم;"
+        "Mostafa/Mustafa|مصطفی;Ebrahim/Ibrahim|ابراهیم;Yousef/Yusuf|یوسف;Nasrullah/Nasrollah|نصرالله;"
+        "Habib|حبیب",
+        "Fatemeh/Fatima|فاطمه;Zahra/Zahraa|زهرا;Maryam/Mariam|مریم;Shirin|شیرین;Parisa|پریسا;Nazanin|نازنین;"
+        "Sara/Sarah|سارا;Leila/Layla|لیلا;Mina|مینا;Roya|رویا",
         "Ahmadi/Ahmedi|احمدی;Hosseini/Husseini/Hoseini|حسینی;Rezaei/Rezaie/Rezai|رضایی;"
         "Mohammadi/Mohamadi|محمدی;Karimi|کریمی;Rahimi|رحیمی;Hashemi|هاشمی;Sadeghi/Sadiqi|صادقی;"
         "Jafari/Jaafari|جعفری;Nazari|نظری;Haidari/Heydari/Haydari|حیدری;Sultani/Soltani|سلطانی;"
-        "Noori/Nouri|نوری",
+        "Noori/Nouri|نوری;Moradi|مرادی;Ebrahimi/Ibrahimi|ابراهیمی;Ghorbani/Qurbani|قربانی;Akbari|اکبری;"
+        "Azizi|عزیزی;Rostami|رستمی;Amini|امینی;Mousavi/Musavi/Moosavi|موسوی;Sharifi|شریفی;Naderi|نادری;"
+        "Safari|صفری;Habibi|حبیبی;Yousefi/Yusufi|یوسفی;Faizi/Feyzi|فیضی;Ghasemi/Qasemi|قاسمی",
     ),
     "pashto": (
         "Zabihullah/Zabiullah|ذبیح الله;Rahmatullah/Rahmatulla|رحمت الله;Naqibullah|نقیب الله;"
         "Wahid/Waheed|وحید;Jawed/Javed|جاوید;Gul Agha/Gol Agha|ګل آغا;Ahmad Shah|احمد شاه;"
-        "Hekmatullah/Hikmatullah|حکمت الله",
-        "Malalai/Malalay|ملالۍ;Nazia|نازیه;Shabnam|شبنم;Palwasha|پلوشه",
-        "Khan|خان;Stanikzai/Stanekzai|ستانکزی;Popalzai|پوپلزی;Yousafzai/Yusufzai|یوسفزی;"
-        "Zadran|ځدراڼ;Mangal|منګل;Wardak|وردګ;Safi|صافي;Shinwari|شینواری;Ahmadzai|احمدزی",
+        "Hekmatullah/Hikmatullah|حکمت الله;Abdul Wali|عبدالولی;Noorullah/Nurullah|نورالله;"
+        "Bashir/Basheer|بشیر;Nasir|ناصر;Shafiqullah|شفیق الله;Asadullah/Asadulla|اسدالله;Ajmal|اجمل;"
+        "Farhad|فرهاد;Mirwais|میرویس;Khalid|خالد;Sayed Agha|سید آغا;Ezatullah/Izatullah|عزت الله",
+        "Malalai/Malalay|ملالۍ;Nazia|نازیه;Shabnam|شبنم;Palwasha|پلوشه;Zarghona|زرغونه;Spogmai|سپوږمۍ",
+        "Khan|خان;Stanikzai/Stanekzai|ستانکزی;Popalzai|پوپلزی;Yousafzai/Yusufzai|یوسفزی;Zadran|ځدراڼ;"
+        "Mangal|منګل;Wardak|وردګ;Safi|صافي;Shinwari|شینواری;Ahmadzai|احمدزی;Karzai|کرزی;Mohmand|مومند;"
+        "Achakzai|اڅکزی;Noorzai/Nurzai|نورزی;Barakzai|بارکزی;Afridi|اپریدی;Kakar|کاکړ;Jalali|جلالی",
     ),
     "turk": (
-        "Mehmet/Mehmed;Mustafa;Ahmet;Ali;Hüseyin/Huseyin/Hueseyin;Hasan;İbrahim/Ibrahim;Yusuf;"
-        "Murat;Emre;Kemal;Osman;Ömer/Omer/Oemer",
-        "Ayşe/Ayse;Fatma;Emine;Zeynep;Elif",
-        "Yılmaz/Yilmaz;Kaya;Demir;Çelik/Celik;Şahin/Sahin;Yıldız/Yildiz;Öztürk/Ozturk/Oeztuerk;"
-        "Aydın/Aydin;Arslan;Doğan/Dogan;Kılıç/Kilic;Koç/Koc",
+        "Mehmet/Mehmed;Mustafa;Ahmet;Ali;Hüseyin/Huseyin/Hueseyin;Hasan;İbrahim/Ibrahim;Yusuf;Murat;Emre;"
+        "Kemal;Osman;Ömer/Omer/Oemer;Hakan;Serkan;Burak;Fatih;Cem;Volkan;Orhan;Recep;Erkan;Gökhan/Gokhan",
+        "Ayşe/Ayse;Fatma;Emine;Zeynep;Elif;Hatice;Merve",
+        "Yılmaz/Yilmaz;Kaya;Demir;Çelik/Celik;Şahin/Sahin;Yıldız/Yildiz;Öztürk/Ozturk/Oeztuerk;Aydın/Aydin;"
+        "Arslan;Doğan/Dogan;Kılıç/Kilic;Koç/Koc;Aksoy;Polat;Erdoğan/Erdogan;Özdemir/Ozdemir;Kurt;Özkan/Ozkan;"
+        "Güneş/Gunes;Aslan;Bulut;Çetin/Cetin;Korkmaz;Keskin;Acar;Tekin;Ünal/Unal",
     ),
     "tigrinya": (
-        "Tesfay/Tesfaye|ተስፋይ;Yonas/Yohannes|ዮናስ;Mehari|መሓሪ;Dawit|ዳዊት;Filmon/Philemon|ፊልሞን;"
-        "Habtom|ሃብቶም;Kidane|ኪዳነ;Ermias|ኤርምያስ;Medhanie/Medhane|መድሃኔ;Aman|ኣማን",
-        "Senait/Senayt|ሰናይት;Helen|ሄለን;Selam|ሰላም;Rahel|ራሄል;Saba|ሳባ",
+        "Tesfay/Tesfaye|ተስፋይ;Yonas/Yohannes|ዮናስ;Mehari|መሓሪ;Dawit|ዳዊት;Filmon/Philemon|ፊልሞን;Habtom|ሃብቶም;"
+        "Kidane|ኪዳነ;Ermias|ኤርምያስ;Medhanie/Medhane|መድሃኔ;Aman|ኣማን;Samuel/Samiel|ሳሙኤል;Biniam/Biniyam|ቢንያም;"
+        "Robel|ሮቤል;Michael/Mikael|ሚካኤል;Tedros/Tewodros|ቴድሮስ;Yemane|የማነ;Isaias/Isayas|ኢሳይያስ;"
+        "Amanuel/Emmanuel|ኣማኑኤል;Efrem/Ephrem|ኤፍሬም;Abel|ኣቤል;Goitom|ጎይቶም;Kibrom|ክብሮም;Negasi/Negassi|ነጋሲ;"
+        "Tesfalem|ተስፋኣለም;Mussie|ሙሴ;Yosief/Yosef|ዮሴፍ;Zerai|ዘርኣይ;Ghirmay/Girmay|ግርማይ;Solomon|ሰሎሞን;Fitsum|ፍጹም",
+        "Senait/Senayt|ሰናይት;Helen|ሄለን;Selam|ሰላም;Rahel|ራሄል;Saba|ሳባ;Winta|ዊንታ;Luwam|ሉዋም;Eden|ኤደን;Feven|ፌቨን;"
+        "Tsega|ጸጋ;Mehret|ምሕረት",
         "Tesfamariam|ተስፋማርያም;Gebremedhin/Ghebremedhin|ገብረመድህን;Tekle/Teklay|ተኽለ;Haile|ሃይለ;"
         "Berhane/Berhe/Brhane|ብርሃነ;Ghebreyesus/Gebreyesus|ገብረየሱስ;Woldu|ወልዱ;Abraha|ኣብርሃ;"
-        "Mebrahtu/Mebrahtom|መብራህቱ",
+        "Mebrahtu/Mebrahtom|መብራህቱ;Weldemichael/Woldemichael|ወልደሚካኤል;Gebrehiwet|ገብረሕይወት;Asmerom|ኣስመሮም;"
+        "Okbazghi|ዑቕባዝጊ;Tewelde/Tewolde|ተወልደ;Habte|ሃብተ;Kahsay|ካሕሳይ;Andemariam|ኣንደማርያም;Zemichael|ዘሚካኤል;"
+        "Hagos|ሓጎስ;Beyene|በየነ;Asfaha|ኣስፍሃ;Tsegay|ጸጋይ",
     ),
     "wafr": (
-        "Mamadou/Mamadu;Ousmane/Usman/Ousman;Ibrahima/Ibrahim;Moussa/Musa;Abdoulaye/Abdulaye;"
-        "Amadou/Ahmadou;Boubacar/Bubakar;Souleymane/Suleiman;Cheikh/Sheikh;Lamine/Alamine;Modou",
-        "Aminata;Fatoumata/Fatumata/Fatou;Mariama/Mariam;Aissatou/Aïssatou/Aisatu;Kadiatou",
-        "Diallo/Jallow;Bah/Ba;Barry/Bari;Camara/Kamara;Sow/Sowe;Traoré/Traore;Keita/Keïta;"
-        "Coulibaly/Kulibali;Konaté/Konate;Touré/Toure/Ture;Ndiaye/N'Diaye/Njie;Diop;Fall/Fal;"
-        "Sylla/Sila;Cissé/Cisse",
+        "Mamadou/Mamadu;Ousmane/Usman/Ousman;Ibrahima/Ibrahim;Moussa/Musa;Abdoulaye/Abdulaye;Amadou/Ahmadou;"
+        "Boubacar/Bubakar;Souleymane/Suleiman;Cheikh/Sheikh;Lamine/Alamine;Modou;Alpha/Alfa;Saliou/Saliu;"
+        "Thierno/Tierno;Sekou/Seku;Alhassane/Alasana;Oumar/Umar;Idrissa/Idrisa;Abdourahmane/Abdurahman;"
+        "Seydou/Saidu;Kalilou/Kalilu",
+        "Aminata;Fatoumata/Fatumata/Fatou;Mariama/Mariam;Aissatou/Aïssatou/Aisatu;Kadiatou;Mariatou;"
+        "Binta/Bintou;Hawa",
+        "Diallo/Jallow;Bah/Ba;Barry/Bari;Camara/Kamara;Sow/Sowe;Traoré/Traore;Keita/Keïta;Coulibaly/Kulibali;"
+        "Konaté/Konate;Touré/Toure/Ture;Ndiaye/N'Diaye/Njie;Diop;Fall/Fal;Sylla/Sila;Cissé/Cisse;"
+        "Sangaré/Sangare;Kanté/Kante;Baldé/Balde;Sall;Gueye/Gaye;Faye;Sarr;Mbaye;Dembélé/Dembele;Cissoko;"
+        "Doumbia/Dumbia;Fofana;Kouyaté/Kouyate;Sidibé/Sidibe",
     ),
     "ng": (
         "Chinedu;Emeka;Oluwaseun/Seun;Ifeanyi;Uchenna/Uche;Babatunde/Tunde;Samuel;Daniel;Godwin",
@@ -94,248 +129,138 @@ _POOLS: dict[str, tuple[str, str, str]] = {
         "Nguyen/Nguyễn;Tran/Trần;Le/Lê;Pham/Phạm;Hoang/Hoàng;Vu/Vũ",
     ),
     "de": (
-        "Thomas;Michael;Andreas;Stefan;Markus/Marcus;Daniel;Jan",
-        "Sabine;Anna;Julia",
-        "Müller/Mueller/Muller;Schmidt/Schmitt;Schneider;Fischer;Weber;Wagner;Becker;"
-        "Hoffmann/Hofmann;Schulz/Schultz",
-    ),
-    "it": (
-        "Marco;Giuseppe;Antonio;Salvatore;Francesco",
-        "Giulia;Maria",
-        "Rossi;Russo;Ferrari;Esposito;Bianchi;Romano;Greco;Bruno",
-    ),
-    "gr": (
-        "Georgios/Giorgos/Yiorgos|Γεώργιος;Dimitrios/Dimitris|Δημήτριος;"
-        "Konstantinos/Kostas|Κωνσταντίνος;Nikolaos/Nikos|Νικόλαος;Ioannis/Giannis|Ιωάννης",
-        "Maria|Μαρία;Eleni|Ελένη",
-        "Papadopoulos|Παπαδόπουλος;Papadakis|Παπαδάκης;Nikolaidis/Nikolaides|Νικολαΐδης;"
-        "Georgiou|Γεωργίου;Oikonomou/Ikonomou|Οικονόμου;Vlachos|Βλάχος",
-    ),
-    "es": (
-        "Juan;José/Jose;Antonio;Francisco",
-        "Carmen;Lucía/Lucia",
-        "García/Garcia;Fernández/Fernandez;González/Gonzalez;Rodríguez/Rodriguez;López/Lopez",
-    ),
-    "fr": ("Jean;Pierre;Nicolas;Julien", "Marie;Camille", "Martin;Bernard;Dubois;Thomas;Robert;Petit;Moreau"),
-    "nl": (
-        "Jan;Pieter;Sander;Ruben",
-        "Sanne;Lotte",
-        "de Jong/De Jong/Dejong;Jansen/Janssen;de Vries/De Vries;Bakker;Visser;Smit",
-    ),
-    "hu": (
-        "László/Laszlo;István/Istvan;Zoltán/Zoltan;Gábor/Gabor",
-        "Katalin",
-        "Nagy;Kovács/Kovacs;Tóth/Toth;Szabó/Szabo;Horváth/Horvath",
-    ),
-    "bg": (
-        "Georgi/Georgy|Георги;Ivan|Иван;Dimitar/Dimitur|Димитър;Petar/Peter|Петър;Nikolay/Nikolai|Николай",
-        "Maria|Мария",
-        "Ivanov|Иванов;Georgiev|Георгиев;Dimitrov|Димитров;Petrov|Петров;Stoyanov/Stoianov|Стоянов",
-    ),
-    "ro": ("Andrei;Mihai;Ionuț/Ionut;Alexandru", "Elena", "Popescu;Ionescu;Popa;Dumitru;Stan"),
-    "sx": (
-        "Nikola|Никола;Marko|Марко;Miloš/Milos|Милош;Dragan|Драган;Goran|Горан",
-        "Jelena|Јелена",
-        "Jovanović/Jovanovic/Jovanovich|Јовановић;Petrović/Petrovic|Петровић;"
-        "Nikolić/Nikolic|Николић;Marković/Markovic|Марковић;Hodžić/Hodzic;Begić/Begic",
-    ),
-    "pl": (
-        "Piotr;Krzysztof;Tomasz;Paweł/Pawel",
-        "Anna;Katarzyna",
-        "Nowak;Kowalski;Wiśniewski/Wisniewski;Wójcik/Wojcik;Kamiński/Kaminski",
-    ),
-    "lt": ("Tomas;Mantas;Jonas", "Rūta/Ruta", "Kazlauskas;Jankauskas;Petrauskas;Stankevičius/Stankevicius"),
-    "ru": (
-        "Alexander/Aleksandr/Alexandre|Александр;Sergei/Sergey/Sergej|Сергей;"
-        "Dmitry/Dmitri/Dmitrij|Дмитрий;Andrei/Andrey|Андрей",
-        "Olga|Ольга",
-        "Ivanov|Иванов;Smirnov/Smirnow|Смирнов;Kuznetsov/Kusnezow|Кузнецов;Popov|Попов;Sokolov|Соколов",
-    ),
-    "en": ("James;John;David", "Sarah;Emma", "Smith;Jones;Williams;Taylor;Brown"),
-    "al": ("Arben;Besnik;Ardit;Endrit;Klodian", "Elira", "Hoxha/Hoxa;Shehu;Dervishi;Gjoka;Leka;Krasniqi"),
-    "nordic": ("Erik;Lars;Johan;Mikko", "Anna", "Andersson;Johansson;Hansen;Olsen;Virtanen;Korhonen"),
-}
-
-#: More names per group, appended to the pools above (same format). With them and the father's
-#: name (`FATHER_SHARE`), the migrant groups have tens of thousands of distinct full names, as
-#: real registers do; the earlier pools alone gave a few hundred, so most people had namesakes.
-_MORE: dict[str, tuple[str, str, str]] = {
-    "arab": (
-        "Abdulrahman/Abdelrahman/Abdul Rahman|عبد الرحمن;Abdulaziz/Abdelaziz|عبد العزيز;"
-        "Abdulkarim/Abdelkarim|عبد الكريم;Abdelkader/Abdulqadir|عبد القادر;Anas|أنس;Basel/Basil|باسل;"
-        "Majid/Majed|ماجد;Nabil/Nabeel|نبيل;Rashid/Rachid|رشيد;Salem/Salim|سالم;Adel/Adil|عادل;"
-        "Hisham/Hicham|هشام;Ismail/Ismael|إسماعيل;Jihad|جهاد;Marwan|مروان;Mounir/Munir|منير;"
-        "Nizar|نزار;Qasim/Kassem|قاسم;Riad/Riyad|رياض;Saad|سعد;Tamer/Tamir|تامر;Wael/Wail|وائل;"
-        "Yasser/Yasir|ياسر;Ziad/Ziyad|زياد;Hamed/Hamid|حامد;Faisal/Faysal|فيصل;Ammar|عمار;Mahdi|مهدي",
-        "Hanan|حنان;Samira/Sameera|سميرة;Khadija/Khadeeja|خديجة;Rana|رنا;Dalia|داليا;"
-        "Yasmin/Yasmine|ياسمين;Asmaa/Asma|أسماء;Amal|أمل;Hiba|هبة;Lina|لينا",
-        "Al-Sayed/El Sayed|السيد;Al-Shami/Shami|الشامي;Al-Halabi/Halabi|الحلبي;Al-Tikriti|التكريتي;"
-        "Al-Zoubi/Zoubi|الزعبي;Barakat|بركات;Hijazi/Hegazy|حجازي;Kassab/Qassab|قصاب;"
-        "Al-Najjar/Najjar|النجار;Shaheen/Shahin|شاهين;Younis/Yunus|يونس;Abboud/Aboud|عبود;"
-        "Farouk/Farouq|فاروق;Ghanem/Ghanim|غانم;Issa/Eissa|عيسى;Al-Rifai/Rifai|الرفاعي;"
-        "Kanaan/Canaan|كنعان;Al-Ali|العلي;Sabbagh|صباغ;Al-Bakri/Bakri|البكري;Kaddour/Qaddour|قدور;"
-        "Bouzid|بوزيد;Ben Salah/Bensalah|بن صالح;Al-Dulaimi/Dulaimi|الدليمي;Al-Shammari/Shammari|الشمري",
-    ),
-    "kurd": (
-        "Azad|ئازاد;Baran|باران;Dara|دارا;Hemin|هێمن;Kawa|کاوە;Nawzad/Nawzat|نەوزاد;Peshawa|پێشەوا;"
-        "Sherzad|شێرزاد;Hoshyar/Hushyar|هۆشیار;Sirwan/Serwan|سیروان;Shaho|شاهۆ;Bakhtiyar/Bakhtiar|بەختیار",
-        "Nasrin|نەسرین;Gulala|گوڵاڵە;Tara|تارا",
-        "Barzani|بارزانی;Talabani|تاڵەبانی;Hawrami/Hawramy|هەورامی;Jaff/Jaf|جاف;Zebari/Zibari|زێباری;"
-        "Doski/Dosky|دۆسکی;Sorani|سۆرانی;Mirza|میرزا;Othman/Osman|عوسمان",
-    ),
-    "persian": (
-        "Amir|امیر;Hassan/Hasan|حسن;Abbas|عباس;Morteza/Murtaza|مرتضی;Saeed/Said|سعید;Majid/Majed|مجید;"
-        "Behrouz/Behruz|بهروز;Dariush/Daryoush|داریوش;Karim|کریم;Mostafa/Mustafa|مصطفی;"
-        "Ebrahim/Ibrahim|ابراهیم;Yousef/Yusuf|یوسف;Nasrullah/Nasrollah|نصرالله;Habib|حبیب",
-        "Leila/Layla|لیلا;Mina|مینا;Roya|رویا",
-        "Moradi|مرادی;Ebrahimi/Ibrahimi|ابراهیمی;Ghorbani/Qurbani|قربانی;Akbari|اکبری;Azizi|عزیزی;"
-        "Rostami|رستمی;Amini|امینی;Mousavi/Musavi/Moosavi|موسوی;Sharifi|شریفی;Naderi|نادری;Safari|صفری;"
-        "Habibi|حبیبی;Yousefi/Yusufi|یوسفی;Faizi/Feyzi|فیضی;Ghasemi/Qasemi|قاسمی",
-    ),
-    "pashto": (
-        "Abdul Wali|عبدالولی;Noorullah/Nurullah|نورالله;Bashir/Basheer|بشیر;Nasir|ناصر;"
-        "Shafiqullah|شفیق الله;Asadullah/Asadulla|اسدالله;Ajmal|اجمل;Farhad|فرهاد;Mirwais|میرویس;"
-        "Khalid|خالد;Sayed Agha|سید آغا;Ezatullah/Izatullah|عزت الله",
-        "Zarghona|زرغونه;Spogmai|سپوږمۍ",
-        "Karzai|کرزی;Mohmand|مومند;Achakzai|اڅکزی;Noorzai/Nurzai|نورزی;Barakzai|بارکزی;Afridi|اپریدی;"
-        "Kakar|کاکړ;Jalali|جلالی",
-    ),
-    "tigrinya": (
-        "Samuel/Samiel|ሳሙኤል;Biniam/Biniyam|ቢንያም;Robel|ሮቤል;Michael/Mikael|ሚካኤል;"
-        "Tedros/Tewodros|ቴድሮስ;Yemane|የማነ;Isaias/Isayas|ኢሳይያስ;Amanuel/Emmanuel|ኣማኑኤል;"
-        "Efrem/Ephrem|ኤፍሬም;Abel|ኣቤል;Goitom|ጎይቶም;Kibrom|ክብሮም;Negasi/Negassi|ነጋሲ;"
-        "Tesfalem|ተስፋኣለም;Mussie|ሙሴ;Yosief/Yosef|ዮሴፍ;Zerai|ዘርኣይ;Ghirmay/Girmay|ግርማይ;"
-        "Solomon|ሰሎሞን;Fitsum|ፍጹም",
-        "Winta|ዊንታ;Luwam|ሉዋም;Eden|ኤደን;Feven|ፌቨን;Tsega|ጸጋ;Mehret|ምሕረት",
-        "Weldemichael/Woldemichael|ወልደሚካኤል;Gebrehiwet|ገብረሕይወት;Asmerom|ኣስመሮም;Okbazghi|ዑቕባዝጊ;"
-        "Tewelde/Tewolde|ተወልደ;Habte|ሃብተ;Kahsay|ካሕሳይ;Andemariam|ኣንደማርያም;Zemichael|ዘሚካኤል;"
-        "Hagos|ሓጎስ;Beyene|በየነ;Asfaha|ኣስፍሃ;Tsegay|ጸጋይ",
-    ),
-    "wafr": (
-        "Alpha/Alfa;Saliou/Saliu;Thierno/Tierno;Sekou/Seku;Alhassane/Alasana;Oumar/Umar;"
-        "Idrissa/Idrisa;Abdourahmane/Abdurahman;Seydou/Saidu;Kalilou/Kalilu",
-        "Mariatou;Binta/Bintou;Hawa",
-        "Sangaré/Sangare;Kanté/Kante;Baldé/Balde;Sall;Gueye/Gaye;Faye;Sarr;Mbaye;Dembélé/Dembele;"
-        "Cissoko;Doumbia/Dumbia;Fofana;Kouyaté/Kouyate;Sidibé/Sidibe",
-    ),
-    "de": (
-        "Alexander;Christian;Florian;Matthias;Sebastian;Tobias;Wolfgang;Jürgen/Juergen/Jurgen;Uwe;Dirk",
-        "Claudia;Petra;Katrin;Nicole",
-        "Meyer/Maier/Meier;Koch;Bauer;Richter;Klein;Wolf;Schröder/Schroeder/Schroder;Neumann;Schwarz;"
-        "Zimmermann;Braun;Krüger/Krueger/Kruger;Hartmann;Lange;Werner;Krause;Lehmann;Köhler/Koehler;"
+        "Thomas;Michael;Andreas;Stefan;Markus/Marcus;Daniel;Jan;Alexander;Christian;Florian;Matthias;"
+        "Sebastian;Tobias;Wolfgang;Jürgen/Juergen/Jurgen;Uwe;Dirk",
+        "Sabine;Anna;Julia;Claudia;Petra;Katrin;Nicole",
+        "Müller/Mueller/Muller;Schmidt/Schmitt;Schneider;Fischer;Weber;Wagner;Becker;Hoffmann/Hofmann;"
+        "Schulz/Schultz;Meyer/Maier/Meier;Koch;Bauer;Richter;Klein;Wolf;Schröder/Schroeder/Schroder;Neumann;"
+        "Schwarz;Zimmermann;Braun;Krüger/Krueger/Kruger;Hartmann;Lange;Werner;Krause;Lehmann;Köhler/Koehler;"
         "Huber;Kaiser;Fuchs;Lang;Weiß/Weiss;Brandt;Haas;Vogel;Berger;Graf;Pichler;Steiner",
     ),
     "it": (
-        "Luca;Andrea;Alessandro;Matteo;Lorenzo;Davide;Stefano;Vincenzo;Roberto;Paolo",
-        "Francesca;Chiara;Sara",
-        "Colombo;Ricci;Marino;Gallo;Conti;De Luca;Costa;Giordano;Mancini;Rizzo;Lombardi;Moretti;"
-        "Barbieri;Fontana;Santoro;Mariani;Rinaldi;Caruso;Ferrara;Galli;Martini;Leone;Longo;Gentile",
+        "Marco;Giuseppe;Antonio;Salvatore;Francesco;Luca;Andrea;Alessandro;Matteo;Lorenzo;Davide;Stefano;"
+        "Vincenzo;Roberto;Paolo",
+        "Giulia;Maria;Francesca;Chiara;Sara",
+        "Rossi;Russo;Ferrari;Esposito;Bianchi;Romano;Greco;Bruno;Colombo;Ricci;Marino;Gallo;Conti;De Luca;"
+        "Costa;Giordano;Mancini;Rizzo;Lombardi;Moretti;Barbieri;Fontana;Santoro;Mariani;Rinaldi;Caruso;"
+        "Ferrara;Galli;Martini;Leone;Longo;Gentile",
     ),
     "gr": (
-        "Christos|Χρήστος;Panagiotis/Panagiotes|Παναγιώτης;Vasileios/Vasilis|Βασίλειος;"
-        "Athanasios/Thanasis|Αθανάσιος;Evangelos/Vangelis|Ευάγγελος;Michail/Michalis|Μιχαήλ;"
-        "Spyridon/Spyros|Σπυρίδων;Stavros|Σταύρος;Theodoros|Θεόδωρος;Antonios|Αντώνιος",
-        "Aikaterini/Katerina|Αικατερίνη;Sofia|Σοφία;Vasiliki|Βασιλική",
-        "Papanikolaou|Παπανικολάου;Karagiannis|Καραγιάννης;Pappas|Παππάς;Makris|Μακρής;"
-        "Dimitriou|Δημητρίου;Konstantinidis|Κωνσταντινίδης;Antonopoulos|Αντωνόπουλος;"
-        "Alexiou|Αλεξίου;Christodoulou|Χριστοδούλου;Mavridis|Μαυρίδης;Theodorou|Θεοδώρου;"
-        "Kyriakidis|Κυριακίδης;Papageorgiou|Παπαγεωργίου;Athanasiou|Αθανασίου;Vasileiou|Βασιλείου;"
-        "Lamprou|Λάμπρου;Stavropoulos|Σταυρόπουλος;Angelopoulos|Αγγελόπουλος;Efthymiou|Ευθυμίου;"
-        "Panagiotopoulos|Παναγιωτόπουλος;Kallis|Κάλλης;Galanis|Γαλάνης;Tsakiris|Τσακίρης;Manolis|Μανώλης",
+        "Georgios/Giorgos/Yiorgos|Γεώργιος;Dimitrios/Dimitris|Δημήτριος;Konstantinos/Kostas|Κωνσταντίνος;"
+        "Nikolaos/Nikos|Νικόλαος;Ioannis/Giannis|Ιωάννης;Christos|Χρήστος;Panagiotis/Panagiotes|Παναγιώτης;"
+        "Vasileios/Vasilis|Βασίλειος;Athanasios/Thanasis|Αθανάσιος;Evangelos/Vangelis|Ευάγγελος;"
+        "Michail/Michalis|Μιχαήλ;Spyridon/Spyros|Σπυρίδων;Stavros|Σταύρος;Theodoros|Θεόδωρος;"
+        "Antonios|Αντώνιος",
+        "Maria|Μαρία;Eleni|Ελένη;Aikaterini/Katerina|Αικατερίνη;Sofia|Σοφία;Vasiliki|Βασιλική",
+        "Papadopoulos|Παπαδόπουλος;Papadakis|Παπαδάκης;Nikolaidis/Nikolaides|Νικολαΐδης;Georgiou|Γεωργίου;"
+        "Oikonomou/Ikonomou|Οικονόμου;Vlachos|Βλάχος;Papanikolaou|Παπανικολάου;Karagiannis|Καραγιάννης;"
+        "Pappas|Παππάς;Makris|Μακρής;Dimitriou|Δημητρίου;Konstantinidis|Κωνσταντινίδης;"
+        "Antonopoulos|Αντωνόπουλος;Alexiou|Αλεξίου;Christodoulou|Χριστοδούλου;Mavridis|Μαυρίδης;"
+        "Theodorou|Θεοδώρου;Kyriakidis|Κυριακίδης;Papageorgiou|Παπαγεωργίου;Athanasiou|Αθανασίου;"
+        "Vasileiou|Βασιλείου;Lamprou|Λάμπρου;Stavropoulos|Σταυρόπουλος;Angelopoulos|Αγγελόπουλος;"
+        "Efthymiou|Ευθυμίου;Panagiotopoulos|Παναγιωτόπουλος;Kallis|Κάλλης;Galanis|Γαλάνης;Tsakiris|Τσακίρης;"
+        "Manolis|Μανώλης",
     ),
     "es": (
-        "Manuel;David;Javier;Daniel;Carlos;Miguel;Rafael;Pedro;Ángel/Angel;Alejandro",
-        "Laura;Isabel;Ana",
-        "Martínez/Martinez;Sánchez/Sanchez;Pérez/Perez;Gómez/Gomez;Martín/Martin;Jiménez/Jimenez;"
-        "Ruiz;Hernández/Hernandez;Díaz/Diaz;Moreno;Muñoz/Munoz;Álvarez/Alvarez;Romero;Navarro;Torres;"
+        "Juan;José/Jose;Antonio;Francisco;Manuel;David;Javier;Daniel;Carlos;Miguel;Rafael;Pedro;Ángel/Angel;"
+        "Alejandro",
+        "Carmen;Lucía/Lucia;Laura;Isabel;Ana",
+        "García/Garcia;Fernández/Fernandez;González/Gonzalez;Rodríguez/Rodriguez;López/Lopez;"
+        "Martínez/Martinez;Sánchez/Sanchez;Pérez/Perez;Gómez/Gomez;Martín/Martin;Jiménez/Jimenez;Ruiz;"
+        "Hernández/Hernandez;Díaz/Diaz;Moreno;Muñoz/Munoz;Álvarez/Alvarez;Romero;Navarro;Torres;"
         "Domínguez/Dominguez;Vázquez/Vazquez;Ramos;Gil;Serrano;Molina;Ortega;Delgado;Castro",
     ),
     "fr": (
-        "Philippe;Alain;Laurent;Christophe;Sébastien/Sebastien;Olivier;Thierry;Frédéric/Frederic;"
-        "Stéphane/Stephane;Mathieu",
-        "Sophie;Nathalie;Isabelle",
-        "Richard;Durand;Leroy;Simon;Laurent;Lefebvre;Michel;Garcia;David;Bertrand;Roux;Vincent;"
-        "Fournier;Morel;Girard;André/Andre;Lefèvre/Lefevre;Mercier;Dupont;Lambert;Bonnet;François/Francois",
+        "Jean;Pierre;Nicolas;Julien;Philippe;Alain;Laurent;Christophe;Sébastien/Sebastien;Olivier;Thierry;"
+        "Frédéric/Frederic;Stéphane/Stephane;Mathieu",
+        "Marie;Camille;Sophie;Nathalie;Isabelle",
+        "Martin;Bernard;Dubois;Thomas;Robert;Petit;Moreau;Richard;Durand;Leroy;Simon;Laurent;Lefebvre;Michel;"
+        "Garcia;David;Bertrand;Roux;Vincent;Fournier;Morel;Girard;André/Andre;Lefèvre/Lefevre;Mercier;Dupont;"
+        "Lambert;Bonnet;François/Francois",
     ),
     "nl": (
-        "Joris;Bas;Thijs;Daan;Koen;Bram;Stijn;Wouter",
-        "Eva;Femke",
-        "van Dijk/Van Dijk/Vandijk;Meijer/Meyer;de Boer/De Boer;Mulder;de Groot/De Groot;Bos;Vos;"
-        "Peters;Hendriks;van Leeuwen/Van Leeuwen;Dekker;Brouwer;de Wit/De Wit;Dijkstra;Smits;"
-        "de Graaf/De Graaf;van der Meer/Van der Meer;Kok;Jacobs;Peeters;Maes;Claes",
+        "Jan;Pieter;Sander;Ruben;Joris;Bas;Thijs;Daan;Koen;Bram;Stijn;Wouter",
+        "Sanne;Lotte;Eva;Femke",
+        "de Jong/De Jong/Dejong;Jansen/Janssen;de Vries/De Vries;Bakker;Visser;Smit;"
+        "van Dijk/Van Dijk/Vandijk;Meijer/Meyer;de Boer/De Boer;Mulder;de Groot/De Groot;Bos;Vos;Peters;"
+        "Hendriks;van Leeuwen/Van Leeuwen;Dekker;Brouwer;de Wit/De Wit;Dijkstra;Smits;de Graaf/De Graaf;"
+        "van der Meer/Van der Meer;Kok;Jacobs;Peeters;Maes;Claes",
     ),
     "hu": (
-        "Attila;Tamás/Tamas;Péter/Peter;Sándor/Sandor;József/Jozsef;Ferenc;Csaba",
-        "Zsuzsanna;Erzsébet/Erzsebet",
-        "Varga;Kiss;Molnár/Molnar;Németh/Nemeth;Farkas;Balogh;Papp;Takács/Takacs;Juhász/Juhasz;"
-        "Lakatos;Mészáros/Meszaros;Oláh/Olah;Simon;Rácz/Racz;Fekete",
+        "László/Laszlo;István/Istvan;Zoltán/Zoltan;Gábor/Gabor;Attila;Tamás/Tamas;Péter/Peter;Sándor/Sandor;"
+        "József/Jozsef;Ferenc;Csaba",
+        "Katalin;Zsuzsanna;Erzsébet/Erzsebet",
+        "Nagy;Kovács/Kovacs;Tóth/Toth;Szabó/Szabo;Horváth/Horvath;Varga;Kiss;Molnár/Molnar;Németh/Nemeth;"
+        "Farkas;Balogh;Papp;Takács/Takacs;Juhász/Juhasz;Lakatos;Mészáros/Meszaros;Oláh/Olah;Simon;Rácz/Racz;"
+        "Fekete",
     ),
     "bg": (
-        "Hristo|Христо;Stoyan|Стоян;Todor|Тодор;Vasil|Васил;Plamen|Пламен;Krasimir|Красимир;"
-        "Angel|Ангел;Atanas|Атанас",
-        "Elena|Елена;Ivanka|Иванка",
-        "Nikolov|Николов;Hristov|Христов;Todorov|Тодоров;Iliev|Илиев;Atanasov|Атанасов;"
-        "Angelov|Ангелов;Vasilev/Vassilev|Василев;Marinov|Маринов;Kolev|Колев;Yordanov|Йорданов;"
-        "Mihaylov/Mihailov|Михайлов;Kostov|Костов;Popov|Попов;Dimov|Димов",
+        "Georgi/Georgy|Георги;Ivan|Иван;Dimitar/Dimitur|Димитър;Petar/Peter|Петър;Nikolay/Nikolai|Николай;"
+        "Hristo|Христо;Stoyan|Стоян;Todor|Тодор;Vasil|Васил;Plamen|Пламен;Krasimir|Красимир;Angel|Ангел;"
+        "Atanas|Атанас",
+        "Maria|Мария;Elena|Елена;Ivanka|Иванка",
+        "Ivanov|Иванов;Georgiev|Георгиев;Dimitrov|Димитров;Petrov|Петров;Stoyanov/Stoianov|Стоянов;"
+        "Nikolov|Николов;Hristov|Христов;Todorov|Тодоров;Iliev|Илиев;Atanasov|Атанасов;Angelov|Ангелов;"
+        "Vasilev/Vassilev|Василев;Marinov|Маринов;Kolev|Колев;Yordanov|Йорданов;Mihaylov/Mihailov|Михайлов;"
+        "Kostov|Костов;Popov|Попов;Dimov|Димов",
     ),
     "ro": (
-        "Ion;Gheorghe;Constantin;Vasile;Nicolae;Florin;Marian;Cristian",
-        "Ioana;Mihaela",
-        "Radu;Dinu;Munteanu;Constantin;Georgescu;Stoica;Florea;Matei;Barbu;Tudor;Moldovan;Lungu;"
-        "Ene;Rusu;Cristea",
+        "Andrei;Mihai;Ionuț/Ionut;Alexandru;Ion;Gheorghe;Constantin;Vasile;Nicolae;Florin;Marian;Cristian",
+        "Elena;Ioana;Mihaela",
+        "Popescu;Ionescu;Popa;Dumitru;Stan;Radu;Dinu;Munteanu;Constantin;Georgescu;Stoica;Florea;Matei;Barbu;"
+        "Tudor;Moldovan;Lungu;Ene;Rusu;Cristea",
     ),
     "sx": (
-        "Stefan|Стефан;Zoran|Зоран;Milan|Милан;Dejan|Дејан;Nenad|Ненад;Aleksandar|Александар;"
-        "Emir;Amir;Adnan",
-        "Ana|Ана;Milica|Милица",
-        "Đorđević/Djordjevic/Dordevic|Ђорђевић;Stojanović/Stojanovic|Стојановић;"
-        "Ilić/Ilic|Илић;Stanković/Stankovic|Станковић;Pavlović/Pavlovic|Павловић;"
-        "Milošević/Milosevic|Милошевић;Đukić/Djukic|Ђукић;Kovačević/Kovacevic|Ковачевић;"
-        "Popović/Popovic|Поповић;Savić/Savic|Савић;Delić/Delic;Mehmedović/Mehmedovic;"
-        "Hadžić/Hadzic;Kovač/Kovac;Babić/Babic",
+        "Nikola|Никола;Marko|Марко;Miloš/Milos|Милош;Dragan|Драган;Goran|Горан;Stefan|Стефан;Zoran|Зоран;"
+        "Milan|Милан;Dejan|Дејан;Nenad|Ненад;Aleksandar|Александар;Emir;Amir;Adnan",
+        "Jelena|Јелена;Ana|Ана;Milica|Милица",
+        "Jovanović/Jovanovic/Jovanovich|Јовановић;Petrović/Petrovic|Петровић;Nikolić/Nikolic|Николић;"
+        "Marković/Markovic|Марковић;Hodžić/Hodzic;Begić/Begic;Đorđević/Djordjevic/Dordevic|Ђорђевић;"
+        "Stojanović/Stojanovic|Стојановић;Ilić/Ilic|Илић;Stanković/Stankovic|Станковић;"
+        "Pavlović/Pavlovic|Павловић;Milošević/Milosevic|Милошевић;Đukić/Djukic|Ђукић;"
+        "Kovačević/Kovacevic|Ковачевић;Popović/Popovic|Поповић;Savić/Savic|Савић;Delić/Delic;"
+        "Mehmedović/Mehmedovic;Hadžić/Hadzic;Kovač/Kovac;Babić/Babic",
     ),
     "pl": (
-        "Marcin;Michał/Michal;Łukasz/Lukasz;Jakub;Grzegorz;Adam;Marek;Dariusz",
-        "Agnieszka;Magdalena",
-        "Lewandowski;Zieliński/Zielinski;Szymański/Szymanski;Woźniak/Wozniak;Dąbrowski/Dabrowski;"
-        "Kozłowski/Kozlowski;Jankowski;Mazur;Kwiatkowski;Krawczyk;Piotrowski;Grabowski;Nowakowski;"
-        "Pawłowski/Pawlowski;Michalski",
+        "Piotr;Krzysztof;Tomasz;Paweł/Pawel;Marcin;Michał/Michal;Łukasz/Lukasz;Jakub;Grzegorz;Adam;Marek;"
+        "Dariusz",
+        "Anna;Katarzyna;Agnieszka;Magdalena",
+        "Nowak;Kowalski;Wiśniewski/Wisniewski;Wójcik/Wojcik;Kamiński/Kaminski;Lewandowski;"
+        "Zieliński/Zielinski;Szymański/Szymanski;Woźniak/Wozniak;Dąbrowski/Dabrowski;Kozłowski/Kozlowski;"
+        "Jankowski;Mazur;Kwiatkowski;Krawczyk;Piotrowski;Grabowski;Nowakowski;Pawłowski/Pawlowski;Michalski",
     ),
     "lt": (
-        "Darius;Andrius;Tadas;Paulius;Vytautas",
-        "Asta",
-        "Vasiliauskas;Žukauskas/Zukauskas;Butkus;Paulauskas;Urbonas;Kavaliauskas;Navickas;"
-        "Ramanauskas;Savickas",
+        "Tomas;Mantas;Jonas;Darius;Andrius;Tadas;Paulius;Vytautas",
+        "Rūta/Ruta;Asta",
+        "Kazlauskas;Jankauskas;Petrauskas;Stankevičius/Stankevicius;Vasiliauskas;Žukauskas/Zukauskas;Butkus;"
+        "Paulauskas;Urbonas;Kavaliauskas;Navickas;Ramanauskas;Savickas",
     ),
     "ru": (
-        "Alexei/Aleksey/Alexey|Алексей;Ivan|Иван;Nikolai/Nikolay|Николай;Vladimir|Владимир;"
-        "Mikhail/Michail|Михаил;Igor|Игорь;Yuri/Yury|Юрий",
-        "Natalia/Natalya|Наталья;Elena/Yelena|Елена",
+        "Alexander/Aleksandr/Alexandre|Александр;Sergei/Sergey/Sergej|Сергей;Dmitry/Dmitri/Dmitrij|Дмитрий;"
+        "Andrei/Andrey|Андрей;Alexei/Aleksey/Alexey|Алексей;Ivan|Иван;Nikolai/Nikolay|Николай;"
+        "Vladimir|Владимир;Mikhail/Michail|Михаил;Igor|Игорь;Yuri/Yury|Юрий",
+        "Olga|Ольга;Natalia/Natalya|Наталья;Elena/Yelena|Елена",
+        "Ivanov|Иванов;Smirnov/Smirnow|Смирнов;Kuznetsov/Kusnezow|Кузнецов;Popov|Попов;Sokolov|Соколов;"
         "Volkov|Волков;Fedorov/Fyodorov|Фёдоров;Morozov|Морозов;Novikov|Новиков;Pavlov|Павлов;"
         "Lebedev|Лебедев;Kozlov|Козлов;Egorov/Yegorov|Егоров;Orlov|Орлов;Zaitsev/Zaytsev|Зайцев",
     ),
     "en": (
-        "Michael;Robert;William;Richard;Daniel;Mark;Paul",
-        "Emily;Laura",
-        "Wilson;Evans;Thomas;Johnson;Roberts;Walker;Wright;Robinson;Thompson;White;Hughes;Edwards;"
-        "Green;Hall;Wood;Harris",
+        "James;John;David;Michael;Robert;William;Richard;Daniel;Mark;Paul",
+        "Sarah;Emma;Emily;Laura",
+        "Smith;Jones;Williams;Taylor;Brown;Wilson;Evans;Thomas;Johnson;Roberts;Walker;Wright;Robinson;"
+        "Thompson;White;Hughes;Edwards;Green;Hall;Wood;Harris",
     ),
     "al": (
-        "Altin;Bujar;Dritan;Erion;Fatmir;Gentian;Ilir;Luan;Valon",
-        "Arta;Blerta",
-        "Berisha;Gashi;Kelmendi;Morina;Shala;Hasani;Rama;Bytyqi;Ahmeti;Mema;Cela;Duka",
+        "Arben;Besnik;Ardit;Endrit;Klodian;Altin;Bujar;Dritan;Erion;Fatmir;Gentian;Ilir;Luan;Valon",
+        "Elira;Arta;Blerta",
+        "Hoxha/Hoxa;Shehu;Dervishi;Gjoka;Leka;Krasniqi;Berisha;Gashi;Kelmendi;Morina;Shala;Hasani;Rama;"
+        "Bytyqi;Ahmeti;Mema;Cela;Duka",
     ),
     "nordic": (
-        "Anders;Per;Ole;Henrik;Mats;Juha;Timo",
-        "Maria;Kristina",
-        "Nilsson;Larsson;Karlsson;Eriksson;Pettersson;Jensen;Nielsen;Pedersen;Berg;Haugen;"
-        "Nieminen;Mäkinen/Makinen;Lehtonen",
-    ),
-    "turk": (
-        "Hakan;Serkan;Burak;Fatih;Cem;Volkan;Orhan;Recep;Erkan;Gökhan/Gokhan",
-        "Hatice;Merve",
-        "Aksoy;Polat;Erdoğan/Erdogan;Özdemir/Ozdemir;Kurt;Özkan/Ozkan;Güneş/Gunes;Aslan;Bulut;"
-        "Çetin/Cetin;Korkmaz;Keskin;Acar;Tekin;Ünal/Unal",
+        "Erik;Lars;Johan;Mikko;Anders;Per;Ole;Henrik;Mats;Juha;Timo",
+        "Anna;Maria;Kristina",
+        "Andersson;Johansson;Hansen;Olsen;Virtanen;Korhonen;Nilsson;Larsson;Karlsson;Eriksson;Pettersson;"
+        "Jensen;Nielsen;Pedersen;Berg;Haugen;Nieminen;Mäkinen/Makinen;Lehtonen",
     ),
 }
 
@@ -428,10 +353,8 @@ def _parse(text: str) -> tuple[NameEntry, ...]:
 @cache
 def pool(group: str, part: str) -> tuple[NameEntry, ...]:
     """The name entries of a group: part is 'm', 'f' or 'family'."""
-    index = {"m": 0, "f": 1, "family": 2}[part]
-    more = _MORE.get(group)
-    text = _POOLS[group][index] + (";" + more[index] if more else "")
-    return _parse(text)
+    males, females, families = _POOLS[group]
+    return _parse({"m": males, "f": females, "family": families}[part])
 
 
 def groups() -> tuple[str, ...]:
