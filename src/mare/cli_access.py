@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,7 @@ import typer
 from rich.table import Table
 
 from mare.access import consent, retention
+from mare.access.policy import Viewer
 from mare.cli_common import (
     DEFAULT_AGENCY,
     DEFAULT_ROLE,
@@ -26,7 +28,7 @@ from mare.cli_common import (
     resolve_viewer,
 )
 from mare.products.notifications import inbox, mark_read
-from mare.store.db import open_store
+from mare.store.db import Store, open_store
 from mare.store.erasure import compact, erase_records
 
 consent_app = typer.Typer(help="Ask data owners for consent; owners decide; threat-to-life override.",
@@ -41,20 +43,28 @@ def _request_row(r: consent.ConsentRequest) -> list[str]:
             "override" if r.override else r.purpose, r.justification[:60]]
 
 
+def _open_request(home: Path | None, user: str, record: str, why: str,
+                  opener: Callable[[Store, Viewer, str, str], consent.ConsentRequest], action: str,
+                  outcome: str) -> consent.ConsentRequest:
+    """Open a consent request or an override, audited whether it is refused or opened."""
+    with open_store(home, create=False) as store:
+        viewer = resolve_viewer(store, user, DEFAULT_AGENCY, DEFAULT_ROLE)
+        try:
+            req = opener(store, viewer, record, why)
+        except consent.ConsentError as exc:
+            audit(store, viewer, action, "refused", ref=record, justification=why,
+                  details={"error": str(exc)})
+            raise fail(str(exc)) from None
+        audit(store, viewer, action, outcome, resource="record", ref=record, justification=why,
+              details=consent.event_details(req))
+    return req
+
+
 @consent_app.command("request")
 def consent_request(record: str, why: Annotated[str, typer.Option(help="Why you need it.")],
                     user: RequiredUser, home: HomeOpt = None) -> None:
     """Ask the owner of a record to release it to your agency."""
-    with open_store(home, create=False) as store:
-        viewer = resolve_viewer(store, user, DEFAULT_AGENCY, DEFAULT_ROLE)
-        try:
-            req = consent.request_consent(store, viewer, record, why)
-        except consent.ConsentError as exc:
-            audit(store, viewer, "consent", "refused", ref=record, justification=why,
-                  details={"error": str(exc)})
-            raise fail(str(exc)) from None
-        audit(store, viewer, "consent", "requested", resource="record", ref=record, justification=why,
-              details=consent.event_details(req))
+    req = _open_request(home, user, record, why, consent.request_consent, "consent", "requested")
     console.print(f"request [bold]{req.id}[/] sent to {req.owner_agency}")
 
 
@@ -108,16 +118,7 @@ def consent_refuse(request_id: str, user: RequiredUser,
 def consent_override(record: str, why: Annotated[str, typer.Option(help="The imminent threat to life.")],
                      user: RequiredUser, home: HomeOpt = None) -> None:
     """Start a threat-to-life override (needs a second person's approval)."""
-    with open_store(home, create=False) as store:
-        viewer = resolve_viewer(store, user, DEFAULT_AGENCY, DEFAULT_ROLE)
-        try:
-            req = consent.request_override(store, viewer, record, why)
-        except consent.ConsentError as exc:
-            audit(store, viewer, "override", "refused", ref=record, justification=why,
-                  details={"error": str(exc)})
-            raise fail(str(exc)) from None
-        audit(store, viewer, "override", "awaiting_approval", resource="record", ref=record,
-              justification=why, details=consent.event_details(req))
+    req = _open_request(home, user, record, why, consent.request_override, "override", "awaiting_approval")
     console.print(f"override [bold]{req.id}[/] waits for a second person: mare consent approve {req.id}")
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from builders import write_contribution
+from mare.access.accounts import add_agency, add_user
+from mare.access.audit import AuditLog
 from mare.access.consent import (
     ConsentError,
     approve_override,
@@ -15,9 +18,10 @@ from mare.access.consent import (
     request_override,
 )
 from mare.access.policy import Viewer
+from mare.cli import app
 from mare.ingest.pipeline import ingest_file
 from mare.products.notifications import inbox
-from mare.store.db import Store
+from mare.store.db import Store, open_store
 from mare.store.repository import Repository
 
 SECRET = "Zaher Secretname"
@@ -84,3 +88,26 @@ def test_override_refuses_one_person_succeeds_with_two(store: Store, record_uid:
 def test_owner_needs_no_consent(store: Store, record_uid: str) -> None:
     with pytest.raises(ConsentError):
         request_consent(store, OWNER, record_uid, "why would I ask myself")
+
+
+def test_cli_request_and_override_are_audited(store: Store, record_uid: str, tmp_path: Path) -> None:
+    add_agency(store, "IT-SCO", "Servizio Centrale Operativo", "IT", "member_state")
+    add_user(store, "bob", "IT-SCO", ["analyst"], None)
+    home = str(tmp_path / "home")
+    store.close()
+    runner = CliRunner()
+    asked = runner.invoke(app, ["consent", "request", record_uid, "--why", "Suspect in RM-2026-4",
+                                "--user", "bob", "--home", home])
+    assert asked.exit_code == 0, asked.output
+    assert "sent to DE-BKA" in asked.output
+    override = runner.invoke(app, ["consent", "override", record_uid, "--why", THREAT, "--user", "bob",
+                                   "--home", home])
+    assert override.exit_code == 0, override.output
+    refused = runner.invoke(app, ["consent", "request", "C0:missing", "--why", "x", "--user", "bob",
+                                  "--home", home])
+    assert refused.exit_code != 0
+    with open_store(Path(home)) as reopened:
+        logged = [(e["action"], e["outcome"]) for e in AuditLog(reopened).entries()]
+    assert ("consent", "requested") in logged
+    assert ("override", "awaiting_approval") in logged
+    assert ("consent", "refused") in logged
