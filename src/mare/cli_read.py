@@ -40,7 +40,7 @@ def show_record(uid: str, home: HomeOpt = None, user: UserOpt = None, as_agency:
         with audited_repository(store, viewer, purpose, why, f"mare show record {uid}") as repo:
             view = repo.record(uid)
     if view is None:
-        err.print(f"[red]no record {uid!r}[/]")
+        err.print(f"[red]no record {uid!r}[/]: list the record uids you may see with `mare records`")
         raise typer.Exit(1)
     if as_json:
         print_json(view.as_dict())
@@ -59,7 +59,8 @@ def show_contribution(uid: str, home: HomeOpt = None, user: UserOpt = None,
         with audited_repository(store, viewer, purpose, why, f"mare show contribution {uid}") as repo:
             data = repo.contribution(uid)
     if data is None:
-        err.print(f"[red]no contribution {uid!r}[/]")
+        err.print(f"[red]no contribution {uid!r}[/]: give the hub uid `mare ingest` printed, "
+                  "or the id in the contribution's envelope")
         raise typer.Exit(1)
     if as_json:
         print_json(data)
