@@ -7,30 +7,18 @@ for the small scenario are in docs/validation.md.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from builders import ingested_tiny_world, load_benchmark
 from mare.analyse.network.graph import Tie, build_network
-from mare.ingest.pipeline import IngestOptions, ingest_source
-from mare.ingest.sources import find_sources
-from mare.scenario import generate
-from mare.store.db import open_store
-
-BENCH = Path(__file__).resolve().parents[3] / "benchmarks" / "network_roles.py"
 
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("network_roles", BENCH)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["network_roles"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("network_roles")
 
 
 def test_collapse_merges_records_into_entities(bench: ModuleType) -> None:
@@ -49,12 +37,8 @@ def test_collapse_merges_records_into_entities(bench: ModuleType) -> None:
 
 
 def test_roles_against_tiny_scenario_truth(bench: ModuleType, tmp_path: Path) -> None:
-    world = tmp_path / "world"
-    generate("tiny", 7, world)
-    sources, _ = find_sources([world / "contributions"])
-    with open_store(tmp_path / "home") as store:
-        for source in sources:
-            ingest_source(store, source, IngestOptions())
+    world, store = ingested_tiny_world(tmp_path, 7)
+    with store:
         res = bench.evaluate(store, world, by="record")
     assert res["nodes"] > 20
     assert res["mapped_nodes"] == res["nodes"]  # every person record has a true person
