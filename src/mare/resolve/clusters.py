@@ -101,7 +101,7 @@ def cluster(
         forest.forbid(a, b)
     for a, b in same:
         forest.union(a, b)
-    for a, b, _ in sorted(links, key=lambda e: -e[2]):
+    for a, b, _ in sorted(links, key=lambda e: (-e[2], e[0], e[1])):  # ties in a fixed order: reproducible
         forest.union(a, b, check_dates=True)
     members: dict[str, list[str]] = {}
     for node in list(forest.parent):
