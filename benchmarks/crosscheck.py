@@ -199,11 +199,11 @@ def _ceiling_rows(store: Any, truth: dict[str, str], scale: str) -> None:
     from crosscheck_ceiling import candidate_frame, ceilings
 
     started = time.perf_counter()
-    pairs, features = candidate_frame(store, truth)
-    rows = ceilings(pairs, features, truth)
+    pairs, features, model = candidate_frame(store, truth)
+    rows = ceilings(pairs, features, truth, model)
     seconds = time.perf_counter() - started
     print(f"ceilings, trained on the truth ({len(pairs)} candidate pairs, {int(pairs.truth.sum())} true; "
-          f"all three in {seconds:.0f} s, each at its best threshold):")
+          f"all in {seconds:.0f} s, each at its best threshold):")
     for row in rows:
         _row(f"scenario-{scale}", row.label, row.accuracy, seconds)
         print(f"  threshold {row.threshold}")

@@ -8,6 +8,8 @@ the birth-date check). The decision threshold is the best of several on the same
 flatters the ceilings. Rows:
 
 * truth on the candidate pairs: every blocked pair judged right (what blocking allows);
+* Mare's model with each level's m counted on the true pairs (prior and u as trained): what the
+  unsupervised estimation of m could at best give this Fellegi–Sunter model;
 * a logistic regression over the comparison levels: the best weights a model that adds one weight
   per level, as Fellegi–Sunter does, could have;
 * gradient boosting over the levels, the name-frequency figures and co-links (other resolved
@@ -19,6 +21,7 @@ Used by `benchmarks/crosscheck.py scenario SCALE --ceiling`.
 from __future__ import annotations
 
 import json
+import math
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -36,7 +39,7 @@ from mare.resolve.metrics import Accuracy, accuracy
 from mare.resolve.model import load_model
 from mare.resolve.thresholds import Thresholds
 
-THRESHOLDS = (0.3, 0.5, 0.7, 0.9)
+THRESHOLDS = (0.3, 0.5, 0.7, 0.9, 0.95)
 FOLDS = 5
 
 
@@ -49,10 +52,10 @@ class Ceiling:
     threshold: float
 
 
-def candidate_frame(store: Any, truth: Mapping[str, str]) -> tuple[pd.DataFrame, pa.Table]:
+def candidate_frame(store: Any, truth: Mapping[str, str]) -> tuple[pd.DataFrame, pa.Table, dict[str, Any]]:
     """Every candidate pair of the store (none dropped for a low score), scored by the stored model:
     its level and match weight per comparison, the name figures, co-links and the truth. Also the
-    person feature table."""
+    person feature table and the stored model."""
     features = store.con.sql("SELECT * FROM person_features").to_arrow_table()
     _, model = load_model(store)
     run = dedupe(features, model, train=False, thresholds=Thresholds(keep=0.0))
@@ -73,7 +76,7 @@ def candidate_frame(store: Any, truth: Mapping[str, str]) -> tuple[pd.DataFrame,
                              persons[source].reindex(pairs.right).to_numpy(dtype=float))
     entities = dict(store.con.execute("SELECT record_uid, entity_id FROM entities").fetchall())
     pairs["colinks"] = co_links(pairs.left, pairs.right, persons["contribution"].to_dict(), entities)
-    return pairs, features
+    return pairs, features, model
 
 
 def co_links(left: Sequence[str], right: Sequence[str], contribution: Mapping[str, str],
@@ -123,12 +126,34 @@ def _cross_validated(pairs: pd.DataFrame, x: np.ndarray, fit: Callable[[np.ndarr
     return probability
 
 
-def ceilings(pairs: pd.DataFrame, features: pa.Table, truth: Mapping[str, str]) -> list[Ceiling]:
-    """The three ceiling rows (see the module docstring)."""
+def with_true_m(pairs: pd.DataFrame, model: Mapping[str, Any]) -> np.ndarray:
+    """Match probabilities from the model's prior and u, with each level's m counted on the true
+    candidate pairs (levels that no true pair reaches get half a pair)."""
+    prior = float(model["probability_two_random_records_match"])
+    weight = np.full(len(pairs), math.log2(prior / (1 - prior)))
+    true = pairs.truth.to_numpy() == 1
+    for comparison in model["comparisons"]:
+        column = f"level:{comparison['output_column_name']}"
+        if column not in pairs:
+            continue
+        u = {lv["label_for_charts"]: lv["u_probability"] for lv in comparison["comparison_levels"]
+             if not lv.get("is_null_level")}
+        counts = pairs[column][true].value_counts()
+        total = sum(counts.get(label, 0) for label in u) + 0.5 * len(u)
+        lookup = {label: math.log2((counts.get(label, 0) + 0.5) / total / max(float(u[label] or 0.0), 1e-12))
+                  for label in u}
+        weight += pairs[column].map(lambda level, lookup=lookup: lookup.get(level, 0.0)).to_numpy()
+    return np.asarray(1.0 / (1.0 + np.exp2(-weight)))
+
+
+def ceilings(pairs: pd.DataFrame, features: pa.Table, truth: Mapping[str, str],
+             model: Mapping[str, Any]) -> list[Ceiling]:
+    """The ceiling rows (see the module docstring)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.linear_model import LogisticRegression
 
-    out = [_clustered(pairs, features, pairs.truth.to_numpy(dtype=float), truth, "truth on candidate pairs")]
+    out = [_clustered(pairs, features, pairs.truth.to_numpy(dtype=float), truth, "truth on candidate pairs"),
+           _clustered(pairs, features, with_true_m(pairs, model), truth, "Mare, m from the truth")]
     levels = pd.get_dummies(pairs[[c for c in pairs.columns if c.startswith("level:")]].astype(str))
     out.append(_clustered(pairs, features, _cross_validated(
         pairs, levels.to_numpy(dtype=float), lambda x, y: LogisticRegression(max_iter=3000).fit(x, y)),

@@ -31,12 +31,13 @@ def test_ceilings_on_tiny_scenario(bench: ModuleType, tmp_path: Path) -> None:
         truth = load_benchmark("crosscheck").scenario_truth(store, world)
         entities = dict(store.con.execute("SELECT record_uid, entity_id FROM entities").fetchall())
         ours = accuracy(entities, truth)
-        pairs, features = bench.candidate_frame(store, truth)
+        pairs, features, model = bench.candidate_frame(store, truth)
         stored = store.con.execute("SELECT count(*) FROM candidate_pairs").fetchall()[0][0]
     assert len(pairs) >= stored  # every candidate pair, also those too weak to be stored
     assert pairs.truth.sum() > 0 and {"level:name", "weight:name", "colinks"} <= set(pairs.columns)
-    rows = bench.ceilings(pairs, features, truth)
-    labels = ["truth on candidate pairs", "levels, linear (CV)", "boosted, +context (CV)"]
+    rows = bench.ceilings(pairs, features, truth, model)
+    labels = ["truth on candidate pairs", "Mare, m from the truth", "levels, linear (CV)",
+              "boosted, +context (CV)"]
     assert [r.label for r in rows] == labels
     oracle = rows[0].accuracy
     assert oracle.precision == 1.0 and oracle.recall >= ours.recall
