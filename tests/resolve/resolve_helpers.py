@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,7 @@ from builders import write_contribution
 from mare.ingest.normalise.dates import normalise_birth_date
 from mare.ingest.normalise.names import normalise_person_name
 from mare.ingest.pipeline import ingest_file
-from mare.resolve.features import Value
+from mare.resolve.features import PersonInput, Value
 from mare.store.db import Store
 
 #: Name parts for random person fixtures: transliteration variants that the matcher should join.
@@ -22,6 +23,31 @@ def normalised_value(field: str, text: str) -> Value:
     n = normalise_birth_date(text) if field == "birth_date" else normalise_person_name(text)
     assert n.value is not None
     return Value(field, n.value, tuple(n.flags), dict(n.extra or {}))
+
+
+def random_people(n: int, seed: int, contributions: int = 5) -> list[PersonInput]:
+    """Random persons from `GIVEN`/`FAMILY`: birth dates full, month or year only (1970–1975),
+    nationality, gender, role, phones and associates each on some; ids `c<k>:p<i>`."""
+    rng = random.Random(seed)
+    people = []
+    for i in range(n):
+        values = [normalised_value("name", f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}")]
+        if rng.random() < 0.8:
+            year, month, day = rng.randint(1970, 1975), rng.randint(1, 12), rng.randint(1, 28)
+            text = rng.choice([f"{day:02d}.{month:02d}.{year}", f"{year}", f"{month:02d}/{year}"])
+            values.append(normalised_value("birth_date", text))
+        if rng.random() < 0.7:
+            values.append(Value("nationality", rng.choice(["SY", "IQ", "ER"])))
+        if rng.random() < 0.5:
+            values.append(Value("gender", rng.choice(["m", "f"])))
+        if rng.random() < 0.3:
+            values.append(Value("role", rng.choice(["driver", "organiser"])))
+        phones = [("phone", f"+4915{rng.randint(0, 30)}")] if rng.random() < 0.3 else []
+        associates = ([f"c{j % contributions}:p{j}" for j in rng.sample(range(n), 2)]
+                      if rng.random() < 0.2 else [])
+        people.append(PersonInput(f"c{i % contributions}:p{i}", f"c{i % contributions}", f"A{i % 3}",
+                                  values, phones, associates))
+    return people
 
 BKA = [
     {

@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-import random
-
 import duckdb
 import pytest
 
 from mare.resolve import blocking
 from mare.resolve.blocking import create_candidates, key_table, pairs_within, table_rows
 from mare.resolve.dedupe import dedupe
-from mare.resolve.features import PersonInput, Value, build_rows
+from mare.resolve.features import PersonInput, build_rows
 from mare.resolve.settings import default_settings
 from mare.resolve.sqlscore import score_sql, scoring_sql
 from mare.resolve.symbols import SymbolSource
 from mare.resolve.table import feature_table, to_arrow
-from resolve.resolve_helpers import FAMILY, GIVEN, normalised_value
+from resolve.resolve_helpers import random_people
 
 
 def _people(n: int) -> list[PersonInput]:
-    rng = random.Random(7)
-    people = []
-    for i in range(n):
-        values = [normalised_value("name", f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}")]
-        if rng.random() < 0.8:
-            year, month, day = rng.randint(1970, 1973), rng.randint(1, 12), rng.randint(1, 28)
-            text = rng.choice([f"{day:02d}.{month:02d}.{year}", f"{year}"])
-            values.append(normalised_value("birth_date", text))
-        if rng.random() < 0.7:
-            values.append(Value("nationality", rng.choice(["SY", "IQ", "ER"])))
-        phones = [("phone", f"+4915{rng.randint(0, 30)}")] if rng.random() < 0.3 else []
-        associates = [f"c{j % 5}:p{j}" for j in rng.sample(range(n), 2)] if rng.random() < 0.2 else []
-        people.append(PersonInput(f"c{i % 5}:p{i}", f"c{i % 5}", f"A{i % 3}", values, phones, associates))
-    return people
+    return random_people(n, seed=7)
 
 
 def test_feature_table_is_the_table_of_the_rows() -> None:

@@ -11,33 +11,17 @@ import pytest
 
 from mare.resolve.blocking import key_table, pairs_within
 from mare.resolve.engine import MatchEngine, explanations
-from mare.resolve.features import PersonInput, Value, build_rows
+from mare.resolve.features import build_rows
 from mare.resolve.namesakes import fill_name_stats
 from mare.resolve.settings import default_settings
 from mare.resolve.sqlscore import score_sql
 from mare.resolve.symbols import SymbolSource
 from mare.resolve.table import to_arrow
-from resolve.resolve_helpers import FAMILY, GIVEN, normalised_value
+from resolve.resolve_helpers import random_people
 
 
 def _rows(n: int) -> list[dict[str, Any]]:
-    rng = random.Random(11)
-    people = []
-    for i in range(n):
-        values = [normalised_value("name", f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}")]
-        if rng.random() < 0.8:
-            year, month, day = rng.randint(1970, 1975), rng.randint(1, 12), rng.randint(1, 28)
-            text = rng.choice([f"{day:02d}.{month:02d}.{year}", f"{year}", f"{month:02d}/{year}"])
-            values.append(normalised_value("birth_date", text))
-        if rng.random() < 0.7:
-            values.append(Value("nationality", rng.choice(["SY", "IQ", "ER"])))
-        if rng.random() < 0.5:
-            values.append(Value("gender", rng.choice(["m", "f"])))
-        if rng.random() < 0.3:
-            values.append(Value("role", rng.choice(["driver", "organiser"])))
-        phones = [("phone", f"+4915{rng.randint(0, 30)}")] if rng.random() < 0.3 else []
-        people.append(PersonInput(f"c{i % 7}:p{i}", f"c{i % 7}", f"A{i % 3}", values, phones))
-    return build_rows(people, SymbolSource(enabled=False))
+    return build_rows(random_people(n, seed=11, contributions=7), SymbolSource(enabled=False))
 
 
 def _perturbed(settings: dict[str, Any]) -> dict[str, Any]:
