@@ -27,7 +27,6 @@ from hypothesis import strategies as st
 import mare.ingest.csv_bundle as csv_bundle
 from builders import ROOT, write_envelope
 from mare.ingest.csv_bundle import read_csv_bundle
-from mare.ingest.normalise.result import NormaliseContext
 from mare.ingest.normalise_records import (
     ValueColumns,
     ValueMemo,
@@ -39,6 +38,7 @@ from mare.ingest.parsed import ParsedContribution, RawRecord
 from mare.ingest.pipeline import IngestOptions, read_source
 from mare.ingest.problems import Problem
 from mare.ingest.sources import find_sources
+from mare.schema.types.result import NormaliseContext
 from mare.store.writer import Batch, arrow_column
 
 

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 from builders import envelope, write_contribution, write_envelope
+from mare.analyse.export import safe_cell, write_csv
 from mare.ingest.pipeline import IngestOptions, ingest_file
-from mare.products.export import safe_cell, write_csv
 from mare.store.db import Store
 
 ARABIC_NAME = "محمد الحسن"

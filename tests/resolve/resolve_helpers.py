@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from builders import write_contribution
-from mare.ingest.normalise.dates import normalise_birth_date
-from mare.ingest.normalise.names import normalise_person_name
 from mare.ingest.pipeline import ingest_file
 from mare.resolve.features import PersonInput, Value
+from mare.schema.types.dates import normalise_birth_date
+from mare.schema.types.names import normalise_person_name
 from mare.store.db import Store
 
 #: Name parts for random person fixtures: transliteration variants that the matcher should join.

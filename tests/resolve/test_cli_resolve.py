@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
-from mare.cli_resolve import crosscheck_command, link_command, review_command
+from mare.cli.resolve import crosscheck_command, link_command, review_command
 from mare.resolve import crosscheck_contribution
 from mare.resolve.judgements import latest
 from mare.store.db import open_store

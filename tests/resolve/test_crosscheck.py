@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mare.products.notifications import inbox
+from mare.hub.notifications import inbox
 from mare.resolve import crosscheck_all, crosscheck_contribution
 from mare.resolve.judgements import ordered
 from mare.resolve.model import load_model

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from mare.ingest.normalise.dates import normalise_birth_date
-from mare.ingest.normalise.names import normalise_person_name
 from mare.resolve.features import PersonInput, Value, blocking_keys, build_row, fold_text
 from mare.resolve.symbols import SymbolSource
+from mare.schema.types.dates import normalise_birth_date
+from mare.schema.types.names import normalise_person_name
 
 
 def _value(field: str, text: str) -> Value:

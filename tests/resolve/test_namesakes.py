@@ -9,8 +9,6 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from mare.ingest.normalise.dates import normalise_birth_date
-from mare.ingest.normalise.names import normalise_person_name
 from mare.resolve.features import PersonInput, Value, build_rows
 from mare.resolve.namesakes import (
     FREQUENCY_LEVELS,
@@ -23,6 +21,8 @@ from mare.resolve.settings import default_settings
 from mare.resolve.sqlscore import score_sql
 from mare.resolve.symbols import SymbolSource
 from mare.resolve.table import to_arrow
+from mare.schema.types.dates import normalise_birth_date
+from mare.schema.types.names import normalise_person_name
 
 
 def _person(uid: str, name: str, birth: str | None = None, contribution: str = "c1") -> PersonInput:

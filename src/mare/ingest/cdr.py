@@ -10,8 +10,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from mare.ingest.normalise.phones import e164_for_bulk, normalise_phone, phone_to_int
-from mare.ingest.normalise.result import NormaliseContext
+from mare.schema.types.phones import e164_for_bulk, normalise_phone, phone_to_int
+from mare.schema.types.result import NormaliseContext
 from mare.store.db import Store
 
 #: Accepted header names for each column (lower-case).

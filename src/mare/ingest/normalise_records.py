@@ -10,11 +10,11 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from mare.ingest.normalise.registry import normalise_value
-from mare.ingest.normalise.result import NormaliseContext
 from mare.ingest.parsed import RawRecord
 from mare.ingest.problems import Problem
 from mare.schema.model import load_model
+from mare.schema.types.registry import normalise_value
+from mare.schema.types.result import NormaliseContext
 
 #: The field shown as a record's label, first present wins.
 LABEL_FIELDS = (

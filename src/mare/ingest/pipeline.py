@@ -13,12 +13,11 @@ from typing import Any, Literal
 
 import pyarrow as pa
 
-from mare.access.retention import RetentionPolicy, load_policy
+from mare.hub.retention import RetentionPolicy, load_policy
 from mare.ingest.cdr import CdrHeaderError, load_cdr
 from mare.ingest.csv_bundle import read_csv_bundle, read_envelope_file
 from mare.ingest.envelope import parse_envelope
 from mare.ingest.json_reader import read_json_contribution
-from mare.ingest.normalise.result import NormaliseContext
 from mare.ingest.normalise_records import (
     ValueColumns,
     ValueMemo,
@@ -28,6 +27,7 @@ from mare.ingest.normalise_records import (
 from mare.ingest.parsed import CallFile, Envelope, Handling, ParsedContribution, RawRecord
 from mare.ingest.problems import ContributionError, Problem
 from mare.ingest.sources import Format, Source
+from mare.schema.types.result import NormaliseContext
 from mare.store.db import Store
 from mare.store.writer import (
     Batch,

@@ -60,8 +60,8 @@ def index_identifiers(con: duckdb.DuckDBPyConnection, contribution: str | None =
     con.execute(_INDEX_SQL.format(where=where), params)
     mrz = con.execute(_MRZ_SQL.format(where=where), params).fetchall()
     if mrz:
-        from mare.ingest.normalise.countries import normalise_country
-        from mare.ingest.normalise.identifiers import normalise_document_number
+        from mare.schema.types.countries import normalise_country
+        from mare.schema.types.identifiers import normalise_document_number
 
         rows = []
         for uid, contrib, agency, kind, number, state in mrz:

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mare.ingest.normalise.result import EMPTY_CONTEXT, NormaliseContext
 from mare.resolve.dedupe import DedupeResult, Progress, dedupe
 from mare.resolve.features import PersonInput, Value
 from mare.resolve.metrics import Accuracy, accuracy
 from mare.resolve.symbols import SymbolSource
 from mare.resolve.table import feature_table
+from mare.schema.types.result import EMPTY_CONTEXT, NormaliseContext
 
 COLUMNS = ("record_id", "source", "name", "given_name", "family_name", "birth_date", "nationality",
            "gender", "birth_place", "phone", "document_number")
@@ -37,7 +37,7 @@ class LinkResult:
 
 
 def _normaliser(kind: str) -> Callable[..., Any]:
-    from mare.ingest.normalise.registry import normaliser_for
+    from mare.schema.types.registry import normaliser_for
 
     return normaliser_for(kind)
 

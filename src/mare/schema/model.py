@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-#: Property types; each is handled by one normaliser in mare.ingest.normalise.
+#: Property types; each is handled by one normaliser in mare.schema.types.
 PROPERTY_TYPES = frozenset(
     {
         "text",

@@ -11,7 +11,7 @@ import typer
 from typer.testing import CliRunner
 
 from analyse.geo.geo_helpers import needs_atlas
-from mare.cli_geo import hotspots_command, routes_command
+from mare.cli.geo import hotspots_command, routes_command
 
 app = typer.Typer()
 app.command("hotspots")(hotspots_command)

@@ -10,7 +10,7 @@ import typer
 from typer.testing import CliRunner
 
 from mare.analyse.network.io import NetworkFileError, read_edgelist, read_matrix
-from mare.cli_network import network_command
+from mare.cli.network import network_command
 
 EDGES = "source,target,weight\na,b,3\nb,c,1\nc,a,2\nc,d,1\nd,e,5\ne,f,1\nf,d,1\nb,a,1\n"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from builders import write_contribution
 from mare.access.policy import Viewer
-from mare.analyse.network.hub import hub_network
+from mare.hub.network import hub_network
 from mare.ingest.pipeline import ingest_file
 from mare.store.db import Store
 

@@ -14,9 +14,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from mare.analyse.export import write_csv as safe_csv
 from mare.analyse.geo.emerging import EmergingHotspot
 from mare.analyse.geo.hotspots import Hotspot
-from mare.products.export import write_csv as safe_csv
 
 _NUMBER = r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$"
 

@@ -16,7 +16,6 @@ from mare.analyse.network.cells import find_cells
 from mare.analyse.network.disruption import removal_curve
 from mare.analyse.network.engines import get_engine
 from mare.analyse.network.graph import Network, Tie, build_network, from_networkx
-from mare.analyse.network.hub import hub_network
 from mare.analyse.network.io import read_network
 from mare.analyse.network.keyplayers import key_players
 from mare.analyse.network.kpp import kpp_neg
@@ -26,6 +25,7 @@ from mare.analyse.network.report import analyse
 from mare.analyse.network.resilience import resilience
 from mare.analyse.network.roles import infer_roles
 from mare.analyse.network.windows import track
+from mare.hub.network import hub_network
 
 __all__ = [
     "Network",

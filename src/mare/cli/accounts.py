@@ -1,0 +1,230 @@
+"""`mare users` and `mare agencies`: thin commands over mare.hub.accounts."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from mare.access.policy import ROLES
+from mare.cli.common import HomeOpt, JsonOpt, console, err, print_json
+from mare.hub import accounts
+from mare.hub.accounts import AGENCY_TYPES, AccountError
+from mare.store.db import Store, open_store
+
+users_app = typer.Typer(help="User accounts and their API tokens.", no_args_is_help=True)
+agencies_app = typer.Typer(help="Agencies that contribute to or work at the hub.", no_args_is_help=True)
+
+
+@contextmanager
+def _store(home: Path | None) -> Iterator[Store]:
+    """Open the store; an AccountError becomes a red message and exit status 1."""
+    try:
+        with open_store(home) as store:
+            yield store
+    except AccountError as exc:
+        err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+        raise typer.Exit(1) from None
+
+
+def _audit_hook(store: Store) -> Callable[[str, str, dict[str, Any]], None]:
+    """Send account events to the audit trail (the operator at the console is the actor)."""
+    from mare.hub.audit import AuditLog
+
+    actor = os.environ.get("MARE_USER") or os.environ.get("USER", "cli")
+
+    def hook(action: str, outcome: str, details: dict[str, Any]) -> None:
+        AuditLog(store).append(
+            actor=actor,
+            actor_agency=None,
+            action=action,
+            outcome=outcome,
+            resource="account",
+            details=details,
+        )
+
+    return hook
+
+
+def _when(value: Any) -> str:
+    return value.isoformat(sep=" ", timespec="seconds") if value is not None else ""
+
+
+# --- agencies -------------------------------------------------------------------------------
+
+
+@agencies_app.command("add")
+def agencies_add(
+    agency_id: Annotated[str, typer.Argument(metavar="ID", help="Agency id, upper case, e.g. DE-BKA.")],
+    name: Annotated[str, typer.Option("--name", help="The agency's name.")],
+    agency_type: Annotated[str, typer.Option("--type", help=f"One of: {', '.join(AGENCY_TYPES)}.")],
+    country: Annotated[
+        str | None,
+        typer.Option("--country", help="ISO 3166-1 alpha-2 code (optional for international organisations)."),
+    ] = None,
+    home: HomeOpt = None,
+) -> None:
+    """Register an agency."""
+    with _store(home) as store:
+        agency = accounts.add_agency(
+            store, agency_id, name, country, agency_type, on_event=_audit_hook(store)
+        )
+    where = agency.country or "no country"
+    console.print(f"agency [bold]{agency.id}[/bold] registered ({agency.agency_type}, {where})")
+
+
+@agencies_app.command("list")
+def agencies_list(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
+    """List agencies."""
+    with _store(home) as store:
+        found = accounts.list_agencies(store)
+    if as_json:
+        print_json([asdict(a) for a in found])
+        return
+    table = Table("id", "name", "country", "type", "registered", "status")
+    for a in found:
+        table.add_row(
+            a.id,
+            a.name or "",
+            a.country or "",
+            a.agency_type or "",
+            "yes" if a.registered else "no",
+            "disabled" if a.disabled else "active",
+        )
+    console.print(table)
+
+
+@agencies_app.command("disable")
+def agencies_disable(
+    agency_id: Annotated[str, typer.Argument(metavar="ID", help="Agency id.")], home: HomeOpt = None
+) -> None:
+    """Disable an agency: its users' passwords and tokens stop working at once."""
+    with _store(home) as store:
+        accounts.disable_agency(store, agency_id, on_event=_audit_hook(store))
+    console.print(f"agency [bold]{agency_id}[/bold] disabled")
+
+
+# --- users ----------------------------------------------------------------------------------
+
+
+def _read_password(password_stdin: bool, no_password: bool) -> str | None:
+    if no_password:
+        if password_stdin:
+            raise typer.BadParameter("give --password-stdin or --no-password, not both")
+        return None
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+@users_app.command("add")
+def users_add(
+    username: Annotated[str, typer.Argument(help="Lower-case username.")],
+    agency: Annotated[str, typer.Option("--agency", help="The user's agency id.")],
+    role: Annotated[list[str], typer.Option("--role", help=f"Role (repeatable): {', '.join(ROLES)}.")],
+    full_name: Annotated[str | None, typer.Option("--full-name", help="The user's full name.")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin.")
+    ] = False,
+    no_password: Annotated[
+        bool, typer.Option("--no-password", help="Token-only account: no password.")
+    ] = False,
+    home: HomeOpt = None,
+) -> None:
+    """Add a user (asks for the password unless --password-stdin or --no-password)."""
+    password = _read_password(password_stdin, no_password)
+    with _store(home) as store:
+        user = accounts.add_user(
+            store, username, agency, role, password, full_name=full_name, on_event=_audit_hook(store)
+        )
+    console.print(f"user [bold]{user.username}[/bold] added to {user.agency} as {', '.join(user.roles)}")
+
+
+@users_app.command("list")
+def users_list(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
+    """List users (never their passwords)."""
+    with _store(home) as store:
+        found = accounts.list_users(store)
+    if as_json:
+        print_json([asdict(u) for u in found])
+        return
+    table = Table("username", "agency", "roles", "full name", "password", "status", "created")
+    for u in found:
+        table.add_row(
+            u.username,
+            u.agency,
+            ", ".join(u.roles),
+            u.full_name or "",
+            "set" if u.has_password else "token only",
+            "disabled" if u.disabled else "active",
+            _when(u.created_at),
+        )
+    console.print(table)
+
+
+@users_app.command("disable")
+def users_disable(username: Annotated[str, typer.Argument(help="Username.")], home: HomeOpt = None) -> None:
+    """Disable a user and revoke all their tokens at once."""
+    with _store(home) as store:
+        revoked = accounts.disable_user(store, username, on_event=_audit_hook(store))
+    console.print(f"user [bold]{username}[/bold] disabled; {revoked} token(s) revoked")
+
+
+@users_app.command("token")
+def users_token(
+    username: Annotated[str, typer.Argument(help="Username.")],
+    label: Annotated[str | None, typer.Option("--label", help="What the token is for.")] = None,
+    days: Annotated[
+        int | None, typer.Option("--days", min=1, help="Expire after this many days (default: never).")
+    ] = None,
+    home: HomeOpt = None,
+) -> None:
+    """Issue an API token for a user and print it once."""
+    with _store(home) as store:
+        expires = datetime.now(UTC) + timedelta(days=days) if days is not None else None
+        token_id, token = accounts.issue_token(
+            store, username, label=label, expires_at=expires, on_event=_audit_hook(store)
+        )
+    err.print(
+        f"[yellow]Token {token_id} for {username}: copy it now, it will not be shown again.[/yellow]",
+        markup=True,
+        highlight=False,
+    )
+    sys.stdout.write(token + "\n")
+
+
+@users_app.command("revoke")
+def users_revoke(
+    token_id: Annotated[str, typer.Argument(metavar="TOKEN_ID", help="Token id (see `mare users tokens`).")],
+    home: HomeOpt = None,
+) -> None:
+    """Revoke an API token at once."""
+    with _store(home) as store:
+        accounts.revoke_token(store, token_id, on_event=_audit_hook(store))
+    console.print(f"token [bold]{token_id}[/bold] revoked")
+
+
+@users_app.command("tokens")
+def users_tokens(
+    username: Annotated[str, typer.Argument(help="Username.")], home: HomeOpt = None, as_json: JsonOpt = False
+) -> None:
+    """List a user's API tokens (never the tokens themselves)."""
+    with _store(home) as store:
+        found = accounts.list_tokens(store, username)
+    if as_json:
+        print_json([{**asdict(t), "status": t.status} for t in found])
+        return
+    table = Table("id", "label", "status", "created", "expires", "last used")
+    for t in found:
+        table.add_row(
+            t.id, t.label or "", t.status, _when(t.created_at), _when(t.expires_at), _when(t.last_used_at)
+        )
+    console.print(table)

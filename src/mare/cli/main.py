@@ -1,0 +1,79 @@
+"""The `mare` command line: thin — each command parses options, calls the library, renders."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from mare import __version__
+from mare.cli.access import consent_app, erase_command, notifications_app, retention_app
+from mare.cli.accounts import agencies_app, users_app
+from mare.cli.audit import audit_app
+from mare.cli.common import HomeOpt, console, print_json
+from mare.cli.geo import hotspots_command, routes_command
+from mare.cli.ingest import ingest_command
+from mare.cli.network import network_command
+from mare.cli.read import export_command, records_command, show_app, stats_command
+from mare.cli.resolve import crosscheck_command, link_command, review_command
+from mare.cli.scenario import demo_command, scenario_app
+from mare.store.db import open_store
+
+app = typer.Typer(help="Mare: an intelligence hub against migrant-smuggling networks.",
+                  no_args_is_help=True, add_completion=False)
+
+
+@app.command()
+def version() -> None:
+    """Print Mare's version."""
+    console.print(f"mare {__version__}")
+
+
+@app.command()
+def init(home: HomeOpt = None) -> None:
+    """Create (or migrate) the store, the hub agency and the audit key."""
+    from mare.hub.accounts import ensure_hub_agency
+    from mare.hub.audit import audit_key
+
+    with open_store(home) as store:
+        ensure_hub_agency(store)
+        audit_key(store.home)
+        console.print(f"Mare store ready at [bold]{store.db_path}[/]")
+
+
+@app.command()
+def schema(
+    markdown: Annotated[bool, typer.Option("--markdown", help="The vocabulary as Markdown tables.")] = False,
+) -> None:
+    """Print the contribution JSON Schema (or the vocabulary reference with --markdown)."""
+    if markdown:
+        from mare.schema.reference import kinds_markdown
+
+        sys.stdout.write(kinds_markdown() + "\n")
+        return
+    from mare.schema.contribution_schema import contribution_schema
+
+    print_json(contribution_schema())
+
+
+app.command("ingest")(ingest_command)
+app.command("records")(records_command)
+app.command("export")(export_command)
+app.command("stats")(stats_command)
+app.command("demo")(demo_command)
+app.command("erase")(erase_command)
+app.command("crosscheck")(crosscheck_command)
+app.command("review")(review_command)
+app.command("link")(link_command)
+app.command("hotspots")(hotspots_command)
+app.command("routes")(routes_command)
+app.command("network")(network_command)
+app.add_typer(show_app, name="show")
+app.add_typer(scenario_app, name="scenario")
+app.add_typer(users_app, name="users")
+app.add_typer(agencies_app, name="agencies")
+app.add_typer(consent_app, name="consent")
+app.add_typer(retention_app, name="retention")
+app.add_typer(notifications_app, name="notifications")
+app.add_typer(audit_app, name="audit")

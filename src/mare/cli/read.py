@@ -1,0 +1,139 @@
+"""`mare show`, `mare records`, `mare export`, `mare stats`: reads through the policy, audited."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mare.cli.common import (
+    DEFAULT_AGENCY,
+    DEFAULT_ROLE,
+    AgencyOpt,
+    HomeOpt,
+    JsonOpt,
+    PurposeOpt,
+    RoleOpt,
+    UserOpt,
+    WhyOpt,
+    audited_repository,
+    console,
+    err,
+    print_json,
+    resolve_viewer,
+)
+from mare.cli.render import record_panel, stats_tables
+from mare.store.db import DB_NAME, mare_home, open_store
+
+show_app = typer.Typer(help="Show one contribution or record, as the access policy allows.",
+                       no_args_is_help=True)
+
+
+@show_app.command("record")
+def show_record(uid: str, home: HomeOpt = None, user: UserOpt = None, as_agency: AgencyOpt = DEFAULT_AGENCY,
+                role: RoleOpt = DEFAULT_ROLE, purpose: PurposeOpt = "crime_fighting", why: WhyOpt = None,
+                as_json: JsonOpt = False) -> None:
+    """Show one record (content only where the policy allows)."""
+    with open_store(home, create=False) as store:
+        viewer = resolve_viewer(store, user, as_agency, role)
+        with audited_repository(store, viewer, purpose, why, f"mare show record {uid}") as repo:
+            view = repo.record(uid)
+    if view is None:
+        err.print(f"[red]no record {uid!r}[/]: list the record uids you may see with `mare records`")
+        raise typer.Exit(1)
+    if as_json:
+        print_json(view.as_dict())
+    else:
+        record_panel(console, view)
+
+
+@show_app.command("contribution")
+def show_contribution(uid: str, home: HomeOpt = None, user: UserOpt = None,
+                      as_agency: AgencyOpt = DEFAULT_AGENCY, role: RoleOpt = DEFAULT_ROLE,
+                      purpose: PurposeOpt = "crime_fighting", why: WhyOpt = None,
+                      as_json: JsonOpt = False) -> None:
+    """Show a contribution (hub uid or the sender's id) with its counts and problems."""
+    with open_store(home, create=False) as store:
+        viewer = resolve_viewer(store, user, as_agency, role)
+        with audited_repository(store, viewer, purpose, why, f"mare show contribution {uid}") as repo:
+            data = repo.contribution(uid)
+    if data is None:
+        err.print(f"[red]no contribution {uid!r}[/]: give the hub uid `mare ingest` printed, "
+                  "or the id in the contribution's envelope")
+        raise typer.Exit(1)
+    if as_json:
+        print_json(data)
+        return
+    for key, value in data.items():
+        if key != "problems":
+            console.print(f"[bold]{key}[/]: {value}")
+    for problem in data.get("problems", [])[:50]:
+        console.print(f"  [red]{problem['severity']}[/] {problem['file']}:{problem['row']} "
+                      f"[{problem['field']}] {problem['reason']} — {problem['fix']}")
+
+
+def records_command(home: HomeOpt = None, kind: Annotated[str | None, typer.Option()] = None,
+                    agency: Annotated[str | None, typer.Option(help="Owner agency.")] = None,
+                    limit: Annotated[int, typer.Option()] = 50, user: UserOpt = None,
+                    as_agency: AgencyOpt = DEFAULT_AGENCY, role: RoleOpt = DEFAULT_ROLE,
+                    purpose: PurposeOpt = "crime_fighting", why: WhyOpt = None,
+                    as_json: JsonOpt = False) -> None:
+    """List records (labels only where the policy allows)."""
+    with open_store(home, create=False) as store:
+        viewer = resolve_viewer(store, user, as_agency, role)
+        with audited_repository(store, viewer, purpose, why, "mare records") as repo:
+            views = repo.records(kind, agency, limit)
+    if as_json:
+        print_json([v.as_dict() for v in views])
+        return
+    for v in views:
+        label = v.label if v.decision.full else f"[dim]{v.decision.visibility}: {v.decision.reason}[/]"
+        console.print(f"{v.uid}  {v.kind:<12} {v.owner:<10} {label}")
+
+
+def export_command(kind: str, out: Annotated[Path, typer.Option("-o", "--out", help="CSV file to write.")],
+                   home: HomeOpt = None, user: UserOpt = None, as_agency: AgencyOpt = DEFAULT_AGENCY,
+                   role: RoleOpt = DEFAULT_ROLE, purpose: PurposeOpt = "crime_fighting",
+                   why: WhyOpt = None) -> None:
+    """Export records of one kind as CSV (formulas neutralised; withheld rows marked; caveats kept)."""
+    from mare.analyse.export import write_csv
+    from mare.schema.model import load_model
+
+    spec = load_model().kind(kind)
+    if spec is None:
+        raise typer.BadParameter(f"unknown kind {kind!r}; kinds are {', '.join(load_model().kinds)}")
+    fields = list(spec.fields)
+    with open_store(home, create=False) as store:
+        viewer = resolve_viewer(store, user, as_agency, role)
+        with audited_repository(store, viewer, purpose, why, f"mare export {kind}") as repo:
+            views = repo.record_values(kind)
+    rows = []
+    for v in views:
+        if not v.decision.full:
+            rows.append([v.uid, v.owner, v.decision.visibility, v.decision.reason] + [""] * len(fields))
+            continue
+        by_field: dict[str, list[str]] = {}
+        for value in v.values:
+            by_field.setdefault(value.field, []).append(value.original)
+        rows.append([v.uid, v.owner, "full", " ".join(v.decision.caveats)]
+                    + [" | ".join(by_field.get(f, [])) for f in fields])
+    count = write_csv(["uid", "owner", "visibility", "caveats_or_reason", *fields], rows, out)
+    console.print(f"wrote {count:,} rows to {out}")
+
+
+def stats_command(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
+    """What the hub holds: counts by kind, agency, handling code and category (no content)."""
+    db = mare_home(home) / DB_NAME
+    if not db.exists():
+        err.print(f"[red]no store at {db}[/]: run `mare init` or `mare ingest` first")
+        raise typer.Exit(1)
+    from mare.access.policy import Viewer
+    from mare.hub.repository import Repository
+
+    with open_store(home) as store:
+        data = Repository(store, Viewer("stats", DEFAULT_AGENCY)).stats()
+    if as_json:
+        print_json(data)
+    else:
+        stats_tables(console, data)

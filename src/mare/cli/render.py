@@ -1,0 +1,170 @@
+"""Rich rendering for the CLI: tables of problems, records and stats (no logic here)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from mare.analyse.export import write_csv
+from mare.hub.repository import RecordView
+from mare.ingest.pipeline import IngestReport
+from mare.ingest.problems import Problem
+
+STATUS_STYLE = {
+    "stored": "green",
+    "already_received": "cyan",
+    "dry_run": "yellow",
+    "refused": "red",
+    "failed": "red",
+}
+
+
+def ingest_summary(console: Console, reports: list[IngestReport]) -> None:
+    """One line per contribution."""
+    table = Table(title="Contributions", show_lines=False)
+    for col in (
+        "source",
+        "status",
+        "contribution",
+        "agency",
+        "records",
+        "links",
+        "calls",
+        "rejected",
+        "warnings",
+    ):
+        table.add_column(
+            col,
+            justify="right"
+            if col in ("records", "links", "calls", "rejected", "warnings")
+            else "left",
+        )
+    for r in reports:
+        table.add_row(
+            Path(r.source).name,
+            f"[{STATUS_STYLE[r.status]}]{r.status}[/]",
+            r.contribution or "",
+            r.agency or "",
+            f"{r.records:,}",
+            f"{r.links:,}",
+            f"{r.calls:,}",
+            f"{r.rejected:,}",
+            f"{r.warnings:,}",
+        )
+    console.print(table)
+
+
+def problems_table(
+    console: Console, reports: list[IngestReport], limit: int = 30, include_warnings: bool = False
+) -> None:
+    """The first problems, with file, row, field, reason and fix."""
+    rows = [p for r in reports for p in r.problems if include_warnings or p.severity == "error"]
+    if not rows:
+        return
+    table = Table(
+        title=f"Problems ({len(rows):,}" + (f", first {limit} shown)" if len(rows) > limit else ")")
+    )
+    for col in ("file", "row", "field", "severity", "reason", "fix"):
+        table.add_column(col, overflow="fold")
+    for p in rows[:limit]:
+        table.add_row(
+            p.file, "" if p.row is None else str(p.row), p.field or "", p.severity, p.reason, p.fix
+        )
+    console.print(table)
+
+
+def write_report(path: Path, reports: list[IngestReport]) -> None:
+    """The per-row error report as CSV or JSON (by extension)."""
+    if path.suffix.lower() == ".json":
+        path.write_text(
+            json.dumps([r.as_dict() for r in reports], indent=2, default=str), encoding="utf-8"
+        )
+        return
+    rows = (
+        (r.source, r.contribution, p.file, p.row, p.field, p.severity, p.reason, p.fix)
+        for r in reports
+        for p in r.problems
+    )
+    write_csv(
+        ("source", "contribution", "file", "row", "field", "severity", "reason", "fix"), rows, path
+    )
+
+
+def record_panel(console: Console, view: RecordView) -> None:
+    """A record with provenance, values and links; or the hit/no-hit answer."""
+    d = view.decision
+    console.print(
+        f"[bold]{view.kind}[/] {view.uid}  owner [bold]{view.owner}[/]  "
+        f"visibility [bold]{d.visibility}[/] ({d.rule}: {d.reason})"
+    )
+    for caveat in d.caveats:
+        console.print(f"  [yellow]⚠ {caveat}[/]")
+    if not d.full:
+        return
+    prov = Table(title="Provenance", show_header=False)
+    for k, v in view.provenance.items():
+        if v not in (None, ""):
+            prov.add_row(k, json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else str(v))
+    console.print(prov)
+    values = Table(title="Values")
+    for col in ("field", "original", "normalised", "flags / reason"):
+        values.add_column(col, overflow="fold")
+    for v in view.values:
+        note = ", ".join(v.flags) + (f" {v.reason}" if v.reason else "")
+        values.add_row(v.field, v.original, v.normalised or "[red]—[/]", note)
+    console.print(values)
+    if view.links:
+        links = Table(title="Links")
+        for col in ("kind", "dir", "other", "visibility"):
+            links.add_column(col)
+        for link in view.links:
+            other = link.get("other") or {}
+            label = other.get("label") or other.get("uid") or link.get("reason", "")
+            links.add_row(
+                link["kind"],
+                link.get("direction", ""),
+                f"{other.get('kind', '')} {label}",
+                link["visibility"],
+            )
+        console.print(links)
+
+
+def stats_tables(console: Console, stats: dict[str, Any]) -> None:
+    """What the hub holds."""
+    console.print(
+        f"[bold]{stats['contributions']:,}[/] contributions, "
+        f"[bold]{sum(stats['records'].values()):,}[/] records, "
+        f"[bold]{sum(stats['links'].values()):,}[/] links, "
+        f"[bold]{stats['calls']:,}[/] call records; "
+        f"{stats['rejected_rows']:,} rows rejected, "
+        f"{stats['unnormalised_values']:,} values kept but not normalised, "
+        f"{stats['minors']:,} records on minors"
+    )
+    for key, title in (
+        ("records", "Records by kind"),
+        ("links", "Links by kind"),
+        ("agencies", "Contributions by agency"),
+        ("handling", "Records by handling code"),
+        ("persons_by_category", "Persons by category"),
+        ("formats", "By format"),
+    ):
+        if not stats[key]:
+            continue
+        table = Table(title=title)
+        table.add_column("name")
+        table.add_column("count", justify="right")
+        for name, count in stats[key].items():
+            table.add_row(name, f"{count:,}")
+        console.print(table)
+
+
+def problem_line(p: Problem) -> str:
+    """A problem as one line of text."""
+    where = (
+        p.file + (f":{p.row}" if p.row is not None else "") + (f" [{p.field}]" if p.field else "")
+    )
+    return f"{where}: {p.reason}" + (f" — {p.fix}" if p.fix else "")

@@ -1,0 +1,165 @@
+"""Cross-check commands: `mare crosscheck`, `mare review`, `mare link` (registered by cli.py)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from mare.cli.common import (
+    AgencyOpt,
+    HomeOpt,
+    RoleOpt,
+    UserOpt,
+    WhyOpt,
+    audited_repository,
+    console,
+    resolve_viewer,
+)
+from mare.hub.repository import RecordView, Repository
+from mare.store.db import Store, open_store
+
+
+def crosscheck_command(
+    home: HomeOpt = None,
+    train: Annotated[bool, typer.Option("--train/--no-train", help="Retrain the model on the store.")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Cross-check everything held again: features, model, candidate pairs, entities, hits."""
+    from mare.resolve import crosscheck_all
+
+    with open_store(home, create=False) as store, Progress(
+            TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
+            transient=as_json) as bar:
+            task = bar.add_task("cross-checking", total=100)
+
+            def step(stage: str, done: float) -> None:
+                bar.update(task, completed=done * 100, description=stage)
+
+            result = crosscheck_all(store, train=train, progress=step)
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), indent=2))
+        return
+    table = Table(title="Cross-check")
+    table.add_column("measure")
+    table.add_column("count", justify="right")
+    for key, value in result.as_dict().items():
+        if key != "contribution":
+            table.add_row(key.replace("_", " "), f"{value:.1f}" if isinstance(value, float) else str(value))
+    console.print(table)
+
+
+def _values(view: RecordView | None) -> dict[str, str]:
+    if view is None:
+        return {"": "(record no longer held)"}
+    if not view.decision.full:
+        return {"": f"restricted: {view.decision.reason}"}
+    out: dict[str, str] = {"label": view.label or ""}
+    for v in view.values:
+        out[v.field] = (out[v.field] + "; " if v.field in out else "") + v.original
+    return out
+
+
+def _side_by_side(left: RecordView | None, right: RecordView | None, a: str, b: str) -> Table:
+    lv, rv = _values(left), _values(right)
+    table = Table(title="Candidate pair", show_lines=False)
+    table.add_column("field")
+    table.add_column(f"{a} ({left.owner if left else '?'})")
+    table.add_column(f"{b} ({right.owner if right else '?'})")
+    for field in dict.fromkeys([*lv, *rv]):
+        table.add_row(escape(field), escape(lv.get(field, "")), escape(rv.get(field, "")))
+    return table
+
+
+def _waterfall(explanation: dict[str, Any]) -> Table:
+    table = Table(title=f"Why: match probability {explanation['match_probability']:.3f}")
+    table.add_column("feature")
+    table.add_column("level")
+    table.add_column("weight", justify="right")
+    table.add_column("")
+    rows = [("prior", "chance two random records match", explanation["prior_match_weight"])]
+    rows += [(f["feature"], f["level"], f["match_weight"]) for f in explanation["features"]]
+    total = 0.0
+    for feature, level, weight in rows:
+        total += weight
+        size = min(int(abs(weight) + 0.5), 20)
+        bar = f"[green]{'+' * size}[/]" if weight > 0 else f"[red]{'-' * size}[/]"
+        table.add_row(feature, level, f"{weight:+.2f}", bar)
+    table.add_row("total", "", f"{total:+.2f}", "")
+    return table
+
+
+def review_command(
+    home: HomeOpt = None,
+    user: UserOpt = None,
+    agency: AgencyOpt = "HUB",
+    role: RoleOpt = "analyst",
+    why: WhyOpt = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many pairs.")] = 50,
+) -> None:
+    """Review candidate pairs: both records side by side with the explanation; s/n/u to judge, q to quit."""
+    from mare.resolve.review import apply_judgement, review_queue
+
+    with open_store(home, create=False) as store, _reviewing(store, user, agency, role, why) as repo:
+        viewer = repo.viewer
+        queue = review_queue(store, limit)
+        if not queue:
+            console.print("Nothing to review.")
+            return
+        judged = 0
+        for i, pair in enumerate(queue, start=1):
+            console.rule(f"Pair {i} of {len(queue)}")
+            console.print(_side_by_side(repo.record(pair.left_uid), repo.record(pair.right_uid),
+                                        pair.left_uid, pair.right_uid))
+            console.print(_waterfall(pair.explanation))
+            key = ""
+            while key not in ("s", "n", "u", "q"):
+                key = typer.prompt("same (s) / not same (n) / unsure (u) / quit (q)").strip().lower()[:1]
+            if key == "q":
+                break
+            reason = typer.prompt("Why (optional)", default="", show_default=False)
+            verdict = {"s": "same", "n": "not_same", "u": "unsure"}[key]
+            apply_judgement(store, pair.left_uid, pair.right_uid, verdict, viewer.user, reason or None,
+                            viewer.agency)
+            judged += 1
+        console.print(f"{judged} judgement(s) recorded.")
+
+
+@contextmanager
+def _reviewing(
+    store: Store, user: str | None, agency: str, role: str, why: str | None
+) -> Iterator[Repository]:
+    """An audited repository for the review queue's reader."""
+    viewer = resolve_viewer(store, user, agency, role)
+    with audited_repository(store, viewer, "crime_fighting", why, "mare review") as repo:
+        yield repo
+
+
+def link_command(
+    file: Annotated[Path, typer.Argument(help="CSV of person records.", exists=True, dir_okay=False)],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Where to write record_id,cluster_id,...")],
+    symbols: Annotated[bool, typer.Option("--symbols/--no-symbols",
+                                          help="Use Wikidata name equivalents (slower start).")] = True,
+) -> None:
+    """Deduplicate and link a flat CSV of persons with the hub's engine (no hub needed)."""
+    from mare.resolve.flatfile import LinkInputError, link_csv, write_links
+
+    try:
+        result = link_csv(file, symbols=symbols)
+    except LinkInputError as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    write_links(result.rows, out)
+    clusters = len(set(r["cluster_id"] for r in result.rows))
+    console.print(f"{len(result.rows)} records, {clusters} clusters -> {out}")
+    if result.accuracy:
+        acc = result.accuracy
+        console.print(f"pairwise precision {acc.precision:.4f} recall {acc.recall:.4f} F1 {acc.f1:.4f}; "
+                      f"B-cubed F1 {acc.bcubed_f1:.4f}")

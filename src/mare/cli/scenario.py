@@ -1,0 +1,126 @@
+"""`mare scenario` and `mare demo`: synthetic worlds, and the main job on the embedded default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from mare.access.policy import HUB_AGENCY, Viewer
+from mare.cli.common import HomeOpt, JsonOpt, console, err, print_json
+from mare.cli.ingest import crosscheck_after_ingest, geocode_after_ingest, log_collection
+from mare.cli.render import problems_table, record_panel, stats_tables
+from mare.hub.repository import Repository
+from mare.ingest.pipeline import IngestOptions, ingest_source
+from mare.ingest.sources import find_sources
+from mare.store.db import mare_home, open_store
+
+scenario_app = typer.Typer(help="Synthetic smuggling worlds with ground truth.", no_args_is_help=True)
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err, transient=True, disable=not err.is_terminal)
+
+
+def _generate(scale: str, seed: int, out: Path) -> object:
+    from mare.scenario import generate
+
+    with _progress() as progress:
+        task = progress.add_task("generating", total=None)
+
+        def step(stage: str, done: int, total: int) -> None:
+            progress.update(task, description=stage, completed=done, total=total or None)
+
+        return generate(scale, seed, out, progress=step)
+
+
+@scenario_app.command("generate")
+def scenario_generate(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the scenario to.")],
+    scale: Annotated[str, typer.Option(help="tiny, small, medium or large.")] = "small",
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same bytes.")] = 7,
+) -> None:
+    """Generate a synthetic world and the contributions agencies would send about it."""
+    console.print(_generate(scale, seed, out))
+
+
+@scenario_app.command("describe")
+def scenario_describe(path: Path, as_json: JsonOpt = False) -> None:
+    """Print a scenario's distributions beside the reference figures (DOMAIN.md, 2016 report)."""
+    from mare.scenario import describe, describe_table
+
+    data = describe(path)
+    if as_json:
+        print_json(data)
+        return
+    table = Table(title=f"Scenario {path}")
+    for col in ("measure", "scenario", "reference"):
+        table.add_column(col, overflow="fold")
+    for row in describe_table(data):
+        table.add_row(*row)
+    console.print(table)
+
+
+def demo_command(
+    home: HomeOpt = None,
+    scale: Annotated[str, typer.Option(help="Scenario scale for the demo.")] = "small",
+    seed: Annotated[int, typer.Option()] = 7,
+) -> None:
+    """The main job on the embedded default: generate sample contributions, ingest, report."""
+    root = mare_home(home)
+    world = root / f"scenario-{scale}-seed{seed}"
+    if not (world / "scenario.json").is_file():
+        console.rule("1. Generating a synthetic smuggling world")
+        _generate(scale, seed, world)
+    console.print(f"Scenario in [bold]{world}[/] (ground truth in {world / 'truth'}, kept apart)")
+    console.rule("2. Ingesting the agencies' contributions")
+    sources, _ = find_sources([world / "contributions"])
+    reports = []
+    analyst = Viewer("demo", HUB_AGENCY, frozenset({"analyst"}))
+    with open_store(home) as store, _progress() as progress:
+        task = progress.add_task("contributions", total=len(sources))
+        for source in sources:
+            result = ingest_source(store, source, IngestOptions())
+            if result.status != "already_received":
+                log_collection(store, Viewer("demo", result.agency or HUB_AGENCY), result)
+            reports.append(result)
+            progress.advance(task)
+        stored = [r.contribution for r in reports if r.status == "stored" and r.contribution]
+        if stored:
+            console.print("Cross-checking everything held (training the matching model)…")
+            crosscheck_after_ingest(store, analyst, stored, "end")
+            console.print("Geocoding place names…")
+            geocode_after_ingest(store, stored)
+        hits = store.con.execute("SELECT count(*) FROM hits").fetchone()
+        places = store.con.execute("SELECT count(*), count(lat) FROM place_geocodes").fetchone()
+        entities = store.con.execute("SELECT count(DISTINCT entity_id), count(*) FROM entities").fetchone()
+        repo = Repository(store, analyst)
+        stats = repo.stats()
+        first = next((v for v in repo.records(kind="person", limit=200) if v.decision.full), None)
+        shown = repo.record(first.uid) if first else None
+    by_status: dict[str, int] = {}
+    for r in reports:
+        by_status[r.status] = by_status.get(r.status, 0) + 1
+    console.print("Contributions: " + ", ".join(f"{n} {s}" for s, n in sorted(by_status.items())))
+    console.print(f"Rows rejected with a reason: {sum(r.rejected for r in reports):,}; "
+                  f"values kept but not normalised: {sum(r.warnings for r in reports):,}")
+    problems_table(console, reports, limit=10)
+    console.rule("3. What the hub now holds")
+    stats_tables(console, stats)
+    if hits and entities:
+        console.print(f"Cross-check: [bold]{hits[0]:,}[/] hits between contributions; "
+                      f"{entities[1]:,} person records resolved to [bold]{entities[0]:,}[/] entities "
+                      "(notifications sent to the owners: `mare notifications list --as-agency AGENCY`)")
+    if places:
+        console.print(f"Geocoding: {places[1]:,} of {places[0]:,} place names placed on the map "
+                      "(offline gazetteer, with confidence)")
+    if shown is not None:
+        console.rule("4. One person record, as a hub analyst sees it")
+        record_panel(console, shown)
+    console.rule("Next")
+    console.print("mare stats · mare records --kind person · mare show record UID · "
+                  "mare show contribution UID · mare audit verify · mare --help")

@@ -1,0 +1,310 @@
+"""The person network from hub data, read through the access policy.
+
+Every record, link and call batch is decided with `mare.access.policy.decide` on the same
+`DataMeta` the Repository builds (owner, handling code, restrictions, minor; consent grants
+honoured); only what is decided `full` is used, and how much was withheld is reported, never what.
+A tie is used only when the tie itself and both people are visible.
+
+Tie kinds (the user picks which count and how much, `weights`):
+- calls: call records between phones the people use (uses_phone links or their `phone` values);
+- communications: communicated_with links (their `count`) and communication records;
+- co_participation: same event, journey leg, vessel/vehicle travelled on, case or organisation;
+  a group of k people adds 1/(k-1) to each pair (Newman), so a boat of 60 does not swamp a pair;
+- shared_assets: same phone, account, vehicle, vessel, document or financial account;
+- payments: a paid b (through their financial accounts where needed);
+- associations: associate_of and family_of links.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from itertools import combinations
+from typing import Any
+
+from mare.access.policy import DataMeta, Decision, Purpose, Viewer, decide
+from mare.analyse.network.graph import Network, Tie, build_network
+from mare.hub.repository import DecisionHook, Repository
+from mare.store.db import Store
+
+TIE_KINDS = ("calls", "communications", "co_participation", "shared_assets", "payments", "associations")
+DEFAULT_WEIGHTS = dict.fromkeys(TIE_KINDS, 1.0)
+PARTICIPATION_LINKS = ("involved_in", "travelled_on", "member_of")
+ASSET_LINKS = (
+    "uses_phone",
+    "uses_account",
+    "owns_vehicle",
+    "drives_vehicle",
+    "operates_vessel",
+    "holds_document",
+    "holds_financial_account",
+)
+EVIDENCE_OF_LINK = {
+    "owns_vehicle": "vehicles",
+    "drives_vehicle": "vehicles",
+    "operates_vessel": "vessels",
+    "holds_document": "documents",
+    "holds_financial_account": "accounts",
+}
+
+
+class _Gate:
+    """Decides each item once, as the Repository does, and counts what is withheld."""
+
+    def __init__(self, store: Store, viewer: Viewer, purpose: Purpose, hook: DecisionHook | None) -> None:
+        self.viewer, self.purpose, self.hook = viewer, purpose, hook
+        self.granted = Repository(store, viewer, purpose).granted()
+        self.withheld: Counter[str] = Counter()
+
+    def allows(self, resource: str, ref: str, meta: DataMeta) -> bool:
+        consented = resource == "record" and ref in self.granted
+        decision: Decision = decide(self.viewer, meta, self.purpose, consented=consented)
+        if self.hook:
+            self.hook(self.viewer, resource, ref, decision, self.purpose)
+        if not decision.full:
+            self.withheld[resource] += 1
+        return decision.full
+
+
+def _meta(owner: str, code: str, rules: str | None, minor: bool = False, kind: str = "record") -> DataMeta:
+    return DataMeta(
+        owner=owner,
+        handling_code=code,
+        restrictions=json.loads(rules) if rules else None,
+        minor=minor,
+        kind=kind,
+    )
+
+
+def hub_network(
+    store: Store,
+    viewer: Viewer,
+    tie_kinds: Iterable[str] | None = None,
+    weights: Mapping[str, float] | None = None,
+    purpose: Purpose = "crime_fighting",
+    categories: Iterable[str] | None = None,
+    on_decision: DecisionHook | None = None,
+) -> Network:
+    """Build the person network the viewer may see; `meta['withheld']` counts what was not shown."""
+    kinds = set(tie_kinds or TIE_KINDS)
+    unknown = kinds - set(TIE_KINDS)
+    if unknown:
+        raise ValueError(f"unknown tie kinds {sorted(unknown)}: use {', '.join(TIE_KINDS)}")
+    gate = _Gate(store, viewer, purpose, on_decision)
+    con = store.con
+    kind_of: dict[str, str] = {}
+    label: dict[str, str | None] = {}
+    for uid, kind, owner, code, rules, minor, name in con.execute(
+        "SELECT uid, kind, agency, handling_code, restrictions, minor, label FROM records ORDER BY uid"
+    ).fetchall():
+        if gate.allows("record", uid, _meta(owner, code, rules, bool(minor), kind)):
+            kind_of[uid], label[uid] = kind, name
+    values: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for uid, fld, original, normalised in con.execute(
+        "SELECT record_uid, field, original, normalised FROM record_values "
+        "ORDER BY record_uid, field, position"
+    ).fetchall():
+        if uid in kind_of:
+            values[uid][fld].append(normalised or original)
+    wanted = set(categories) if categories is not None else None
+    persons = [u for u, k in kind_of.items() if k == "person"]
+    if wanted is not None:
+        category = dict(con.execute("SELECT uid, category FROM records WHERE kind = 'person'").fetchall())
+        persons = [p for p in persons if category.get(p) in wanted]
+    person_set = set(persons)
+    links: list[tuple[str, str, str, dict[str, Any]]] = []
+    for luid, lkind, src, dst, owner, code, rules, props in con.execute(
+        "SELECT uid, kind, source_uid, target_uid, agency, handling_code, restrictions, properties "
+        "FROM links ORDER BY uid"
+    ).fetchall():
+        # Every link is decided (and audited); it is used only when both ends are visible too.
+        allowed = gate.allows("link", luid, _meta(owner, code, rules, kind="link"))
+        if allowed and src in kind_of and dst in kind_of:
+            links.append((lkind, src, dst, json.loads(props) if props else {}))
+    ties: list[Tie] = []
+    evidence: dict[str, Counter[str]] = defaultdict(Counter)
+    phones_of = _phones(persons, values, links, kind_of)
+    if "calls" in kinds:
+        ties += _call_ties(store, gate, phones_of)
+    if "communications" in kinds:
+        ties += _communication_ties(links, values, kind_of, person_set, phones_of)
+    by_target: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for lkind, src, dst, _ in links:
+        if src in person_set:
+            group = "co_participation" if lkind in PARTICIPATION_LINKS else "shared_assets"
+            if lkind in PARTICIPATION_LINKS or lkind in ASSET_LINKS:
+                by_target[(group, dst)].append(src)
+            if lkind in EVIDENCE_OF_LINK:
+                evidence[src][EVIDENCE_OF_LINK[lkind]] += 1
+    for (group, target), members in sorted(by_target.items()):
+        if group not in kinds:
+            continue
+        people = sorted(set(members))
+        share = 1.0 / (len(people) - 1) if group == "co_participation" and len(people) > 1 else 1.0
+        at = _first(values.get(target, {}), "occurred_at", "departed_at")
+        ties += [Tie(a, b, group, share, at, target) for a, b in combinations(people, 2)]
+    if "payments" in kinds:
+        ties += _payment_ties(links, values, person_set, evidence)
+    if "associations" in kinds:
+        ties += [
+            Tie(s, d, "associations", 1.0, p.get("since"), None)
+            for k, s, d, p in links
+            if k in ("associate_of", "family_of") and s in person_set and d in person_set
+        ]
+    attrs = {p: _attrs(p, label, values, evidence) for p in persons}
+    net = build_network(ties, weights or DEFAULT_WEIGHTS, nodes=persons, attrs=attrs, name="hub")
+    times = sorted(t.at for t in ties if t.at)
+    net.meta.update(
+        withheld=dict(gate.withheld),
+        tie_kinds=sorted(kinds),
+        ties_by_kind=dict(Counter(t.kind for t in ties)),
+        first_seen=times[0][:10] if times else None,
+        last_seen=times[-1][:10] if times else None,
+        ties=ties,
+    )
+    return net
+
+
+def _first(values: Mapping[str, list[str]], *fields: str) -> str | None:
+    """The first value of the first field that has one."""
+    for name in fields:
+        if values.get(name):
+            return values[name][0]
+    return None
+
+
+def _attrs(
+    p: str,
+    label: dict[str, str | None],
+    values: Mapping[str, Mapping[str, list[str]]],
+    evidence: Mapping[str, Counter[str]],
+) -> dict[str, Any]:
+    v = values.get(p, {})
+    return {
+        "label": label.get(p),
+        "nationality": _first(v, "nationality"),
+        "country": _first(v, "residence_country", "nationality"),
+        "role": _first(v, "role"),
+        "evidence": dict(evidence.get(p, {})),
+    }
+
+
+def _phones(
+    persons: list[str],
+    values: Mapping[str, Mapping[str, list[str]]],
+    links: list[tuple[str, str, str, dict[str, Any]]],
+    kind_of: Mapping[str, str],
+) -> dict[int, set[str]]:
+    """E.164 number (as in the calls table) -> people using it."""
+    out: dict[int, set[str]] = defaultdict(set)
+    person_set = set(persons)
+
+    def add(number: str, person: str) -> None:
+        digits = number.lstrip("+")
+        if digits.isdigit():
+            out[int(digits)].add(person)
+
+    for p in persons:
+        for number in values.get(p, {}).get("phone", []):
+            add(number, p)
+    for lkind, src, dst, _ in links:
+        if lkind == "uses_phone" and src in person_set and kind_of.get(dst) == "phone":
+            for number in values.get(dst, {}).get("number", []):
+                add(number, src)
+    return out
+
+
+def _call_ties(store: Store, gate: _Gate, phones_of: Mapping[int, set[str]]) -> list[Tie]:
+    ties: list[Tie] = []
+    batches = store.con.execute(
+        "SELECT uid, agency, handling_code, restrictions FROM contributions WHERE call_count > 0 ORDER BY uid"
+    ).fetchall()
+    for cuid, owner, code, rules in batches:
+        if not gate.allows("calls", cuid, _meta(owner, code, rules, kind="contribution")):
+            continue
+        rows = store.con.execute(
+            "SELECT caller, callee, strftime(date_trunc('month', started_at), '%Y-%m-%d') AS month, count(*) "
+            "FROM calls WHERE contribution = ? GROUP BY ALL ORDER BY ALL",
+            [cuid],
+        ).fetchall()
+        for caller, callee, month, count in rows:
+            for a in sorted(phones_of.get(int(caller), ())):
+                for b in sorted(phones_of.get(int(callee), ())):
+                    if a != b:
+                        ties.append(Tie(a, b, "calls", float(count), month, cuid))
+    return ties
+
+
+def _communication_ties(
+    links: list[tuple[str, str, str, dict[str, Any]]],
+    values: Mapping[str, Mapping[str, list[str]]],
+    kind_of: Mapping[str, str],
+    person_set: set[str],
+    phones_of: Mapping[int, set[str]],
+) -> list[Tie]:
+    users: dict[str, set[str]] = defaultdict(set)  # phone/account record -> people
+    for lkind, src, dst, _ in links:
+        if lkind in ("uses_phone", "uses_account") and src in person_set:
+            users[dst].add(src)
+    ties: list[Tie] = []
+    for lkind, src, dst, props in links:
+        if lkind != "communicated_with":
+            continue
+        ends_a = {src} if src in person_set else users.get(src, set())
+        ends_b = {dst} if dst in person_set else users.get(dst, set())
+        for a in sorted(ends_a):
+            for b in sorted(ends_b):
+                ties.append(
+                    Tie(a, b, "communications", float(props.get("count") or 1), props.get("first_at"))
+                )
+    for uid, kind in kind_of.items():
+        if kind != "communication":
+            continue
+        v = values.get(uid, {})
+        callers = _people(v.get("caller", []), phones_of)
+        callees = _people(v.get("callee", []), phones_of)
+        at = _first(v, "started_at")
+        ties += [Tie(a, b, "communications", 1.0, at, uid) for a in callers for b in callees if a != b]
+    return ties
+
+
+def _people(numbers: list[str], phones_of: Mapping[int, set[str]]) -> list[str]:
+    out: set[str] = set()
+    for number in numbers:
+        digits = number.lstrip("+")
+        if digits.isdigit():
+            out |= phones_of.get(int(digits), set())
+    return sorted(out)
+
+
+def _payment_ties(
+    links: list[tuple[str, str, str, dict[str, Any]]],
+    values: Mapping[str, Mapping[str, list[str]]],
+    person_set: set[str],
+    evidence: dict[str, Counter[str]],
+) -> list[Tie]:
+    holders: dict[str, set[str]] = defaultdict(set)
+    for lkind, src, dst, _ in links:
+        if lkind == "holds_financial_account" and src in person_set:
+            holders[dst].add(src)
+    payers: dict[str, set[str]] = defaultdict(set)
+    payees: dict[str, set[str]] = defaultdict(set)
+    for lkind, src, dst, _ in links:
+        if lkind in ("paid", "received"):
+            people = {src} if src in person_set else holders.get(src, set())
+            (payers if lkind == "paid" else payees)[dst] |= people
+    ties: list[Tie] = []
+    for payment in sorted(set(payers) | set(payees)):
+        # Money evidence for the role is receiving payments: migrants and relatives who pay a
+        # fee are not money facilitators (found on the scenario's ground truth).
+        for p in payees[payment]:
+            evidence[p]["payments"] += 1
+        at = _first(values.get(payment, {}), "paid_at")
+        ties += [
+            Tie(a, b, "payments", 1.0, at, payment)
+            for a in sorted(payers[payment])
+            for b in sorted(payees[payment])
+            if a != b
+        ]
+    return ties

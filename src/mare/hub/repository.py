@@ -1,0 +1,347 @@
+"""Reading hub data — every read passes the access policy here, and nowhere else.
+
+The repository is the seam the Access issue wraps: each method builds `DataMeta` from the
+store, asks `policy.decide()`, and returns content only where the decision is `full`;
+otherwise the caller gets hit/no-hit (that a match exists and whom to ask). Every decision
+is handed to `on_decision` (the audit trail hooks in there).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from mare.access.policy import DataMeta, Decision, Purpose, Viewer, decide
+from mare.store.db import Store
+
+DecisionHook = Callable[[Viewer, str, str, Decision, Purpose], None]
+
+
+@dataclass(slots=True)
+class ValueView:
+    """One field value as shown: original, normalised, and why it could not be normalised."""
+
+    field: str
+    original: str
+    normalised: str | None
+    reason: str | None
+    flags: list[str]
+    extra: dict[str, Any] | None
+
+
+@dataclass(slots=True)
+class RecordView:
+    """A record as a viewer may see it."""
+
+    uid: str
+    kind: str
+    owner: str
+    decision: Decision
+    label: str | None = None
+    provenance: dict[str, Any] = field(default_factory=dict)
+    values: list[ValueView] = field(default_factory=list)
+    links: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-able form (content only when the decision allows it)."""
+        data: dict[str, Any] = {
+            "uid": self.uid,
+            "kind": self.kind,
+            "owner": self.owner,
+            "visibility": self.decision.visibility,
+            "rule": self.decision.rule,
+            "reason": self.decision.reason,
+            "caveats": list(self.decision.caveats),
+        }
+        if self.decision.full:
+            data.update(
+                label=self.label,
+                provenance=self.provenance,
+                values=[asdict(v) for v in self.values],
+                links=self.links,
+            )
+        return data
+
+
+_RECORD_META = (
+    "SELECT uid, kind, agency, handling_code, restrictions, minor, label, contribution, "
+    "local_id, evaluation_scheme, source_grade, information_grade, category, assessment, "
+    "observed_at, received_at, review_at, row_ref, note FROM records"
+)
+
+
+class Repository:
+    """Policy-checked reads for one viewer and purpose."""
+
+    def __init__(
+        self,
+        store: Store,
+        viewer: Viewer,
+        purpose: Purpose = "crime_fighting",
+        on_decision: DecisionHook | None = None,
+    ) -> None:
+        self.store = store
+        self.viewer = viewer
+        self.purpose = purpose
+        self.on_decision = on_decision
+        self._granted: set[str] | None = None
+
+    def granted(self) -> set[str]:
+        """Record uids the owners released to the viewer's agency (loaded once per repository)."""
+        if self._granted is None:
+            from mare.hub.consent import granted_records
+
+            self._granted = granted_records(self.store, self.viewer.agency)
+        return self._granted
+
+    def _decide(self, resource: str, ref: str, meta: DataMeta) -> Decision:
+        consented = resource == "record" and ref in self.granted()
+        decision = decide(self.viewer, meta, self.purpose, consented=consented)
+        if self.on_decision:
+            self.on_decision(self.viewer, resource, ref, decision, self.purpose)
+        return decision
+
+    @staticmethod
+    def _meta(row: tuple[Any, ...]) -> DataMeta:
+        restrictions = json.loads(row[4]) if row[4] else None
+        return DataMeta(
+            owner=row[2],
+            handling_code=row[3],
+            restrictions=restrictions,
+            minor=bool(row[5]),
+            kind=row[1],
+        )
+
+    def record(self, uid: str) -> RecordView | None:
+        """One record, with values and links where the policy allows (None if unknown)."""
+        row = self.store.con.execute(_RECORD_META + " WHERE uid = ?", [uid]).fetchone()
+        if row is None:
+            return None
+        return self._record_view(row, with_content=True)
+
+    def _record_view(self, row: tuple[Any, ...], with_content: bool) -> RecordView:
+        decision = self._decide("record", row[0], self._meta(row))
+        view = RecordView(uid=row[0], kind=row[1], owner=row[2], decision=decision)
+        if not decision.full:
+            return view
+        view.label = row[6]
+        view.provenance = {
+            "contribution": row[7],
+            "local_id": row[8],
+            "agency": row[2],
+            "handling_code": row[3],
+            "restrictions": json.loads(row[4]) if row[4] else None,
+            "evaluation": {"scheme": row[9], "source": row[10], "information": row[11]}
+            if row[9]
+            else None,
+            "category": row[12],
+            "minor": bool(row[5]),
+            "assessment": bool(row[13]),
+            "observed_at": str(row[14]) if row[14] else None,
+            "received_at": str(row[15]),
+            "review_at": str(row[16]),
+            "row_ref": row[17],
+            "note": row[18],
+        }
+        if with_content:
+            view.values = [
+                ValueView(f, o, n, r, list(fl or []), json.loads(x) if x else None)
+                for f, o, n, r, fl, x in self.store.con.execute(
+                    "SELECT field, original, normalised, reason, flags, extra FROM record_values "
+                    "WHERE record_uid = ? ORDER BY field, position",
+                    [row[0]],
+                ).fetchall()
+            ]
+            view.links = self._links_of(row[0])
+        return view
+
+    def _links_of(self, uid: str) -> list[dict[str, Any]]:
+        rows = self.store.con.execute(
+            "SELECT l.uid, l.kind, l.source_uid, l.target_uid, l.agency, l.handling_code, "
+            "l.restrictions, l.properties, l.assessment FROM links l "
+            "WHERE l.source_uid = ? OR l.target_uid = ?",
+            [uid, uid],
+        ).fetchall()
+        shown = []
+        for luid, kind, src, dst, agency, code, rules, props, assessment in rows:
+            meta = DataMeta(
+                owner=agency,
+                handling_code=code,
+                restrictions=json.loads(rules) if rules else None,
+                kind="link",
+            )
+            decision = self._decide("link", luid, meta)
+            other_uid = dst if src == uid else src
+            other = self.store.con.execute(_RECORD_META + " WHERE uid = ?", [other_uid]).fetchone()
+            other_view = self._record_view(other, with_content=False) if other else None
+            entry: dict[str, Any] = {"uid": luid, "kind": kind, "visibility": decision.visibility}
+            if decision.full:
+                entry.update(
+                    direction="out" if src == uid else "in",
+                    properties=json.loads(props) if props else {},
+                    assessment=assessment,
+                    other=other_view.as_dict() if other_view else None,
+                )
+            else:
+                entry["reason"] = decision.reason
+            shown.append(entry)
+        return shown
+
+    def records(
+        self, kind: str | None = None, agency: str | None = None, limit: int = 50, offset: int = 0
+    ) -> list[RecordView]:
+        """Records in a stable order, each decided on its own (content only where allowed)."""
+        where, params = [], []
+        if kind:
+            where.append("kind = ?")
+            params.append(kind)
+        if agency:
+            where.append("agency = ?")
+            params.append(agency)
+        sql = _RECORD_META + (" WHERE " + " AND ".join(where) if where else "")
+        sql += " ORDER BY uid LIMIT ? OFFSET ?"
+        rows = self.store.con.execute(sql, [*params, limit, offset]).fetchall()
+        return [self._record_view(r, with_content=False) for r in rows]
+
+    def record_values(self, kind: str, limit: int | None = None) -> list[RecordView]:
+        """Records of one kind with their values (for export), each decided on its own."""
+        sql = (
+            _RECORD_META
+            + " WHERE kind = ? ORDER BY uid"
+            + (f" LIMIT {int(limit)}" if limit else "")
+        )
+        views = []
+        for row in self.store.con.execute(sql, [kind]).fetchall():
+            view = self._record_view(row, with_content=False)
+            if view.decision.full:
+                view.values = [
+                    ValueView(f, o, n, r, list(fl or []), None)
+                    for f, o, n, r, fl in self.store.con.execute(
+                        "SELECT field, original, normalised, reason, flags FROM "
+                        "record_values WHERE record_uid = ? ORDER BY field, position",
+                        [row[0]],
+                    ).fetchall()
+                ]
+            views.append(view)
+        return views
+
+    def contribution(self, uid: str) -> dict[str, Any] | None:
+        """A contribution's envelope and counts; problems and files for its owner only."""
+        row = self.store.con.execute(
+            "SELECT uid, agency, sender_id, version, format, sha256, size_bytes, source_name, "
+            "received_at, sent_at, supersedes, superseded_by, handling_code, restrictions, "
+            "evaluation_scheme, source_grade, information_grade, crime_areas, case_refs, language, "
+            "record_count, link_count, call_count, rejected_count, warning_count "
+            "FROM contributions WHERE uid = ? OR sender_id = ? ORDER BY version DESC LIMIT 1",
+            [uid, uid],
+        ).fetchone()
+        if row is None:
+            return None
+        meta = DataMeta(
+            owner=row[1],
+            handling_code=row[12],
+            restrictions=json.loads(row[13]) if row[13] else None,
+            kind="contribution",
+        )
+        decision = self._decide("contribution", row[0], meta)
+        data: dict[str, Any] = {
+            "uid": row[0],
+            "agency": row[1],
+            "visibility": decision.visibility,
+            "reason": decision.reason,
+            "caveats": list(decision.caveats),
+        }
+        if not decision.full:
+            return data
+        keys = (
+            "uid",
+            "agency",
+            "sender_id",
+            "version",
+            "format",
+            "sha256",
+            "size_bytes",
+            "source_name",
+            "received_at",
+            "sent_at",
+            "supersedes",
+            "superseded_by",
+            "handling_code",
+            "restrictions",
+            "evaluation_scheme",
+            "source_grade",
+            "information_grade",
+            "crime_areas",
+            "case_refs",
+            "language",
+            "record_count",
+            "link_count",
+            "call_count",
+            "rejected_count",
+            "warning_count",
+        )
+        data.update(
+            {
+                k: (str(v) if k in ("received_at", "sent_at") and v else v)
+                for k, v in zip(keys, row, strict=True)
+            }
+        )
+        if data["restrictions"]:
+            data["restrictions"] = json.loads(data["restrictions"])
+        if self.viewer.agency == row[1]:
+            data["files"] = [
+                {"name": n, "sha256": s}
+                for n, s in self.store.con.execute(
+                    "SELECT name, sha256 FROM contribution_files WHERE contribution = ? ORDER BY name",
+                    [row[0]],
+                ).fetchall()
+            ]
+            data["problems"] = [
+                dict(zip(("file", "row", "field", "severity", "reason", "fix"), p, strict=True))
+                for p in self.store.con.execute(
+                    "SELECT file, row_number, field, severity, reason, fix FROM ingest_problems "
+                    "WHERE contribution = ? ORDER BY file, row_number LIMIT 1000",
+                    [row[0]],
+                ).fetchall()
+            ]
+        return data
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of what the hub holds (no content: counts by kind, agency and format)."""
+        con = self.store.con
+
+        def pairs(sql: str) -> dict[str, int]:
+            return {str(k): int(v) for k, v in con.execute(sql).fetchall()}
+
+        one = con.execute(
+            "SELECT count(*), coalesce(sum(call_count), 0), "
+            "coalesce(sum(rejected_count), 0) FROM contributions"
+        ).fetchone()
+        assert one is not None
+        return {
+            "contributions": int(one[0]),
+            "agencies": pairs("SELECT agency, count(*) FROM contributions GROUP BY 1 ORDER BY 1"),
+            "formats": pairs("SELECT format, count(*) FROM contributions GROUP BY 1 ORDER BY 1"),
+            "records": pairs("SELECT kind, count(*) FROM records GROUP BY 1 ORDER BY 1"),
+            "links": pairs("SELECT kind, count(*) FROM links GROUP BY 1 ORDER BY 1"),
+            "calls": int(one[1]),
+            "rejected_rows": int(one[2]),
+            "handling": pairs("SELECT handling_code, count(*) FROM records GROUP BY 1 ORDER BY 1"),
+            "persons_by_category": pairs(
+                "SELECT coalesce(category, 'unstated'), count(*) FROM records "
+                "WHERE kind = 'person' GROUP BY 1 ORDER BY 1"
+            ),
+            "minors": int(
+                (con.execute("SELECT count(*) FROM records WHERE minor").fetchone() or [0])[0]
+            ),
+            "unnormalised_values": int(
+                (
+                    con.execute(
+                        "SELECT count(*) FROM record_values WHERE normalised IS NULL"
+                    ).fetchone()
+                    or [0]
+                )[0]
+            ),
+        }

@@ -1,5 +1,0 @@
-"""Normalisers: one per property type; each keeps the original and gives a reason on failure."""
-
-from mare.ingest.normalise.result import EMPTY_CONTEXT, NormaliseContext, Normalised, Normaliser
-
-__all__ = ["EMPTY_CONTEXT", "NormaliseContext", "Normalised", "Normaliser"]
