@@ -236,7 +236,7 @@ _GIVEN = [
 
 
 def _synthetic_rows(n: int) -> list[dict[str, Any]]:
-    from mare.ingest.normalise.names import phonetic_key
+    from mare.schema.types.names import phonetic_key
 
     rng = random.Random(7)
     families = [
@@ -350,10 +350,10 @@ def _dedupe_people(n: int, seed: int = 3) -> tuple[list[Any], dict[str, str]]:
     day/month swapped 4 %); returns PersonInputs and record -> true person."""
     from functools import cache
 
-    from mare.ingest.normalise.dates import normalise_birth_date
-    from mare.ingest.normalise.names import normalise_person_name
     from mare.resolve.features import PersonInput, Value
     from mare.scenario.names import groups, pool
+    from mare.schema.types.dates import normalise_birth_date
+    from mare.schema.types.names import normalise_person_name
 
     rng = random.Random(seed)
     group_names = groups()
@@ -484,9 +484,9 @@ def names(symbols: bool) -> None:
     import duckdb
     import pyarrow as pa
 
-    from mare.ingest.normalise.names import normalise_person_name
     from mare.resolve.settings import MACROS
     from mare.resolve.symbols import SymbolSource
+    from mare.schema.types.names import normalise_person_name
 
     if not NAMES.exists():
         print(f"skipped: {NAMES} is absent")

@@ -33,10 +33,10 @@ from mare.analyse.network.brokerage import gould_fernandez
 from mare.analyse.network.cells import find_cells
 from mare.analyse.network.engines import get_engine
 from mare.analyse.network.graph import Network, Tie, build_network
-from mare.analyse.network.hub import hub_network
 from mare.analyse.network.keyplayers import combined_score
 from mare.analyse.network.measures import node_measures
 from mare.analyse.network.roles import infer_roles
+from mare.hub.network import hub_network
 from mare.store.db import Store, open_store
 
 ASSESSED = ("leader", "organiser", "facilitator", "member", "peripheral")
