@@ -36,6 +36,7 @@ from mare.analyse.network.graph import Network, Tie, build_network
 from mare.analyse.network.keyplayers import combined_score
 from mare.analyse.network.measures import node_measures
 from mare.analyse.network.roles import infer_roles
+from mare.hub.context import HubContext
 from mare.hub.network import hub_network
 from mare.store.db import Store, open_store
 
@@ -201,7 +202,7 @@ def top_k_share(
 def evaluate(store: Store, world: Path, by: str = "entity", seed: int = 1) -> dict[str, Any]:
     """Build, assess and score; returns every figure the table prints."""
     viewer = Viewer("eval", HUB_AGENCY, frozenset({"analyst"}))
-    raw = hub_network(store, viewer)
+    raw = hub_network(HubContext(store, viewer, "preview", what="benchmark"))
     truth_id, persons, purity, entity_of = node_truth(store, raw, by, world)
     net = collapse(raw, entity_of) if by == "entity" else raw
     if by == "entity":

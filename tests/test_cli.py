@@ -27,16 +27,22 @@ def test_ingest_then_show_and_stats(tmp_path: Path) -> None:
     assert data["visibility"] == "full"
     names = {v["original"]: v["normalised"] for v in data["values"] if v["field"] == "name"}
     assert "Mohammed AL-HASSAN" in names
-    stats = json.loads(runner.invoke(app, ["stats", "--home", home, "--json"]).output)
+    stats = json.loads(
+        runner.invoke(app, ["stats", "--home", home, "--as-agency", "DE-BKA", "--json"]).output
+    )
     assert stats["records"]["person"] == 3 and stats["contributions"] == 1
-    contribution = runner.invoke(app, ["show", "contribution", "DE-BKA-2026-000123", "--home", home,
-                                       "--as-agency", "DE-BKA", "--json"])
+    hub = json.loads(runner.invoke(app, ["stats", "--home", home, "--json"]).output)  # the operator, as HUB
+    assert hub["records"] == {} and hub["withheld_records"] == {"h3-ask-first": 10, "minor": 1}
+    contribution = runner.invoke(
+        app, ["show", "contribution", "DE-BKA-2026-000123", "--home", home, "--as-agency", "DE-BKA", "--json"]
+    )
     assert json.loads(contribution.output)["files"][0]["name"] == "contribution.json"
 
 
 def test_rejected_rows_give_exit_1_and_a_report(tmp_path: Path) -> None:
-    path = write_contribution(tmp_path / "c.json", [{"id": "p1", "kind": "person", "name": "A"},
-                                                    {"id": "p2", "kind": "persn"}])
+    path = write_contribution(
+        tmp_path / "c.json", [{"id": "p1", "kind": "person", "name": "A"}, {"id": "p2", "kind": "persn"}]
+    )
     out = tmp_path / "problems.csv"
     result = runner.invoke(app, ["ingest", str(path), "--home", str(tmp_path / "h"), "--report", str(out)])
     assert result.exit_code == 1
@@ -83,7 +89,8 @@ def test_ingest_and_reads_are_in_the_audit_trail(tmp_path: Path) -> None:
 
     with open_store(Path(home)) as store:
         why = store.con.execute(
-            "SELECT justification FROM audit_log WHERE action = 'consultation'").fetchone()
+            "SELECT justification FROM audit_log WHERE action = 'consultation'"
+        ).fetchone()
         actions = {r[0] for r in store.con.execute("SELECT action FROM audit_log").fetchall()}
     assert why == ("case FR-77",)
     assert {"collection", "consultation", "authorisation"} <= actions

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from builders import write_contribution
 from mare.access.policy import Viewer
 from mare.cli import app
+from mare.hub.context import HubContext
 from mare.hub.repository import Repository
 from mare.ingest.pipeline import ingest_file
 from mare.store.db import Store
@@ -28,19 +29,46 @@ B = Viewer("bob", "IT-SCO", frozenset({"analyst"}))
 
 @pytest.fixture
 def loaded(store: Store, tmp_path: Path) -> Store:
-    ingest_file(store, write_contribution(tmp_path / "h2.json", [
-        {"id": "p1", "kind": "person", "name": SECRET_NAMES[0], "phone": "+4915111111111"}],
-        id="A-H2", handling={"code": "H2"}))
-    ingest_file(store, write_contribution(tmp_path / "minor.json", [
-        {"id": "p1", "kind": "person", "name": SECRET_NAMES[1], "minor": True, "category": "victim"}],
-        id="A-MINOR", handling={"code": "H0"}))
-    ingest_file(store, write_contribution(tmp_path / "h3.json", [
-        {"id": "p1", "kind": "person", "name": SECRET_NAMES[2]},
-        {"id": "ph1", "kind": "phone", "number": "+4915122222222"}],
-        links=[{"kind": "uses_phone", "source": "p1", "target": "ph1"}],
-        id="A-H3", handling={"code": "H3", "restrictions": {"agencies_denied": ["IT-SCO"]}}))
-    ingest_file(store, write_contribution(tmp_path / "open.json", [
-        {"id": "p1", "kind": "person", "name": OPEN_NAME}], id="A-OPEN", handling={"code": "H0"}))
+    ingest_file(
+        store,
+        write_contribution(
+            tmp_path / "h2.json",
+            [{"id": "p1", "kind": "person", "name": SECRET_NAMES[0], "phone": "+4915111111111"}],
+            id="A-H2",
+            handling={"code": "H2"},
+        ),
+    )
+    ingest_file(
+        store,
+        write_contribution(
+            tmp_path / "minor.json",
+            [{"id": "p1", "kind": "person", "name": SECRET_NAMES[1], "minor": True, "category": "victim"}],
+            id="A-MINOR",
+            handling={"code": "H0"},
+        ),
+    )
+    ingest_file(
+        store,
+        write_contribution(
+            tmp_path / "h3.json",
+            [
+                {"id": "p1", "kind": "person", "name": SECRET_NAMES[2]},
+                {"id": "ph1", "kind": "phone", "number": "+4915122222222"},
+            ],
+            links=[{"kind": "uses_phone", "source": "p1", "target": "ph1"}],
+            id="A-H3",
+            handling={"code": "H3", "restrictions": {"agencies_denied": ["IT-SCO"]}},
+        ),
+    )
+    ingest_file(
+        store,
+        write_contribution(
+            tmp_path / "open.json",
+            [{"id": "p1", "kind": "person", "name": OPEN_NAME}],
+            id="A-OPEN",
+            handling={"code": "H0"},
+        ),
+    )
     return store
 
 
@@ -49,14 +77,15 @@ def _all_uids(store: Store) -> list[str]:
 
 
 def _repo_paths(store: Store) -> dict[str, Callable[[], Any]]:
-    repo = Repository(store, B)
+    repo = Repository(HubContext(store, B, "password"))
     uids = _all_uids(store)
     contributions = [r[0] for r in store.con.execute("SELECT uid FROM contributions").fetchall()]
     return {
         "Repository.record": lambda: [repo.record(u).as_dict() for u in uids],  # type: ignore[union-attr]
         "Repository.records": lambda: [v.as_dict() for v in repo.records(limit=1000)],
         "Repository.record_values": lambda: [
-            [v.as_dict(), [x.original for x in v.values]] for v in repo.record_values("person")],
+            [v.as_dict(), [x.original for x in v.values]] for v in repo.record_values("person")
+        ],
         "Repository.contribution": lambda: [repo.contribution(c) for c in contributions],
         "Repository.stats": repo.stats,
     }
@@ -104,12 +133,20 @@ def _denials_are_audited(home: Path) -> None:
     from mare.store.db import open_store
 
     with open_store(home) as store:
-        secret_uids = {r[0] for r in store.con.execute(
-            "SELECT uid FROM records WHERE contribution IN (SELECT uid FROM contributions "
-            "WHERE sender_id IN ('A-H2', 'A-MINOR', 'A-H3')) AND kind = 'person'").fetchall()}
-        denied = {r[0] for r in store.con.execute(
-            "SELECT ref FROM audit_log WHERE action = 'authorisation' AND outcome = 'hit' "
-            "AND actor_agency = 'IT-SCO'").fetchall()}
+        secret_uids = {
+            r[0]
+            for r in store.con.execute(
+                "SELECT uid FROM records WHERE contribution IN (SELECT uid FROM contributions "
+                "WHERE sender_id IN ('A-H2', 'A-MINOR', 'A-H3')) AND kind = 'person'"
+            ).fetchall()
+        }
+        denied = {
+            r[0]
+            for r in store.con.execute(
+                "SELECT ref FROM audit_log WHERE action = 'authorisation' AND outcome = 'hit' "
+                "AND actor_agency = 'IT-SCO'"
+            ).fetchall()
+        }
         from mare.hub.audit import AuditLog
 
         assert AuditLog(store).verify().ok
@@ -118,6 +155,6 @@ def _denials_are_audited(home: Path) -> None:
 
 def test_linked_phone_of_denied_record_is_withheld(loaded: Store) -> None:
     uid = next(u for u in _all_uids(loaded) if u.endswith(":ph1"))
-    view = Repository(loaded, B).record(uid)
+    view = Repository(HubContext(loaded, B, "password")).record(uid)
     assert view is not None and view.decision.visibility == "hit"
     assert "+4915122222222" not in json.dumps(view.as_dict())

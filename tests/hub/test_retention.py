@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from builders import write_contribution
+from mare.access.policy import HUB_AGENCY, Viewer
+from mare.hub.context import HubContext, Refused, system_context
 from mare.hub.retention import RetentionError, due, extend, run_retention
 from mare.ingest.pipeline import ingest_file
 from mare.store.db import Store
@@ -31,8 +33,14 @@ def _scan(home: Path, needle: str) -> list[Path]:
 def loaded(store: Store, tmp_path: Path) -> tuple[Store, str]:
     (store.home / "retention.yaml").write_text("by_category: {victim: 730}\n", encoding="utf-8")
     records = [
-        {"id": "p1", "kind": "person", "name": ERASE_ME[0], "phone": ERASE_ME[1],
-         "document_number": ERASE_ME[2], "category": "suspect"},
+        {
+            "id": "p1",
+            "kind": "person",
+            "name": ERASE_ME[0],
+            "phone": ERASE_ME[1],
+            "document_number": ERASE_ME[2],
+            "category": "suspect",
+        },
         {"id": "p2", "kind": "person", "name": KEEP_ME, "category": "victim"},
         {"id": "ph1", "kind": "phone", "number": "+39 333 1234567"},
     ]
@@ -43,19 +51,39 @@ def loaded(store: Store, tmp_path: Path) -> tuple[Store, str]:
 
 def test_review_dates_per_category(loaded: tuple[Store, str]) -> None:
     store, _ = loaded
-    rows = dict(store.con.execute("SELECT category, review_at - received_at::DATE FROM records "
-                                  "WHERE kind = 'person'").fetchall())
+    rows = dict(
+        store.con.execute(
+            "SELECT category, review_at - received_at::DATE FROM records WHERE kind = 'person'"
+        ).fetchall()
+    )
     assert rows["victim"] == 730 and rows["suspect"] == 3 * 365 + 1
+
+
+def as_(store: Store, user: str, agency: str, role: str) -> HubContext:
+    return HubContext(store, Viewer(user, agency, frozenset({role})), "password")
 
 
 def test_due_and_extend(loaded: tuple[Store, str]) -> None:
     store, cuid = loaded
     soon = date.today() + timedelta(days=800)
-    assert [d.uid for d in due(store, soon)] == [f"{cuid}:p2"]
+    owner_dpo = as_(store, "dora", "DE-BKA", "dpo")
+    assert [d.uid for d in due(owner_dpo, soon)] == [f"{cuid}:p2"]
+    assert [d.uid for d in due(as_(store, "hana", HUB_AGENCY, "dpo"), soon)] == [f"{cuid}:p2"]
+    assert due(as_(store, "ivo", "IT-SCO", "dpo"), soon) == []  # another agency's dpo: their own only
+    with pytest.raises(Refused, match="roles"):
+        due(as_(store, "carl", "DE-BKA", "contributor"), soon)
+    with pytest.raises(Refused):
+        extend(
+            as_(store, "ivo", "IT-SCO", "dpo"), f"{cuid}:p2", soon + timedelta(days=365), "not mine at all"
+        )
     with pytest.raises(RetentionError):
-        extend(store, f"{cuid}:p2", soon + timedelta(days=365), "", "dpo")
-    extend(store, f"{cuid}:p2", soon + timedelta(days=365), "victim in ongoing trial RM-4", "dpo")
-    assert due(store, soon) == []
+        extend(owner_dpo, f"{cuid}:p2", soon + timedelta(days=365), "")
+    extend(owner_dpo, f"{cuid}:p2", soon + timedelta(days=365), "victim in ongoing trial RM-4")
+    assert due(owner_dpo, soon) == []
+    denied = store.con.execute(
+        "SELECT actor FROM audit_log WHERE action = 'authorisation' AND outcome = 'denied' ORDER BY seq"
+    ).fetchall()
+    assert denied == [("carl",), ("ivo",)]
 
 
 def test_erasure_leaves_no_trace_in_any_file(loaded: tuple[Store, str]) -> None:
@@ -76,7 +104,10 @@ def test_erasure_leaves_no_trace_in_any_file(loaded: tuple[Store, str]) -> None:
 
 def test_run_retention_erases_due_records(loaded: tuple[Store, str]) -> None:
     store, cuid = loaded
-    records, report = run_retention(store, "system", on=date.today() + timedelta(days=800))
+    with pytest.raises(Refused, match="hub"):
+        run_retention(as_(store, "dora", "DE-BKA", "dpo"), on=date.today() + timedelta(days=800))
+    assert store.con.execute("SELECT count(*) FROM records").fetchone() == (3,)
+    records, report = run_retention(system_context(store, "retention"), on=date.today() + timedelta(days=800))
     assert [r.uid for r in records] == [f"{cuid}:p2"]
     assert report.records == 1
     assert _scan(store.home, KEEP_ME) == []

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mare.hub.notifications import inbox
+from mare.access.policy import Viewer
+from mare.hub.context import HubContext
+from mare.hub.notifications import Notification, inbox
 from mare.resolve import crosscheck_all, crosscheck_contribution
 from mare.resolve.judgements import ordered
 from mare.resolve.model import load_model
@@ -13,6 +15,10 @@ from mare.resolve.review import apply_judgement, review_queue
 from mare.store.db import Store
 from mare.store.erasure import erase_records
 from resolve.resolve_helpers import SCO, ingest, two_agencies
+
+
+def _inbox(store: Store, agency: str, role: str = "analyst") -> list[Notification]:
+    return inbox(HubContext(store, Viewer("reader", agency, frozenset({role})), "password"))
 
 
 def _entity(store: Store, uid: str) -> str:
@@ -48,7 +54,7 @@ def test_identifier_and_person_hits_notify_both_owners(store: Store, tmp_path: P
     crosscheck_contribution(store, a)
     result = crosscheck_contribution(store, b)
     assert result.identifier_hits == 1 and result.person_hits == 1 and result.notifications == 4
-    bka, sco = inbox(store, "DE-BKA"), inbox(store, "IT-SCO")
+    bka, sco = _inbox(store, "DE-BKA"), _inbox(store, "IT-SCO")
     assert len(bka) == 2 and len(sco) == 2
     assert any("+4915112345678" in (n.body or "") for n in sco)
     again = crosscheck_contribution(store, b)
@@ -59,7 +65,7 @@ def test_restricted_side_gets_hit_no_hit_only(store: Store, tmp_path: Path) -> N
     a, b = two_agencies(store, tmp_path, sco_handling="H2")
     crosscheck_contribution(store, a)
     crosscheck_contribution(store, b)
-    for note in inbox(store, "DE-BKA"):
+    for note in _inbox(store, "DE-BKA"):
         text = f"{note.subject} {note.body}"
         assert "A match exists" in text
         for record in SCO:
@@ -112,11 +118,12 @@ def test_erasure_removes_cross_check_data(store: Store, tmp_path: Path) -> None:
     crosscheck_contribution(store, b)
     apply_judgement(store, f"{a}:p1", f"{b}:q1", "same", "ana", "confirmed", "HUB")
     erased = f"{b}:q1"
-    held = store.con.execute("SELECT count(*) FROM person_name_tokens WHERE record_uid = ?",
-                             [erased]).fetchone()
+    held = store.con.execute(
+        "SELECT count(*) FROM person_name_tokens WHERE record_uid = ?", [erased]
+    ).fetchone()
     assert held is not None and held[0] > 0  # the name's tokens were indexed
     report = erase_records(store, [erased], "dpo", "court order")
-    assert report.derived["resolve"] > 0
+    assert report.derived["person_name_tokens"] > 0 and report.derived["entities"] > 0
     for table, cols in (
         ("person_features", ["record_uid"]),
         ("person_keys", ["record_uid"]),
@@ -132,5 +139,5 @@ def test_erasure_removes_cross_check_data(store: Store, tmp_path: Path) -> None:
             f"SELECT count(*) FROM {table} WHERE {where}", [erased] * len(cols)
         ).fetchone()
         assert count == (0,), table
-    bodies = " ".join(f"{n.subject} {n.body}" for n in inbox(store, "DE-BKA"))
+    bodies = " ".join(f"{n.subject} {n.body}" for n in _inbox(store, "DE-BKA"))
     assert "محمد" not in bodies

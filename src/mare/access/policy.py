@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 Visibility = Literal["full", "hit", "none"]
 Purpose = Literal["crime_fighting", "judicial", "oversight", "administration"]
@@ -96,9 +96,7 @@ def decide(
                 "hub supervisor or data-protection officer, for oversight only",
                 (*caveats, "For oversight only."),
             )
-        return Decision(
-            "none", "oversight-role", "oversight needs the hub's supervisor or DPO role"
-        )
+        return Decision("none", "oversight-role", "oversight needs the hub's supervisor or DPO role")
     if not viewer.has("analyst", "supervisor"):
         return Decision(
             "hit",
@@ -107,8 +105,12 @@ def decide(
             f"a match exists and to ask {meta.owner}",
         )
     if consented:
-        return Decision("full", "consent", f"released to {viewer.agency} by {meta.owner}'s consent "
-                        "(or an approved threat-to-life override)", caveats)
+        return Decision(
+            "full",
+            "consent",
+            f"released to {viewer.agency} by {meta.owner}'s consent (or an approved threat-to-life override)",
+            caveats,
+        )
     if meta.minor:
         return Decision("hit", "minor", f"data on minors answer hit/no-hit only: ask {meta.owner}")
     rules = meta.restrictions or {}
@@ -119,9 +121,7 @@ def decide(
         if viewer.agency in denied:
             return Decision("hit", "h3-denied", f"{meta.owner} denies access to {viewer.agency}")
         if allowed and viewer.agency not in allowed and not viewer.is_hub:
-            return Decision(
-                "hit", "h3-allowed", f"{meta.owner} shares this only with {', '.join(allowed)}"
-            )
+            return Decision("hit", "h3-allowed", f"{meta.owner} shares this only with {', '.join(allowed)}")
         expires = rules.get("expires")
         if expires and date.fromisoformat(expires) < (today or date.today()):
             return Decision(
@@ -137,13 +137,10 @@ def decide(
         return Decision(
             "hit",
             "h2",
-            f"H2: not passed on to other agencies without {meta.owner}'s "
-            "permission: request consent",
+            f"H2: not passed on to other agencies without {meta.owner}'s permission: request consent",
         )
     if code == "H1" and purpose == "judicial":
-        return Decision(
-            "hit", "h1-judicial", f"H1: not for judicial use without {meta.owner}'s permission"
-        )
+        return Decision("hit", "h1-judicial", f"H1: not for judicial use without {meta.owner}'s permission")
     if purpose not in ("crime_fighting", "judicial"):
         return Decision("none", "purpose", f"purpose {purpose!r} does not allow reading content")
     return Decision(
@@ -151,4 +148,134 @@ def decide(
         f"{code.lower()}-analyst",
         f"{code} data open to analysts for crime-fighting purposes",
         caveats,
+    )
+
+
+# --- actions ----------------------------------------------------------------------------------
+
+Action = Literal[
+    "review",  # read the review queue: candidate pairs and their explanations
+    "judge",  # record same / not same on a candidate pair
+    "crosscheck",  # re-run the cross-check over everything held
+    "contribute",  # send a contribution on behalf of an agency
+    "export",  # bulk export of records
+    "erase",  # erase records now
+    "retention.read",  # list records due for review
+    "retention.extend",  # keep a record past its review date
+    "retention.run",  # erase every record whose review is due
+    "consent.request",  # ask an owner to release a record
+    "consent.decide",  # grant or refuse a request, as the owner
+    "consent.override",  # start a threat-to-life override
+    "consent.approve",  # approve another person's override (four eyes)
+    "accounts.read",  # list users, agencies and tokens
+    "accounts.manage",  # add or disable users and their tokens
+    "agencies.manage",  # register or disable agencies
+    "audit.verify",  # verify the audit chain and read its head
+    "audit.read",  # read or export audit entries
+    "notifications.read",  # read the viewer's agency's notifications
+]
+ACTIONS: tuple[Action, ...] = get_args(Action)
+SYSTEM_ROLE = "system"
+
+_ACTION_ROLES: dict[str, tuple[str, ...]] = {
+    "review": ("analyst", "supervisor"),
+    "judge": ("analyst", "supervisor"),
+    "crosscheck": ("analyst", "supervisor", "admin", SYSTEM_ROLE),
+    "contribute": ("contributor", "analyst", "supervisor", "admin", SYSTEM_ROLE),
+    "export": ("analyst", "supervisor"),
+    "erase": ("dpo", "admin"),
+    "retention.read": ("supervisor", "dpo", "admin"),
+    "retention.extend": ("supervisor", "dpo", "admin"),
+    "retention.run": ("dpo", "admin", SYSTEM_ROLE),
+    "consent.request": ROLES,
+    "consent.decide": ("contributor", "supervisor", "admin"),
+    "consent.override": ("analyst", "supervisor", "admin"),
+    "consent.approve": ("supervisor", "admin"),
+    "accounts.read": ("supervisor", "dpo", "admin"),
+    "accounts.manage": ("admin",),
+    "agencies.manage": ("admin",),
+    "audit.verify": ("supervisor", "dpo", "admin"),
+    "audit.read": ("supervisor", "dpo"),
+    "notifications.read": ROLES,
+}
+#: Actions only the hub's own staff may take (whatever their roles at an agency).
+_HUB_ONLY = frozenset({"crosscheck", "retention.run", "agencies.manage", "audit.verify", "audit.read"})
+#: Actions on another agency's data or accounts that only the hub's staff may take; others act on their own.
+_OWN_AGENCY_UNLESS_HUB = frozenset(
+    {"contribute", "erase", "retention.read", "retention.extend", "accounts.read", "accounts.manage"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionTarget:
+    """What an action is about (never content): the agency that owns it, and who asked for it."""
+
+    owner: str | None = None
+    requester: str | None = None
+    requester_agency: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Permission:
+    """The answer to `allowed()`, with the rule that gave it and a human reason."""
+
+    granted: bool
+    action: str
+    rule: str
+    reason: str
+
+    def __bool__(self) -> bool:
+        return self.granted
+
+
+def allowed(viewer: Viewer, action: Action, target: ActionTarget | None = None) -> Permission:
+    """May this viewer take this action on this target? The rule that fired and why."""
+    target = target or ActionTarget()
+    if action not in _ACTION_ROLES:
+        return Permission(False, action, "unknown-action", f"unknown action {action!r}")
+    roles = _ACTION_ROLES[action]
+    if not viewer.has(*roles):
+        return Permission(
+            False,
+            action,
+            "action-role",
+            f"{action} needs one of the roles {', '.join(roles)}; "
+            f"{viewer.user} holds {', '.join(sorted(viewer.roles)) or 'none'}",
+        )
+    if action in _HUB_ONLY and not viewer.is_hub:
+        return Permission(False, action, "hub-only", f"{action} is reserved to the hub's staff")
+    if action in _OWN_AGENCY_UNLESS_HUB and not viewer.is_hub and target.owner not in (None, viewer.agency):
+        return Permission(
+            False,
+            action,
+            "own-agency",
+            f"{action} on {target.owner}'s data or accounts is for {target.owner} or the hub",
+        )
+    if action in _OWN_AGENCY_UNLESS_HUB and not viewer.is_hub and target.owner is None:
+        return Permission(False, action, "own-agency", f"{action} across agencies is for the hub's staff")
+    if action in ("consent.request", "consent.override") and target.owner == viewer.agency:
+        return Permission(
+            False, action, "owner-needs-no-consent", "your agency owns this record: no consent is needed"
+        )
+    if action == "consent.decide" and target.owner != viewer.agency:
+        return Permission(
+            False, action, "owner-decides", f"only the owner ({target.owner}) decides on this request"
+        )
+    if action == "consent.approve":
+        if viewer.user == target.requester:
+            return Permission(
+                False, action, "four-eyes", "four eyes: the override must be approved by a second person"
+            )
+        if viewer.agency not in (target.requester_agency, HUB_AGENCY):
+            return Permission(
+                False,
+                action,
+                "approver-agency",
+                "the approver must belong to the requesting agency or the hub",
+            )
+    return Permission(
+        True,
+        action,
+        f"{action}-allowed",
+        f"{viewer.user} ({viewer.agency}, {', '.join(sorted(viewer.roles))}) may {action}",
     )

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
@@ -15,43 +14,36 @@ import typer
 from rich.table import Table
 
 from mare.access.policy import ROLES
-from mare.cli.common import HomeOpt, JsonOpt, console, err, print_json
-from mare.hub import accounts
+from mare.cli.common import (
+    AgencyOpt,
+    HomeOpt,
+    JsonOpt,
+    RoleOpt,
+    UserOpt,
+    console,
+    err,
+    fail,
+    hub_context,
+    print_json,
+)
+from mare.hub import admin
 from mare.hub.accounts import AGENCY_TYPES, AccountError
-from mare.store.db import Store, open_store
+from mare.hub.context import HubContext
 
 users_app = typer.Typer(help="User accounts and their API tokens.", no_args_is_help=True)
 agencies_app = typer.Typer(help="Agencies that contribute to or work at the hub.", no_args_is_help=True)
 
 
 @contextmanager
-def _store(home: Path | None) -> Iterator[Store]:
-    """Open the store; an AccountError becomes a red message and exit status 1."""
-    try:
-        with open_store(home) as store:
-            yield store
-    except AccountError as exc:
-        err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
-        raise typer.Exit(1) from None
-
-
-def _audit_hook(store: Store) -> Callable[[str, str, dict[str, Any]], None]:
-    """Send account events to the audit trail (the operator at the console is the actor)."""
-    from mare.hub.audit import AuditLog
-
-    actor = os.environ.get("MARE_USER") or os.environ.get("USER", "cli")
-
-    def hook(action: str, outcome: str, details: dict[str, Any]) -> None:
-        AuditLog(store).append(
-            actor=actor,
-            actor_agency=None,
-            action=action,
-            outcome=outcome,
-            resource="account",
-            details=details,
-        )
-
-    return hook
+def _admin(
+    home: Path | None, user: str | None, as_agency: str | None, role: str | None, what: str
+) -> Iterator[HubContext]:
+    """Sign in for an account command; an AccountError becomes a red message and exit status 1."""
+    with hub_context(home, user, as_agency, role, purpose="administration", what=what, create=True) as ctx:
+        try:
+            yield ctx
+        except AccountError as exc:
+            raise fail(str(exc)) from None
 
 
 def _when(value: Any) -> str:
@@ -71,21 +63,28 @@ def agencies_add(
         typer.Option("--country", help="ISO 3166-1 alpha-2 code (optional for international organisations)."),
     ] = None,
     home: HomeOpt = None,
+    user: UserOpt = None,
+    as_agency: AgencyOpt = None,
+    role: RoleOpt = None,
 ) -> None:
     """Register an agency."""
-    with _store(home) as store:
-        agency = accounts.add_agency(
-            store, agency_id, name, country, agency_type, on_event=_audit_hook(store)
-        )
+    with _admin(home, user, as_agency, role, "mare agencies add") as ctx:
+        agency = admin.add_agency(ctx, agency_id, name, country, agency_type)
     where = agency.country or "no country"
     console.print(f"agency [bold]{agency.id}[/bold] registered ({agency.agency_type}, {where})")
 
 
 @agencies_app.command("list")
-def agencies_list(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
+def agencies_list(
+    home: HomeOpt = None,
+    user: UserOpt = None,
+    as_agency: AgencyOpt = None,
+    role: RoleOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
     """List agencies."""
-    with _store(home) as store:
-        found = accounts.list_agencies(store)
+    with _admin(home, user, as_agency, role, "mare agencies list") as ctx:
+        found = admin.list_agencies(ctx)
     if as_json:
         print_json([asdict(a) for a in found])
         return
@@ -104,11 +103,15 @@ def agencies_list(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
 
 @agencies_app.command("disable")
 def agencies_disable(
-    agency_id: Annotated[str, typer.Argument(metavar="ID", help="Agency id.")], home: HomeOpt = None
+    agency_id: Annotated[str, typer.Argument(metavar="ID", help="Agency id.")],
+    home: HomeOpt = None,
+    user: UserOpt = None,
+    as_agency: AgencyOpt = None,
+    role: RoleOpt = None,
 ) -> None:
     """Disable an agency: its users' passwords and tokens stop working at once."""
-    with _store(home) as store:
-        accounts.disable_agency(store, agency_id, on_event=_audit_hook(store))
+    with _admin(home, user, as_agency, role, "mare agencies disable") as ctx:
+        admin.disable_agency(ctx, agency_id)
     console.print(f"agency [bold]{agency_id}[/bold] disabled")
 
 
@@ -138,21 +141,31 @@ def users_add(
         bool, typer.Option("--no-password", help="Token-only account: no password.")
     ] = False,
     home: HomeOpt = None,
+    user: UserOpt = None,
+    as_agency: AgencyOpt = None,
+    as_role: Annotated[
+        str | None,
+        typer.Option("--as-role", envvar="MARE_ROLE", help="Store operator only: preview this role."),
+    ] = None,
 ) -> None:
-    """Add a user (asks for the password unless --password-stdin or --no-password)."""
-    password = _read_password(password_stdin, no_password)
-    with _store(home) as store:
-        user = accounts.add_user(
-            store, username, agency, role, password, full_name=full_name, on_event=_audit_hook(store)
-        )
-    console.print(f"user [bold]{user.username}[/bold] added to {user.agency} as {', '.join(user.roles)}")
+    """Add a user (asks for the new user's password unless --password-stdin or --no-password)."""
+    with _admin(home, user, as_agency, as_role, "mare users add") as ctx:
+        password = _read_password(password_stdin, no_password)
+        added = admin.add_user(ctx, username, agency, role, password, full_name=full_name)
+    console.print(f"user [bold]{added.username}[/bold] added to {added.agency} as {', '.join(added.roles)}")
 
 
 @users_app.command("list")
-def users_list(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
+def users_list(
+    home: HomeOpt = None,
+    user: UserOpt = None,
+    as_agency: AgencyOpt = None,
+    role: RoleOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
     """List users (never their passwords)."""
-    with _store(home) as store:
-        found = accounts.list_users(store)
+    with _admin(home, user, as_agency, role, "mare users list") as ctx:
+        found = admin.list_users(ctx)
     if as_json:
         print_json([asdict(u) for u in found])
         return
@@ -171,10 +184,16 @@ def users_list(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
 
 
 @users_app.command("disable")
-def users_disable(username: Annotated[str, typer.Argument(help="Username.")], home: HomeOpt = None) -> None:
+def users_disable(
+    username: Annotated[str, typer.Argument(help="Username.")],
+    home: HomeOpt = None,
+    user: UserOpt = None,
+    as_agency: AgencyOpt = None,
+    role: RoleOpt = None,
+) -> None:
     """Disable a user and revoke all their tokens at once."""
-    with _store(home) as store:
-        revoked = accounts.disable_user(store, username, on_event=_audit_hook(store))
+    with _admin(home, user, as_agency, role, "mare users disable") as ctx:
+        revoked = admin.disable_user(ctx, username)
     console.print(f"user [bold]{username}[/bold] disabled; {revoked} token(s) revoked")
 
 
@@ -186,13 +205,14 @@ def users_token(
         int | None, typer.Option("--days", min=1, help="Expire after this many days (default: never).")
     ] = None,
     home: HomeOpt = None,
+    user: UserOpt = None,
+    as_agency: AgencyOpt = None,
+    role: RoleOpt = None,
 ) -> None:
     """Issue an API token for a user and print it once."""
-    with _store(home) as store:
+    with _admin(home, user, as_agency, role, "mare users token") as ctx:
         expires = datetime.now(UTC) + timedelta(days=days) if days is not None else None
-        token_id, token = accounts.issue_token(
-            store, username, label=label, expires_at=expires, on_event=_audit_hook(store)
-        )
+        token_id, token = admin.issue_token(ctx, username, label=label, expires_at=expires)
     err.print(
         f"[yellow]Token {token_id} for {username}: copy it now, it will not be shown again.[/yellow]",
         markup=True,
@@ -205,20 +225,28 @@ def users_token(
 def users_revoke(
     token_id: Annotated[str, typer.Argument(metavar="TOKEN_ID", help="Token id (see `mare users tokens`).")],
     home: HomeOpt = None,
+    user: UserOpt = None,
+    as_agency: AgencyOpt = None,
+    role: RoleOpt = None,
 ) -> None:
     """Revoke an API token at once."""
-    with _store(home) as store:
-        accounts.revoke_token(store, token_id, on_event=_audit_hook(store))
+    with _admin(home, user, as_agency, role, "mare users revoke") as ctx:
+        admin.revoke_token(ctx, token_id)
     console.print(f"token [bold]{token_id}[/bold] revoked")
 
 
 @users_app.command("tokens")
 def users_tokens(
-    username: Annotated[str, typer.Argument(help="Username.")], home: HomeOpt = None, as_json: JsonOpt = False
+    username: Annotated[str, typer.Argument(help="Username.")],
+    home: HomeOpt = None,
+    user: UserOpt = None,
+    as_agency: AgencyOpt = None,
+    role: RoleOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """List a user's API tokens (never the tokens themselves)."""
-    with _store(home) as store:
-        found = accounts.list_tokens(store, username)
+    with _admin(home, user, as_agency, role, "mare users tokens") as ctx:
+        found = admin.list_tokens(ctx, username)
     if as_json:
         print_json([{**asdict(t), "status": t.status} for t in found])
         return

@@ -11,8 +11,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mare.hub.audit import ACTIONS, AuditLog, audit_key
-from mare.store.db import Store, open_store
+from mare.cli.common import AgencyOpt, RoleOpt, UserOpt, hub_context
+from mare.hub import oversight
+from mare.hub.audit import ACTIONS
 
 audit_app = typer.Typer(
     help="The tamper-evident audit trail (LED art. 25): verify the chain, export it, read it.",
@@ -27,24 +28,9 @@ HomeOpt = Annotated[
 ]
 
 
-def _open(home: Path | None) -> Store:
-    """Open an existing store, or exit 2 with the reason."""
-    try:
-        return open_store(home, create=False)
-    except FileNotFoundError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
-
-
-def _log(store: Store, *, need_key: bool) -> AuditLog:
-    """The store's audit log; with need_key, exit 2 when the key is missing (never create one)."""
-    if not need_key:
-        return AuditLog(store)
-    try:
-        return AuditLog(store, audit_key(store.home, create=False))
-    except (FileNotFoundError, ValueError) as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
+def _key_missing(exc: Exception) -> typer.Exit:
+    err.print(f"[red]{exc}[/red]")
+    return typer.Exit(2)
 
 
 def _moment(text: str, *, end: bool) -> datetime:
@@ -79,6 +65,9 @@ def _last_line(path: Path) -> dict[str, Any]:
 @audit_app.command()
 def verify(
     home: HomeOpt = None,
+    user: UserOpt = None,
+    as_agency: AgencyOpt = None,
+    role: RoleOpt = None,
     anchor: Annotated[
         str | None,
         typer.Option("--anchor", help="SEQ:HASH noted from `mare audit head`: also detects a cut tail."),
@@ -86,8 +75,11 @@ def verify(
 ) -> None:
     """Check the hash chain; exit 1 naming the first broken entry."""
     noted = _anchor(anchor) if anchor else None
-    with _open(home) as store:
-        result = _log(store, need_key=True).verify(anchor=noted)
+    with hub_context(home, user, as_agency, role, purpose="oversight", what="mare audit verify") as ctx:
+        try:
+            result = oversight.verify(ctx, anchor=noted)
+        except (FileNotFoundError, ValueError) as exc:
+            raise _key_missing(exc) from exc
     if result.ok:
         console.print(f"[green]intact[/green]: {result.checked} entries, head {result.head or '-'}")
         return
@@ -101,15 +93,21 @@ def export(
     end: Annotated[str, typer.Option("--to", help="Last day (inclusive) or date-time (exclusive), UTC.")],
     out: Annotated[Path, typer.Option("-o", "--out", help="JSON-lines file to write.")],
     home: HomeOpt = None,
+    user: UserOpt = None,
+    as_agency: AgencyOpt = None,
+    role: RoleOpt = None,
 ) -> None:
     """Export the entries of a period as JSON lines for the supervisory authority."""
     since, until = _moment(start, end=False), _moment(end, end=True)
     if until <= since:
         raise typer.BadParameter("--to must come after --from")
-    with _open(home) as store:
-        log = _log(store, need_key=True)
-        with out.open("w", encoding="utf-8") as handle:
-            count = log.export_jsonl(handle, since, until)
+    with hub_context(home, user, as_agency, role, purpose="oversight", what="mare audit export") as ctx:
+        try:
+            with out.open("w", encoding="utf-8") as handle:
+                count = oversight.export(ctx, handle, since, until)
+        except (FileNotFoundError, ValueError) as exc:
+            out.unlink(missing_ok=True)
+            raise _key_missing(exc) from exc
     summary = _last_line(out)
     ok = bool(summary["verified"])
     state = "[green]verified[/green]" if ok else f"[red]NOT verified[/red]: {summary['problem']}"
@@ -123,6 +121,9 @@ def show(
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many of the latest entries.")] = 50,
     action: Annotated[str | None, typer.Option("--action", help=f"Only: {', '.join(ACTIONS)}.")] = None,
     home: HomeOpt = None,
+    user: UserOpt = None,
+    as_agency: AgencyOpt = None,
+    role: RoleOpt = None,
 ) -> None:
     """Show the latest audit entries as a table."""
     if action is not None and action not in ACTIONS:
@@ -130,24 +131,32 @@ def show(
     table = Table(title="Audit trail (latest first)")
     for name in ("seq", "when (UTC)", "who", "action", "what", "purpose / why", "outcome", "details"):
         table.add_column(name, overflow="fold")
-    with _open(home) as store:
-        for entry in _log(store, need_key=False).entries(limit=limit, action=action, newest_first=True):
+    with hub_context(home, user, as_agency, role, purpose="oversight", what="mare audit show") as ctx:
+        for entry in oversight.entries(ctx, limit, action):
             who = entry["actor"] + (f" ({entry['actor_agency']})" if entry["actor_agency"] else "")
             what = " ".join(str(v) for v in (entry["resource"], entry["ref"]) if v)
             why = " — ".join(str(v) for v in (entry["purpose"], entry["justification"]) if v)
             details = "" if entry["details"] is None else json.dumps(entry["details"], ensure_ascii=False)
             table.add_row(
-                str(entry["seq"]), entry["logged_at"].strftime("%Y-%m-%d %H:%M:%S"), who, entry["action"],
-                what, why, entry["outcome"], details[:200],
+                str(entry["seq"]),
+                entry["logged_at"].strftime("%Y-%m-%d %H:%M:%S"),
+                who,
+                entry["action"],
+                what,
+                why,
+                entry["outcome"],
+                details[:200],
             )
     console.print(table)
 
 
 @audit_app.command()
-def head(home: HomeOpt = None) -> None:
+def head(
+    home: HomeOpt = None, user: UserOpt = None, as_agency: AgencyOpt = None, role: RoleOpt = None
+) -> None:
     """Print SEQ:HASH of the last entry, to note outside the system (detects a cut tail later)."""
-    with _open(home) as store:
-        last = _log(store, need_key=False).head()
+    with hub_context(home, user, as_agency, role, purpose="oversight", what="mare audit head") as ctx:
+        last = oversight.head(ctx)
     if last is None:
         console.print("the audit trail is empty")
         return

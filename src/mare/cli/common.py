@@ -1,4 +1,4 @@
-"""What every `mare` command shares: options, consoles, JSON output, who the reader is."""
+"""What every `mare` command shares: options, consoles, JSON output, signing in to the hub layer."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
+import click
 import typer
 from rich.console import Console
 
-from mare.access.policy import HUB_AGENCY, PURPOSES, ROLES, Viewer
-from mare.hub.repository import Repository
-from mare.store.db import Store
+from mare.access.policy import PURPOSES, ROLES, Purpose
+from mare.hub.context import HubContext, Refused
+from mare.hub.identity import Credentials, SignInError, open_context
+from mare.store.db import open_store
 
 console = Console()
 err = Console(stderr=True)
@@ -27,16 +29,33 @@ HomeOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 UserOpt = Annotated[
     str | None,
-    typer.Option("--user", envvar="MARE_USER", help="Your user name (agency and roles come from it)."),
+    typer.Option(
+        "--user",
+        envvar="MARE_USER",
+        help="Act as this registered user: you are asked for the password (or set MARE_TOKEN).",
+    ),
 ]
 AgencyOpt = Annotated[
-    str, typer.Option("--as-agency", envvar="MARE_AGENCY", help="Agency you read as, without --user.")
+    str | None,
+    typer.Option(
+        "--as-agency",
+        envvar="MARE_AGENCY",
+        help="Store operator only: preview what this agency sees (default HUB).",
+    ),
 ]
 RoleOpt = Annotated[
-    str, typer.Option("--role", envvar="MARE_ROLE", help=f"Role without --user: {', '.join(ROLES)}.")
+    str | None,
+    typer.Option(
+        "--role", envvar="MARE_ROLE", help=f"Store operator only: preview this role ({', '.join(ROLES)})."
+    ),
 ]
-DEFAULT_AGENCY = HUB_AGENCY
-DEFAULT_ROLE = "analyst"
+PurposeOpt = Annotated[
+    str, typer.Option("--purpose", help="crime_fighting, judicial, oversight or administration.")
+]
+WhyOpt = Annotated[
+    str | None, typer.Option("--why", envvar="MARE_WHY", help="Justification, kept in the audit trail.")
+]
+TOKEN_ENV = "MARE_TOKEN"
 
 
 def print_json(data: Any) -> None:
@@ -46,54 +65,60 @@ def print_json(data: Any) -> None:
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print an error in red and return the Exit to raise."""
-    err.print(f"[red]error:[/] {message}", highlight=False)
+    err.print(f"[red]error:[/] {message}", highlight=False, markup=True)
     return typer.Exit(code)
 
 
-def resolve_viewer(store: Store | None, user: str | None, agency: str, role: str) -> Viewer:
-    """The reader: a registered user when --user is given, else the declared agency and role."""
-    if user:
-        if store is None:
-            raise fail("--user needs a store")
-        from mare.hub.accounts import get_user
-
-        found = get_user(store, user)
-        if found is None or found.disabled:
-            raise fail(f"no active user {user!r}: see `mare users list`")
-        return Viewer(user=found.username, agency=found.agency, roles=frozenset(found.roles))
-    if role not in ROLES:
-        raise typer.BadParameter(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
-    return Viewer(user=os.environ.get("USER", "cli"), agency=agency, roles=frozenset({role}))
-
-
-def audit(store: Store, viewer: Viewer, action: str, outcome: str, **fields: Any) -> None:
-    """Append one entry to the audit trail for a command's effect."""
-    from mare.hub.audit import AuditLog
-
-    AuditLog(store).append(actor=viewer.user, actor_agency=viewer.agency, action=action, outcome=outcome,
-                           **fields)
-
-
-PurposeOpt = Annotated[
-    str, typer.Option("--purpose", help="crime_fighting, judicial, oversight or administration.")
-]
-WhyOpt = Annotated[
-    str | None, typer.Option("--why", envvar="MARE_WHY", help="Justification, kept in the audit trail.")
-]
+def _ask_password(user: str) -> str | None:
+    """Ask for a user's password on the terminal (None when there is no one to ask)."""
+    try:
+        return str(typer.prompt(f"Password for {user}", hide_input=True, err=True))
+    except (click.exceptions.Abort, EOFError):
+        return None
 
 
 @contextmanager
-def audited_repository(store: Store, viewer: Viewer, purpose: str, why: str | None,
-                       what: str) -> Iterator[Repository]:
-    """A repository whose every decision lands in the audit trail (one consultation entry)."""
-    from mare.hub.audit import AuditLog, ConsultationBatch
-
+def hub_context(
+    home: Path | None,
+    user: str | None = None,
+    as_agency: str | None = None,
+    role: str | None = None,
+    *,
+    purpose: str = "crime_fighting",
+    why: str | None = None,
+    what: str = "mare",
+    create: bool = False,
+) -> Iterator[HubContext]:
+    """Open the store and sign in; yield the request's context. A refusal is one red line and exit 1."""
     if purpose not in PURPOSES:
         raise typer.BadParameter(f"unknown purpose {purpose!r}; use one of {', '.join(PURPOSES)}")
-    batch = ConsultationBatch(AuditLog(store), viewer, purpose, why, what=what)
-    repo = Repository(store, viewer, purpose,
-                      on_decision=lambda _v, resource, ref, decision, _p: batch.add(resource, ref, decision))
+    if role is not None and role not in ROLES:
+        raise typer.BadParameter(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
+    credentials = Credentials(
+        user=user,
+        token=os.environ.get(TOKEN_ENV) or None,
+        as_agency=as_agency,
+        role=role,
+        ask_password=_ask_password,
+    )
     try:
-        yield repo
-    finally:
-        batch.flush()
+        store = open_store(home, create=create)
+    except FileNotFoundError as exc:
+        raise fail(str(exc)) from None
+    with store:
+        try:
+            ctx = open_context(store, credentials, purpose=_purpose(purpose), why=why, what=what)
+        except SignInError as exc:
+            raise fail(str(exc)) from None
+        try:
+            with ctx:
+                yield ctx
+        except Refused as exc:
+            raise fail(f"refused: {exc}") from None
+
+
+def _purpose(name: str) -> Purpose:
+    for purpose in PURPOSES:
+        if purpose == name:
+            return purpose
+    raise typer.BadParameter(f"unknown purpose {name!r}")

@@ -3,70 +3,32 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from mare.access.policy import Viewer
-from mare.cli.common import HomeOpt, JsonOpt, UserOpt, console, err, print_json, resolve_viewer
+from mare.cli.common import (
+    AgencyOpt,
+    HomeOpt,
+    JsonOpt,
+    RoleOpt,
+    UserOpt,
+    console,
+    err,
+    hub_context,
+    print_json,
+)
 from mare.cli.render import ingest_summary, problems_table, write_report
-from mare.hub.audit import AuditLog
-from mare.ingest.pipeline import IngestOptions, IngestReport, forced_format, ingest_source
+from mare.hub.intake import CROSSCHECK_MODES, crosscheck_stored, geocode_stored, receive
+from mare.ingest.pipeline import IngestOptions, forced_format
 from mare.ingest.sources import find_sources
-from mare.store.db import Store, open_store
 
-if TYPE_CHECKING:
-    from mare.resolve import CrosscheckResult
-
-
-def log_collection(store: Store, viewer: Viewer, report: IngestReport) -> None:
-    """One audit entry per contribution received (collection), stored or not."""
-    action = "alteration" if (report.version or 1) > 1 and report.status == "stored" else "collection"
-    AuditLog(store).append(
-        actor=viewer.user, actor_agency=viewer.agency, action=action, outcome=report.status,
-        resource="contribution", ref=report.contribution,
-        details={"source": Path(report.source).name, "agency": report.agency, "sender_id": report.sender_id,
-                 "version": report.version, "records": report.records, "links": report.links,
-                 "calls": report.calls, "rejected": report.rejected, "warnings": report.warnings})
-
-
-def log_combination(store: Store, viewer: Viewer, result: CrosscheckResult) -> None:
-    """One audit entry per cross-check run (combination of data, LED art. 25)."""
-    data = result.as_dict()
-    AuditLog(store).append(actor=viewer.user, actor_agency=viewer.agency, action="combination",
-                           outcome="done", resource="contribution", ref=data.get("contribution"),
-                           details={k: v for k, v in data.items() if k != "contribution"})
-
-
-def crosscheck_after_ingest(store: Store, viewer: Viewer, stored: list[str], mode: str) -> None:
-    """Cross-check what was stored: each contribution incrementally, or one full run at the end."""
-    if mode == "off" or not stored:
-        return
-    from mare.resolve import crosscheck_all, crosscheck_contribution
-
-    if mode == "each" or (mode == "auto" and len(stored) <= AUTO_EACH_LIMIT):
-        for uid in stored:
-            log_combination(store, viewer, crosscheck_contribution(store, uid))
-    else:
-        log_combination(store, viewer, crosscheck_all(store, train=True))
-
-
-def geocode_after_ingest(store: Store, stored: list[str]) -> None:
-    """Geocode the place names of what was stored (derived data: `place_geocodes`)."""
-    from mare.analyse.geo.enrich import geocode_records
-
-    if len(stored) <= AUTO_EACH_LIMIT:
-        for uid in stored:
-            geocode_records(store, uid)
-    else:
-        geocode_records(store)
-
-
-AUTO_EACH_LIMIT = 5
 CrosscheckOpt = Annotated[
-    str, typer.Option("--crosscheck", help="auto (each contribution when few, one full run when many), "
-                      "each, end or off.")
+    str,
+    typer.Option(
+        "--crosscheck", help="auto (each contribution when few, one full run when many), each, end or off."
+    ),
 ]
 
 
@@ -83,6 +45,8 @@ def ingest_command(
     strict: Annotated[bool, typer.Option(help="Refuse a contribution whole if any row is bad.")] = False,
     report: Annotated[Path | None, typer.Option(help="Write every problem to this .csv or .json.")] = None,
     user: UserOpt = None,
+    as_agency: AgencyOpt = None,
+    role: RoleOpt = None,
     crosscheck: CrosscheckOpt = "auto",
     geocode: Annotated[bool, typer.Option("--geocode/--no-geocode", help="Geocode place names.")] = True,
     as_json: JsonOpt = False,
@@ -91,7 +55,7 @@ def ingest_command(
     """Ingest contributions (JSON, CSV bundle, call records CSV, FtM JSON lines)."""
     if handling not in ("H0", "H1", "H2", "H3"):
         raise typer.BadParameter("handling must be H0, H1, H2 or H3")
-    if crosscheck not in ("auto", "each", "end", "off"):
+    if crosscheck not in CROSSCHECK_MODES:
         raise typer.BadParameter("--crosscheck must be auto, each, end or off")
     try:
         forced = forced_format(fmt)
@@ -103,14 +67,22 @@ def ingest_command(
     if not sources:
         err.print("[red]nothing to ingest[/]")
         raise typer.Exit(2)
-    options = IngestOptions(agency=agency, handling=handling, encoding=encoding, dry_run=dry_run,
-                            strict=strict)
+    options = IngestOptions(
+        agency=agency, handling=handling, encoding=encoding, dry_run=dry_run, strict=strict
+    )
     reports = []
-    with open_store(home) as store, Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True, disable=as_json or not err.is_terminal,
-    ) as progress:
-        viewer = resolve_viewer(store, user, agency or "HUB", "contributor")
+    with (
+        hub_context(home, user, as_agency, role, what="mare ingest", create=True) as ctx,
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=as_json or not err.is_terminal,
+        ) as progress,
+    ):
         task = progress.add_task("contributions", total=len(sources))
         calls = progress.add_task("call records", total=None, visible=False)
 
@@ -119,17 +91,14 @@ def ingest_command(
 
         for source in sources:
             progress.update(task, description=f"ingesting {source.path.name}")
-            result = ingest_source(store, source, options, on_calls)
-            if not dry_run:
-                log_collection(store, viewer, result)
-            reports.append(result)
+            reports.append(receive(ctx, source, options, on_calls))
             progress.advance(task)
         if not dry_run:
             progress.update(task, description="cross-checking")
             stored = [r.contribution for r in reports if r.status == "stored" and r.contribution]
-            crosscheck_after_ingest(store, viewer, stored, crosscheck)
-            if geocode and stored:
-                geocode_after_ingest(store, stored)
+            crosscheck_stored(ctx, stored, crosscheck)
+            if geocode:
+                geocode_stored(ctx, stored)
     if report:
         write_report(report, reports)
     if as_json:

@@ -20,8 +20,11 @@ from mare.cli.resolve import crosscheck_command, link_command, review_command
 from mare.cli.scenario import demo_command, scenario_app
 from mare.store.db import open_store
 
-app = typer.Typer(help="Mare: an intelligence hub against migrant-smuggling networks.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Mare: an intelligence hub against migrant-smuggling networks.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 
 
 @app.command()

@@ -8,8 +8,6 @@ from typing import Annotated
 import typer
 
 from mare.cli.common import (
-    DEFAULT_AGENCY,
-    DEFAULT_ROLE,
     AgencyOpt,
     HomeOpt,
     JsonOpt,
@@ -17,28 +15,35 @@ from mare.cli.common import (
     RoleOpt,
     UserOpt,
     WhyOpt,
-    audited_repository,
     console,
     err,
+    hub_context,
     print_json,
-    resolve_viewer,
 )
 from mare.cli.render import record_panel, stats_tables
-from mare.store.db import DB_NAME, mare_home, open_store
+from mare.hub.repository import Repository
 
-show_app = typer.Typer(help="Show one contribution or record, as the access policy allows.",
-                       no_args_is_help=True)
+show_app = typer.Typer(
+    help="Show one contribution or record, as the access policy allows.", no_args_is_help=True
+)
 
 
 @show_app.command("record")
-def show_record(uid: str, home: HomeOpt = None, user: UserOpt = None, as_agency: AgencyOpt = DEFAULT_AGENCY,
-                role: RoleOpt = DEFAULT_ROLE, purpose: PurposeOpt = "crime_fighting", why: WhyOpt = None,
-                as_json: JsonOpt = False) -> None:
+def show_record(
+    uid: str,
+    home: HomeOpt = None,
+    user: UserOpt = None,
+    as_agency: AgencyOpt = None,
+    role: RoleOpt = None,
+    purpose: PurposeOpt = "crime_fighting",
+    why: WhyOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
     """Show one record (content only where the policy allows)."""
-    with open_store(home, create=False) as store:
-        viewer = resolve_viewer(store, user, as_agency, role)
-        with audited_repository(store, viewer, purpose, why, f"mare show record {uid}") as repo:
-            view = repo.record(uid)
+    with hub_context(
+        home, user, as_agency, role, purpose=purpose, why=why, what=f"mare show record {uid}"
+    ) as ctx:
+        view = Repository(ctx).record(uid)
     if view is None:
         err.print(f"[red]no record {uid!r}[/]: list the record uids you may see with `mare records`")
         raise typer.Exit(1)
@@ -49,18 +54,26 @@ def show_record(uid: str, home: HomeOpt = None, user: UserOpt = None, as_agency:
 
 
 @show_app.command("contribution")
-def show_contribution(uid: str, home: HomeOpt = None, user: UserOpt = None,
-                      as_agency: AgencyOpt = DEFAULT_AGENCY, role: RoleOpt = DEFAULT_ROLE,
-                      purpose: PurposeOpt = "crime_fighting", why: WhyOpt = None,
-                      as_json: JsonOpt = False) -> None:
+def show_contribution(
+    uid: str,
+    home: HomeOpt = None,
+    user: UserOpt = None,
+    as_agency: AgencyOpt = None,
+    role: RoleOpt = None,
+    purpose: PurposeOpt = "crime_fighting",
+    why: WhyOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
     """Show a contribution (hub uid or the sender's id) with its counts and problems."""
-    with open_store(home, create=False) as store:
-        viewer = resolve_viewer(store, user, as_agency, role)
-        with audited_repository(store, viewer, purpose, why, f"mare show contribution {uid}") as repo:
-            data = repo.contribution(uid)
+    with hub_context(
+        home, user, as_agency, role, purpose=purpose, why=why, what=f"mare show contribution {uid}"
+    ) as ctx:
+        data = Repository(ctx).contribution(uid)
     if data is None:
-        err.print(f"[red]no contribution {uid!r}[/]: give the hub uid `mare ingest` printed, "
-                  "or the id in the contribution's envelope")
+        err.print(
+            f"[red]no contribution {uid!r}[/]: give the hub uid `mare ingest` printed, "
+            "or the id in the contribution's envelope"
+        )
         raise typer.Exit(1)
     if as_json:
         print_json(data)
@@ -69,21 +82,27 @@ def show_contribution(uid: str, home: HomeOpt = None, user: UserOpt = None,
         if key != "problems":
             console.print(f"[bold]{key}[/]: {value}")
     for problem in data.get("problems", [])[:50]:
-        console.print(f"  [red]{problem['severity']}[/] {problem['file']}:{problem['row']} "
-                      f"[{problem['field']}] {problem['reason']} — {problem['fix']}")
+        console.print(
+            f"  [red]{problem['severity']}[/] {problem['file']}:{problem['row']} "
+            f"[{problem['field']}] {problem['reason']} — {problem['fix']}"
+        )
 
 
-def records_command(home: HomeOpt = None, kind: Annotated[str | None, typer.Option()] = None,
-                    agency: Annotated[str | None, typer.Option(help="Owner agency.")] = None,
-                    limit: Annotated[int, typer.Option()] = 50, user: UserOpt = None,
-                    as_agency: AgencyOpt = DEFAULT_AGENCY, role: RoleOpt = DEFAULT_ROLE,
-                    purpose: PurposeOpt = "crime_fighting", why: WhyOpt = None,
-                    as_json: JsonOpt = False) -> None:
+def records_command(
+    home: HomeOpt = None,
+    kind: Annotated[str | None, typer.Option()] = None,
+    agency: Annotated[str | None, typer.Option(help="Owner agency.")] = None,
+    limit: Annotated[int, typer.Option()] = 50,
+    user: UserOpt = None,
+    as_agency: AgencyOpt = None,
+    role: RoleOpt = None,
+    purpose: PurposeOpt = "crime_fighting",
+    why: WhyOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
     """List records (labels only where the policy allows)."""
-    with open_store(home, create=False) as store:
-        viewer = resolve_viewer(store, user, as_agency, role)
-        with audited_repository(store, viewer, purpose, why, "mare records") as repo:
-            views = repo.records(kind, agency, limit)
+    with hub_context(home, user, as_agency, role, purpose=purpose, why=why, what="mare records") as ctx:
+        views = Repository(ctx).records(kind, agency, limit)
     if as_json:
         print_json([v.as_dict() for v in views])
         return
@@ -92,10 +111,16 @@ def records_command(home: HomeOpt = None, kind: Annotated[str | None, typer.Opti
         console.print(f"{v.uid}  {v.kind:<12} {v.owner:<10} {label}")
 
 
-def export_command(kind: str, out: Annotated[Path, typer.Option("-o", "--out", help="CSV file to write.")],
-                   home: HomeOpt = None, user: UserOpt = None, as_agency: AgencyOpt = DEFAULT_AGENCY,
-                   role: RoleOpt = DEFAULT_ROLE, purpose: PurposeOpt = "crime_fighting",
-                   why: WhyOpt = None) -> None:
+def export_command(
+    kind: str,
+    out: Annotated[Path, typer.Option("-o", "--out", help="CSV file to write.")],
+    home: HomeOpt = None,
+    user: UserOpt = None,
+    as_agency: AgencyOpt = None,
+    role: RoleOpt = None,
+    purpose: PurposeOpt = "crime_fighting",
+    why: WhyOpt = None,
+) -> None:
     """Export records of one kind as CSV (formulas neutralised; withheld rows marked; caveats kept)."""
     from mare.analyse.export import write_csv
     from mare.schema.model import load_model
@@ -104,10 +129,10 @@ def export_command(kind: str, out: Annotated[Path, typer.Option("-o", "--out", h
     if spec is None:
         raise typer.BadParameter(f"unknown kind {kind!r}; kinds are {', '.join(load_model().kinds)}")
     fields = list(spec.fields)
-    with open_store(home, create=False) as store:
-        viewer = resolve_viewer(store, user, as_agency, role)
-        with audited_repository(store, viewer, purpose, why, f"mare export {kind}") as repo:
-            views = repo.record_values(kind)
+    with hub_context(
+        home, user, as_agency, role, purpose=purpose, why=why, what=f"mare export {kind}"
+    ) as ctx:
+        views = Repository(ctx).record_values(kind)
     rows = []
     for v in views:
         if not v.decision.full:
@@ -116,23 +141,24 @@ def export_command(kind: str, out: Annotated[Path, typer.Option("-o", "--out", h
         by_field: dict[str, list[str]] = {}
         for value in v.values:
             by_field.setdefault(value.field, []).append(value.original)
-        rows.append([v.uid, v.owner, "full", " ".join(v.decision.caveats)]
-                    + [" | ".join(by_field.get(f, [])) for f in fields])
+        rows.append(
+            [v.uid, v.owner, "full", " ".join(v.decision.caveats)]
+            + [" | ".join(by_field.get(f, [])) for f in fields]
+        )
     count = write_csv(["uid", "owner", "visibility", "caveats_or_reason", *fields], rows, out)
     console.print(f"wrote {count:,} rows to {out}")
 
 
-def stats_command(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
-    """What the hub holds: counts by kind, agency, handling code and category (no content)."""
-    db = mare_home(home) / DB_NAME
-    if not db.exists():
-        err.print(f"[red]no store at {db}[/]: run `mare init` or `mare ingest` first")
-        raise typer.Exit(1)
-    from mare.access.policy import Viewer
-    from mare.hub.repository import Repository
-
-    with open_store(home) as store:
-        data = Repository(store, Viewer("stats", DEFAULT_AGENCY)).stats()
+def stats_command(
+    home: HomeOpt = None,
+    user: UserOpt = None,
+    as_agency: AgencyOpt = None,
+    role: RoleOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """What the hub holds that you may see: counts by kind, agency, handling code and category."""
+    with hub_context(home, user, as_agency, role, what="mare stats") as ctx:
+        data = Repository(ctx).stats()
     if as_json:
         print_json(data)
     else:

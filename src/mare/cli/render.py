@@ -39,9 +39,7 @@ def ingest_summary(console: Console, reports: list[IngestReport]) -> None:
     ):
         table.add_column(
             col,
-            justify="right"
-            if col in ("records", "links", "calls", "rejected", "warnings")
-            else "left",
+            justify="right" if col in ("records", "links", "calls", "rejected", "warnings") else "left",
         )
     for r in reports:
         table.add_row(
@@ -71,27 +69,21 @@ def problems_table(
     for col in ("file", "row", "field", "severity", "reason", "fix"):
         table.add_column(col, overflow="fold")
     for p in rows[:limit]:
-        table.add_row(
-            p.file, "" if p.row is None else str(p.row), p.field or "", p.severity, p.reason, p.fix
-        )
+        table.add_row(p.file, "" if p.row is None else str(p.row), p.field or "", p.severity, p.reason, p.fix)
     console.print(table)
 
 
 def write_report(path: Path, reports: list[IngestReport]) -> None:
     """The per-row error report as CSV or JSON (by extension)."""
     if path.suffix.lower() == ".json":
-        path.write_text(
-            json.dumps([r.as_dict() for r in reports], indent=2, default=str), encoding="utf-8"
-        )
+        path.write_text(json.dumps([r.as_dict() for r in reports], indent=2, default=str), encoding="utf-8")
         return
     rows = (
         (r.source, r.contribution, p.file, p.row, p.field, p.severity, p.reason, p.fix)
         for r in reports
         for p in r.problems
     )
-    write_csv(
-        ("source", "contribution", "file", "row", "field", "severity", "reason", "fix"), rows, path
-    )
+    write_csv(("source", "contribution", "file", "row", "field", "severity", "reason", "fix"), rows, path)
 
 
 def record_panel(console: Console, view: RecordView) -> None:
@@ -164,7 +156,5 @@ def stats_tables(console: Console, stats: dict[str, Any]) -> None:
 
 def problem_line(p: Problem) -> str:
     """A problem as one line of text."""
-    where = (
-        p.file + (f":{p.row}" if p.row is not None else "") + (f" [{p.field}]" if p.field else "")
-    )
+    where = p.file + (f":{p.row}" if p.row is not None else "") + (f" [{p.field}]" if p.field else "")
     return f"{where}: {p.reason}" + (f" — {p.fix}" if p.fix else "")

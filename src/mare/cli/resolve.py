@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,37 +11,37 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from mare.cli.common import (
-    AgencyOpt,
-    HomeOpt,
-    RoleOpt,
-    UserOpt,
-    WhyOpt,
-    audited_repository,
-    console,
-    resolve_viewer,
-)
-from mare.hub.repository import RecordView, Repository
-from mare.store.db import Store, open_store
+from mare.cli.common import AgencyOpt, HomeOpt, RoleOpt, UserOpt, WhyOpt, console, hub_context
+from mare.hub.repository import RecordView
 
 
 def crosscheck_command(
     home: HomeOpt = None,
+    user: UserOpt = None,
+    as_agency: AgencyOpt = None,
+    role: RoleOpt = None,
     train: Annotated[bool, typer.Option("--train/--no-train", help="Retrain the model on the store.")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Cross-check everything held again: features, model, candidate pairs, entities, hits."""
-    from mare.resolve import crosscheck_all
+    from mare.hub.intake import crosscheck_everything
 
-    with open_store(home, create=False) as store, Progress(
-            TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
-            transient=as_json) as bar:
-            task = bar.add_task("cross-checking", total=100)
+    with (
+        hub_context(home, user, as_agency, role, what="mare crosscheck") as ctx,
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=as_json,
+        ) as bar,
+    ):
+        task = bar.add_task("cross-checking", total=100)
 
-            def step(stage: str, done: float) -> None:
-                bar.update(task, completed=done * 100, description=stage)
+        def step(stage: str, done: float) -> None:
+            bar.update(task, completed=done * 100, description=stage)
 
-            result = crosscheck_all(store, train=train, progress=step)
+        result = crosscheck_everything(ctx, train=train, progress=step)
     if as_json:
         typer.echo(json.dumps(result.as_dict(), indent=2))
         return
@@ -99,26 +97,28 @@ def _waterfall(explanation: dict[str, Any]) -> Table:
 def review_command(
     home: HomeOpt = None,
     user: UserOpt = None,
-    agency: AgencyOpt = "HUB",
-    role: RoleOpt = "analyst",
+    as_agency: AgencyOpt = None,
+    role: RoleOpt = None,
     why: WhyOpt = None,
     limit: Annotated[int, typer.Option("--limit", help="At most this many pairs.")] = 50,
 ) -> None:
     """Review candidate pairs: both records side by side with the explanation; s/n/u to judge, q to quit."""
-    from mare.resolve.review import apply_judgement, review_queue
+    from mare.hub.review import judge, queue
 
-    with open_store(home, create=False) as store, _reviewing(store, user, agency, role, why) as repo:
-        viewer = repo.viewer
-        queue = review_queue(store, limit)
-        if not queue:
+    with hub_context(home, user, as_agency, role, why=why, what="mare review") as ctx:
+        pending = queue(ctx, limit)
+        if pending.withheld:
+            console.print(
+                f"{pending.withheld} waiting pair(s) involve records you may not see in full: not shown."
+            )
+        if not pending.items:
             console.print("Nothing to review.")
             return
         judged = 0
-        for i, pair in enumerate(queue, start=1):
-            console.rule(f"Pair {i} of {len(queue)}")
-            console.print(_side_by_side(repo.record(pair.left_uid), repo.record(pair.right_uid),
-                                        pair.left_uid, pair.right_uid))
-            console.print(_waterfall(pair.explanation))
+        for i, item in enumerate(pending.items, start=1):
+            console.rule(f"Pair {i} of {len(pending.items)}")
+            console.print(_side_by_side(item.left, item.right, item.left.uid, item.right.uid))
+            console.print(_waterfall(item.explanation))
             key = ""
             while key not in ("s", "n", "u", "q"):
                 key = typer.prompt("same (s) / not same (n) / unsure (u) / quit (q)").strip().lower()[:1]
@@ -126,27 +126,17 @@ def review_command(
                 break
             reason = typer.prompt("Why (optional)", default="", show_default=False)
             verdict = {"s": "same", "n": "not_same", "u": "unsure"}[key]
-            apply_judgement(store, pair.left_uid, pair.right_uid, verdict, viewer.user, reason or None,
-                            viewer.agency)
+            judge(ctx, item.left.uid, item.right.uid, verdict, reason or None)
             judged += 1
         console.print(f"{judged} judgement(s) recorded.")
-
-
-@contextmanager
-def _reviewing(
-    store: Store, user: str | None, agency: str, role: str, why: str | None
-) -> Iterator[Repository]:
-    """An audited repository for the review queue's reader."""
-    viewer = resolve_viewer(store, user, agency, role)
-    with audited_repository(store, viewer, "crime_fighting", why, "mare review") as repo:
-        yield repo
 
 
 def link_command(
     file: Annotated[Path, typer.Argument(help="CSV of person records.", exists=True, dir_okay=False)],
     out: Annotated[Path, typer.Option("-o", "--out", help="Where to write record_id,cluster_id,...")],
-    symbols: Annotated[bool, typer.Option("--symbols/--no-symbols",
-                                          help="Use Wikidata name equivalents (slower start).")] = True,
+    symbols: Annotated[
+        bool, typer.Option("--symbols/--no-symbols", help="Use Wikidata name equivalents (slower start).")
+    ] = True,
 ) -> None:
     """Deduplicate and link a flat CSV of persons with the hub's engine (no hub needed)."""
     from mare.resolve.flatfile import LinkInputError, link_csv, write_links
@@ -161,5 +151,7 @@ def link_command(
     console.print(f"{len(result.rows)} records, {clusters} clusters -> {out}")
     if result.accuracy:
         acc = result.accuracy
-        console.print(f"pairwise precision {acc.precision:.4f} recall {acc.recall:.4f} F1 {acc.f1:.4f}; "
-                      f"B-cubed F1 {acc.bcubed_f1:.4f}")
+        console.print(
+            f"pairwise precision {acc.precision:.4f} recall {acc.recall:.4f} F1 {acc.f1:.4f}; "
+            f"B-cubed F1 {acc.bcubed_f1:.4f}"
+        )

@@ -9,21 +9,27 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from mare.access.policy import HUB_AGENCY, Viewer
-from mare.cli.common import HomeOpt, JsonOpt, console, err, print_json
-from mare.cli.ingest import crosscheck_after_ingest, geocode_after_ingest, log_collection
+from mare.cli.common import HomeOpt, JsonOpt, console, err, hub_context, print_json
 from mare.cli.render import problems_table, record_panel, stats_tables
+from mare.hub.intake import crosscheck_stored, geocode_stored, receive
 from mare.hub.repository import Repository
-from mare.ingest.pipeline import IngestOptions, ingest_source
+from mare.ingest.pipeline import IngestOptions
 from mare.ingest.sources import find_sources
-from mare.store.db import mare_home, open_store
+from mare.store.db import mare_home
 
 scenario_app = typer.Typer(help="Synthetic smuggling worlds with ground truth.", no_args_is_help=True)
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err, transient=True, disable=not err.is_terminal)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
 
 
 def _generate(scale: str, seed: int, out: Path) -> object:
@@ -80,25 +86,23 @@ def demo_command(
     console.rule("2. Ingesting the agencies' contributions")
     sources, _ = find_sources([world / "contributions"])
     reports = []
-    analyst = Viewer("demo", HUB_AGENCY, frozenset({"analyst"}))
-    with open_store(home) as store, _progress() as progress:
+    with hub_context(home, what="mare demo", create=True) as operator, _progress() as progress:
         task = progress.add_task("contributions", total=len(sources))
         for source in sources:
-            result = ingest_source(store, source, IngestOptions())
-            if result.status != "already_received":
-                log_collection(store, Viewer("demo", result.agency or HUB_AGENCY), result)
-            reports.append(result)
+            reports.append(receive(operator, source, IngestOptions()))
             progress.advance(task)
         stored = [r.contribution for r in reports if r.status == "stored" and r.contribution]
         if stored:
             console.print("Cross-checking everything held (training the matching model)…")
-            crosscheck_after_ingest(store, analyst, stored, "end")
+            crosscheck_stored(operator, stored, "end")
             console.print("Geocoding place names…")
-            geocode_after_ingest(store, stored)
+            geocode_stored(operator, stored)
+    with hub_context(home, role="analyst", what="mare demo") as analyst:
+        store = analyst.store
         hits = store.con.execute("SELECT count(*) FROM hits").fetchone()
         places = store.con.execute("SELECT count(*), count(lat) FROM place_geocodes").fetchone()
         entities = store.con.execute("SELECT count(DISTINCT entity_id), count(*) FROM entities").fetchone()
-        repo = Repository(store, analyst)
+        repo = Repository(analyst)
         stats = repo.stats()
         first = next((v for v in repo.records(kind="person", limit=200) if v.decision.full), None)
         shown = repo.record(first.uid) if first else None
@@ -106,21 +110,29 @@ def demo_command(
     for r in reports:
         by_status[r.status] = by_status.get(r.status, 0) + 1
     console.print("Contributions: " + ", ".join(f"{n} {s}" for s, n in sorted(by_status.items())))
-    console.print(f"Rows rejected with a reason: {sum(r.rejected for r in reports):,}; "
-                  f"values kept but not normalised: {sum(r.warnings for r in reports):,}")
+    console.print(
+        f"Rows rejected with a reason: {sum(r.rejected for r in reports):,}; "
+        f"values kept but not normalised: {sum(r.warnings for r in reports):,}"
+    )
     problems_table(console, reports, limit=10)
     console.rule("3. What the hub now holds")
     stats_tables(console, stats)
     if hits and entities:
-        console.print(f"Cross-check: [bold]{hits[0]:,}[/] hits between contributions; "
-                      f"{entities[1]:,} person records resolved to [bold]{entities[0]:,}[/] entities "
-                      "(notifications sent to the owners: `mare notifications list --as-agency AGENCY`)")
+        console.print(
+            f"Cross-check: [bold]{hits[0]:,}[/] hits between contributions; "
+            f"{entities[1]:,} person records resolved to [bold]{entities[0]:,}[/] entities "
+            "(notifications sent to the owners: `mare notifications list --as-agency AGENCY`)"
+        )
     if places:
-        console.print(f"Geocoding: {places[1]:,} of {places[0]:,} place names placed on the map "
-                      "(offline gazetteer, with confidence)")
+        console.print(
+            f"Geocoding: {places[1]:,} of {places[0]:,} place names placed on the map "
+            "(offline gazetteer, with confidence)"
+        )
     if shown is not None:
         console.rule("4. One person record, as a hub analyst sees it")
         record_panel(console, shown)
     console.rule("Next")
-    console.print("mare stats · mare records --kind person · mare show record UID · "
-                  "mare show contribution UID · mare audit verify · mare --help")
+    console.print(
+        "mare stats · mare records --kind person · mare show record UID · "
+        "mare show contribution UID · mare audit verify · mare --help"
+    )

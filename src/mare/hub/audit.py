@@ -58,6 +58,7 @@ Action = Literal[
     "override",
     "retention",
     "administration",
+    "processing",
 ]
 ACTIONS: tuple[Action, ...] = get_args(Action)
 
@@ -119,8 +120,18 @@ def _digest(key: bytes, row: tuple[Any, ...], details: Any) -> str:
     seq, logged_at, actor, agency, action, resource, ref, purpose, justification, outcome = row[:10]
     prev_hash = row[11]
     payload = [
-        seq, _iso(logged_at), actor, agency, action, resource, ref, purpose, justification, outcome,
-        details, prev_hash,
+        seq,
+        _iso(logged_at),
+        actor,
+        agency,
+        action,
+        resource,
+        ref,
+        purpose,
+        justification,
+        outcome,
+        details,
+        prev_hash,
     ]
     return hmac.new(key, _canonical(payload).encode("utf-8"), hashlib.sha256).hexdigest()
 
@@ -179,8 +190,20 @@ class AuditLog:
         last = con.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
         seq = int(last[0]) + 1 if last else 1
         prev_hash = str(last[1]) if last else GENESIS
-        row = (seq, logged_at, actor, actor_agency, action, resource, ref, purpose, justification, outcome,
-               None, prev_hash)
+        row = (
+            seq,
+            logged_at,
+            actor,
+            actor_agency,
+            action,
+            resource,
+            ref,
+            purpose,
+            justification,
+            outcome,
+            None,
+            prev_hash,
+        )
         digest = _digest(self.key, row, parsed)
         con.execute(
             f"INSERT INTO audit_log ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -225,14 +248,16 @@ class AuditLog:
             anchor_seq, anchor_hash = anchor
             if anchor_seq > prev_seq:
                 return self._broken(
-                    checked, prev_seq + 1,
+                    checked,
+                    prev_seq + 1,
                     f"entry {prev_seq + 1} is missing: the noted head is entry {anchor_seq} but the trail "
                     f"ends at entry {prev_seq} (its tail was cut)",
                 )
             noted = self._one("SELECT hash FROM audit_log WHERE seq = ?", [anchor_seq])
             if noted is None or noted[0] != anchor_hash:
                 return self._broken(
-                    checked, anchor_seq,
+                    checked,
+                    anchor_seq,
                     f"entry {anchor_seq} differs from the noted head (the trail was rewritten from there)",
                 )
         return VerifyResult(True, checked, None, None, prev_hash if prev_seq else None)
@@ -338,6 +363,7 @@ def record_decision(
     decision: Decision,
     purpose: str,
     justification: str | None,
+    extra: dict[str, Any] | None = None,
 ) -> None:
     """Log one authorisation decision (granted or denied) with its rule and reason."""
     log.append(
@@ -349,7 +375,7 @@ def record_decision(
         ref=ref,
         purpose=purpose,
         justification=justification,
-        details={"rule": decision.rule, "reason": decision.reason},
+        details={**(extra or {}), "rule": decision.rule, "reason": decision.reason},
     )
 
 
@@ -363,8 +389,11 @@ class ConsultationBatch:
         purpose: str,
         justification: str | None,
         what: str = "mare records",
+        extra: dict[str, Any] | None = None,
     ) -> None:
         self.log = log
+        self.extra = extra or {}
+        self._bulk: dict[str, dict[str, Any]] = {}
         self.viewer = viewer
         self.purpose = purpose
         self.justification = justification
@@ -376,11 +405,18 @@ class ConsultationBatch:
         """Note one decision of this request."""
         self._items.append((resource, ref, decision))
 
+    def add_bulk(self, resource: str, shown: int, withheld: dict[str, int]) -> None:
+        """Note a read filtered in the database: rows shown, and rows withheld by rule."""
+        entry = self._bulk.setdefault(resource, {"shown": 0, "withheld": Counter()})
+        entry["shown"] += shown
+        entry["withheld"].update(withheld)
+
     def flush(self) -> int | None:
         """Write the consultation entry and the denials; return its seq (None when nothing is new)."""
-        if self._flushed and not self._items:
+        if self._flushed and not self._items and not self._bulk:
             return None
         items, self._items, self._flushed = self._items, [], True
+        bulk, self._bulk = self._bulk, {}
         refs: dict[str, list[str]] = {"full": [], "hit": [], "none": []}
         rules: Counter[str] = Counter()
         resources: Counter[str] = Counter()
@@ -388,7 +424,15 @@ class ConsultationBatch:
             refs[decision.visibility].append(ref)
             rules[decision.rule] += 1
             resources[resource] += 1
-        if not items:
+        shown_bulk = sum(b["shown"] for b in bulk.values())
+        withheld_bulk = sum(sum(b["withheld"].values()) for b in bulk.values())
+        if bulk and not items:
+            outcome = (
+                "empty"
+                if not (shown_bulk or withheld_bulk)
+                else ("full" if not withheld_bulk else "partial" if shown_bulk else "denied")
+            )
+        elif not items:
             outcome = "empty"
         elif len(refs["full"]) == len(items):
             outcome = "full"
@@ -404,12 +448,33 @@ class ConsultationBatch:
             resource=self.what,
             purpose=self.purpose,
             justification=self.justification,
-            details={**refs, "rules": dict(rules), "resources": dict(resources)},
+            details={
+                **self.extra,
+                **refs,
+                "rules": dict(rules),
+                "resources": dict(resources),
+                **(
+                    {
+                        "bulk": {
+                            k: {"shown": v["shown"], "withheld": dict(v["withheld"])} for k, v in bulk.items()
+                        }
+                    }
+                    if bulk
+                    else {}
+                ),
+            },
         )
         for resource, ref, decision in items:
             if not decision.full:
                 record_decision(
-                    self.log, self.viewer, resource, ref, decision, self.purpose, self.justification
+                    self.log,
+                    self.viewer,
+                    resource,
+                    ref,
+                    decision,
+                    self.purpose,
+                    self.justification,
+                    self.extra,
                 )
         return seq
 

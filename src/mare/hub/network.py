@@ -1,9 +1,9 @@
 """The person network from hub data, read through the access policy.
 
-Every record, link and call batch is decided with `mare.access.policy.decide` on the same
-`DataMeta` the Repository builds (owner, handling code, restrictions, minor; consent grants
-honoured); only what is decided `full` is used, and how much was withheld is reported, never what.
-A tie is used only when the tie itself and both people are visible.
+Records, links and call batches are filtered in the database by the read policy compiled to SQL
+(`HubContext.visibility_sql`: owner, handling code, restrictions, minor; consent grants honoured);
+only what is visible in full is used, and how much was withheld is reported, never what. A tie is
+used only when the tie itself and both people are visible.
 
 Tie kinds (the user picks which count and how much, `weights`):
 - calls: call records between phones the people use (uses_phone links or their `phone` values);
@@ -23,10 +23,8 @@ from collections.abc import Iterable, Mapping
 from itertools import combinations
 from typing import Any
 
-from mare.access.policy import DataMeta, Decision, Purpose, Viewer, decide
 from mare.analyse.network.graph import Network, Tie, build_network
-from mare.hub.repository import DecisionHook, Repository
-from mare.store.db import Store
+from mare.hub.context import HubContext
 
 TIE_KINDS = ("calls", "communications", "co_participation", "shared_assets", "payments", "associations")
 DEFAULT_WEIGHTS = dict.fromkeys(TIE_KINDS, 1.0)
@@ -49,84 +47,76 @@ EVIDENCE_OF_LINK = {
 }
 
 
-class _Gate:
-    """Decides each item once, as the Repository does, and counts what is withheld."""
-
-    def __init__(self, store: Store, viewer: Viewer, purpose: Purpose, hook: DecisionHook | None) -> None:
-        self.viewer, self.purpose, self.hook = viewer, purpose, hook
-        self.granted = Repository(store, viewer, purpose).granted()
-        self.withheld: Counter[str] = Counter()
-
-    def allows(self, resource: str, ref: str, meta: DataMeta) -> bool:
-        consented = resource == "record" and ref in self.granted
-        decision: Decision = decide(self.viewer, meta, self.purpose, consented=consented)
-        if self.hook:
-            self.hook(self.viewer, resource, ref, decision, self.purpose)
-        if not decision.full:
-            self.withheld[resource] += 1
-        return decision.full
-
-
-def _meta(owner: str, code: str, rules: str | None, minor: bool = False, kind: str = "record") -> DataMeta:
-    return DataMeta(
-        owner=owner,
-        handling_code=code,
-        restrictions=json.loads(rules) if rules else None,
-        minor=minor,
-        kind=kind,
-    )
-
-
 def hub_network(
-    store: Store,
-    viewer: Viewer,
+    ctx: HubContext,
     tie_kinds: Iterable[str] | None = None,
     weights: Mapping[str, float] | None = None,
-    purpose: Purpose = "crime_fighting",
     categories: Iterable[str] | None = None,
-    on_decision: DecisionHook | None = None,
 ) -> Network:
-    """Build the person network the viewer may see; `meta['withheld']` counts what was not shown."""
+    """Build the person network the context's viewer may see; `meta['withheld']` counts what was not shown.
+
+    Records, links and call batches are filtered in the database by the read policy compiled to SQL
+    (`ctx.visibility_sql`), so withheld values never reach Python; the counts shown and withheld (by
+    rule) go to the request's consultation entry."""
     kinds = set(tie_kinds or TIE_KINDS)
     unknown = kinds - set(TIE_KINDS)
     if unknown:
         raise ValueError(f"unknown tie kinds {sorted(unknown)}: use {', '.join(TIE_KINDS)}")
-    gate = _Gate(store, viewer, purpose, on_decision)
-    con = store.con
-    kind_of: dict[str, str] = {}
-    label: dict[str, str | None] = {}
-    for uid, kind, owner, code, rules, minor, name in con.execute(
-        "SELECT uid, kind, agency, handling_code, restrictions, minor, label FROM records ORDER BY uid"
-    ).fetchall():
-        if gate.allows("record", uid, _meta(owner, code, rules, bool(minor), kind)):
-            kind_of[uid], label[uid] = kind, name
-    values: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for uid, fld, original, normalised in con.execute(
-        "SELECT record_uid, field, original, normalised FROM record_values "
-        "ORDER BY record_uid, field, position"
-    ).fetchall():
-        if uid in kind_of:
+    con = ctx.store.con
+    withheld: Counter[str] = Counter()
+    rvis, rparams = ctx.visibility_sql("r")
+    rrule, rrule_params = ctx.rule_sql("r")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _net_records AS SELECT r.uid, r.kind, r.label, r.category, "
+        f"{rvis} AS visibility, {rrule} AS rule FROM records r",
+        [*rparams, *rrule_params],
+    )
+    try:
+        by_rule = dict(
+            con.execute(
+                "SELECT rule, count(*) FROM _net_records WHERE visibility <> 'full' GROUP BY 1 ORDER BY 1"
+            ).fetchall()
+        )
+        kind_of: dict[str, str] = {}
+        label: dict[str, str | None] = {}
+        category: dict[str, str | None] = {}
+        for uid, kind, name, cat in con.execute(
+            "SELECT uid, kind, label, category FROM _net_records WHERE visibility = 'full' ORDER BY uid"
+        ).fetchall():
+            kind_of[uid], label[uid], category[uid] = kind, name, cat
+        values: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for uid, fld, original, normalised in con.execute(
+            "SELECT v.record_uid, v.field, v.original, v.normalised FROM record_values v "
+            "JOIN _net_records r ON r.uid = v.record_uid AND r.visibility = 'full' "
+            "ORDER BY v.record_uid, v.field, v.position"
+        ).fetchall():
             values[uid][fld].append(normalised or original)
-    wanted = set(categories) if categories is not None else None
+        lvis, lparams = ctx.visibility_sql("l", minor=False, consent=False)
+        links: list[tuple[str, str, str, dict[str, Any]]] = []
+        link_rows = con.execute(
+            f"SELECT l.kind, l.source_uid, l.target_uid, l.properties, {lvis} AS visibility FROM links l "
+            "ORDER BY l.uid",
+            lparams,
+        ).fetchall()
+    finally:
+        con.execute("DROP TABLE IF EXISTS _net_records")
+    withheld["record"] = sum(by_rule.values())
+    for lkind, src, dst, props, visibility in link_rows:
+        # A link is used only when it and both its ends are visible.
+        if visibility != "full":
+            withheld["link"] += 1
+        elif src in kind_of and dst in kind_of:
+            links.append((lkind, src, dst, json.loads(props) if props else {}))
     persons = [u for u, k in kind_of.items() if k == "person"]
-    if wanted is not None:
-        category = dict(con.execute("SELECT uid, category FROM records WHERE kind = 'person'").fetchall())
+    if categories is not None:
+        wanted = set(categories)
         persons = [p for p in persons if category.get(p) in wanted]
     person_set = set(persons)
-    links: list[tuple[str, str, str, dict[str, Any]]] = []
-    for luid, lkind, src, dst, owner, code, rules, props in con.execute(
-        "SELECT uid, kind, source_uid, target_uid, agency, handling_code, restrictions, properties "
-        "FROM links ORDER BY uid"
-    ).fetchall():
-        # Every link is decided (and audited); it is used only when both ends are visible too.
-        allowed = gate.allows("link", luid, _meta(owner, code, rules, kind="link"))
-        if allowed and src in kind_of and dst in kind_of:
-            links.append((lkind, src, dst, json.loads(props) if props else {}))
     ties: list[Tie] = []
     evidence: dict[str, Counter[str]] = defaultdict(Counter)
     phones_of = _phones(persons, values, links, kind_of)
     if "calls" in kinds:
-        ties += _call_ties(store, gate, phones_of)
+        ties += _call_ties(ctx, phones_of, withheld)
     if "communications" in kinds:
         ties += _communication_ties(links, values, kind_of, person_set, phones_of)
     by_target: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -156,13 +146,14 @@ def hub_network(
     net = build_network(ties, weights or DEFAULT_WEIGHTS, nodes=persons, attrs=attrs, name="hub")
     times = sorted(t.at for t in ties if t.at)
     net.meta.update(
-        withheld=dict(gate.withheld),
+        withheld={k: v for k, v in withheld.items() if v},
         tie_kinds=sorted(kinds),
         ties_by_kind=dict(Counter(t.kind for t in ties)),
         first_seen=times[0][:10] if times else None,
         last_seen=times[-1][:10] if times else None,
         ties=ties,
     )
+    ctx.note_bulk("record", len(kind_of), by_rule)
     return net
 
 
@@ -215,15 +206,18 @@ def _phones(
     return out
 
 
-def _call_ties(store: Store, gate: _Gate, phones_of: Mapping[int, set[str]]) -> list[Tie]:
+def _call_ties(ctx: HubContext, phones_of: Mapping[int, set[str]], withheld: Counter[str]) -> list[Tie]:
     ties: list[Tie] = []
-    batches = store.con.execute(
-        "SELECT uid, agency, handling_code, restrictions FROM contributions WHERE call_count > 0 ORDER BY uid"
+    cvis, cparams = ctx.visibility_sql("c", minor=False, consent=False)
+    batches = ctx.store.con.execute(
+        f"SELECT c.uid, {cvis} AS visibility FROM contributions c WHERE c.call_count > 0 ORDER BY c.uid",
+        cparams,
     ).fetchall()
-    for cuid, owner, code, rules in batches:
-        if not gate.allows("calls", cuid, _meta(owner, code, rules, kind="contribution")):
+    for cuid, visibility in batches:
+        if visibility != "full":
+            withheld["calls"] += 1
             continue
-        rows = store.con.execute(
+        rows = ctx.store.con.execute(
             "SELECT caller, callee, strftime(date_trunc('month', started_at), '%Y-%m-%d') AS month, count(*) "
             "FROM calls WHERE contribution = ? GROUP BY ALL ORDER BY ALL",
             [cuid],

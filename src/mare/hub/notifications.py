@@ -1,11 +1,21 @@
-"""Notifications to agencies: hits, consent requests and decisions, overrides (no record content)."""
+"""Notifications to agencies: hits, consent requests and decisions, overrides, early warnings.
+
+What is stored never quotes a record: a hit notification keeps only the hit's id. Its text is
+written when it is read, for the reader, through the policy (`HubContext.decide`): the other side's
+label and the shared value only where that reader may see the other record in full, otherwise
+hit/no-hit (that a match exists, whom to ask, and why no more is said). A contributor of the owner
+agency and an analyst of the same agency may therefore read different texts of one notification.
+"""
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from mare.access.policy import DataMeta
+from mare.hub.context import HubContext
 from mare.store.db import Store
 
 KINDS = ("hit", "consent_request", "consent_decision", "override", "retention", "early_warning")
@@ -13,7 +23,7 @@ KINDS = ("hit", "consent_request", "consent_decision", "override", "retention", 
 
 @dataclass(frozen=True, slots=True)
 class Notification:
-    """One message to one agency."""
+    """One message to one agency, as its reader may see it."""
 
     id: str
     agency: str
@@ -25,28 +35,107 @@ class Notification:
     read_at: datetime | None
 
 
-def notify(store: Store, agency: str, kind: str, subject: str, body: str | None = None,
-           ref: str | None = None) -> str:
-    """Queue a notification for an agency; returns its id."""
+def notify(
+    store: Store, agency: str, kind: str, subject: str, body: str | None = None, ref: str | None = None
+) -> str:
+    """Queue a notification for an agency; returns its id (callers never put record content in it)."""
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     nid = f"N{uuid.uuid4().hex[:16]}"
-    store.con.execute("INSERT INTO notifications VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-                      [nid, agency, kind, subject, body, ref, datetime.now(UTC).replace(tzinfo=None)])
+    store.con.execute(
+        "INSERT INTO notifications VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+        [nid, agency, kind, subject, body, ref, datetime.now(UTC).replace(tzinfo=None)],
+    )
     return nid
 
 
-def inbox(store: Store, agency: str, unread_only: bool = False, limit: int = 100) -> list[Notification]:
-    """An agency's notifications, newest first (only its own)."""
-    sql = ("SELECT id, agency, kind, subject, body, ref, created_at, read_at FROM notifications "
-           "WHERE agency = ?" + (" AND read_at IS NULL" if unread_only else "")
-           + " ORDER BY created_at DESC, id LIMIT ?")
-    return [Notification(*row) for row in store.con.execute(sql, [agency, limit]).fetchall()]
+_Side = tuple[str, DataMeta, str | None]  # uid, meta, label
 
 
-def mark_read(store: Store, agency: str, notification_id: str) -> bool:
-    """Mark one of the agency's notifications read; False when it is not theirs."""
-    rows = store.con.execute("UPDATE notifications SET read_at = ? WHERE id = ? AND agency = ? "
-                             "AND read_at IS NULL RETURNING 1",
-                             [datetime.now(UTC).replace(tzinfo=None), notification_id, agency]).fetchall()
+def _side(ctx: HubContext, uid: str) -> _Side | None:
+    row = ctx.store.con.execute(
+        "SELECT agency, handling_code, restrictions, minor, kind, label FROM records WHERE uid = ?", [uid]
+    ).fetchone()
+    if row is None:
+        return None
+    meta = DataMeta(
+        owner=row[0],
+        handling_code=row[1],
+        restrictions=json.loads(row[2]) if row[2] else None,
+        minor=bool(row[3]),
+        kind=row[4],
+    )
+    return uid, meta, row[5]
+
+
+def _hit_text(ctx: HubContext, hit_id: str, agency: str) -> tuple[str, str] | None:
+    """Subject and body of a hit notification for this reader (None when the hit is gone)."""
+    row = ctx.store.con.execute(
+        "SELECT kind, basis, left_uid, right_uid, left_agency, match_probability FROM hits WHERE id = ?",
+        [hit_id],
+    ).fetchone()
+    if row is None:
+        return None
+    kind, basis, left, right, left_agency, probability = row
+    own_uid, other_uid = (left, right) if left_agency == agency else (right, left)
+    own, other = _side(ctx, own_uid), _side(ctx, other_uid)
+    if own is None or other is None:
+        return None
+    own_decision = ctx.decide("record", own_uid, own[1])
+    other_decision = ctx.decide("record", other_uid, other[1])
+    own_name = (own[2] or own_uid) if own_decision.full else own_uid
+    who = "another of your contributions" if other[1].owner == agency else other[1].owner
+    what = "shares an identifier with" if kind == "identifier" else "matches"
+    subject = f"Cross-check hit: your {own[1].kind} {own_name} {what} a record of {who}"
+    if other_decision.full:
+        field, _, value = basis.partition(":")
+        detail = (
+            f"Shared {field}: {value}"
+            if kind == "identifier"
+            else f"Person match ({'confirmed by an analyst' if basis == 'judged_same' else 'automatic'}"
+            + (f", probability {probability:.3f}" if probability else "")
+            + ")"
+        )
+        body = (
+            f"{detail}. Matched record: {other_uid} ({other[2] or other[1].kind}), held by "
+            f"{other[1].owner}. " + " ".join(other_decision.caveats)
+        )
+    else:
+        body = (
+            f"A match exists with data held by {other[1].owner}. Those data are restricted, so only the "
+            f"hit is reported: {other_decision.reason}. Quote hit {hit_id} when you ask {other[1].owner}."
+        )
+    return subject, body.strip()
+
+
+def inbox(ctx: HubContext, unread_only: bool = False, limit: int = 100) -> list[Notification]:
+    """The reader's agency's notifications, newest first, each written for this reader."""
+    ctx.permit("notifications.read")
+    sql = (
+        "SELECT id, agency, kind, subject, body, ref, created_at, read_at FROM notifications "
+        "WHERE agency = ?"
+        + (" AND read_at IS NULL" if unread_only else "")
+        + " ORDER BY created_at DESC, id LIMIT ?"
+    )
+    items = []
+    for row in ctx.store.con.execute(sql, [ctx.viewer.agency, limit]).fetchall():
+        note = Notification(*row)
+        if note.kind == "hit" and note.ref:
+            text = _hit_text(ctx, note.ref, ctx.viewer.agency)
+            if text is None:
+                continue
+            note = Notification(
+                note.id, note.agency, note.kind, text[0], text[1], note.ref, note.created_at, note.read_at
+            )
+        items.append(note)
+    return items
+
+
+def mark_read(ctx: HubContext, notification_id: str) -> bool:
+    """Mark one of the reader's agency's notifications read; False when it is not theirs or already read."""
+    ctx.permit("notifications.read", ref=notification_id)
+    rows = ctx.store.con.execute(
+        "UPDATE notifications SET read_at = ? WHERE id = ? AND agency = ? AND read_at IS NULL RETURNING 1",
+        [datetime.now(UTC).replace(tzinfo=None), notification_id, ctx.viewer.agency],
+    ).fetchall()
     return bool(rows)

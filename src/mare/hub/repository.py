@@ -1,22 +1,19 @@
-"""Reading hub data — every read passes the access policy here, and nowhere else.
+"""Reading records and contributions for a person — every read passes the access policy.
 
-The repository is the seam the Access issue wraps: each method builds `DataMeta` from the
-store, asks `policy.decide()`, and returns content only where the decision is `full`;
-otherwise the caller gets hit/no-hit (that a match exists and whom to ask). Every decision
-is handed to `on_decision` (the audit trail hooks in there).
+Each method builds `DataMeta` from the store, asks the context (`HubContext.decide`, the one
+policy with the consent grants in force), and returns content only where the decision is `full`;
+otherwise the caller gets hit/no-hit (that a match exists and whom to ask). Every decision lands
+in the request's consultation entry, every denial in its own audit entry.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from mare.access.policy import DataMeta, Decision, Purpose, Viewer, decide
-from mare.store.db import Store
-
-DecisionHook = Callable[[Viewer, str, str, Decision, Purpose], None]
+from mare.access.policy import DataMeta, Decision
+from mare.hub.context import HubContext
 
 
 @dataclass(slots=True)
@@ -73,35 +70,15 @@ _RECORD_META = (
 
 
 class Repository:
-    """Policy-checked reads for one viewer and purpose."""
+    """Policy-checked reads for one context (viewer, purpose, grants, audit)."""
 
-    def __init__(
-        self,
-        store: Store,
-        viewer: Viewer,
-        purpose: Purpose = "crime_fighting",
-        on_decision: DecisionHook | None = None,
-    ) -> None:
-        self.store = store
-        self.viewer = viewer
-        self.purpose = purpose
-        self.on_decision = on_decision
-        self._granted: set[str] | None = None
-
-    def granted(self) -> set[str]:
-        """Record uids the owners released to the viewer's agency (loaded once per repository)."""
-        if self._granted is None:
-            from mare.hub.consent import granted_records
-
-            self._granted = granted_records(self.store, self.viewer.agency)
-        return self._granted
+    def __init__(self, ctx: HubContext) -> None:
+        self.ctx = ctx
+        self.store = ctx.store
+        self.viewer = ctx.viewer
 
     def _decide(self, resource: str, ref: str, meta: DataMeta) -> Decision:
-        consented = resource == "record" and ref in self.granted()
-        decision = decide(self.viewer, meta, self.purpose, consented=consented)
-        if self.on_decision:
-            self.on_decision(self.viewer, resource, ref, decision, self.purpose)
-        return decision
+        return self.ctx.decide(resource, ref, meta)
 
     @staticmethod
     def _meta(row: tuple[Any, ...]) -> DataMeta:
@@ -133,9 +110,7 @@ class Repository:
             "agency": row[2],
             "handling_code": row[3],
             "restrictions": json.loads(row[4]) if row[4] else None,
-            "evaluation": {"scheme": row[9], "source": row[10], "information": row[11]}
-            if row[9]
-            else None,
+            "evaluation": {"scheme": row[9], "source": row[10], "information": row[11]} if row[9] else None,
             "category": row[12],
             "minor": bool(row[5]),
             "assessment": bool(row[13]),
@@ -206,12 +181,9 @@ class Repository:
         return [self._record_view(r, with_content=False) for r in rows]
 
     def record_values(self, kind: str, limit: int | None = None) -> list[RecordView]:
-        """Records of one kind with their values (for export), each decided on its own."""
-        sql = (
-            _RECORD_META
-            + " WHERE kind = ? ORDER BY uid"
-            + (f" LIMIT {int(limit)}" if limit else "")
-        )
+        """Records of one kind with their values, each decided alone (needs the `export` action)."""
+        self.ctx.permit("export", ref=kind)
+        sql = _RECORD_META + " WHERE kind = ? ORDER BY uid" + (f" LIMIT {int(limit)}" if limit else "")
         views = []
         for row in self.store.con.execute(sql, [kind]).fetchall():
             view = self._record_view(row, with_content=False)
@@ -309,39 +281,83 @@ class Repository:
         return data
 
     def stats(self) -> dict[str, Any]:
-        """Counts of what the hub holds (no content: counts by kind, agency and format)."""
+        """Counts of what the viewer may see in full (by kind, agency, format, handling, category), and how
+        many records were withheld by which rule. Filtered in the database; never any content."""
         con = self.store.con
+        rvis, rparams = self.ctx.visibility_sql("r")
+        rrule, rrule_params = self.ctx.rule_sql("r")
+        cvis, cparams = self.ctx.visibility_sql("c", minor=False, consent=False)
+        lvis, lparams = self.ctx.visibility_sql("l", minor=False, consent=False)
 
-        def pairs(sql: str) -> dict[str, int]:
-            return {str(k): int(v) for k, v in con.execute(sql).fetchall()}
+        def pairs(sql: str, params: list[Any]) -> dict[str, int]:
+            return {str(k): int(v) for k, v in con.execute(sql, params).fetchall()}
 
-        one = con.execute(
-            "SELECT count(*), coalesce(sum(call_count), 0), "
-            "coalesce(sum(rejected_count), 0) FROM contributions"
-        ).fetchone()
-        assert one is not None
-        return {
-            "contributions": int(one[0]),
-            "agencies": pairs("SELECT agency, count(*) FROM contributions GROUP BY 1 ORDER BY 1"),
-            "formats": pairs("SELECT format, count(*) FROM contributions GROUP BY 1 ORDER BY 1"),
-            "records": pairs("SELECT kind, count(*) FROM records GROUP BY 1 ORDER BY 1"),
-            "links": pairs("SELECT kind, count(*) FROM links GROUP BY 1 ORDER BY 1"),
-            "calls": int(one[1]),
-            "rejected_rows": int(one[2]),
-            "handling": pairs("SELECT handling_code, count(*) FROM records GROUP BY 1 ORDER BY 1"),
-            "persons_by_category": pairs(
-                "SELECT coalesce(category, 'unstated'), count(*) FROM records "
-                "WHERE kind = 'person' GROUP BY 1 ORDER BY 1"
-            ),
-            "minors": int(
-                (con.execute("SELECT count(*) FROM records WHERE minor").fetchone() or [0])[0]
-            ),
-            "unnormalised_values": int(
-                (
-                    con.execute(
-                        "SELECT count(*) FROM record_values WHERE normalised IS NULL"
-                    ).fetchone()
-                    or [0]
-                )[0]
-            ),
-        }
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _visible AS SELECT r.uid, r.kind, r.handling_code, r.category, "
+            f"r.minor, {rvis} AS visibility, {rrule} AS rule FROM records r",
+            [*rparams, *rrule_params],
+        )
+        try:
+            withheld = pairs(
+                "SELECT rule, count(*) FROM _visible WHERE visibility <> 'full' GROUP BY 1 ORDER BY 1", []
+            )
+            shown = int(
+                (con.execute("SELECT count(*) FROM _visible WHERE visibility = 'full'").fetchone() or [0])[0]
+            )
+            contributions = f"SELECT * FROM contributions c WHERE {cvis} = 'full'"
+            one = con.execute(
+                f"SELECT count(*), coalesce(sum(call_count), 0), coalesce(sum(rejected_count), 0) "
+                f"FROM ({contributions})",
+                cparams,
+            ).fetchone()
+            assert one is not None
+            data: dict[str, Any] = {
+                "contributions": int(one[0]),
+                "agencies": pairs(
+                    f"SELECT agency, count(*) FROM ({contributions}) GROUP BY 1 ORDER BY 1", cparams
+                ),
+                "formats": pairs(
+                    f"SELECT format, count(*) FROM ({contributions}) GROUP BY 1 ORDER BY 1", cparams
+                ),
+                "records": pairs(
+                    "SELECT kind, count(*) FROM _visible WHERE visibility = 'full' GROUP BY 1 ORDER BY 1", []
+                ),
+                "links": pairs(
+                    f"SELECT l.kind, count(*) FROM links l WHERE {lvis} = 'full' GROUP BY 1 ORDER BY 1",
+                    lparams,
+                ),
+                "calls": int(one[1]),
+                "rejected_rows": int(one[2]),
+                "handling": pairs(
+                    "SELECT handling_code, count(*) FROM _visible WHERE visibility = 'full' "
+                    "GROUP BY 1 ORDER BY 1",
+                    [],
+                ),
+                "persons_by_category": pairs(
+                    "SELECT coalesce(category, 'unstated'), count(*) FROM _visible WHERE visibility = 'full' "
+                    "AND kind = 'person' GROUP BY 1 ORDER BY 1",
+                    [],
+                ),
+                "minors": int(
+                    (
+                        con.execute(
+                            "SELECT count(*) FROM _visible WHERE visibility = 'full' AND minor"
+                        ).fetchone()
+                        or [0]
+                    )[0]
+                ),
+                "unnormalised_values": int(
+                    (
+                        con.execute(
+                            "SELECT count(*) FROM record_values v JOIN _visible r ON r.uid = v.record_uid "
+                            "WHERE r.visibility = 'full' AND v.normalised IS NULL"
+                        ).fetchone()
+                        or [0]
+                    )[0]
+                ),
+                "withheld_records": withheld,
+            }
+        finally:
+            con.execute("DROP TABLE IF EXISTS _visible")
+        self.ctx.note_bulk("record", shown, withheld)
+        return data

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import pyarrow as pa
 
-from mare.hub.retention import RetentionPolicy, load_policy
+from mare.access.retention_rules import RetentionPolicy, load_policy
 from mare.ingest.cdr import CdrHeaderError, load_cdr
 from mare.ingest.csv_bundle import read_csv_bundle, read_envelope_file
 from mare.ingest.envelope import parse_envelope
@@ -53,6 +53,9 @@ class IngestOptions:
     dry_run: bool = False
     strict: bool = False  # refuse the whole contribution when any row is rejected
     time_formats: tuple[str, ...] | None = None
+    #: Asked with the contribution's agency once its envelope is read, before anything is stored:
+    #: None lets it through, a message refuses it whole (the hub layer puts the action policy here).
+    authorise: Callable[[str], str | None] | None = None
 
 
 @dataclass(slots=True)
@@ -336,6 +339,10 @@ def _ingest_source(
         return report
     env = parsed.envelope
     report.agency, report.sender_id = env.agency, env.id
+    refusal = options.authorise(env.agency) if options.authorise else None
+    if refusal:
+        report.status, report.message = "refused", refusal
+        return report
     report.problems = list(parsed.problems)
     rejected = [p for p in parsed.problems if p.severity == "error" and p.row is not None]
     report.rejected = len({(p.file, p.row) for p in rejected})

@@ -1,11 +1,8 @@
 """Cross-checking: identifier hits, person matching (Splink 5), judgements, entities, notifications."""
 
 from mare.resolve.crosscheck import CrosscheckResult, crosscheck_all, crosscheck_contribution
-from mare.resolve.erasure import register as _register_erasure
 from mare.resolve.judgements import judge
 from mare.resolve.thresholds import DEFAULT_THRESHOLDS, Thresholds
-
-_register_erasure()
 
 __all__ = [
     "DEFAULT_THRESHOLDS",

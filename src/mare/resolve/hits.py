@@ -2,17 +2,15 @@
 
 A hit is either an exact identifier match (same phone, document number and issuing country,
 plate, IMO/MMSI, IBAN, e-mail or handle) or a person link (automatic or judged 'same').
-Each owner is notified once per hit (the notification written as `products.notifications.notify`
-writes one, in bulk). What the notification says about the other side is
-decided by the access policy: the other record's label and the matching value only where the
-recipient may see that record in full; otherwise hit/no-hit (that a match exists, whom to ask,
-and why no more is said) — restricted content never goes into a notification.
+Each owner is notified once per hit (the notification written as `hub.notifications.notify`
+writes one, in bulk). The stored notification holds only the hit's id: its text is written when it
+is read, for that reader, through the policy (`mare.hub.notifications.inbox`), so no record content
+is ever stored in a notification and nothing here decides what anyone may see.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,7 +18,6 @@ from typing import Any
 
 import pyarrow as pa
 
-from mare.access.policy import DataMeta, Viewer, decide
 from mare.store.db import Store
 
 
@@ -88,44 +85,6 @@ def person_hits(store: Store, uids: list[str] | None = None) -> list[Hit]:
     return [Hit("person", basis, left, right, la, ra, p) for basis, left, right, la, ra, p in rows]
 
 
-_Meta = tuple[DataMeta, str | None]
-
-
-def _metas(store: Store, uids: set[str]) -> dict[str, _Meta]:
-    """Owner, handling, restrictions, minor, kind and label of these records, in one query."""
-    store.con.register("_hit_uids", pa.table({"uid": pa.array(sorted(uids), pa.string())}))
-    try:
-        rows = store.con.execute(
-            "SELECT uid, agency, handling_code, restrictions, minor, kind, label FROM records "
-            "WHERE uid IN (SELECT uid FROM _hit_uids)").fetchall()
-    finally:
-        store.con.unregister("_hit_uids")
-    return {uid: (DataMeta(owner=agency, handling_code=code, restrictions=json.loads(r) if r else None,
-                           minor=bool(minor), kind=kind), label)
-            for uid, agency, code, r, minor, kind, label in rows}
-
-
-def _message(hit: Hit, mine: _Meta, theirs: _Meta, own: str, other: str, agency: str) -> tuple[str, str]:
-    own_meta, own_label = mine
-    other_meta, other_label = theirs
-    who = "another of your contributions" if other_meta.owner == agency else other_meta.owner
-    what = "shares an identifier with" if hit.kind == "identifier" else "matches"
-    subject = f"Cross-check hit: your {own_meta.kind} {own_label or own} {what} a record of {who}"
-    decision = decide(Viewer(user="crosscheck", agency=agency, roles=frozenset({"analyst"})), other_meta)
-    if decision.full:
-        detail = (f"Shared {hit.basis.split(':', 1)[0]}: {hit.basis.split(':', 1)[1]}"
-                  if hit.kind == "identifier" else
-                  f"Person match ({'confirmed by an analyst' if hit.basis == 'judged_same' else 'automatic'}"
-                  + (f", probability {hit.match_probability:.3f}" if hit.match_probability else "") + ")")
-        body = (f"{detail}. Matched record: {other} ({other_label or other_meta.kind}), held by "
-                f"{other_meta.owner}. " + " ".join(decision.caveats))
-    else:
-        body = (f"A match exists with data held by {other_meta.owner}. Those data are restricted, so only "
-                f"the hit is reported: {decision.reason}. "
-                f"Quote hit {hit.id} when you ask {other_meta.owner}.")
-    return subject, body.strip()
-
-
 def record_hits(store: Store, hits: list[Hit]) -> tuple[int, int]:
     """Store new hits and notify both owners of each; returns (new hits, notifications sent).
 
@@ -154,24 +113,17 @@ def record_hits(store: Store, hits: list[Hit]) -> tuple[int, int]:
     new = [h for h in unique if h.id in inserted]
     if not new:
         return 0, 0
-    metas = _metas(store, {u for h in new for u in (h.left_uid, h.right_uid)})
-    notes: dict[str, list[Any]] = {k: [] for k in ("id", "agency", "subject", "body", "ref")}
+    notes: dict[str, list[Any]] = {k: [] for k in ("id", "agency", "subject", "ref")}
     for hit in new:
-        sides = [(hit.left_uid, hit.right_uid, hit.left_agency),
-                 (hit.right_uid, hit.left_uid, hit.right_agency)]
-        if hit.left_agency == hit.right_agency:
-            sides = sides[:1]
-        for own, other, agency in sides:
-            if own not in metas or other not in metas:
-                continue
-            subject, body = _message(hit, metas[own], metas[other], own, other, agency)
-            for key, value in zip(notes, (f"N{uuid.uuid4().hex[:16]}", agency, subject, body, hit.id),
-                                  strict=True):
+        for agency in dict.fromkeys((hit.left_agency, hit.right_agency)):
+            what = "an identifier" if hit.kind == "identifier" else "a person"
+            for key, value in zip(notes, (f"N{uuid.uuid4().hex[:16]}", agency,
+                                          f"Cross-check hit on {what} (hit {hit.id})", hit.id), strict=True):
                 notes[key].append(value)
     if notes["id"]:
         con.register("_new_notes", pa.table(notes))
         try:
-            con.execute("INSERT INTO notifications SELECT id, agency, 'hit', subject, body, ref, ?, NULL "
+            con.execute("INSERT INTO notifications SELECT id, agency, 'hit', subject, NULL, ref, ?, NULL "
                         "FROM _new_notes", [now])
         finally:
             con.unregister("_new_notes")

@@ -15,6 +15,18 @@ DEFAULT_HOME = Path("mare-data")
 DB_NAME = "mare.duckdb"
 
 
+def os_account() -> tuple[str, int | None]:
+    """The operating-system account running this process: (name, uid)."""
+    import getpass
+
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = f"uid{uid}"
+    return name, uid
+
+
 def mare_home(explicit: Path | None = None) -> Path:
     """The data folder: the argument, else $MARE_HOME, else ./mare-data."""
     if explicit is not None:
@@ -58,4 +70,9 @@ def open_store(home: Path | None = None, *, create: bool = True, read_only: bool
     if not read_only:
         con.execute("SET preserve_insertion_order = false")
         migrate(con)
+        con.execute(
+            "INSERT INTO store_operator SELECT ?, ?, now()::TIMESTAMP "
+            "WHERE NOT EXISTS (SELECT 1 FROM store_operator)",
+            [*os_account()],
+        )
     return Store(home=root, con=con, archive=RawArchive(root / "raw"))

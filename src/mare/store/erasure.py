@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,18 +18,7 @@ from pathlib import Path
 import duckdb
 
 from mare.store.db import DB_NAME, Store
-
-#: Hooks that remove derived data (matches, entities, caches, products) for erased record uids.
-ErasureHook = Callable[[Store, list[str]], int]
-_HOOKS: list[tuple[str, ErasureHook]] = []
-#: Modules that hold derived data; imported before an erasure so that their hooks are registered.
-DERIVED_DATA_MODULES = ("mare.resolve", "mare.analyse.geo.enrich")
-
-
-def register_erasure_hook(name: str, hook: ErasureHook) -> None:
-    """Register code that removes derived data for erased records (called inside the transaction)."""
-    if all(existing != name for existing, _ in _HOOKS):
-        _HOOKS.append((name, hook))
+from mare.store.migrations import DERIVED_TABLES
 
 
 @dataclass(slots=True)
@@ -45,11 +34,15 @@ class ErasureReport:
 
 
 def _redact_json(data: bytes, local_ids: set[str]) -> bytes:
-    doc = json.loads(data.decode("utf-8-sig") if not data.startswith((b"\xff\xfe", b"\xfe\xff"))
-                     else data.decode("utf-16"))
+    doc = json.loads(
+        data.decode("utf-8-sig") if not data.startswith((b"\xff\xfe", b"\xfe\xff")) else data.decode("utf-16")
+    )
     doc["records"] = [r for r in doc.get("records", []) if str(r.get("id")) not in local_ids]
-    doc["links"] = [link for link in doc.get("links", [])
-                    if str(link.get("source")) not in local_ids and str(link.get("target")) not in local_ids]
+    doc["links"] = [
+        link
+        for link in doc.get("links", [])
+        if str(link.get("source")) not in local_ids and str(link.get("target")) not in local_ids
+    ]
     return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
 
 
@@ -95,8 +88,9 @@ def _redact_jsonl(data: bytes, local_ids: set[str]) -> bytes:
 
 
 def _rewrite_raw(store: Store, contribution: str, fmt: str, local_ids: set[str]) -> int:
-    files = store.con.execute("SELECT name, sha256 FROM contribution_files WHERE contribution = ?",
-                              [contribution]).fetchall()
+    files = store.con.execute(
+        "SELECT name, sha256 FROM contribution_files WHERE contribution = ?", [contribution]
+    ).fetchall()
     rewritten = 0
     for name, sha in files:
         path = store.archive.path_for(sha)
@@ -114,14 +108,18 @@ def _rewrite_raw(store: Store, contribution: str, fmt: str, local_ids: set[str])
         else:
             continue
         new_sha, _ = store.archive.put_bytes(new)
-        store.con.execute("UPDATE contribution_files SET sha256 = ? WHERE contribution = ? AND name = ?",
-                          [new_sha, contribution, name])
-        store.con.execute("INSERT INTO raw_files SELECT ?, ?, ? WHERE NOT EXISTS "
-                          "(SELECT 1 FROM raw_files WHERE sha256 = ?)",
-                          [new_sha, len(new), str(store.archive.path_for(new_sha).relative_to(store.home)),
-                           new_sha])
-        still_used = store.con.execute("SELECT count(*) FROM contribution_files WHERE sha256 = ?",
-                                       [sha]).fetchone()
+        store.con.execute(
+            "UPDATE contribution_files SET sha256 = ? WHERE contribution = ? AND name = ?",
+            [new_sha, contribution, name],
+        )
+        store.con.execute(
+            "INSERT INTO raw_files SELECT ?, ?, ? WHERE NOT EXISTS "
+            "(SELECT 1 FROM raw_files WHERE sha256 = ?)",
+            [new_sha, len(new), str(store.archive.path_for(new_sha).relative_to(store.home)), new_sha],
+        )
+        still_used = store.con.execute(
+            "SELECT count(*) FROM contribution_files WHERE sha256 = ?", [sha]
+        ).fetchone()
         if still_used and still_used[0] == 0:
             store.con.execute("DELETE FROM raw_files WHERE sha256 = ?", [sha])
             path.unlink(missing_ok=True)
@@ -131,10 +129,6 @@ def _rewrite_raw(store: Store, contribution: str, fmt: str, local_ids: set[str])
 
 def erase_records(store: Store, uids: Iterable[str], erased_by: str, reason: str) -> ErasureReport:
     """Erase these records, their values and links, derived data and raw copies, in one transaction."""
-    import importlib
-
-    for module in DERIVED_DATA_MODULES:
-        importlib.import_module(module)
     targets = sorted(set(uids))
     report = ErasureReport()
     if not targets:
@@ -147,28 +141,42 @@ def erase_records(store: Store, uids: Iterable[str], erased_by: str, reason: str
         rows = con.execute(
             "SELECT r.uid, r.kind, r.agency, r.contribution, r.local_id, r.row_ref, c.format "
             "FROM records r JOIN contributions c ON c.uid = r.contribution "
-            "WHERE r.uid IN (SELECT uid FROM _erase)").fetchall()
+            "WHERE r.uid IN (SELECT uid FROM _erase)"
+        ).fetchall()
         now = datetime.now(UTC).replace(tzinfo=None)
         by_contribution: dict[tuple[str, str], set[str]] = {}
         for uid, kind, agency, contribution, local_id, row_ref, fmt in rows:
-            con.execute("INSERT INTO erasures VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [uid, kind, agency, contribution, now, erased_by, reason])
+            con.execute(
+                "INSERT INTO erasures VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [uid, kind, agency, contribution, now, erased_by, reason],
+            )
             by_contribution.setdefault((contribution, fmt), set()).add(local_id)
             if row_ref and ":" in row_ref:
                 file, _, row = row_ref.rpartition(":")
                 if row.isdigit():
-                    report.problems += _count(con, "DELETE FROM ingest_problems WHERE contribution = ? "
-                                              "AND file = ? AND row_number = ? RETURNING 1",
-                                              [contribution, file, int(row)])
-        report.values = _count(con, "DELETE FROM record_values WHERE record_uid IN (SELECT uid FROM _erase) "
-                               "RETURNING 1")
-        report.links = _count(con, "DELETE FROM links WHERE source_uid IN (SELECT uid FROM _erase) "
-                              "OR target_uid IN (SELECT uid FROM _erase) RETURNING 1")
+                    report.problems += _count(
+                        con,
+                        "DELETE FROM ingest_problems WHERE contribution = ? "
+                        "AND file = ? AND row_number = ? RETURNING 1",
+                        [contribution, file, int(row)],
+                    )
+        report.values = _count(
+            con, "DELETE FROM record_values WHERE record_uid IN (SELECT uid FROM _erase) RETURNING 1"
+        )
+        report.links = _count(
+            con,
+            "DELETE FROM links WHERE source_uid IN (SELECT uid FROM _erase) "
+            "OR target_uid IN (SELECT uid FROM _erase) RETURNING 1",
+        )
         report.records = _count(con, "DELETE FROM records WHERE uid IN (SELECT uid FROM _erase) RETURNING 1")
-        con.execute("UPDATE consent_requests SET justification = '[erased]' "
-                    "WHERE record_uid IN (SELECT uid FROM _erase)")
-        for name, hook in _HOOKS:
-            report.derived[name] = hook(store, targets)
+        con.execute(
+            "UPDATE consent_requests SET justification = '[erased]' "
+            "WHERE record_uid IN (SELECT uid FROM _erase)"
+        )
+        for derived in DERIVED_TABLES:
+            where = derived.where.replace("{erased}", "(SELECT uid FROM _erase)")
+            removed = _count(con, f"DELETE FROM {derived.table} WHERE {where} RETURNING 1")
+            report.derived[derived.table] = report.derived.get(derived.table, 0) + removed
         for (contribution, fmt), local_ids in by_contribution.items():
             report.raw_files_rewritten += _rewrite_raw(store, contribution, fmt, local_ids)
         con.execute("DROP TABLE _erase")
@@ -193,7 +201,7 @@ def compact(store: Store) -> None:
     catalog = con.execute("SELECT current_database()").fetchone()
     assert catalog is not None
     con.execute(f"ATTACH '{fresh}' AS _fresh")
-    con.execute(f"COPY FROM DATABASE \"{catalog[0]}\" TO _fresh")
+    con.execute(f'COPY FROM DATABASE "{catalog[0]}" TO _fresh')
     con.execute("DETACH _fresh")
     con.close()
     os.replace(fresh, db)

@@ -369,6 +369,48 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX person_name_tokens_record ON person_name_tokens (record_uid);
         """,
     ),
+    Migration(
+        7,
+        "identity: the store's local operator (who created it, on this machine)",
+        """
+        CREATE TABLE store_operator (
+            os_user VARCHAR NOT NULL,
+            os_uid INTEGER,
+            recorded_at TIMESTAMP NOT NULL
+        );
+        """,
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DerivedTable:
+    """A table of data derived from records, and which of its rows an erasure of records removes.
+
+    `where` is a SQL condition over the table in which `{erased}` stands for a subquery of the
+    erased record uids. Erasure deletes from every declared table, in this order, in its transaction.
+    """
+
+    table: str
+    where: str
+
+
+#: Every table derived from records (cross-check, geocoding): erasure removes what they hold of erased
+#: records. A migration that adds a derived table declares it here.
+DERIVED_TABLES: tuple[DerivedTable, ...] = (
+    DerivedTable(
+        "notifications",
+        "kind = 'hit' AND ref IN (SELECT id FROM hits WHERE left_uid IN {erased} OR right_uid IN {erased})",
+    ),
+    DerivedTable("person_features", "record_uid IN {erased}"),
+    DerivedTable("person_keys", "record_uid IN {erased}"),
+    DerivedTable("person_name_tokens", "record_uid IN {erased}"),
+    DerivedTable("identifier_index", "record_uid IN {erased}"),
+    DerivedTable("entities", "record_uid IN {erased}"),
+    DerivedTable("candidate_pairs", "left_uid IN {erased} OR right_uid IN {erased}"),
+    DerivedTable("judgements", "left_uid IN {erased} OR right_uid IN {erased}"),
+    DerivedTable("hits", "left_uid IN {erased} OR right_uid IN {erased}"),
+    DerivedTable("place_geocodes", "record_uid IN {erased}"),
 )
 
 

@@ -283,12 +283,8 @@ def write_contribution(
                 [sha, size, str(store.archive.path_for(sha).relative_to(store.home)), sha],
             )
         if superseded_uid:
-            con.execute(
-                "UPDATE contributions SET superseded_by = ? WHERE uid = ?", [uid, superseded_uid]
-            )
-        _insert(
-            store, "records", pending.records, {"restrictions": "JSON", "observed_at": "TIMESTAMP"}
-        )
+            con.execute("UPDATE contributions SET superseded_by = ? WHERE uid = ?", [uid, superseded_uid])
+        _insert(store, "records", pending.records, {"restrictions": "JSON", "observed_at": "TIMESTAMP"})
         _insert(store, "record_values", pending.values, {"extra": "JSON", "flags": "VARCHAR[]"})
         _insert(store, "links", pending.links, {"restrictions": "JSON", "properties": "JSON"})
         _insert(store, "ingest_problems", pending.problems)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from builders import write_contribution
 from mare.access.policy import Viewer
+from mare.hub.context import HubContext
 from mare.hub.network import hub_network
 from mare.ingest.pipeline import ingest_file
 from mare.store.db import Store
@@ -82,7 +83,7 @@ def labelled(net: object) -> dict[frozenset[str], float]:
 
 def test_owner_sees_every_kind_of_tie(store: Store, tmp_path: Path) -> None:
     load(store, tmp_path)
-    net = hub_network(store, BKA)
+    net = hub_network(HubContext(store, BKA, "password"))
     ties = labelled(net)
     assert ties[frozenset(("Adil Haddad", "Burak Demir"))] == 2.0  # two calls between their phones
     assert ties[frozenset(("Burak Demir", "Cem Yilmaz"))] == 1.0  # shared vehicle
@@ -98,14 +99,14 @@ def test_owner_sees_every_kind_of_tie(store: Store, tmp_path: Path) -> None:
     }
     evidence = {net.attrs[n]["label"]: net.attrs[n]["evidence"] for n in net.ids}
     assert evidence["Cem Yilmaz"] == {"vehicles": 1, "payments": 1}
-    only_calls = hub_network(store, BKA, tie_kinds=["calls"], weights={"calls": 0.5})
+    only_calls = hub_network(HubContext(store, BKA, "password"), tie_kinds=["calls"], weights={"calls": 0.5})
     assert list(labelled(only_calls).values()) == [1.0]
 
 
 def test_other_agency_gets_no_h2_nodes_or_ties(store: Store, tmp_path: Path) -> None:
     load(store, tmp_path)
-    decisions: list[str] = []
-    net = hub_network(store, SCO, on_decision=lambda v, res, ref, d, p: decisions.append(d.visibility))
+    with HubContext(store, SCO, "password", what="network") as ctx:
+        net = hub_network(ctx)
     names = {net.attrs[n]["label"] for n in net.ids}
     assert names == {"Adil Haddad", "Burak Demir", "Cem Yilmaz"}
     assert not any(
@@ -117,6 +118,11 @@ def test_other_agency_gets_no_h2_nodes_or_ties(store: Store, tmp_path: Path) -> 
     ties = labelled(net)
     assert frozenset(("Adil Haddad", "Burak Demir")) not in ties  # the calls were H2
     assert net.meta["withheld"] == {"record": 2, "link": 1, "calls": 1}
-    assert "hit" in decisions and "full" in decisions
+    entry = store.con.execute(
+        "SELECT outcome, details FROM audit_log WHERE action = 'consultation' AND actor = 'marco'"
+    ).fetchall()
+    assert len(entry) == 1 and entry[0][0] == "partial"
+    bulk = json.loads(entry[0][1])["bulk"]["record"]
+    assert bulk["shown"] == 7 and sum(bulk["withheld"].values()) == 2
     nationalities = {net.attrs[n]["nationality"] for n in net.ids}
     assert "LY" not in nationalities

@@ -82,20 +82,3 @@ def geocode_records(store: Store, contribution: str | None = None,
             rows.append([uid, field, text, *found, now])
     store.con.executemany("INSERT INTO place_geocodes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     return summary
-
-
-def erase_geocodes(store: Store, uids: list[str]) -> int:
-    """Erasure hook: drop the geocodes of erased records."""
-    found = store.con.execute("DELETE FROM place_geocodes WHERE record_uid IN (SELECT unnest(?)) RETURNING 1",
-                              [uids]).fetchall()
-    return len(found)
-
-
-def register() -> None:
-    """Register the erasure hook."""
-    from mare.store.erasure import register_erasure_hook
-
-    register_erasure_hook("place_geocodes", erase_geocodes)
-
-
-register()

@@ -4,7 +4,6 @@ Public surface (everything else may change):
 
 - `Tie`, `Network`, `build_network`, `from_networkx` — the network (graph.py)
 - `read_network` — researchers' edge lists and matrices (io.py)
-- `hub_network` — the person network from the store, through the access policy (hub.py)
 - `get_engine` — networkx or NetworKit behind one interface (engines.py)
 - `node_measures`, `key_players`, `find_cells`, `network_profile`, `compare`, `export_table`
 - `gould_fernandez`, `structural_holes`, `infer_roles`
@@ -25,7 +24,6 @@ from mare.analyse.network.report import analyse
 from mare.analyse.network.resilience import resilience
 from mare.analyse.network.roles import infer_roles
 from mare.analyse.network.windows import track
-from mare.hub.network import hub_network
 
 __all__ = [
     "Network",
@@ -38,7 +36,6 @@ __all__ = [
     "from_networkx",
     "get_engine",
     "gould_fernandez",
-    "hub_network",
     "infer_roles",
     "key_players",
     "kpp_neg",
