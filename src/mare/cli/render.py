@@ -136,6 +136,23 @@ def stats_tables(console: Console, stats: dict[str, Any]) -> None:
         f"{stats['unnormalised_values']:,} values kept but not normalised, "
         f"{stats['minors']:,} records on minors"
     )
+    withheld = stats.get("withheld_records") or {}
+    if withheld:
+        rules = ", ".join(f"{n:,} {rule}" for rule, n in withheld.items())
+        console.print(
+            f"Withheld from you (hit/no-hit only): [bold]{sum(withheld.values()):,}[/] records ({rules})"
+        )
+    done = stats.get("processing") or {}
+    if done.get("resolved_records"):
+        console.print(
+            f"Cross-check: [bold]{done['hits']:,}[/] hits; {done['resolved_records']:,} person records "
+            f"resolved to [bold]{done['entities']:,}[/] entities"
+        )
+    if done.get("place_names"):
+        console.print(
+            f"Geocoding: {done['places_located']:,} of {done['place_names']:,} place names placed on the map "
+            "(offline gazetteer, with confidence)"
+        )
     for key, title in (
         ("records", "Records by kind"),
         ("links", "Links by kind"),

@@ -98,10 +98,6 @@ def demo_command(
             console.print("Geocoding place names…")
             geocode_stored(operator, stored)
     with hub_context(home, role="analyst", what="mare demo") as analyst:
-        store = analyst.store
-        hits = store.con.execute("SELECT count(*) FROM hits").fetchone()
-        places = store.con.execute("SELECT count(*), count(lat) FROM place_geocodes").fetchone()
-        entities = store.con.execute("SELECT count(DISTINCT entity_id), count(*) FROM entities").fetchone()
         repo = Repository(analyst)
         stats = repo.stats()
         first = next((v for v in repo.records(kind="person", limit=200) if v.decision.full), None)
@@ -117,17 +113,7 @@ def demo_command(
     problems_table(console, reports, limit=10)
     console.rule("3. What the hub now holds")
     stats_tables(console, stats)
-    if hits and entities:
-        console.print(
-            f"Cross-check: [bold]{hits[0]:,}[/] hits between contributions; "
-            f"{entities[1]:,} person records resolved to [bold]{entities[0]:,}[/] entities "
-            "(notifications sent to the owners: `mare notifications list --as-agency AGENCY`)"
-        )
-    if places:
-        console.print(
-            f"Geocoding: {places[1]:,} of {places[0]:,} place names placed on the map "
-            "(offline gazetteer, with confidence)"
-        )
+    console.print("Hit notifications wait for the owners: `mare notifications list --as-agency AGENCY`")
     if shown is not None:
         console.rule("4. One person record, as a hub analyst sees it")
         record_panel(console, shown)

@@ -356,8 +356,31 @@ class Repository:
                     )[0]
                 ),
                 "withheld_records": withheld,
+                "processing": self._processing(),
             }
         finally:
             con.execute("DROP TABLE IF EXISTS _visible")
         self.ctx.note_bulk("record", shown, withheld)
         return data
+
+    def _processing(self) -> dict[str, int]:
+        """What the hub's own processing made of the records in `_visible` the viewer sees in full: hits
+        with at least one visible side (that a hit exists is hit/no-hit), resolution, geocoding."""
+        visible = "SELECT uid FROM _visible WHERE visibility = 'full'"
+        hits = self.store.con.execute(
+            f"SELECT count(*) FROM hits WHERE left_uid IN ({visible}) OR right_uid IN ({visible})"
+        ).fetchone()
+        entities = self.store.con.execute(
+            f"SELECT count(DISTINCT entity_id), count(*) FROM entities WHERE record_uid IN ({visible})"
+        ).fetchone()
+        places = self.store.con.execute(
+            f"SELECT count(*), count(lat) FROM place_geocodes WHERE record_uid IN ({visible})"
+        ).fetchone()
+        assert hits is not None and entities is not None and places is not None
+        return {
+            "hits": int(hits[0]),
+            "entities": int(entities[0]),
+            "resolved_records": int(entities[1]),
+            "place_names": int(places[0]),
+            "places_located": int(places[1]),
+        }
