@@ -38,11 +38,16 @@ def init(home: HomeOpt = None) -> None:
     """Create (or migrate) the store, the hub agency and the audit key."""
     from mare.hub.accounts import ensure_hub_agency
     from mare.hub.audit import audit_key
+    from mare.hub.identity import operator_of
 
     with open_store(home) as store:
         ensure_hub_agency(store)
         audit_key(store.home)
         console.print(f"Mare store ready at [bold]{store.db_path}[/]")
+        console.print(
+            f"Local operator: [bold]{operator_of(store)}[/] (acts as the hub without a password here; "
+            "anyone else signs in with --user NAME or MARE_TOKEN)"
+        )
 
 
 @app.command()
