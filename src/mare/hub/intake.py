@@ -83,6 +83,7 @@ def crosscheck_stored(ctx: HubContext, stored: list[str], mode: str = "auto") ->
     from mare.resolve import crosscheck_all, crosscheck_contribution
 
     system = system_context(ctx.store, "crosscheck")
+    system.permit("crosscheck")
     results = (
         [crosscheck_contribution(ctx.store, uid) for uid in stored]
         if mode == "each" or (mode == "auto" and len(stored) <= AUTO_EACH_LIMIT)
