@@ -17,14 +17,16 @@ from mare.cli.common import (
     WhyOpt,
     console,
     err,
+    fail,
     hub_context,
     print_json,
 )
-from mare.cli.render import record_panel, stats_tables
+from mare.cli.render import entity_panel, record_panel, stats_tables
+from mare.hub.entity import EntityError, entity
 from mare.hub.repository import Repository
 
 show_app = typer.Typer(
-    help="Show one contribution or record, as the access policy allows.", no_args_is_help=True
+    help="Show one contribution, record or entity, as the access policy allows.", no_args_is_help=True
 )
 
 
@@ -51,6 +53,41 @@ def show_record(
         print_json(view.as_dict())
     else:
         record_panel(console, view)
+
+
+@show_app.command("entity")
+def show_entity(
+    entity_id: Annotated[
+        str,
+        typer.Argument(
+            help="E… (a resolved person), a record uid, or KIND:VALUE such as phone:+4915112345678."
+        ),
+    ],
+    home: HomeOpt = None,
+    user: UserOpt = None,
+    as_agency: AgencyOpt = None,
+    role: RoleOpt = None,
+    purpose: PurposeOpt = "crime_fighting",
+    why: WhyOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show one entity: its records (as the policy allows), hits, judgements, links, timeline and places."""
+    with hub_context(
+        home, user, as_agency, role, purpose=purpose, why=why, what=f"mare show entity {entity_id}"
+    ) as ctx:
+        try:
+            view = entity(ctx, entity_id)
+        except EntityError as exc:
+            raise fail(str(exc)) from None
+    if view is None:
+        raise fail(
+            f"no entity {entity_id!r} you may know of: find one with `mare records --kind person` "
+            "(then `mare show entity UID`) or give an identifier such as phone:+4915112345678"
+        )
+    if as_json:
+        print_json(view.as_dict())
+    else:
+        entity_panel(console, view)
 
 
 @show_app.command("contribution")

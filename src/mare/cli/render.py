@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from mare.analyse.export import write_csv
+from mare.hub.entity import EntityView
 from mare.hub.repository import RecordView
 from mare.ingest.pipeline import IngestReport
 from mare.ingest.problems import Problem
@@ -123,6 +124,122 @@ def record_panel(console: Console, view: RecordView) -> None:
                 link["visibility"],
             )
         console.print(links)
+
+
+def _table(console: Console, title: str, columns: list[str], rows: list[list[str]]) -> None:
+    """A titled table, printed only when it has rows."""
+    if not rows:
+        return
+    table = Table(title=title)
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+def entity_panel(console: Console, view: EntityView) -> None:
+    """An entity: its records, the values they agree on, the restricted ones as hit/no-hit, then hits,
+    judgements, links, timeline and places (`mare show record UID` gives one record in full)."""
+    console.rule(
+        f"{view.kind} {view.id}: {len(view.records)} record(s) shown, {len(view.restricted)} restricted"
+    )
+    records = []
+    for r in view.records:
+        p = r.provenance
+        grading = p.get("evaluation") or {}
+        records.append(
+            [
+                r.uid,
+                r.owner,
+                str(p.get("handling_code", "")),
+                f"{grading.get('source', '')}{grading.get('information', '')}",
+                str(p.get("category") or ""),
+                r.label or "",
+                str(p.get("received_at", ""))[:10],
+            ]
+        )
+    _table(
+        console, "Records", ["uid", "owner", "handling", "grading", "category", "label", "received"], records
+    )
+    for caveat in sorted({c for r in view.records for c in r.decision.caveats}):
+        console.print(f"  [yellow]⚠ {caveat}[/]")
+    values: dict[tuple[str, str], dict[str, set[str]]] = {}
+    for r in view.records:
+        for v in r.values:
+            seen = values.setdefault((v.field, v.normalised or "—"), {"given": set(), "owners": set()})
+            seen["given"].add(v.original)
+            seen["owners"].add(r.owner)
+    _table(
+        console,
+        "Values (normalised, as given, by whom)",
+        ["field", "normalised", "as given", "agencies"],
+        [
+            [f, n, " · ".join(sorted(s["given"])), ", ".join(sorted(s["owners"]))]
+            for (f, n), s in sorted(values.items())
+        ],
+    )
+    for record in view.restricted:
+        console.print(
+            f"[yellow]restricted[/] {record.kind} held by [bold]{record.owner}[/]: {record.decision.reason} "
+            f"(ask the owner: `mare consent request {record.uid} --why …`)"
+        )
+    _table(
+        console,
+        "Hits",
+        ["kind", "record", "with", "basis"],
+        [
+            [
+                h["kind"],
+                h["record"],
+                f"{h.get('other_label') or h.get('other') or 'restricted record'} ({h['other_owner']})",
+                h.get("basis") or f"restricted: {h.get('restricted', '')}",
+            ]
+            for h in view.hits
+        ],
+    )
+    if view.hits_within:
+        console.print(f"{view.hits_within} hit(s) join the records shown here to each other.")
+    _table(
+        console,
+        "Judgements",
+        ["left", "right", "verdict", "by", "reason"],
+        [[j["left"], j["right"], j["verdict"], j["by"], j["reason"] or ""] for j in view.judgements],
+    )
+    links = {
+        (
+            link["kind"],
+            link.get("direction", ""),
+            f"{(link.get('other') or {}).get('kind', '')} "
+            f"{(link.get('other') or {}).get('label') or (link.get('other') or {}).get('uid', '')}",
+            link["visibility"],
+        )
+        for r in view.records
+        for link in r.links
+    }
+    _table(console, "Links", ["kind", "dir", "other", "visibility"], [list(x) for x in sorted(links)])
+    _table(
+        console,
+        "Timeline",
+        ["at", "what", "record"],
+        [[t["at"], t["what"], t["label"] or t["record"]] for t in view.timeline],
+    )
+    _table(
+        console,
+        "Places",
+        ["as given", "place", "country", "lat, lon", "records"],
+        [
+            [
+                p["text"] or "",
+                p["place"] or "",
+                p["country"] or "",
+                f"{p['lat']:.4f}, {p['lon']:.4f}" if p["lat"] is not None else "—",
+                f"{len(p['records'])}: {', '.join(p['records'][:3])}"
+                + (" …" if len(p["records"]) > 3 else ""),
+            ]
+            for p in view.places
+        ],
+    )
 
 
 def stats_tables(console: Console, stats: dict[str, Any]) -> None:
