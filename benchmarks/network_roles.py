@@ -32,7 +32,7 @@ from mare.access.policy import HUB_AGENCY, Viewer
 from mare.analyse.network.brokerage import gould_fernandez
 from mare.analyse.network.cells import find_cells
 from mare.analyse.network.engines import get_engine
-from mare.analyse.network.graph import Network, Tie, build_network
+from mare.analyse.network.graph import Network, collapse
 from mare.analyse.network.keyplayers import combined_score
 from mare.analyse.network.measures import node_measures
 from mare.analyse.network.roles import infer_roles
@@ -102,31 +102,6 @@ def coarse(role: str) -> str:
     if role in ("leader", "organiser", "migrant"):
         return role
     return "other" if role in ("contact", "relative") else "facilitator"
-
-
-def collapse(net: Network, entity_of: Mapping[str, str]) -> Network:
-    """One node per resolved entity: ties re-pointed, evidence summed, first attribute kept."""
-    ent = entity_of.get
-    ties = [
-        Tie(ent(t.source, t.source), ent(t.target, t.target), t.kind, t.weight, t.at, t.ref)
-        for t in net.meta["ties"]
-    ]
-    attrs: dict[str, dict[str, Any]] = {}
-    for node in net.ids:
-        ent = entity_of.get(node, node)
-        a = net.attrs.get(node, {})
-        merged = attrs.setdefault(ent, {"evidence": Counter()})
-        for key, value in a.items():
-            if key == "evidence":
-                merged["evidence"].update(value or {})
-            elif merged.get(key) is None:
-                merged[key] = value
-    nodes = list(dict.fromkeys(entity_of.get(n, n) for n in net.ids))
-    out = build_network(ties, None, nodes=nodes, attrs=attrs, name="hub-entities")
-    for a in out.attrs.values():
-        a["evidence"] = dict(a["evidence"])
-    out.meta.update({k: v for k, v in net.meta.items() if k != "ties"}, ties=ties)
-    return out
 
 
 def node_truth(

@@ -1,9 +1,11 @@
-"""`mare network FILE`: network analysis of a researcher's file, no hub needed."""
+"""`mare network FILE` (a researcher's file, no hub needed) and `mare network --hub` (the hub's own data,
+through the policy): key players, cells, roles, disruption."""
 
 from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,11 +13,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from mare.cli.common import AgencyOpt, HomeOpt, PurposeOpt, RoleOpt, UserOpt, WhyOpt, hub_context
+
 _err = Console(stderr=True)
 
 
 def network_command(
-    file: Annotated[Path, typer.Argument(help="Edge list (source,target[,weight]) or adjacency matrix CSV.")],
+    file: Annotated[
+        Path | None,
+        typer.Argument(help="Edge list (source,target[,weight]) or adjacency matrix CSV (not with --hub)."),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="edgelist or matrix.")] = "edgelist",
     directed: Annotated[bool, typer.Option("--directed", help="Ties have a direction (a called b).")] = False,
     weighted: Annotated[
@@ -36,11 +43,59 @@ def network_command(
     out: Annotated[
         Path | None, typer.Option("--out", help="Also write the JSON report to this file.")
     ] = None,
+    hub: Annotated[
+        bool, typer.Option("--hub", help="The networks in the hub's own data (as the policy lets you see).")
+    ] = False,
+    network_id: Annotated[
+        str | None, typer.Option("--network", help="With --hub: analyse this network (N1, N2… as listed).")
+    ] = None,
+    entity: Annotated[
+        str | None,
+        typer.Option("--entity", help="With --hub: one person's neighbourhood (E… or a record uid)."),
+    ] = None,
+    depth: Annotated[int, typer.Option("--depth", help="With --entity: how many ties out.")] = 1,
+    min_size: Annotated[int, typer.Option("--min-size", help="With --hub: smallest network listed.")] = 3,
+    ties: Annotated[
+        str | None,
+        typer.Option(
+            "--ties",
+            help="With --hub: tie kinds, comma-separated (default all: calls, communications, "
+            "co_participation, shared_assets, payments, associations).",
+        ),
+    ] = None,
+    home: HomeOpt = None,
+    user: UserOpt = None,
+    as_agency: AgencyOpt = None,
+    role: RoleOpt = None,
+    purpose: PurposeOpt = "crime_fighting",
+    why: WhyOpt = None,
 ) -> None:
-    """Analyse a network file: key players, cells, roles and, with --remove K, a disruption plan."""
+    """Analyse a network file, or with --hub the hub's networks: key players, cells, roles and, with
+    --remove K, a disruption plan."""
     from mare.analyse.network.io import NetworkFileError, read_network
     from mare.analyse.network.report import analyse, summary_table
 
+    if hub:
+        if file is not None:
+            _err.print("give a FILE or --hub, not both")
+            raise typer.Exit(2)
+        _hub(
+            HubRequest(home, user, as_agency, role, purpose, why),
+            network_id,
+            entity,
+            depth,
+            min_size,
+            ties,
+            dict(
+                remove=remove, strategy=strategy, engine=engine, seed=seed, top=top, betweenness_error=error
+            ),
+            as_json,
+            out,
+        )
+        return
+    if file is None:
+        _err.print("give a network FILE, or --hub for the networks in the hub's own data")
+        raise typer.Exit(2)
     if fmt not in ("edgelist", "matrix"):
         _err.print(f"--format must be edgelist or matrix, not {fmt!r}")
         raise typer.Exit(2)
@@ -75,6 +130,102 @@ def network_command(
         sys.stdout.write(text + "\n")
         return
     _render(report, top, summary_table(report, top))
+
+
+@dataclass(frozen=True, slots=True)
+class HubRequest:
+    """Who asks, for what (the hub options of the command)."""
+
+    home: Path | None
+    user: str | None
+    as_agency: str | None
+    role: str | None
+    purpose: str
+    why: str | None
+
+
+def _hub(
+    request: HubRequest,
+    network_id: str | None,
+    entity: str | None,
+    depth: int,
+    min_size: int,
+    ties: str | None,
+    options: dict[str, Any],
+    as_json: bool,
+    out: Path | None,
+) -> None:
+    """`mare network --hub`: list the networks, or analyse one of them or one person's neighbourhood."""
+    from mare.analyse.network.report import analyse, summary_table
+    from mare.hub.networks import NetworkError, neighbourhood, network, networks
+
+    kinds = [k.strip() for k in ties.split(",") if k.strip()] if ties else None
+    what = (
+        "mare network --hub"
+        + (f" --network {network_id}" if network_id else "")
+        + (f" --entity {entity}" if entity else "")
+    )
+    r = request
+    with hub_context(r.home, r.user, r.as_agency, r.role, purpose=r.purpose, why=r.why, what=what) as ctx:
+        try:
+            if network_id is None and entity is None:
+                found = networks(ctx, min_size, kinds)
+                data: dict[str, Any] = {"networks": [n.as_dict() for n in found], "min_size": min_size}
+                report = None
+            else:
+                net = (
+                    neighbourhood(ctx, entity, depth, kinds)
+                    if entity is not None
+                    else network(ctx, network_id or "", min_size, kinds)
+                )
+                if net.n < 2:
+                    raise NetworkError(f"{net.name} has {net.n} person: too small to analyse")
+                report = analyse(net, **options)
+                report["labels"] = {node: a.get("label") for node, a in net.attrs.items()}
+                report["records"] = {node: a.get("records", []) for node, a in net.attrs.items()}
+                report["withheld"] = net.meta.get("withheld", {})
+                data = report
+        except (NetworkError, ValueError) as exc:
+            _err.print(f"[red]error:[/] {exc}")
+            raise typer.Exit(1) from None
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=_plain)
+    if out:
+        out.write_text(text + "\n", encoding="utf-8")
+    if as_json:
+        sys.stdout.write(text + "\n")
+        return
+    if report is None:
+        _networks_table(data)
+        return
+    labels = report["labels"]
+    rows = summary_table(report, options["top"])
+    for row in rows:
+        row[1] = f"{labels.get(row[1]) or ''} {row[1]}".strip()
+    _render(report, options["top"], rows)
+
+
+def _networks_table(data: dict[str, Any]) -> None:
+    console = Console()
+    found = data["networks"]
+    if not found:
+        console.print(f"No network of {data['min_size']} or more people in what you may see.")
+        return
+    table = Table(title=f"Networks of {data['min_size']} or more people in the hub (largest first)")
+    for col in ("id", "named by", "people", "ties", "density", "nationalities", "ties by kind", "active"):
+        table.add_column(col, overflow="fold")
+    for n in found:
+        table.add_row(
+            n["id"],
+            n["name"],
+            str(n["people"]),
+            str(n["ties"]),
+            f"{n['density']:.3f}",
+            ", ".join(f"{k} {v}" for k, v in n["nationalities"].items()),
+            ", ".join(f"{k} {v}" for k, v in n["tie_kinds"].items()),
+            f"{n['first_seen'] or '?'} – {n['last_seen'] or '?'}",
+        )
+    console.print(table)
+    console.print("Analyse one: `mare network --hub --network N1` · one person: `--entity E… --depth 2`")
 
 
 def _plain(value: Any) -> Any:

@@ -8,6 +8,7 @@ in betweenness; we never pass strengths there (see `engines.py`).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -215,3 +216,28 @@ def from_networkx(graph: nx.Graph, weight: str | None = "weight", name: str = "n
         attrs=attrs,
         name=name,
     )
+
+
+def collapse(net: Network, entity_of: Mapping[str, str], name: str = "hub-entities") -> Network:
+    """One node per resolved entity (`entity_of`: node -> entity; others stay themselves): ties
+    re-pointed, evidence summed, the first known value of every other attribute kept."""
+    ent = entity_of.get
+    ties = [
+        Tie(ent(t.source, t.source), ent(t.target, t.target), t.kind, t.weight, t.at, t.ref)
+        for t in net.meta["ties"]
+    ]
+    attrs: dict[str, dict[str, Any]] = {}
+    for node in net.ids:
+        a = net.attrs.get(node, {})
+        merged = attrs.setdefault(entity_of.get(node, node), {"evidence": Counter()})
+        for key, value in a.items():
+            if key == "evidence":
+                merged["evidence"].update(value or {})
+            elif merged.get(key) is None:
+                merged[key] = value
+    nodes = list(dict.fromkeys(entity_of.get(n, n) for n in net.ids))
+    out = build_network(ties, None, nodes=nodes, attrs=attrs, name=name)
+    for a in out.attrs.values():
+        a["evidence"] = dict(a["evidence"])
+    out.meta.update({k: v for k, v in net.meta.items() if k != "ties"}, ties=ties)
+    return out

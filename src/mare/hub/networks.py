@@ -1,0 +1,224 @@
+"""The networks in the hub's own data, as a viewer may see them: found, named, and analysed one by one.
+
+`entity_network` builds the person network from what the viewer may see (`hub_network`: calls,
+communications, co-participation, shared assets, payments, associations; filtered in the database)
+and merges the records the cross-check resolved to one person (`entities`) into one node, so a
+smuggler known to three agencies is one node with the ties of all three. `find_networks` splits it
+into its networks of at least `min_size` people (connected components; a component of more than
+`SPLIT_ABOVE` people, where cooperating networks are tied together, split into its communities),
+largest first, numbered `N1, N2, …` for the tie options given, each named by its key players.
+`network` and `neighbourhood` give one of them, or one person's surroundings up to a depth, for
+the full analysis (`analyse`: measures, cells, roles, disruption).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from mare.analyse.network.cells import find_cells
+from mare.analyse.network.graph import Network, collapse
+from mare.analyse.network.profiles import split_components
+from mare.hub.context import HubContext
+from mare.hub.network import hub_network
+
+MAX_DEPTH = 4
+#: Components larger than this are split into their communities (cooperating networks are tied).
+SPLIT_ABOVE = 60
+
+
+class NetworkError(ValueError):
+    """A network or person that cannot be found or analysed, with what to do instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkSummary:
+    """One network found in the hub's data: size, when active, and who stands out."""
+
+    id: str
+    people: int
+    ties: int
+    density: float
+    key_players: list[dict[str, Any]]
+    nationalities: dict[str, int]
+    tie_kinds: dict[str, int]
+    first_seen: str | None
+    last_seen: str | None
+    split_from: int | None = None
+
+    @property
+    def name(self) -> str:
+        """The network named by its two key players."""
+        names = [p["label"] or p["id"] for p in self.key_players[:2]]
+        return " & ".join(names) if names else self.id
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-able form."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "people": self.people,
+            "ties": self.ties,
+            "density": self.density,
+            "key_players": self.key_players,
+            "nationalities": self.nationalities,
+            "tie_kinds": self.tie_kinds,
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+            "split_from": self.split_from,
+        }
+
+
+def entity_network(
+    ctx: HubContext,
+    tie_kinds: Iterable[str] | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> Network:
+    """The person network the viewer may see, one node per resolved person (entity id `E…`)."""
+    raw = hub_network(ctx, tie_kinds, weights)
+    if not raw.n:
+        return raw
+    ctx.store.con.execute("CREATE OR REPLACE TEMP TABLE _net_nodes (uid VARCHAR)")
+    try:
+        ctx.store.con.executemany("INSERT INTO _net_nodes VALUES (?)", [[uid] for uid in raw.ids])
+        entity_of = dict(
+            ctx.store.con.execute(
+                "SELECT e.record_uid, e.entity_id FROM entities e JOIN _net_nodes n ON n.uid = e.record_uid"
+            ).fetchall()
+        )
+    finally:
+        ctx.store.con.execute("DROP TABLE IF EXISTS _net_nodes")
+    net = collapse(raw, entity_of, name="hub")
+    for node, attrs in net.attrs.items():
+        attrs["records"] = sorted(uid for uid in raw.ids if entity_of.get(uid, uid) == node)
+    return net
+
+
+def find_networks(
+    net: Network, min_size: int = 3, split_above: int = SPLIT_ABOVE, seed: int = 1
+) -> list[tuple[str, Network]]:
+    """Networks of at least `min_size` people, largest first, as (`N1`…, network): each connected
+    component, and a component of more than `split_above` people split into its communities (networks
+    that cooperate are tied to each other; their communities are the networks)."""
+    if min_size < 2:
+        raise NetworkError("a network needs at least 2 people: use --min-size 2 or more")
+    parts: list[Network] = []
+    for component in split_components(net, min_size):
+        if component.n <= split_above:
+            parts.append(component)
+            continue
+        cells = find_cells(component, "auto", seed=seed)
+        for label in np.unique(cells.cell):
+            keep = cells.cell == label
+            if int(keep.sum()) >= min_size:
+                part = component.induced(keep)
+                part.meta["split_from"] = component.n
+                parts.append(part)
+    parts.sort(key=lambda p: (-p.n, min(p.ids)))
+    for i, part in enumerate(parts, 1):
+        part.name = f"N{i}"
+    return [(part.name, part) for part in parts]
+
+
+def summarise(network_id: str, net: Network, top: int = 3) -> NetworkSummary:
+    """Size, activity span and key players (by degree, then tie strength) of one network."""
+    degree, strength = net.degree(), net.weighted_degree()
+    order = sorted(range(net.n), key=lambda i: (-int(degree[i]), -float(strength[i]), net.ids[i]))
+    players = [
+        {
+            "id": net.ids[i],
+            "label": net.attrs.get(net.ids[i], {}).get("label"),
+            "degree": int(degree[i]),
+            "role": net.attrs.get(net.ids[i], {}).get("role"),
+        }
+        for i in order[:top]
+    ]
+    ties = [t for t in net.meta.get("ties", []) if t.source in net.index() and t.target in net.index()]
+    times = sorted(t.at for t in ties if t.at)
+    nationalities = Counter(
+        str(a.get("nationality")) for a in net.attrs.values() if a.get("nationality") is not None
+    )
+    possible = net.n * (net.n - 1) / 2
+    return NetworkSummary(
+        id=network_id,
+        people=net.n,
+        ties=net.m,
+        density=round(net.m / possible, 4) if possible else 0.0,
+        key_players=players,
+        nationalities=dict(nationalities.most_common(5)),
+        tie_kinds=dict(Counter(t.kind for t in ties)),
+        first_seen=times[0][:10] if times else None,
+        last_seen=times[-1][:10] if times else None,
+        split_from=net.meta.get("split_from"),
+    )
+
+
+def networks(
+    ctx: HubContext,
+    min_size: int = 3,
+    tie_kinds: Iterable[str] | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> list[NetworkSummary]:
+    """Every network of at least `min_size` people the viewer may see, largest first."""
+    net = entity_network(ctx, tie_kinds, weights)
+    return [summarise(nid, part) for nid, part in find_networks(net, min_size)]
+
+
+def network(
+    ctx: HubContext,
+    network_id: str,
+    min_size: int = 3,
+    tie_kinds: Iterable[str] | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> Network:
+    """One network by its number (`N3`) under the same options that listed it."""
+    found = dict(find_networks(entity_network(ctx, tie_kinds, weights), min_size))
+    wanted = network_id.strip().upper()
+    if wanted not in found:
+        raise NetworkError(
+            f"no network {network_id!r} of at least {min_size} people: "
+            f"there are {len(found)} (N1…N{len(found)}); list them with `mare network --hub`"
+        )
+    return found[wanted]
+
+
+def neighbourhood(
+    ctx: HubContext,
+    person: str,
+    depth: int = 1,
+    tie_kinds: Iterable[str] | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> Network:
+    """One person (entity id or record uid) and everyone within `depth` ties, as the viewer may see them."""
+    if not 1 <= depth <= MAX_DEPTH:
+        raise NetworkError(f"--depth must be between 1 and {MAX_DEPTH}, not {depth}")
+    net = entity_network(ctx, tie_kinds, weights)
+    start = person.strip()
+    if start not in net.index():
+        start = next((node for node, a in net.attrs.items() if person.strip() in a.get("records", ())), "")
+    if not start:
+        raise NetworkError(
+            f"{person!r} is not in any network you may see: give an entity id (E…) or a person's "
+            "record uid from `mare records --kind person`"
+        )
+    graph = net.to_networkx()
+    reach = {net.index()[start]: 0}
+    frontier = [net.index()[start]]
+    for level in range(1, depth + 1):
+        nxt = []
+        for node in frontier:
+            for other in graph.neighbors(node):
+                if other not in reach:
+                    reach[other] = level
+                    nxt.append(other)
+        frontier = nxt
+    keep = np.zeros(net.n, dtype=bool)
+    keep[list(reach)] = True
+    sub = net.induced(keep)
+    sub.name = f"{start} (depth {depth})"
+    sub.meta["centre"] = start
+    return sub

@@ -1,0 +1,93 @@
+"""`mare network --hub`: the networks in the hub's own data, through the policy."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from analyse.network.test_hub import BKA, SCO, load
+from mare.cli import app
+from mare.hub.context import HubContext
+from mare.hub.networks import NetworkError, entity_network, neighbourhood, network, networks
+from mare.store.db import Store
+
+
+def ctx(store: Store, viewer: object) -> HubContext:
+    return HubContext(store, viewer, "password")  # type: ignore[arg-type]
+
+
+def _names(found: list[dict[str, object]]) -> list[str]:
+    return [str(n["name"]) for n in found]
+
+
+def test_networks_found_named_and_filtered(store: Store, tmp_path: Path) -> None:
+    load(store, tmp_path)
+    owner = [n.as_dict() for n in networks(ctx(store, BKA), min_size=2)]
+    assert [n["people"] for n in owner] == [3, 2]
+    assert owner[0]["id"] == "N1" and "Adil Haddad" in owner[0]["name"]
+    assert "Hidden Boss" in owner[1]["name"]
+    other = [n.as_dict() for n in networks(ctx(store, SCO), min_size=2)]
+    assert [n["people"] for n in other] == [3]  # IT-SCO may not see the H2 pair
+    assert "Hidden" not in json.dumps(other)
+    assert networks(ctx(store, BKA), min_size=4) == []
+    with pytest.raises(NetworkError, match="at least 2 people"):
+        networks(ctx(store, BKA), min_size=1)
+
+
+def test_one_network_and_a_neighbourhood(store: Store, tmp_path: Path) -> None:
+    load(store, tmp_path)
+    net = network(ctx(store, BKA), "n1")
+    assert sorted(a["label"] for a in net.attrs.values()) == ["Adil Haddad", "Burak Demir", "Cem Yilmaz"]
+    with pytest.raises(NetworkError, match=r"no network 'N7'.*N1…N1"):
+        network(ctx(store, BKA), "N7")
+    burak = next(n for n, a in net.attrs.items() if a["label"] == "Burak Demir")
+    around = neighbourhood(ctx(store, BKA), burak, depth=1, tie_kinds=["shared_assets"])
+    assert sorted(a["label"] for a in around.attrs.values()) == ["Burak Demir", "Cem Yilmaz"]
+    with pytest.raises(NetworkError, match="not in any network you may see"):
+        hidden = store.con.execute("SELECT uid FROM records WHERE label = 'Hidden Boss'").fetchone()
+        assert hidden is not None
+        neighbourhood(ctx(store, SCO), hidden[0])
+    with pytest.raises(NetworkError, match="--depth"):
+        neighbourhood(ctx(store, BKA), burak, depth=9)
+
+
+def test_resolved_records_are_one_node(store: Store, tmp_path: Path) -> None:
+    load(store, tmp_path)
+    uids = dict(store.con.execute("SELECT label, uid FROM records WHERE kind = 'person'").fetchall())
+    now = datetime(2026, 11, 1)
+    store.con.executemany(
+        "INSERT INTO entities VALUES (?, 'E-same', ?)",
+        [[uids["Burak Demir"], now], [uids["Cem Yilmaz"], now]],
+    )
+    net = entity_network(ctx(store, BKA))
+    assert "E-same" in net.ids and uids["Burak Demir"] not in net.ids
+    assert sorted(net.attrs["E-same"]["records"]) == sorted([uids["Burak Demir"], uids["Cem Yilmaz"]])
+
+
+def test_cli(store: Store, tmp_path: Path) -> None:
+    load(store, tmp_path)
+    home = str(store.home)
+    store.close()
+    runner = CliRunner()
+    listed = runner.invoke(
+        app, ["network", "--hub", "--home", home, "--as-agency", "DE-BKA", "--min-size", "2"]
+    )
+    assert listed.exit_code == 0, listed.output
+    assert "N1" in listed.output and "Adil" in listed.output and "Hidden" in listed.output
+    one = runner.invoke(
+        app, ["network", "--hub", "--network", "N1", "--home", home, "--as-agency", "DE-BKA", "--json"]
+    )
+    assert one.exit_code == 0, one.output
+    report = json.loads(one.output)
+    assert report["network"]["nodes"] == 3 and "Cem Yilmaz" in report["labels"].values()
+    for args in (["network", "--hub", "--network", "N5"], ["network", "--hub", "--entity", "nobody"]):
+        bad = runner.invoke(app, [*args, "--home", home])
+        assert bad.exit_code == 1 and "error" in bad.output and "Traceback" not in bad.output
+    both = runner.invoke(app, ["network", str(tmp_path / "x.csv"), "--hub", "--home", home])
+    assert both.exit_code == 2 and "not both" in both.output
+    neither = runner.invoke(app, ["network"])
+    assert neither.exit_code == 2 and "--hub" in neither.output
