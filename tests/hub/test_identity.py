@@ -54,8 +54,22 @@ def test_the_operator_acts_as_the_hub_without_a_secret(store: Store) -> None:
     assert sign_in(store, Credentials(as_agency="IT-SCO"))[0].roles == frozenset({"analyst"})
 
 
+def test_the_operator_is_known_by_uid_not_by_environment(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOGNAME", "mallory")
+    monkeypatch.setenv("USER", "mallory")
+    assert is_operator(store)  # LOGNAME does not make anyone else the operator, nor unmake the real one
+    store.con.execute("UPDATE store_operator SET os_user = 'mallory', os_uid = -1")
+    assert not is_operator(store)
+
+
+def test_the_data_folder_is_private(store: Store) -> None:
+    assert store.home.stat().st_mode & 0o077 == 0
+
+
 def test_someone_else_on_the_host_must_sign_in(accounts: Store) -> None:
-    accounts.con.execute("UPDATE store_operator SET os_user = 'somebody-else'")
+    accounts.con.execute("UPDATE store_operator SET os_user = 'somebody-else', os_uid = -1")
     assert not is_operator(accounts)
     with pytest.raises(SignInError, match=r"not this store's operator.*--user NAME"):
         sign_in(accounts, Credentials())

@@ -73,7 +73,7 @@ def _ask_password(user: str) -> str | None:
     """Ask for a user's password on the terminal (None when there is no one to ask)."""
     try:
         return str(typer.prompt(f"Password for {user}", hide_input=True, err=True))
-    except (click.exceptions.Abort, EOFError):
+    except (click.exceptions.Abort, typer.Abort, EOFError):
         return None
 
 

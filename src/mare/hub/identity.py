@@ -51,8 +51,14 @@ def operator_of(store: Store) -> str | None:
 
 
 def is_operator(store: Store) -> bool:
-    """True when this process runs as the store's local operator."""
-    return operator_of(store) == os_account()[0]
+    """True when this process runs as the store's local operator (same uid where the OS has uids)."""
+    row = store.con.execute(
+        "SELECT os_user, os_uid FROM store_operator ORDER BY recorded_at LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return False
+    name, uid = os_account()
+    return row[1] == uid if row[1] is not None and uid is not None else row[0] == name
 
 
 def _refuse(store: Store, actor: str, agency: str | None, reason: str, **details: object) -> SignInError:
@@ -140,7 +146,7 @@ def sign_in(store: Store, credentials: Credentials) -> tuple[Viewer, Via]:
         return viewer, "password"
     me = os_account()[0]
     operator = operator_of(store)
-    if operator != me:
+    if not is_operator(store):
         raise _refuse(
             store,
             me,

@@ -16,15 +16,19 @@ DB_NAME = "mare.duckdb"
 
 
 def os_account() -> tuple[str, int | None]:
-    """The operating-system account running this process: (name, uid)."""
+    """The operating-system account running this process: (name, uid), from the process's real uid
+    (not from LOGNAME/USER, which anyone may set); on systems without uids, the login name."""
+    if hasattr(os, "getuid"):
+        import pwd
+
+        uid = os.getuid()
+        try:
+            return pwd.getpwuid(uid).pw_name, uid
+        except KeyError:
+            return f"uid{uid}", uid
     import getpass
 
-    uid = os.getuid() if hasattr(os, "getuid") else None
-    try:
-        name = getpass.getuser()
-    except (KeyError, OSError):
-        name = f"uid{uid}"
-    return name, uid
+    return getpass.getuser(), None
 
 
 def mare_home(explicit: Path | None = None) -> Path:
@@ -65,7 +69,9 @@ def open_store(home: Path | None = None, *, create: bool = True, read_only: bool
     db = root / DB_NAME
     if not db.exists() and not create:
         raise FileNotFoundError(f"no Mare store at {db}: run `mare init` first (or set MARE_HOME)")
-    root.mkdir(parents=True, exist_ok=True)
+    if not root.exists():
+        root.mkdir(parents=True)
+        root.chmod(0o700)  # agencies' data: readable by the operator's account only
     con = duckdb.connect(str(db), read_only=read_only)
     if not read_only:
         con.execute("SET preserve_insertion_order = false")
