@@ -1,0 +1,99 @@
+"""`mare profile`: the criminal profile of the hub's suspects (or one network's), through the policy."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from mare.cli.common import (
+    AgencyOpt,
+    HomeOpt,
+    JsonOpt,
+    PurposeOpt,
+    RoleOpt,
+    UserOpt,
+    WhyOpt,
+    console,
+    fail,
+    hub_context,
+    print_json,
+)
+from mare.hub.profiles import SUSPECT_CATEGORIES, suspect_profile
+
+TITLES = {
+    "nationality": "Nationality",
+    "gender": "Gender",
+    "age": "Age",
+    "residence": "Country of residence",
+    "residence_vs_nationality": "Residence versus nationality",
+    "role": "Role (as contributed)",
+    "countries_of_activity": "Countries of activity (events, legs, cases)",
+    "crime_areas": "Crime areas (of the contributions naming them)",
+    "known_to_contributions": "Prior records: contributions naming them",
+    "known_to_agencies": "Prior records: agencies knowing them",
+    "convicted": "Convicted",
+}
+
+
+def profile_command(
+    network_id: Annotated[
+        str | None,
+        typer.Option("--network", help="Only this network (N1, N2… as `mare network --hub` lists)."),
+    ] = None,
+    min_size: Annotated[
+        int, typer.Option("--min-size", help="With --network: as listed with this size.")
+    ] = 3,
+    category: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--category", help=f"Person categories profiled (default {', '.join(SUSPECT_CATEGORIES)})."
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="Rows per table.")] = 10,
+    home: HomeOpt = None,
+    user: UserOpt = None,
+    as_agency: AgencyOpt = None,
+    role: RoleOpt = None,
+    purpose: PurposeOpt = "crime_fighting",
+    why: WhyOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The criminal profile of the suspects: nationality, age, gender, residence, activity, roles, crime
+    areas, prior records (counts only, never a list of people)."""
+    from mare.hub.networks import NetworkError, network
+
+    what = "mare profile" + (f" --network {network_id}" if network_id else "")
+    with hub_context(home, user, as_agency, role, purpose=purpose, why=why, what=what) as ctx:
+        people = None
+        if network_id is not None:
+            try:
+                net = network(ctx, network_id, min_size)
+            except NetworkError as exc:
+                raise fail(str(exc)) from None
+            people = [*net.ids, *(uid for a in net.attrs.values() for uid in a.get("records", []))]
+        profile = suspect_profile(ctx, people, category or SUSPECT_CATEGORIES)
+    if as_json:
+        print_json(profile.as_dict())
+        return
+    scope = f"network {network_id.upper()}" if network_id else "the hub"
+    console.print(
+        f"[bold]{profile.people:,}[/] people ({profile.records:,} records) profiled in {scope}"
+        + (
+            f"; {sum(profile.withheld_records.values()):,} records withheld from you"
+            if profile.withheld_records
+            else ""
+        )
+    )
+    for name, counts in profile.distributions.items():
+        if not counts:
+            continue
+        table = Table(title=TITLES.get(name, name))
+        table.add_column("value")
+        table.add_column("people", justify="right")
+        table.add_column("share", justify="right")
+        total = profile.people or 1
+        for value, n in list(counts.items())[:top]:
+            table.add_row(value, f"{n:,}", f"{n / total:.0%}")
+        console.print(table)
