@@ -91,3 +91,33 @@ def test_cli(store: Store, tmp_path: Path) -> None:
     assert both.exit_code == 2 and "not both" in both.output
     neither = runner.invoke(app, ["network"])
     assert neither.exit_code == 2 and "--hub" in neither.output
+
+
+def test_hub_comparison(store: Store, tmp_path: Path) -> None:
+    from mare.hub.networks import compare_networks
+
+    load(store, tmp_path)
+    profiles, typed = compare_networks(ctx(store, BKA), min_size=2)
+    assert [p["name"] for p in profiles] == ["N1", "N2"] and profiles[0]["nodes"] == 3
+    assert "Adil Haddad" in profiles[0]["named_by"] and typed.k == 1  # too few networks for types
+    other, _ = compare_networks(ctx(store, SCO), min_size=2)
+    assert [p["nodes"] for p in other] == [3] and "Hidden" not in json.dumps(other)
+    home = str(store.home)
+    store.close()
+    shown = CliRunner().invoke(
+        app,
+        [
+            "network",
+            "--hub",
+            "--compare",
+            "--min-size",
+            "2",
+            "--home",
+            home,
+            "--as-agency",
+            "IT-SCO",
+            "--json",
+        ],
+    )
+    assert shown.exit_code == 0, shown.output
+    assert [p["nodes"] for p in json.loads(shown.output)["networks"]] == [3]

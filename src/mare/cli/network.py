@@ -21,7 +21,13 @@ _err = Console(stderr=True)
 def network_command(
     file: Annotated[
         Path | None,
-        typer.Argument(help="Edge list (source,target[,weight]) or adjacency matrix CSV (not with --hub)."),
+        typer.Argument(
+            help="Edge list (source,target[,weight]) or adjacency matrix CSV (not with --hub); "
+            "`compare DIR` compares every network file in a folder."
+        ),
+    ] = None,
+    folder: Annotated[
+        Path | None, typer.Argument(help="With `compare`: the folder of network files.", show_default=False)
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="edgelist or matrix.")] = "edgelist",
     directed: Annotated[bool, typer.Option("--directed", help="Ties have a direction (a called b).")] = False,
@@ -54,6 +60,13 @@ def network_command(
         typer.Option("--entity", help="With --hub: one person's neighbourhood (E… or a record uid)."),
     ] = None,
     depth: Annotated[int, typer.Option("--depth", help="With --entity: how many ties out.")] = 1,
+    compare: Annotated[
+        bool,
+        typer.Option("--compare", help="With --hub: the comparative table of all networks, and their types."),
+    ] = False,
+    types: Annotated[
+        int | None, typer.Option("--types", help="With compare: number of network types (default: chosen).")
+    ] = None,
     min_size: Annotated[int, typer.Option("--min-size", help="With --hub: smallest network listed.")] = 3,
     ties: Annotated[
         str | None,
@@ -75,6 +88,20 @@ def network_command(
     from mare.analyse.network.io import NetworkFileError, read_network
     from mare.analyse.network.report import analyse, summary_table
 
+    if file is not None and str(file) == "compare" and not file.exists():
+        if folder is None or not folder.is_dir():
+            _err.print("give the folder to compare: mare network compare DIR")
+            raise typer.Exit(2)
+        _compare_folder(folder, fmt, directed, weighted, types, seed, as_json, out)
+        return
+    if folder is not None:
+        _err.print(f"unexpected argument {folder}: one FILE, or `compare DIR`")
+        raise typer.Exit(2)
+    if hub and compare:
+        _hub_compare(
+            HubRequest(home, user, as_agency, role, purpose, why), min_size, ties, types, seed, as_json, out
+        )
+        return
     if hub:
         if file is not None:
             _err.print("give a FILE or --hub, not both")
@@ -202,6 +229,114 @@ def _hub(
     for row in rows:
         row[1] = f"{labels.get(row[1]) or ''} {row[1]}".strip()
     _render(report, options["top"], rows)
+
+
+def _compare_folder(
+    folder: Path,
+    fmt: str,
+    directed: bool,
+    weighted: bool,
+    types: int | None,
+    seed: int,
+    as_json: bool,
+    out: Path | None,
+) -> None:
+    """`mare network compare DIR`: one profile per network file, and the typology."""
+    from mare.analyse.network.io import NetworkFileError
+    from mare.analyse.network.typology import profile_folder, typology
+
+    try:
+        profiles = profile_folder(folder, fmt, directed, weighted, seed)  # type: ignore[arg-type]
+        kinds = typology(profiles, types, seed)
+    except (NetworkFileError, ValueError) as exc:
+        _err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1) from None
+    _comparison(profiles, kinds.as_dict(), as_json, out)
+
+
+def _hub_compare(
+    request: HubRequest,
+    min_size: int,
+    ties: str | None,
+    types: int | None,
+    seed: int,
+    as_json: bool,
+    out: Path | None,
+) -> None:
+    """`mare network --hub --compare`: every hub network's profile, and the typology."""
+    from mare.hub.networks import NetworkError, compare_networks
+
+    kinds = [k.strip() for k in ties.split(",") if k.strip()] if ties else None
+    r = request
+    with hub_context(
+        r.home, r.user, r.as_agency, r.role, purpose=r.purpose, why=r.why, what="mare network --hub --compare"
+    ) as ctx:
+        try:
+            profiles, typed = compare_networks(ctx, min_size, kinds, types, seed)
+        except (NetworkError, ValueError) as exc:
+            _err.print(f"[red]error:[/] {exc}")
+            raise typer.Exit(1) from None
+    _comparison(profiles, typed.as_dict(), as_json, out)
+
+
+def _comparison(
+    profiles: list[dict[str, Any]], typed: dict[str, Any], as_json: bool, out: Path | None
+) -> None:
+    """Print (or write) the comparative table and the types."""
+    data = {"networks": profiles, "typology": typed}
+    if out:
+        from mare.analyse.network.profiles import COLUMNS, export_table
+
+        if out.suffix.lower() == ".json":
+            out.write_text(
+                json.dumps(data, indent=2, ensure_ascii=False, default=_plain) + "\n", encoding="utf-8"
+            )
+        else:
+            rows = [p | {"type": typed["types"].get(str(p["name"]))} for p in profiles]
+            export_table(rows, out, (*COLUMNS, "named_by", "type"))
+    if as_json:
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=_plain) + "\n")
+        return
+    console = Console()
+    table = Table(title=f"{len(profiles)} networks compared")
+    for col in (
+        "network",
+        "type",
+        "people",
+        "ties",
+        "density",
+        "deg. centr.",
+        "betw. centr.",
+        "cells",
+        "modularity",
+    ):
+        table.add_column(col, overflow="fold")
+    for p in profiles:
+        label = str(p["name"]) + (f" ({p['named_by']})" if p.get("named_by") else "")
+        table.add_row(
+            label,
+            str(typed["types"].get(str(p["name"]), "")),
+            str(p["nodes"]),
+            str(p["ties"]),
+            f"{p['density']:.3f}",
+            f"{p['degree_centralisation']:.2f}",
+            "—" if p["betweenness_centralisation"] is None else f"{p['betweenness_centralisation']:.2f}",
+            str(p["cells"]),
+            f"{p['modularity']:.2f}",
+        )
+    console.print(table)
+    if not typed["readings"]:
+        console.print("Too few (or too alike) networks for a typology: compare four or more.")
+    for reading in typed["readings"]:
+        console.print(
+            f"Type {reading['type']} ({reading['networks']} networks, "
+            f"e.g. {', '.join(reading['examples'][:3])}): {reading['reading']}"
+        )
+    if typed.get("silhouette") is not None:
+        console.print(
+            f"[dim]{typed['k']} types by k-means on standardised shape measures; "
+            f"silhouette {typed['silhouette']}[/]"
+        )
 
 
 def _networks_table(data: dict[str, Any]) -> None:

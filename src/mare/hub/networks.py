@@ -22,7 +22,8 @@ import numpy as np
 
 from mare.analyse.network.cells import find_cells
 from mare.analyse.network.graph import Network, collapse
-from mare.analyse.network.profiles import split_components
+from mare.analyse.network.profiles import network_profile, split_components
+from mare.analyse.network.typology import Typology, typology
 from mare.hub.context import HubContext
 from mare.hub.network import hub_network
 
@@ -222,3 +223,23 @@ def neighbourhood(
     sub.name = f"{start} (depth {depth})"
     sub.meta["centre"] = start
     return sub
+
+
+def compare_networks(
+    ctx: HubContext,
+    min_size: int = 3,
+    tie_kinds: Iterable[str] | None = None,
+    types: int | None = None,
+    seed: int = 1,
+) -> tuple[list[dict[str, Any]], Typology]:
+    """The comparative analysis of every network the viewer may see: one profile per network (size,
+    density, centralisation, cells, mixes of nationalities, countries and roles, activity span) and
+    the typology of their shapes."""
+    found = find_networks(entity_network(ctx, tie_kinds), min_size, seed=seed)
+    profiles = []
+    for nid, part in found:
+        profile = network_profile(part, "auto", seed)
+        profile["name"] = nid
+        profile["named_by"] = summarise(nid, part).name
+        profiles.append(profile)
+    return profiles, typology(profiles, types, seed)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -113,14 +113,14 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def export_table(rows: list[dict[str, Any]], path: Path) -> Path:
+def export_table(rows: list[dict[str, Any]], path: Path, columns: Sequence[str] = COLUMNS) -> Path:
     """Write the table as CSV (mixes as `value:count; ...`) or JSON, by the file's extension."""
     if path.suffix.lower() == ".json":
         path.write_text(json.dumps(rows, indent=2, ensure_ascii=False), encoding="utf-8")
         return path
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(COLUMNS)
+        writer.writerow(columns)
         for row in rows:
-            writer.writerow([_cell(row.get(c)) for c in COLUMNS])
+            writer.writerow([_cell(row.get(c)) for c in columns])
     return path
