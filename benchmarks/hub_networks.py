@@ -39,7 +39,7 @@ from mare.hub.networks import entity_network, find_networks
 from mare.store.db import Store, open_store
 
 sys.path.insert(0, str(Path(__file__).parent))
-from network_roles import build_store, node_truth  # noqa: E402
+from network_roles import build_store, node_truth
 
 
 def true_networks(world: Path) -> tuple[dict[str, str], int]:
@@ -123,7 +123,8 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|")
     for name, r in results.items():
         print(
-            f"| {name} | {r['nodes']} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | {r['ari']:.3f} |"
+            f"| {name} | {r['nodes']} | {r['precision']:.3f} | {r['recall']:.3f} | "
+            f"{r['f1']:.3f} | {r['ari']:.3f} |"
         )
 
 
