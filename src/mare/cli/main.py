@@ -15,7 +15,7 @@ from mare.cli.common import HomeOpt, console, print_json
 from mare.cli.geo import hotspots_command, routes_command
 from mare.cli.ingest import ingest_command
 from mare.cli.network import network_command
-from mare.cli.profile import profile_command
+from mare.cli.profile import polycrime_command, profile_command
 from mare.cli.read import export_command, records_command, show_app, stats_command
 from mare.cli.resolve import crosscheck_command, link_command, review_command
 from mare.cli.scenario import demo_command, scenario_app
@@ -79,6 +79,7 @@ app.command("hotspots")(hotspots_command)
 app.command("routes")(routes_command)
 app.command("network")(network_command)
 app.command("profile")(profile_command)
+app.command("polycrime")(polycrime_command)
 app.add_typer(show_app, name="show")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(users_app, name="users")

@@ -97,3 +97,72 @@ def profile_command(
         for value, n in list(counts.items())[:top]:
             table.add_row(value, f"{n:,}", f"{n / total:.0%}")
         console.print(table)
+
+
+def polycrime_command(
+    by_network: Annotated[
+        bool,
+        typer.Option("--by-network", help="Also the crime areas of each network (`mare network --hub`)."),
+    ] = False,
+    min_size: Annotated[int, typer.Option("--min-size", help="With --by-network: smallest network.")] = 3,
+    limit: Annotated[int, typer.Option("--limit", help="Most cross-crime links listed.")] = 200,
+    top: Annotated[int, typer.Option("--top", help="Rows per table.")] = 15,
+    home: HomeOpt = None,
+    user: UserOpt = None,
+    as_agency: AgencyOpt = None,
+    role: RoleOpt = None,
+    purpose: PurposeOpt = "crime_fighting",
+    why: WhyOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Polycriminality: crime areas per person (and network), and the records that link smuggling to
+    other crime areas (the same person, or a shared identifier, in another crime's contribution)."""
+    from mare.hub.networks import entity_network, find_networks
+    from mare.hub.polycrime import polycriminality
+
+    with hub_context(home, user, as_agency, role, purpose=purpose, why=why, what="mare polycrime") as ctx:
+        networks = None
+        if by_network:
+            networks = {
+                nid: [*part.ids, *(u for a in part.attrs.values() for u in a.get("records", []))]
+                for nid, part in find_networks(entity_network(ctx), min_size)
+            }
+        result = polycriminality(ctx, networks, limit)
+    if as_json:
+        print_json(result.as_dict())
+        return
+    console.print(f"[bold]{result.people:,}[/] people with crime areas you may see")
+    for title, counts in (
+        ("Crime areas per person", result.areas_per_person),
+        ("People by crime area", result.people_by_area),
+        ("Combinations of crime areas", result.combinations),
+    ):
+        if counts:
+            table = Table(title=title)
+            table.add_column("value")
+            table.add_column("people", justify="right")
+            for value, n in list(counts.items())[:top]:
+                table.add_row(value, f"{n:,}")
+            console.print(table)
+    if result.networks:
+        table = Table(title="Crime areas per network (people)")
+        table.add_column("network")
+        table.add_column("crime areas", overflow="fold")
+        for nid, counts in list(result.networks.items())[:top]:
+            table.add_row(nid, ", ".join(f"{a} {n}" for a, n in counts.items()))
+        console.print(table)
+    if result.links:
+        table = Table(title=f"Smuggling meets other crime: {len(result.links)} link(s) shown by records")
+        for col in ("person", "other area", "how", "smuggling record", "other record (agency, contribution)"):
+            table.add_column(col, overflow="fold")
+        for link in result.links[:top]:
+            table.add_row(
+                link.label or link.person,
+                link.area,
+                link.kind + (f" ({link.basis})" if link.basis else ""),
+                link.smuggling_record,
+                f"{link.other_record} ({link.other_agency}, {link.other_contribution})",
+            )
+        console.print(table)
+    else:
+        console.print("No record you may see links smuggling to another crime area.")
