@@ -1,0 +1,411 @@
+"""Hotspots and routes from what the hub holds, read through the access policy.
+
+Events and journey legs are filtered in the database by the read policy compiled to SQL
+(`HubContext.visibility_sql`): only records the viewer may see in full are read, with their given
+coordinates or, failing those, the geocoded place (`place_geocodes`). How many were withheld (by
+rule) goes to the request's consultation entry; what they hold never reaches Python.
+
+- `hub_hotspots`: H3 + Getis-Ord Gi* (FDR) on the visible events, emerging patterns over time, each
+  cell named after the most frequent geocoded place of its events, else the nearest geocoded place.
+- `hub_routes`: the route of each visible leg (direction rules, else zones) and the flows per route
+  and per crossing (from country -> to country) per period, with the shifts between periods.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from mare.hub.context import HubContext
+
+EVENT_FIELDS = ("event_type", "occurred_at", "place", "country", "lat", "lon")
+LEG_FIELDS = (
+    "from_place",
+    "to_place",
+    "from_country",
+    "to_country",
+    "from_lat",
+    "from_lon",
+    "to_lat",
+    "to_lon",
+    "departed_at",
+    "arrived_at",
+)
+UNDATED = "undated"
+
+
+@dataclass(frozen=True)
+class Geocode:
+    """A geocoded place text of a visible record."""
+
+    lat: float
+    lon: float
+    country: str | None
+    name: str | None
+
+
+@dataclass(frozen=True)
+class EventPoint:
+    """A visible event with coordinates: given (lat/lon) or geocoded from its place."""
+
+    uid: str
+    lat: float
+    lon: float
+    at: str | None
+    event_type: str | None
+    place: str | None  # the place text as given
+    place_name: str | None  # the gazetteer name it was geocoded to, if any
+    coordinates: str  # "given" | "geocoded"
+
+
+@dataclass(frozen=True)
+class Leg:
+    """A visible journey leg with both ends located (given or geocoded)."""
+
+    uid: str
+    from_lat: float
+    from_lon: float
+    to_lat: float
+    to_lon: float
+    departed_at: str | None
+    from_place: str | None
+    to_place: str | None
+    from_country: str | None
+    to_country: str | None
+    coordinates: str  # "given", "geocoded" or "mixed"
+
+
+@dataclass
+class _Read:
+    """Visible records of one kind: their values, geocodes, and counts withheld by rule."""
+
+    values: dict[str, dict[str, str]]
+    geocodes: dict[str, dict[str, Geocode]]
+    withheld: dict[str, int]
+
+
+def _read(ctx: HubContext, kind: str, fields: tuple[str, ...]) -> _Read:
+    """First values of `fields` and geocodes of the records of `kind` the viewer may see in full."""
+    con = ctx.store.con
+    rvis, rparams = ctx.visibility_sql("r")
+    rrule, rrule_params = ctx.rule_sql("r")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _geo_records AS SELECT r.uid, {rvis} AS visibility, {rrule} AS rule "
+        "FROM records r WHERE r.kind = ?",
+        [*rparams, *rrule_params, kind],
+    )
+    try:
+        withheld = {
+            str(rule): int(n)
+            for rule, n in con.execute(
+                "SELECT rule, count(*) FROM _geo_records WHERE visibility <> 'full' GROUP BY 1 ORDER BY 1"
+            ).fetchall()
+        }
+        values: dict[str, dict[str, str]] = {
+            str(uid): {}
+            for (uid,) in con.execute(
+                "SELECT uid FROM _geo_records WHERE visibility = 'full' ORDER BY uid"
+            ).fetchall()
+        }
+        marks = ", ".join("?" for _ in fields)
+        for uid, fld, value in con.execute(
+            "SELECT v.record_uid, v.field, coalesce(v.normalised, v.original) FROM record_values v "
+            "JOIN _geo_records r ON r.uid = v.record_uid AND r.visibility = 'full' "
+            f"WHERE v.field IN ({marks}) ORDER BY v.record_uid, v.field, v.position",
+            list(fields),
+        ).fetchall():
+            if value is not None:
+                values[uid].setdefault(fld, str(value))
+        geocodes: dict[str, dict[str, Geocode]] = defaultdict(dict)
+        for uid, fld, lat, lon, country, name in con.execute(
+            "SELECT g.record_uid, g.field, g.lat, g.lon, g.country, g.place_name FROM place_geocodes g "
+            "JOIN _geo_records r ON r.uid = g.record_uid AND r.visibility = 'full' "
+            "WHERE g.lat IS NOT NULL AND g.lon IS NOT NULL ORDER BY g.record_uid, g.field"
+        ).fetchall():
+            geocodes[uid][fld] = Geocode(float(lat), float(lon), country, name)
+    finally:
+        con.execute("DROP TABLE IF EXISTS _geo_records")
+    ctx.note_bulk("record", len(values), withheld)
+    return _Read(values, dict(geocodes), withheld)
+
+
+def _number(text: str | None) -> float | None:
+    """A finite float from a stored value, else None."""
+    if text is None:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _located(
+    values: dict[str, str], geocoded: dict[str, Geocode], lat: str, lon: str, place: str
+) -> tuple[float, float, str] | None:
+    """(lat, lon, "given"|"geocoded") of one end, or None when neither is known."""
+    y, x = _number(values.get(lat)), _number(values.get(lon))
+    if y is not None and x is not None:
+        return y, x, "given"
+    found = geocoded.get(place)
+    return (found.lat, found.lon, "geocoded") if found else None
+
+
+def _event_points(ctx: HubContext) -> tuple[list[EventPoint], int, dict[str, int]]:
+    """Located visible events, how many visible events had no location, and the withheld counts."""
+    read = _read(ctx, "event", EVENT_FIELDS)
+    points: list[EventPoint] = []
+    for uid, values in read.values.items():
+        geocoded = read.geocodes.get(uid, {})
+        where = _located(values, geocoded, "lat", "lon", "place")
+        if where is None:
+            continue
+        name = geocoded["place"].name if "place" in geocoded else None
+        points.append(
+            EventPoint(
+                uid,
+                where[0],
+                where[1],
+                values.get("occurred_at"),
+                values.get("event_type"),
+                values.get("place"),
+                name,
+                where[2],
+            )
+        )
+    return points, len(read.values) - len(points), read.withheld
+
+
+def event_points(ctx: HubContext) -> list[EventPoint]:
+    """Events the viewer may see in full, with coordinates (given, else geocoded), time and type."""
+    return _event_points(ctx)[0]
+
+
+def _legs(ctx: HubContext) -> tuple[list[Leg], int, dict[str, int]]:
+    """Located visible legs, how many visible legs lacked an end, and the withheld counts."""
+    read = _read(ctx, "journey_leg", LEG_FIELDS)
+    out: list[Leg] = []
+    for uid, values in read.values.items():
+        geocoded = read.geocodes.get(uid, {})
+        start = _located(values, geocoded, "from_lat", "from_lon", "from_place")
+        end = _located(values, geocoded, "to_lat", "to_lon", "to_place")
+        if start is None or end is None:
+            continue
+        from_country = values.get("from_country") or (
+            geocoded["from_place"].country if "from_place" in geocoded else None
+        )
+        to_country = values.get("to_country") or (
+            geocoded["to_place"].country if "to_place" in geocoded else None
+        )
+        out.append(
+            Leg(
+                uid,
+                start[0],
+                start[1],
+                end[0],
+                end[1],
+                values.get("departed_at"),
+                values.get("from_place"),
+                values.get("to_place"),
+                from_country,
+                to_country,
+                start[2] if start[2] == end[2] else "mixed",
+            )
+        )
+    return out, len(read.values) - len(out), read.withheld
+
+
+def legs(ctx: HubContext) -> list[Leg]:
+    """Journey legs the viewer may see in full with both ends located (given, else geocoded)."""
+    return _legs(ctx)[0]
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    from mare.analyse.geo.geodesy import haversine_km
+
+    return float(haversine_km(lat1, lon1, lat2, lon2))
+
+
+def _name_cells(
+    cells: list[tuple[str, float, float]], points: list[EventPoint], resolution: int
+) -> dict[str, tuple[str | None, str]]:
+    """Cell -> (name, how it was named): the most frequent geocoded place of its events, else the
+    nearest geocoded place of any visible event."""
+    import h3
+
+    in_cell: dict[str, Counter[str]] = defaultdict(Counter)
+    known: dict[str, tuple[float, float]] = {}
+    for point in points:
+        if point.place_name:
+            in_cell[h3.latlng_to_cell(point.lat, point.lon, resolution)][point.place_name] += 1
+            known.setdefault(point.place_name, (point.lat, point.lon))
+    named: dict[str, tuple[str | None, str]] = {}
+    for cell, lat, lon in cells:
+        tally = in_cell.get(cell)
+        if tally:
+            name, n = sorted(tally.items(), key=lambda t: (-t[1], t[0]))[0]
+            named[cell] = (name, f"most frequent geocoded place of the cell's events ({n})")
+        elif known:
+            name, km = min(((p, _km(lat, lon, *at)) for p, at in known.items()), key=lambda t: (t[1], t[0]))
+            named[cell] = (name, f"nearest geocoded place ({km:.0f} km)")
+        else:
+            named[cell] = (None, "no geocoded place")
+    return named
+
+
+def hub_hotspots(
+    ctx: HubContext,
+    resolution: int = 6,
+    rings: int = 1,
+    alpha: float = 0.05,
+    step: str = "year",
+    all_cells: bool = False,
+) -> dict[str, Any]:
+    """Hotspots of the events the viewer may see: Gi* per H3 cell (FDR), emerging pattern over
+    `step`s, each cell named; `rows` are `hotspot_rows` plus `name` and `name_source`, strongest first."""
+    from mare.analyse.geo.emerging import find_emerging_hotspots
+    from mare.analyse.geo.export import hotspot_rows
+    from mare.analyse.geo.hotspots import find_hotspots
+
+    points, unlocated, withheld = _event_points(ctx)
+    summary: dict[str, Any] = {
+        "events": len(points),
+        "without_location": unlocated,
+        "withheld": withheld,
+        "resolution": resolution,
+        "rings": rings,
+        "alpha": alpha,
+        "step": step,
+        "cells_tested": 0,
+        "hot": 0,
+        "cold": 0,
+        "rows": [],
+    }
+    if not points:
+        return summary
+    lats = [p.lat for p in points]
+    lons = [p.lon for p in points]
+    result = find_hotspots(
+        lats,
+        lons,
+        resolution,
+        rings,
+        alpha,
+        [p.event_type or "" for p in points],
+        None,
+        None,
+        significant_only=not all_cells,
+    )
+    times = [(p.at or "")[:10] for p in points]  # days: no time-zone warnings from numpy
+    patterns = None
+    if any(times):
+        trends = find_emerging_hotspots(lats, lons, times, step, resolution, rings, alpha=alpha)
+        patterns = {trend.cell: trend for trend in trends}
+    chosen = sorted(result.hotspots, key=lambda h: -h.z)
+    rows = hotspot_rows(chosen, patterns)
+    names = _name_cells([(h.cell, h.lat, h.lon) for h in chosen], points, resolution)
+    for row in rows:
+        row["name"], row["name_source"] = names[row["cell"]]
+    summary.update(
+        cells_tested=result.cells_tested,
+        hot=sum(1 for h in result.hotspots if h.gi_bin > 0),
+        cold=sum(1 for h in result.hotspots if h.gi_bin < 0),
+        rows=rows,
+    )
+    return summary
+
+
+def _flows(
+    by_period: dict[str, Counter[str]], order: list[str], name: str = "route"
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Per period: counts and shares; between consecutive periods: count and share deltas."""
+    tables: list[tuple[str, dict[str, tuple[int, float]]]] = []
+    for label in order:
+        tally = by_period.get(label, Counter())
+        total = sum(tally.values())
+        ranked = sorted(tally.items(), key=lambda t: (-t[1], t[0]))
+        tables.append((label, {key: (n, round(n / total, 4)) for key, n in ranked}))
+    periods = [
+        {
+            "period": label,
+            "legs": sum(n for n, _ in flows.values()),
+            "flows": {key: {"count": n, "share": share} for key, (n, share) in flows.items()},
+        }
+        for label, flows in tables
+    ]
+    shifts: list[dict[str, Any]] = []
+    for (before, was), (after, now) in itertools.pairwise(tables):
+        for key in sorted(set(was) | set(now)):
+            (n0, s0), (n1, s1) = was.get(key, (0, 0.0)), now.get(key, (0, 0.0))
+            if (n0, s0) != (n1, s1):
+                shifts.append(
+                    {
+                        "from": before,
+                        "to": after,
+                        name: key,
+                        "count_from": n0,
+                        "count_to": n1,
+                        "count_delta": n1 - n0,
+                        "share_delta": round(s1 - s0, 4),
+                    }
+                )
+    return periods, shifts
+
+
+def hub_routes(ctx: HubContext, period: str = "quarter") -> dict[str, Any]:
+    """Route of each visible leg (with reason), flows per route and per crossing per period, and the
+    shifts between consecutive periods (legs without a departure date count under 'undated')."""
+    from mare.analyse.geo.emerging import time_steps
+    from mare.analyse.geo.routes import classify_legs
+
+    found, unlocated, withheld = _legs(ctx)
+    out: dict[str, Any] = {
+        "period": period,
+        "legs": len(found),
+        "without_location": unlocated,
+        "withheld": withheld,
+        "routes": [],
+        "route_shifts": [],
+        "crossings": [],
+        "crossing_shifts": [],
+        "rows": [],
+    }
+    if not found:
+        return out
+    answers = classify_legs(
+        [leg.from_lat for leg in found],
+        [leg.from_lon for leg in found],
+        [leg.to_lat for leg in found],
+        [leg.to_lon for leg in found],
+    )
+    index, labels = time_steps([(leg.departed_at or "")[:10] for leg in found], period)
+    routes: dict[str, Counter[str]] = defaultdict(Counter)
+    crossings: dict[str, Counter[str]] = defaultdict(Counter)
+    rows = []
+    for leg, answer, step in zip(found, answers, index.tolist(), strict=True):
+        label = labels[step] if step >= 0 else UNDATED
+        crossing = f"{leg.from_country or '?'}->{leg.to_country or '?'}"
+        routes[label][answer.route] += 1
+        crossings[label][crossing] += 1
+        rows.append(
+            {
+                **asdict(leg),
+                "period": label,
+                "crossing": crossing,
+                "route": answer.route,
+                "route_reason": answer.reason,
+            }
+        )
+    order = labels + ([UNDATED] if UNDATED in routes else [])
+    out["routes"], shifts = _flows(routes, labels)
+    out["route_shifts"] = shifts
+    out["crossings"], out["crossing_shifts"] = _flows(crossings, labels, "crossing")
+    if UNDATED in routes:
+        out["routes"] += _flows(routes, [UNDATED])[0]
+        out["crossings"] += _flows(crossings, [UNDATED])[0]
+    out["periods"] = order
+    out["rows"] = rows
+    return out
