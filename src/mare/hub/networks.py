@@ -4,8 +4,8 @@
 communications, co-participation, shared assets, payments, associations; filtered in the database)
 and merges the records the cross-check resolved to one person (`entities`) into one node, so a
 smuggler known to three agencies is one node with the ties of all three. `find_networks` splits it
-into its networks of at least `min_size` people (connected components; a component of more than
-`SPLIT_ABOVE` people, where cooperating networks are tied together, split into its communities),
+into its networks of at least `min_size` people (the communities of the graph of separate
+observations tying people: cooperating networks are tied together, so components would merge them),
 largest first, numbered `N1, N2, …` for the tie options given, each named by its key players.
 `network` and `neighbourhood` give one of them, or one person's surroundings up to a depth, for
 the full analysis (`analyse`: measures, cells, roles, disruption).
@@ -18,18 +18,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import networkx as nx
 import numpy as np
 
-from mare.analyse.network.cells import find_cells
 from mare.analyse.network.graph import Network, collapse
-from mare.analyse.network.profiles import network_profile, split_components
+from mare.analyse.network.profiles import network_profile
 from mare.analyse.network.typology import Typology, typology
 from mare.hub.context import HubContext
 from mare.hub.network import hub_network
 
 MAX_DEPTH = 4
-#: Components larger than this are split into their communities (cooperating networks are tied).
-SPLIT_ABOVE = 60
+#: Louvain's resolution is the number of observations divided by this (at least 1); measured on the
+#: scenario (benchmarks/hub_networks.py, docs/validation.md): 3.2 on small, 36 on medium.
+OBSERVATIONS_PER_RESOLUTION = 5000.0
 
 
 class NetworkError(ValueError):
@@ -49,7 +50,6 @@ class NetworkSummary:
     tie_kinds: dict[str, int]
     first_seen: str | None
     last_seen: str | None
-    split_from: int | None = None
 
     @property
     def name(self) -> str:
@@ -70,7 +70,6 @@ class NetworkSummary:
             "tie_kinds": self.tie_kinds,
             "first_seen": self.first_seen,
             "last_seen": self.last_seen,
-            "split_from": self.split_from,
         }
 
 
@@ -99,26 +98,53 @@ def entity_network(
     return net
 
 
+def _evidence_graph(net: Network) -> nx.Graph:
+    """People tied by how many separate observations tie them (a call month, an event, a payment, a
+    shared phone each count one), whatever each observation's strength: a pair called 200 times in
+    one month is one observation, not 200, so heavy callers do not pull other networks in."""
+    graph = nx.Graph()
+    graph.add_nodes_from(net.ids)
+    ties = net.meta.get("ties")
+    pairs = (
+        ((t.source, t.target) for t in ties)
+        if ties is not None
+        else ((net.ids[a], net.ids[b]) for a, b in zip(net.src.tolist(), net.dst.tolist(), strict=True))
+    )
+    for a, b in pairs:
+        if a == b:
+            continue
+        if graph.has_edge(a, b):
+            graph[a][b]["weight"] += 1.0
+        else:
+            graph.add_edge(a, b, weight=1.0)
+    return graph
+
+
 def find_networks(
-    net: Network, min_size: int = 3, split_above: int = SPLIT_ABOVE, seed: int = 1
+    net: Network, min_size: int = 3, seed: int = 1, resolution: float | None = None
 ) -> list[tuple[str, Network]]:
-    """Networks of at least `min_size` people, largest first, as (`N1`…, network): each connected
-    component, and a component of more than `split_above` people split into its communities (networks
-    that cooperate are tied to each other; their communities are the networks)."""
+    """Networks of at least `min_size` people, largest first, as (`N1`…, network): the communities
+    (Louvain, seeded) of the graph of separate observations tying people (`_evidence_graph`).
+    Cooperating networks are tied to one another, so components alone would merge them; the
+    communities are the networks. Modularity cannot see communities below a size that grows with the
+    graph (its resolution limit), so the resolution grows with the number of observations: one per
+    `OBSERVATIONS_PER_RESOLUTION` (at least 1), unless given."""
     if min_size < 2:
         raise NetworkError("a network needs at least 2 people: use --min-size 2 or more")
+    if net.n == 0:
+        return []
+    graph = _evidence_graph(net)
+    if resolution is None:
+        resolution = max(1.0, graph.size(weight="weight") / OBSERVATIONS_PER_RESOLUTION)
+    communities = nx.community.louvain_communities(graph, weight="weight", resolution=resolution, seed=seed)
+    index = net.index()
     parts: list[Network] = []
-    for component in split_components(net, min_size):
-        if component.n <= split_above:
-            parts.append(component)
+    for community in communities:
+        if len(community) < min_size:
             continue
-        cells = find_cells(component, "auto", seed=seed)
-        for label in np.unique(cells.cell):
-            keep = cells.cell == label
-            if int(keep.sum()) >= min_size:
-                part = component.induced(keep)
-                part.meta["split_from"] = component.n
-                parts.append(part)
+        keep = np.zeros(net.n, dtype=bool)
+        keep[[index[node] for node in community]] = True
+        parts.append(net.induced(keep))
     parts.sort(key=lambda p: (-p.n, min(p.ids)))
     for i, part in enumerate(parts, 1):
         part.name = f"N{i}"
@@ -154,7 +180,6 @@ def summarise(network_id: str, net: Network, top: int = 3) -> NetworkSummary:
         tie_kinds=dict(Counter(t.kind for t in ties)),
         first_seen=times[0][:10] if times else None,
         last_seen=times[-1][:10] if times else None,
-        split_from=net.meta.get("split_from"),
     )
 
 
