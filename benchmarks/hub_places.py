@@ -4,8 +4,9 @@ On a store holding a scenario (as `mare demo` leaves it), as a hub analyst:
 
 - **Hotspots:** the true hotspots are the scenario's departure and crossing places
   (`truth/hotspots.json`, with how many departures each saw). Recall within 25 km: the share of
-  true hotspots with a hot cell's centre within 25 km, plain and weighted by departures. Anchor from
-  the same run: the same number of cells ranked by raw event count (no Gi*, no FDR).
+  true hotspots with a found place (or hot cell centre) within 25 km, plain and weighted by
+  departures, for our places of repeated activity and our Gi* clusters; anchor from the same run:
+  as many cells as Gi* found, ranked by raw event count; ceiling: every located event and departure.
 - **Routes:** every contributed journey leg the hub holds is mapped to its true leg
   (`truth/records.csv`); accuracy of our route against the true route code, beside the anchor of
   always answering the most common route. Route shares of the hub's legs beside the truth's.
@@ -28,7 +29,7 @@ from typing import Any
 
 from mare.access.policy import HUB_AGENCY, Viewer
 from mare.hub.context import HubContext
-from mare.hub.places import event_points, hub_hotspots, hub_routes
+from mare.hub.places import event_points, hub_hotspots, hub_routes, legs
 from mare.store.db import Store, open_store
 
 RADIUS_KM = 25.0
@@ -61,6 +62,12 @@ def recall(true_spots: list[dict[str, Any]], found: list[tuple[float, float]]) -
     return plain, weighted
 
 
+def precision(true_spots: list[dict[str, Any]], found: list[tuple[float, float]]) -> float:
+    """Share of found places or centres within RADIUS_KM of a true hotspot."""
+    near = [any(km((s["lat"], s["lon"]), f) <= RADIUS_KM for s in true_spots) for f in found]
+    return sum(near) / len(near) if near else 0.0
+
+
 def code(route: str) -> str:
     """Our route name as the scenario's code ('OTHER' where there is none)."""
     return next((c for name, c in CODES.items() if route.startswith(name)), "OTHER")
@@ -74,6 +81,7 @@ def evaluate(store: Store, world: Path) -> dict[str, Any]:
     true_spots = json.loads((world / "truth" / "hotspots.json").read_text(encoding="utf-8"))
     spots = hub_hotspots(ctx)
     hot = [(r["lat"], r["lon"]) for r in spots["rows"] if r.get("gi_bin", 0) > 0]
+    places = [(p["lat"], p["lon"]) for p in spots["places"]]
     counts = Counter(h3.latlng_to_cell(p.lat, p.lon, spots["resolution"]) for p in event_points(ctx))
     densest = [h3.cell_to_latlng(c) for c, _ in counts.most_common(len(hot))]
     with (world / "truth" / "records.csv").open(newline="", encoding="utf-8") as fh:
@@ -101,6 +109,18 @@ def evaluate(store: Store, world: Path) -> dict[str, Any]:
         "hot_cells": len(hot),
         "true_hotspots": len(true_spots),
         "recall_ours": recall(true_spots, hot),
+        "places": len(places),
+        "recall_places": recall(true_spots, places),
+        "precision_places": precision(true_spots, places),
+        "precision_ours": precision(true_spots, hot),
+        "precision_densest": precision(true_spots, densest),
+        "recall_ceiling": recall(
+            true_spots,
+            list(
+                {(round(p.lat, 3), round(p.lon, 3)) for p in event_points(ctx)}
+                | {(round(leg.from_lat, 3), round(leg.from_lon, 3)) for leg in legs(ctx)}
+            ),
+        ),
         "recall_densest": recall(true_spots, densest),
         "legs_mapped": len(pairs),
         "route_accuracy": sum(a == b for a, b in pairs) / len(pairs) if pairs else 0.0,
@@ -127,10 +147,24 @@ def main() -> None:
         r = evaluate(store, world)
     print(f"# {args.scale} seed {args.seed}: evaluated in {time.perf_counter() - started:.1f} s")
     print(f"\n{r['events']} events located, {r['hot_cells']} hot cells, {r['true_hotspots']} true hotspots\n")
-    print("| hotspots | recall within 25 km | weighted by departures |")
-    print("|---|---:|---:|")
-    print(f"| ours (Gi*, FDR 0.05) | {r['recall_ours'][0]:.3f} | {r['recall_ours'][1]:.3f} |")
-    print(f"| anchor: as many densest cells | {r['recall_densest'][0]:.3f} | {r['recall_densest'][1]:.3f} |")
+    print("| hotspots | recall within 25 km | weighted by departures | precision within 25 km |")
+    print("|---|---:|---:|---:|")
+    print(
+        f"| ours: places of repeated activity ({r['places']}) | {r['recall_places'][0]:.3f} | "
+        f"{r['recall_places'][1]:.3f} | {r['precision_places']:.3f} |"
+    )
+    print(
+        f"| ours: Gi* clusters, FDR 0.05 ({r['hot_cells']}) | "
+        f"{r['recall_ours'][0]:.3f} | {r['recall_ours'][1]:.3f} | {r['precision_ours']:.3f} |"
+    )
+    print(
+        f"| anchor: as many densest cells | {r['recall_densest'][0]:.3f} | {r['recall_densest'][1]:.3f} | "
+        f"{r['precision_densest']:.3f} |"
+    )
+    print(
+        f"| ceiling: every located event and departure | {r['recall_ceiling'][0]:.3f} | "
+        f"{r['recall_ceiling'][1]:.3f} | |"
+    )
     print(f"\n{r['legs_mapped']} hub legs mapped to true legs\n")
     print("| routes | accuracy |")
     print("|---|---:|")

@@ -125,6 +125,23 @@ def test_hotspots_named_and_withheld(store: Store, tmp_path: Path) -> None:
     assert SECRET_PLACE in {row["name"] for row in owner["rows"]}
 
 
+def test_places_of_repeated_activity(store: Store, tmp_path: Path) -> None:
+    load(store, tmp_path)
+    places = hub_hotspots(ctx(store, THIRD), resolution=5)["places"]
+    by_name = {p["name"]: p for p in places}
+    assert [p["name"] for p in places[:2]] == ["Zuwara", "Lampedusa"]  # 30 events each, Zuwara 6 departures
+    assert by_name["Zuwara"]["count"] == 36 and by_name["Zuwara"]["kinds"] == {"landing": 30, "departure": 6}
+    assert by_name["Izmir"]["kinds"] == {"departure": 6}
+    assert by_name["Lampedusa"]["first_seen"] == "2026-01-01" and by_name["Lampedusa"][
+        "last_seen"
+    ].startswith("2026-06")
+    assert "at sea" not in by_name  # the background events are one or two per place
+    assert SECRET_PLACE not in by_name and "Nador" not in by_name
+    owner = {p["name"] for p in hub_hotspots(ctx(store, OWNER), resolution=5)["places"]}
+    assert {SECRET_PLACE, "Nador"} <= owner
+    assert [p["name"] for p in hub_hotspots(ctx(store, THIRD), min_activity=40)["places"]] == []
+
+
 @needs_atlas
 def test_routes_flows_and_shifts(store: Store, tmp_path: Path) -> None:
     load(store, tmp_path)

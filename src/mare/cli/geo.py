@@ -4,7 +4,7 @@ events and journey legs the hub holds, read through the access policy."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -277,6 +277,7 @@ def _hub_hotspots(
     if as_json:
         print_json(found)
     else:
+        _places_table(found["places"][:top], len(found["places"]))
         own = [row for row in rows if int(str(row["count"])) > 0]
         _hotspot_table(own[:top])
         if len(own) < len(rows):
@@ -293,10 +294,41 @@ def _hub_hotspots(
     )
 
 
+def _places_table(places: list[dict[str, Any]], total: int) -> None:
+    from rich.table import Table
+
+    table = Table(
+        "place",
+        "events and departures",
+        "of which",
+        "first seen",
+        "last seen",
+        title=f"Places of repeated activity ({total}, most active first)",
+    )
+    for place in places:
+        table.add_row(
+            str(place["name"] or f"{place['lat']}, {place['lon']}"),
+            str(place["count"]),
+            ", ".join(f"{k} {n}" for k, n in place["kinds"].items()),
+            str(place["first_seen"] or ""),
+            str(place["last_seen"] or ""),
+        )
+    Console().print(table)
+
+
 def _hotspot_table(rows: list[dict[str, object]]) -> None:
     from rich.table import Table
 
-    table = Table("name", "named by", "spot", "z", "events", "around", "pattern")
+    table = Table(
+        "name",
+        "named by",
+        "spot",
+        "z",
+        "events",
+        "around",
+        "pattern",
+        title="Clusters of cells (Getis-Ord Gi*, FDR), strongest first",
+    )
     for row in rows:
         source = str(row["name_source"])
         table.add_row(

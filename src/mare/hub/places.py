@@ -5,7 +5,8 @@ Events and journey legs are filtered in the database by the read policy compiled
 coordinates or, failing those, the geocoded place (`place_geocodes`). How many were withheld (by
 rule) goes to the request's consultation entry; what they hold never reaches Python.
 
-- `hub_hotspots`: H3 + Getis-Ord Gi* (FDR) on the visible events, emerging patterns over time, each
+- `hub_hotspots`: places of repeated activity (events and leg departures at one place, at least
+  three), and H3 + Getis-Ord Gi* (FDR) on the visible events with emerging patterns over time, each
   cell named after the most frequent geocoded place of its events, else the nearest geocoded place.
 - `hub_routes`: the route of each visible leg (direction rules, else zones) and the flows per route
   and per crossing (from country -> to country) per period, with the shifts between periods.
@@ -35,6 +36,8 @@ LEG_FIELDS = (
     "arrived_at",
 )
 UNDATED = "undated"
+#: A place of repeated activity needs at least this many events and departures (default).
+MIN_ACTIVITY = 3
 
 
 @dataclass(frozen=True)
@@ -263,15 +266,21 @@ def hub_hotspots(
     alpha: float = 0.05,
     step: str = "year",
     all_cells: bool = False,
+    min_activity: int = MIN_ACTIVITY,
 ) -> dict[str, Any]:
-    """Hotspots of the events the viewer may see: Gi* per H3 cell (FDR), emerging pattern over
+    """Hotspots of what the viewer may see: `places` of repeated activity (events and leg departures,
+    `activity_places`), and Gi* per H3 cell (FDR) on the events with the emerging pattern over
     `step`s, each cell named; `rows` are `hotspot_rows` plus `name` and `name_source`, strongest first."""
     from mare.analyse.geo.emerging import find_emerging_hotspots
     from mare.analyse.geo.export import hotspot_rows
     from mare.analyse.geo.hotspots import find_hotspots
 
     points, unlocated, withheld = _event_points(ctx)
+    departures, _, legs_withheld = _legs(ctx)
     summary: dict[str, Any] = {
+        "places": activity_places(points, departures, min_activity),
+        "departures": len(departures),
+        "legs_withheld": legs_withheld,
         "events": len(points),
         "without_location": unlocated,
         "withheld": withheld,
@@ -316,6 +325,49 @@ def hub_hotspots(
         rows=rows,
     )
     return summary
+
+
+def activity_places(
+    events: list[EventPoint], departures: list[Leg], min_count: int = MIN_ACTIVITY
+) -> list[dict[str, Any]]:
+    """Places where activity recurs: events and leg departures grouped by place (coordinates to about
+    a kilometre), at least `min_count` of them, most active first, each with its name (the most
+    frequent geocoded name or place text), counts by kind, and first and last dates."""
+    groups: dict[tuple[float, float], dict[str, Any]] = {}
+
+    def add(lat: float, lon: float, name: str | None, kind: str, at: str | None) -> None:
+        group = groups.setdefault(
+            (round(lat, 2), round(lon, 2)), {"names": Counter(), "kinds": Counter(), "dates": []}
+        )
+        if name:
+            group["names"][name] += 1
+        group["kinds"][kind] += 1
+        if at:
+            group["dates"].append(at[:10])
+
+    for e in events:
+        add(e.lat, e.lon, e.place_name or e.place, e.event_type or "event", e.at)
+    for leg in departures:
+        add(leg.from_lat, leg.from_lon, leg.from_place, "departure", leg.departed_at)
+    out = []
+    for (lat, lon), group in groups.items():
+        count = sum(group["kinds"].values())
+        if count < min_count:
+            continue
+        names = sorted(group["names"].items(), key=lambda t: (-t[1], t[0]))
+        dates = sorted(group["dates"])
+        out.append(
+            {
+                "name": names[0][0] if names else None,
+                "lat": lat,
+                "lon": lon,
+                "count": count,
+                "kinds": dict(group["kinds"].most_common()),
+                "first_seen": dates[0] if dates else None,
+                "last_seen": dates[-1] if dates else None,
+            }
+        )
+    return sorted(out, key=lambda p: (-p["count"], p["name"] or "", p["lat"], p["lon"]))
 
 
 def _flows(
