@@ -19,6 +19,7 @@ from mare.cli.profile import polycrime_command, profile_command
 from mare.cli.read import export_command, records_command, show_app, stats_command
 from mare.cli.resolve import crosscheck_command, link_command, review_command
 from mare.cli.scenario import demo_command, scenario_app
+from mare.cli.search import search_command
 from mare.store.db import open_store
 
 app = typer.Typer(
@@ -68,6 +69,7 @@ def schema(
 
 app.command("ingest")(ingest_command)
 app.command("records")(records_command)
+app.command("search")(search_command)
 app.command("export")(export_command)
 app.command("stats")(stats_command)
 app.command("demo")(demo_command)
