@@ -138,4 +138,15 @@ def mark_read(ctx: HubContext, notification_id: str) -> bool:
         "UPDATE notifications SET read_at = ? WHERE id = ? AND agency = ? AND read_at IS NULL RETURNING 1",
         [datetime.now(UTC).replace(tzinfo=None), notification_id, ctx.viewer.agency],
     ).fetchall()
+    if not rows:
+        addressee = ctx.store.con.execute(
+            "SELECT agency FROM notifications WHERE id = ?", [notification_id]
+        ).fetchone()
+        if addressee is None or addressee[0] != ctx.viewer.agency:  # another agency's (or none): a denial
+            ctx.refuse(
+                "notifications.read",
+                "own-agency",
+                f"no notification {notification_id!r} addressed to {ctx.viewer.agency}",
+                ref=notification_id,
+            )
     return bool(rows)
