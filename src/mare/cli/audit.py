@@ -102,6 +102,7 @@ def export(
     if until <= since:
         raise typer.BadParameter("--to must come after --from")
     with hub_context(home, user, as_agency, role, purpose="oversight", what="mare audit export") as ctx:
+        ctx.permit("audit.read")  # before the file is created: a refusal leaves nothing behind
         try:
             with out.open("w", encoding="utf-8") as handle:
                 count = oversight.export(ctx, handle, since, until)
