@@ -1,9 +1,9 @@
 """Networks found in the hub's data (`mare network --hub`) against the scenario's true networks (issue 13).
 
 Builds the entity network a hub analyst may see from a store that holds a scenario (as `mare demo`
-leaves it, or built here), finds the networks as `mare network --hub` does (components of at least
-3 people: Louvain communities of the graph of separate observations tying people), maps every node to its true person
-(`truth/records.csv`, majority over an entity's records) and that person to their true network
+leaves it, or built here), finds the networks as `mare network --hub` does (Louvain communities of
+at least 3 people in the graph of separate observations tying people), maps every node to its true
+person (`truth/records.csv`, majority over an entity's records) and that person to their true network
 (`truth/memberships.csv`; people who serve several networks, such as hawala bankers, are left out
 of the score and counted). Prints, for the nodes mapped to exactly one true network:
 

@@ -9,6 +9,10 @@ per network = leader, next 10% by degree = organiser) runs beside it.
 
     uv run python benchmarks/network_roles.py [--scale small] [--seed 7] [--work /tmp/mare-roles]
                                               [--home HOME] [--by entity|record] [--json out.json]
+                                              [--ablate]
+
+`--ablate` scores leaders and organisers again with each line of hub evidence left out (recorded
+roles, payment purposes, associate_of links, calls, adverts) and with structure alone.
 
 `--home HOME` reuses a store that already holds the scenario (HOME/scenario-SCALE-seedSEED, as
 `mare demo` leaves it); it is opened read-only.
@@ -17,12 +21,13 @@ per network = leader, next 10% by degree = organiser) runs beside it.
 from __future__ import annotations
 
 import argparse
+import copy
 import csv
 import json
 import shutil
 import time
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +37,7 @@ from mare.access.policy import HUB_AGENCY, Viewer
 from mare.analyse.network.brokerage import gould_fernandez
 from mare.analyse.network.cells import find_cells
 from mare.analyse.network.engines import get_engine
-from mare.analyse.network.graph import Network, collapse
+from mare.analyse.network.graph import Network, Tie, collapse
 from mare.analyse.network.keyplayers import combined_score
 from mare.analyse.network.measures import node_measures
 from mare.analyse.network.roles import infer_roles
@@ -158,6 +163,7 @@ def precision_recall(assessed: Mapping[str, str], truth: Mapping[str, str]) -> d
             "hits": hit,
             "precision": hit / len(said) if said else 0.0,
             "recall": hit / len(real) if real else 0.0,
+            "f1": 2 * hit / (len(said) + len(real)) if said or real else 0.0,
         }
     return out
 
@@ -174,7 +180,44 @@ def top_k_share(
     return hits, int(is_target.sum())
 
 
-def evaluate(store: Store, world: Path, by: str = "entity", seed: int = 1) -> dict[str, Any]:
+#: Evidence left out, one group at a time, to see what each line of evidence adds: (label, evidence
+#: keys dropped, tie test dropped).
+ABLATIONS: tuple[tuple[str, Callable[[str], bool], Callable[[Tie], bool]], ...] = (
+    ("everything", lambda k: False, lambda t: False),
+    ("without the agencies' recorded roles", lambda k: k.startswith("recorded_"), lambda t: False),
+    ("without payment purposes", lambda k: k.startswith(("received_", "paid_")), lambda t: False),
+    (
+        "without associate_of links",
+        lambda k: k in ("named_associate", "names_associate"),
+        lambda t: t.ref == "associate_of",
+    ),
+    ("without calls", lambda k: False, lambda t: t.kind in ("calls", "communications")),
+    ("without adverts", lambda k: k == "adverts", lambda t: False),
+    ("structure only (no hub evidence)", lambda k: True, lambda t: False),
+)
+
+
+def ablations(
+    net: Network, m: Any, cells: Any, brokerage: Any, truth: Mapping[str, str]
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Leader and organiser scores with one line of evidence left out at a time."""
+    out = {}
+    for label, drop_key, drop_tie in ABLATIONS:
+        part = copy.copy(net)
+        part.attrs = {
+            k: {**a, "evidence": {e: c for e, c in (a.get("evidence") or {}).items() if not drop_key(e)}}
+            for k, a in net.attrs.items()
+        }
+        part.meta = {**net.meta, "ties": [t for t in net.meta["ties"] if not drop_tie(t)]}
+        roles = infer_roles(part, m, cells, brokerage)
+        scores = precision_recall({k: r.role for k, r in roles.items()}, truth)
+        out[label] = {role: scores[role] for role in ("leader", "organiser")}
+    return out
+
+
+def evaluate(
+    store: Store, world: Path, by: str = "entity", seed: int = 1, ablate: bool = False
+) -> dict[str, Any]:
     """Build, assess and score; returns every figure the table prints."""
     viewer = Viewer("eval", HUB_AGENCY, frozenset({"analyst"}))
     raw = hub_network(HubContext(store, viewer, "preview", what="benchmark"))
@@ -186,7 +229,8 @@ def evaluate(store: Store, world: Path, by: str = "entity", seed: int = 1) -> di
     m = node_measures(net, eng, seed=seed)
     cells = find_cells(net, eng, seed=seed)
     groups = {k: v.get("country") for k, v in net.attrs.items()}
-    roles = infer_roles(net, m, cells, gould_fernandez(net, groups, "country"))
+    brokerage = gould_fernandez(net, groups, "country")
+    roles = infer_roles(net, m, cells, brokerage)
     fine = {node: true_role(persons[t]) for node, t in truth_id.items() if t in persons}
     truth = {node: coarse(r) for node, r in fine.items()}
     assessed = {node: r.role for node, r in roles.items()}
@@ -218,6 +262,7 @@ def evaluate(store: Store, world: Path, by: str = "entity", seed: int = 1) -> di
     right = sum(1 for node, r in assessed.items() if r == "leader" and truth.get(node) == "leader")
     base_right = sum(1 for node, r in base.items() if r == "leader" and truth.get(node) == "leader")
     return {
+        "ablations": ablations(net, m, cells, brokerage, truth) if ablate else {},
         "by": by,
         "nodes": net.n,
         "ties": net.m,
@@ -266,26 +311,36 @@ def print_report(res: dict[str, Any]) -> None:
         row = res["confusion"][role]
         print(f"| {role} | {sum(row.values())} | " + " | ".join(str(row.get(a, 0)) for a in ASSESSED) + " |")
     print(
-        "\n| role | true | ours: assessed | precision | recall | degree baseline: assessed | precision "
-        "| recall |"
+        "\n| role | true | ours: assessed | precision | recall | F1 | degree baseline: assessed | precision "
+        "| recall | F1 |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for role in ("leader", "organiser", "facilitator"):
         o, b = res["ours"][role], res["baseline_degree"][role]
         print(
             f"| {role} | {o['true']} | {o['assessed']} | {o['precision']:.3f} | {o['recall']:.3f} | "
-            f"{b['assessed']} | {b['precision']:.3f} | {b['recall']:.3f} |"
+            f"{o['f1']:.3f} | {b['assessed']} | {b['precision']:.3f} | {b['recall']:.3f} | {b['f1']:.3f} |"
         )
     pick = res["leader_pick_right"]
     print(
-        f"\ncomponents holding a true leader: {res['components_with_true_leader']}; assessed leader is a "
-        f"true leader in {pick['ours']} (degree baseline {pick['degree']}); "
-        f"true leaders in the world {res['true_leaders_in_world']}, distinct ones on the map "
+        f"\ncomponents holding a true leader: {res['components_with_true_leader']}; assessed leaders who "
+        f"are true leaders: {pick['ours']} of {res['ours']['leader']['assessed']} (degree baseline "
+        f"{pick['degree']} of {res['baseline_degree']['leader']['assessed']}); true leaders in the world "
+        f"{res['true_leaders_in_world']}, distinct ones on the map "
         f"{res['true_persons_by_role'].get('leader', 0)}"
     )
     print(f"facilitator kind (true → assessed, assessed facilitators only): {res['facilitator_kinds']}")
     for name, (hit, total) in res["leaders_top10_component"].items():
         print(f"true leaders in the top 10 of their component by {name}: {hit}/{total}")
+    if res["ablations"]:
+        print("\n| evidence used | leaders: assessed | P | R | F1 | organisers: assessed | P | R | F1 |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for label, row in res["ablations"].items():
+            cells = " | ".join(
+                f"{x['assessed']} | {x['precision']:.3f} | {x['recall']:.3f} | {x['f1']:.3f}"
+                for x in (row["leader"], row["organiser"])
+            )
+            print(f"| {label} | {cells} |")
     for name, r in res["leader_rank_in_true_network"].items():
         print(
             f"leader's rank within its true network by {name}: 1st {r['rank1']}/{r['leaders']}, "
@@ -303,6 +358,7 @@ def main() -> None:
     ap.add_argument("--world", type=Path, help="the scenario folder (default: HOME/scenario-SCALE-seedSEED)")
     ap.add_argument("--by", choices=("entity", "record"), default="entity")
     ap.add_argument("--json", type=Path, help="write every figure as JSON")
+    ap.add_argument("--ablate", action="store_true", help="also score with each line of evidence left out")
     args = ap.parse_args()
     if args.home:
         store = open_store(args.home, create=False, read_only=True)
@@ -311,7 +367,7 @@ def main() -> None:
         store, world = build_store(args.scale, args.seed, args.work)
     started = time.perf_counter()
     with store:
-        res = evaluate(store, world, args.by)
+        res = evaluate(store, world, args.by, ablate=args.ablate)
     print(f"# {args.scale} seed {args.seed}: evaluated in {time.perf_counter() - started:.0f} s")
     print_report(res)
     if args.json:

@@ -47,6 +47,26 @@ EVIDENCE_OF_LINK = {
 }
 
 
+#: What a payment was for, from words in its recorded purpose (first match wins): money passed up
+#: to whoever runs the group, a fee for a crossing, a hawala payout, a partner's share, a bribe.
+PAYMENT_PURPOSES = (
+    ("proceeds", ("proceeds", "leader", "boss", "takings", "tribute")),
+    ("payout", ("payout", "pay-out", "pay out")),
+    ("share", ("share", "partner", "commission")),
+    ("fee", ("fee", "smuggling", "passage", "crossing", "journey", "trip")),
+    ("bribe", ("bribe",)),
+)
+
+
+def payment_purpose(purposes: Iterable[str]) -> str | None:
+    """The class of a payment's recorded purpose (`PAYMENT_PURPOSES`), or None."""
+    text = " ".join(purposes).lower()
+    for name, words in PAYMENT_PURPOSES:
+        if any(word in text for word in words):
+            return name
+    return None
+
+
 def hub_network(
     ctx: HubContext,
     tie_kinds: Iterable[str] | None = None,
@@ -138,10 +158,11 @@ def hub_network(
         ties += _payment_ties(links, values, person_set, evidence)
     if "associations" in kinds:
         ties += [
-            Tie(s, d, "associations", 1.0, p.get("since"), None)
+            Tie(s, d, "associations", 1.0, p.get("since"), k)
             for k, s, d, p in links
             if k in ("associate_of", "family_of") and s in person_set and d in person_set
         ]
+    _role_evidence(persons, links, values, category, person_set, phones_of, kind_of, evidence)
     attrs = {p: _attrs(p, label, values, evidence) for p in persons}
     net = build_network(ties, weights or DEFAULT_WEIGHTS, nodes=persons, attrs=attrs, name="hub")
     times = sorted(t.at for t in ties if t.at)
@@ -179,6 +200,40 @@ def _attrs(
         "role": _first(v, "role"),
         "evidence": dict(evidence.get(p, {})),
     }
+
+
+def _role_evidence(
+    persons: list[str],
+    links: list[tuple[str, str, str, dict[str, Any]]],
+    values: Mapping[str, Mapping[str, list[str]]],
+    category: Mapping[str, str | None],
+    person_set: set[str],
+    phones_of: Mapping[int, set[str]],
+    kind_of: Mapping[str, str],
+    evidence: dict[str, Counter[str]],
+) -> None:
+    """What the records say about a person's place in a network, as counts (summed over records
+    when they are collapsed to one entity): the role a contributing agency recorded
+    (`recorded_leader` …), the category of the record (`as_suspect`, `as_victim` …), adverts that
+    give a phone they use (`adverts`), associate_of links naming them or naming others
+    (`named_associate` when the link points to them, `names_associate` when it points away)."""
+    for p in persons:
+        for role in values.get(p, {}).get("role", []):
+            slug = "_".join(role.lower().split())
+            if slug and slug != "unknown":
+                evidence[p][f"recorded_{slug}"] += 1
+        if category.get(p):
+            evidence[p][f"as_{category[p]}"] += 1
+    advertised: dict[str, set[str]] = defaultdict(set)  # person -> adverts giving their phone
+    for lkind, src, dst, _ in links:
+        if lkind == "advertises" and kind_of.get(src) == "advert" and kind_of.get(dst) == "phone":
+            for person in _people(list(values.get(dst, {}).get("number", [])), phones_of):
+                advertised[person].add(src)
+        elif lkind == "associate_of" and src in person_set and dst in person_set and src != dst:
+            evidence[dst]["named_associate"] += 1
+            evidence[src]["names_associate"] += 1
+    for person, adverts in advertised.items():
+        evidence[person]["adverts"] += len(adverts)
 
 
 def _phones(
@@ -292,8 +347,14 @@ def _payment_ties(
     for payment in sorted(set(payers) | set(payees)):
         # Money evidence for the role is receiving payments: migrants and relatives who pay a
         # fee are not money facilitators (found on the scenario's ground truth).
+        purpose = payment_purpose(values.get(payment, {}).get("purpose", []))
         for p in payees[payment]:
             evidence[p]["payments"] += 1
+            if purpose:
+                evidence[p][f"received_{purpose}"] += 1
+        for p in payers[payment]:
+            if purpose:
+                evidence[p][f"paid_{purpose}"] += 1
         at = _first(values.get(payment, {}), "paid_at")
         ties += [
             Tie(a, b, "payments", 1.0, at, payment)

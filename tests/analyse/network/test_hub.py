@@ -98,7 +98,7 @@ def test_owner_sees_every_kind_of_tie(store: Store, tmp_path: Path) -> None:
         "associations": 1,
     }
     evidence = {net.attrs[n]["label"]: net.attrs[n]["evidence"] for n in net.ids}
-    assert evidence["Cem Yilmaz"] == {"vehicles": 1, "payments": 1}
+    assert evidence["Cem Yilmaz"] == {"vehicles": 1, "payments": 1, "as_suspect": 1}
     only_calls = hub_network(HubContext(store, BKA, "password"), tie_kinds=["calls"], weights={"calls": 0.5})
     assert list(labelled(only_calls).values()) == [1.0]
 
@@ -126,3 +126,69 @@ def test_other_agency_gets_no_h2_nodes_or_ties(store: Store, tmp_path: Path) -> 
     assert bulk["shown"] == 7 and sum(bulk["withheld"].values()) == 2
     nationalities = {net.attrs[n]["nationality"] for n in net.ids}
     assert "LY" not in nationalities
+
+
+def test_hierarchy_evidence_names_the_leader(store: Store, tmp_path: Path) -> None:
+    """Recorded roles, payment purposes, associate_of links and adverts reach the node evidence, and
+    the leader (no recorded role, few ties) is assessed from them."""
+    from mare.analyse.network.cells import find_cells
+    from mare.analyse.network.measures import node_measures
+    from mare.analyse.network.roles import infer_roles
+
+    records = [
+        person("boss", "Karim Nasser", nationality="LY"),
+        person("org1", "Omar Saleh", role="organiser", phone="+905321112233"),
+        person("org2", "Yusuf Kaya", role="organiser"),
+        person("drv", "Ali Demir", role="driver"),
+        {**person("mig", "Hassan Ahmadi"), "category": "victim"},
+        {"id": "ph1", "kind": "phone", "number": "+905321112233"},
+        {"id": "ad1", "kind": "advert", "platform": "facebook", "text": "Safe trip, WhatsApp +905321112233"},
+        *(
+            {"id": f"pay{i}", "kind": "payment", "amount": 900, "currency": "EUR", "purpose": purpose}
+            for i, purpose in enumerate(("proceeds to leader", "proceeds to leader", "Smuggling fee"), 1)
+        ),
+    ]
+    links = [
+        {"kind": "associate_of", "source": "org1", "target": "boss"},
+        {"kind": "associate_of", "source": "org2", "target": "boss"},
+        {"kind": "associate_of", "source": "drv", "target": "org1"},
+        {"kind": "advertises", "source": "ad1", "target": "ph1"},
+        {"kind": "paid", "source": "org1", "target": "pay1"},
+        {"kind": "received", "source": "boss", "target": "pay1"},
+        {"kind": "paid", "source": "org2", "target": "pay2"},
+        {"kind": "received", "source": "boss", "target": "pay2"},
+        {"kind": "paid", "source": "mig", "target": "pay3"},
+        {"kind": "received", "source": "org1", "target": "pay3"},
+    ]
+    report = ingest_file(store, write_contribution(tmp_path / "ring.json", records, links, id="RING-1"))
+    assert report.status == "stored", report.message
+    net = hub_network(HubContext(store, BKA, "password"))
+    by_name = {net.attrs[n]["label"]: n for n in net.ids}
+    evidence = {name: net.attrs[n]["evidence"] for name, n in by_name.items()}
+    assert evidence["Karim Nasser"] == {
+        "as_suspect": 1,
+        "named_associate": 2,
+        "payments": 2,
+        "received_proceeds": 2,
+    }
+    assert evidence["Omar Saleh"] == {
+        "recorded_organiser": 1,
+        "as_suspect": 1,
+        "named_associate": 1,
+        "names_associate": 1,
+        "adverts": 1,
+        "payments": 1,
+        "received_fee": 1,
+        "paid_proceeds": 1,
+    }
+    assert evidence["Hassan Ahmadi"] == {"as_victim": 1, "paid_fee": 1}
+    m = node_measures(net, "networkx")
+    roles = infer_roles(net, m, find_cells(net, "networkx"))
+    boss = roles[by_name["Karim Nasser"]]
+    assert boss.role == "leader"
+    assert any("proceeds passed up" in r for r in boss.reasons)
+    assert any("named as associate by 2 upper-tier people" in r for r in boss.reasons)
+    assert roles[by_name["Omar Saleh"]].role == roles[by_name["Yusuf Kaya"]].role == "organiser"
+    assert roles[by_name["Ali Demir"]].role == "facilitator"
+    assert roles[by_name["Ali Demir"]].kind == "transport"
+    assert roles[by_name["Hassan Ahmadi"]].role in ("member", "peripheral")

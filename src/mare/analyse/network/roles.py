@@ -13,6 +13,13 @@ documents, adverts) that names the kind of facilitation. The rules, per connecte
   person the evidence ties to money, transport, documents or recruitment (the kind is named);
 - member: everyone else; peripheral when they have a single contact.
 
+Those rules are the reading of structure alone (files, CAVIAR, Montagna). When people carry the
+hub's evidence of hierarchy (a role an agency recorded, what payments were for, associate_of
+links, adverts: `hierarchy.has_hierarchy_evidence`), leaders and organisers are assessed by the
+points of `hierarchy.assess_hierarchy` instead, person by person, so one connected component may
+hold several leaders; structure adds its reading to the reasons, and tips an organiser with one
+point short who heads a cell or sits in the top 10% by command score.
+
 `evaluate_roles` and `rank_agreement` score an assessment against recorded roles or ranks.
 """
 
@@ -29,11 +36,19 @@ from scipy.stats import spearmanr
 from mare.analyse.network.brokerage import Brokerage
 from mare.analyse.network.cells import Cells
 from mare.analyse.network.graph import Network
+from mare.analyse.network.hierarchy import (
+    LEADER_AT,
+    ORGANISER_AT,
+    Standing,
+    assess_hierarchy,
+    has_hierarchy_evidence,
+)
 from mare.analyse.network.keyplayers import percentile
 from mare.analyse.network.measures import Measures
 
 EVIDENCE_KINDS = {
     "payments": "money",
+    "paid_payout": "money",
     "accounts": "money",
     "vehicles": "transport",
     "vessels": "transport",
@@ -86,8 +101,12 @@ def infer_roles(
     btw_rank, deg_rank = m.ranks(np.round(m.betweenness, 12)), m.ranks(m.degree.astype(float))
     btw_pct = percentile(np.round(m.betweenness, 12))
     out: dict[str, RoleAssessment] = {}
+    standing = assess_hierarchy(net) if has_hierarchy_evidence(net) else None
     for comp in range(int(m.component.max()) + 1 if n else 0):
         members = np.flatnonzero(m.component == comp)
+        if standing is not None:
+            _with_evidence(net, m, cells, members, standing, cmd, btw_pct, btw_rank, deg_rank, brokerage, out)
+            continue
         if len(members) < min_network:
             for i in members:
                 out[net.ids[i]] = RoleAssessment(
@@ -143,6 +162,86 @@ def infer_roles(
     return out
 
 
+def _with_evidence(
+    net: Network,
+    m: Measures,
+    cells: Cells,
+    members: np.ndarray,
+    standing: Mapping[str, Standing],
+    cmd: np.ndarray,
+    btw_pct: np.ndarray,
+    btw_rank: np.ndarray,
+    deg_rank: np.ndarray,
+    brokerage: Brokerage | None,
+    out: dict[str, RoleAssessment],
+) -> None:
+    """Roles of one connected network when the hub's evidence places people in the hierarchy
+    (`hierarchy.assess_hierarchy`): leaders and organisers by their evidence points (several leaders
+    may share a component), structure adding its reading to the reasons."""
+    size = len(members)
+    order = members[np.lexsort((members, -cmd[members]))]
+    rank = {int(i): pos + 1 for pos, i in enumerate(order)}
+    top_cut = cmd[order[max(0, int(np.ceil(0.1 * size)) - 1)]]
+    cell_heads: dict[int, int] = {}
+    for i in order:
+        c = int(cells.cell[i])
+        if c not in cell_heads and int(np.sum(cells.cell == c)) >= 3:
+            cell_heads[c] = int(i)
+    for i in members:
+        node = net.ids[i]
+        st = standing[node]
+        where = (
+            f"command score rank {rank[int(i)]} of {size} in its connected network "
+            f"(degree {int(m.degree[i])})"
+        )
+        head = size >= 8 and cell_heads.get(int(cells.cell[i])) == i
+        central = size >= 8 and cmd[i] >= top_cut
+        role, kind = st.role, None
+        if role is None and st.organiser == ORGANISER_AT - 1 and (head or central) and not st.against:
+            role = "organiser"
+        reasons: list[str] = []
+        if role == "leader":
+            reasons = [*st.leader_reasons, *st.against, *st.context, where]
+            points = st.leader
+        elif role == "organiser":
+            reasons = [*st.organiser_reasons, *st.against, *st.context]
+            if head:
+                reasons.append(f"most central person of cell {int(cells.cell[i])}")
+            if central:
+                reasons.append("in the top 10% of its network by command score")
+            reasons.append(where)
+            points = st.organiser
+        else:
+            points = max(st.leader, st.organiser, 0)
+            facil = (
+                None
+                if st.victim
+                else _facilitation(net, node, int(i), btw_pct, btw_rank, deg_rank, brokerage, net.n)
+            )
+            if st.recorded_kind and not st.victim:
+                role, kind = "facilitator", st.recorded_kind
+                reasons = list(st.against)
+                if facil:
+                    reasons.append(f"also ({facil[0]}): " + "; ".join(facil[1]))
+            elif facil:
+                role, kind = "facilitator", facil[0]
+                reasons = [*facil[1], *st.against]
+            elif m.degree[i] <= 1:
+                role, reasons = "peripheral", ["single contact: peripheral", *st.against]
+            else:
+                role = "member"
+                reasons = [f"no stand-out evidence or measure (command score {cmd[i]:.2f})", *st.against]
+            hint = st.leader_reasons + st.organiser_reasons
+            if hint:
+                reasons.append("some upper-tier evidence, not enough to assess: " + "; ".join(hint))
+        strong = (
+            role in ("leader", "organiser")
+            and points >= (LEADER_AT if role == "leader" else ORGANISER_AT) + 2
+        )
+        conf = "high" if strong else "medium" if size >= 8 or role in ("leader", "organiser") else "low"
+        out[node] = RoleAssessment(node, role, kind, conf, float(cmd[i]), reasons)
+
+
 def _facilitation(
     net: Network,
     node: str,
@@ -155,12 +254,18 @@ def _facilitation(
 ) -> tuple[str, list[str]] | None:
     evidence = net.attrs.get(node, {}).get("evidence") or {}
     kinds: Counter[str] = Counter()
-    for key, count in evidence.items():
-        if key in EVIDENCE_KINDS and count:
-            kinds[EVIDENCE_KINDS[key]] += int(count)
+    # An account used only to pay fees (a migrant's or a relative's) is not money facilitation.
+    fee_payer = bool(evidence.get("paid_fee")) and not evidence.get("payments")
+    used = {
+        k: int(v)
+        for k, v in evidence.items()
+        if k in EVIDENCE_KINDS and v and not (fee_payer and k == "accounts")
+    }
+    for key, count in used.items():
+        kinds[EVIDENCE_KINDS[key]] += count
     if kinds:
         kind, _ = kinds.most_common(1)[0]
-        items = ", ".join(f"{k} {v}" for k, v in evidence.items() if v)
+        items = ", ".join(f"{k} {v}" for k, v in used.items())
         return kind, [f"evidence ties them to {kind} ({items})"]
     reasons = []
     if btw_pct[i] >= 0.85 and btw_rank[i] * 2 <= deg_rank[i]:
