@@ -121,3 +121,18 @@ def test_hub_comparison(store: Store, tmp_path: Path) -> None:
     )
     assert shown.exit_code == 0, shown.output
     assert [p["nodes"] for p in json.loads(shown.output)["networks"]] == [3]
+
+
+def test_cli_time_windows(store: Store, tmp_path: Path) -> None:
+    load(store, tmp_path)
+    home = str(store.home)
+    store.close()
+    runner = CliRunner()
+    args = ["network", "--hub", "--network", "N1", "--home", home, "--as-agency", "DE-BKA"]
+    shown = runner.invoke(app, [*args, "--windows", "month", "--json"])
+    assert shown.exit_code == 0, shown.output
+    track = json.loads(shown.output)["windows"]
+    assert track["labels"] == sorted(track["labels"]) and "2026-10" in track["labels"]
+    assert len(track["top"]) == len(track["labels"])
+    bad = runner.invoke(app, [*args, "--windows", "week"])
+    assert bad.exit_code == 2 and "month, quarter or year" in bad.output

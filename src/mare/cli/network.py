@@ -68,6 +68,12 @@ def network_command(
         int | None, typer.Option("--types", help="With compare: number of network types (default: chosen).")
     ] = None,
     min_size: Annotated[int, typer.Option("--min-size", help="With --hub: smallest network listed.")] = 3,
+    windows: Annotated[
+        str | None,
+        typer.Option(
+            "--windows", help="With --hub --network/--entity: key players per month, quarter or year."
+        ),
+    ] = None,
     ties: Annotated[
         str | None,
         typer.Option(
@@ -108,6 +114,7 @@ def network_command(
             raise typer.Exit(2)
         _hub(
             HubRequest(home, user, as_agency, role, purpose, why),
+            windows,
             network_id,
             entity,
             depth,
@@ -173,6 +180,7 @@ class HubRequest:
 
 def _hub(
     request: HubRequest,
+    windows: str | None,
     network_id: str | None,
     entity: str | None,
     depth: int,
@@ -192,8 +200,14 @@ def _hub(
         + (f" --network {network_id}" if network_id else "")
         + (f" --entity {entity}" if entity else "")
     )
+    if windows is not None and windows not in ("month", "quarter", "year"):
+        _err.print(f"--windows must be month, quarter or year, not {windows!r}")
+        raise typer.Exit(2)
     r = request
-    with hub_context(r.home, r.user, r.as_agency, r.role, purpose=r.purpose, why=r.why, what=what) as ctx:
+    with (
+        hub_context(r.home, r.user, r.as_agency, r.role, purpose=r.purpose, why=r.why, what=what) as ctx,
+        _err.status("Building the person network from what you may see…"),
+    ):
         try:
             if network_id is None and entity is None:
                 found = networks(ctx, min_size, kinds)
@@ -211,6 +225,8 @@ def _hub(
                 report["labels"] = {node: a.get("label") for node, a in net.attrs.items()}
                 report["records"] = {node: a.get("records", []) for node, a in net.attrs.items()}
                 report["withheld"] = net.meta.get("withheld", {})
+                if windows is not None:
+                    report["windows"] = _windows(net, windows, options["top"])
                 data = report
         except (NetworkError, ValueError) as exc:
             _err.print(f"[red]error:[/] {exc}")
@@ -229,6 +245,17 @@ def _hub(
     for row in rows:
         row[1] = f"{labels.get(row[1]) or ''} {row[1]}".strip()
     _render(report, options["top"], rows)
+    if "windows" in report:
+        console = Console()
+        track = report["windows"]
+        for label, top_ids in zip(track["labels"], track["top"], strict=True):
+            names = ", ".join(labels.get(node) or node for node in top_ids)
+            console.print(f"[bold]{label}[/]: {names}")
+        for move in track["movers"][:5]:
+            who = labels.get(move["id"]) or move["id"]
+            console.print(
+                f"  {who}: rank {move['rank_before']} → {move['rank_after']} ({move['from']} → {move['to']})"
+            )
 
 
 def _compare_folder(
@@ -268,9 +295,18 @@ def _hub_compare(
 
     kinds = [k.strip() for k in ties.split(",") if k.strip()] if ties else None
     r = request
-    with hub_context(
-        r.home, r.user, r.as_agency, r.role, purpose=r.purpose, why=r.why, what="mare network --hub --compare"
-    ) as ctx:
+    with (
+        hub_context(
+            r.home,
+            r.user,
+            r.as_agency,
+            r.role,
+            purpose=r.purpose,
+            why=r.why,
+            what="mare network --hub --compare",
+        ) as ctx,
+        _err.status("Finding and profiling the networks you may see…"),
+    ):
         try:
             profiles, typed = compare_networks(ctx, min_size, kinds, types, seed)
         except (NetworkError, ValueError) as exc:
@@ -337,6 +373,15 @@ def _comparison(
             f"[dim]{typed['k']} types by k-means on standardised shape measures; "
             f"silhouette {typed['silhouette']}[/]"
         )
+
+
+def _windows(net: Any, period: str, top: int) -> dict[str, Any]:
+    """Key players of the network per period (its own ties only), and who rose or fell."""
+    from mare.analyse.network.windows import split_by_period, track
+
+    members = set(net.ids)
+    ties = [t for t in net.meta.get("ties", []) if t.source in members and t.target in members]
+    return track(split_by_period(ties, period), top=top).as_dict()  # type: ignore[arg-type]
 
 
 def _networks_table(data: dict[str, Any]) -> None:
