@@ -111,43 +111,35 @@ class HubContext:
             )
         return self._batch
 
+    def _columns(self, alias: str, minor: bool, consent: bool) -> PolicyColumns:
+        """The policy's columns on `alias`'s row (consent: released to the viewer's agency)."""
+        return PolicyColumns(
+            owner=f"{alias}.agency",
+            handling_code=f"{alias}.handling_code",
+            restrictions=f"{alias}.restrictions",
+            minor=f"{alias}.minor" if minor else None,
+            consented=(
+                f"{alias}.uid IN (SELECT record_uid FROM consent_requests WHERE requester_agency = ? "
+                "AND status = 'granted')"
+            )
+            if consent
+            else None,
+            consented_params=(self.viewer.agency,) if consent else (),
+        )
+
     def visibility_sql(self, alias: str, minor: bool = True, consent: bool = True) -> tuple[str, list[Any]]:
         """The read policy for this viewer as a SQL CASE ('full', 'hit', 'none') over `alias`'s row.
 
         For bulk and analytical reads: filter in the database, so withheld values never reach Python.
         `alias` must carry agency, handling_code, restrictions (and minor, uid when asked for)."""
-        columns = PolicyColumns(
-            owner=f"{alias}.agency",
-            handling_code=f"{alias}.handling_code",
-            restrictions=f"{alias}.restrictions",
-            minor=f"{alias}.minor" if minor else None,
-            consented=(
-                f"{alias}.uid IN (SELECT record_uid FROM consent_requests WHERE requester_agency = ? "
-                "AND status = 'granted')"
-            )
-            if consent
-            else None,
-            consented_params=(self.viewer.agency,) if consent else (),
+        sql, params = visibility_sql(
+            self.viewer, self.purpose, self._columns(alias, minor, consent), self.today
         )
-        sql, params = visibility_sql(self.viewer, self.purpose, columns, self.today)
         return sql, list(params)
 
     def rule_sql(self, alias: str, minor: bool = True, consent: bool = True) -> tuple[str, list[Any]]:
         """The rule `visibility_sql` applies, as SQL (for counting what was withheld, and why)."""
-        columns = PolicyColumns(
-            owner=f"{alias}.agency",
-            handling_code=f"{alias}.handling_code",
-            restrictions=f"{alias}.restrictions",
-            minor=f"{alias}.minor" if minor else None,
-            consented=(
-                f"{alias}.uid IN (SELECT record_uid FROM consent_requests WHERE requester_agency = ? "
-                "AND status = 'granted')"
-            )
-            if consent
-            else None,
-            consented_params=(self.viewer.agency,) if consent else (),
-        )
-        sql, params = rule_sql(self.viewer, self.purpose, columns, self.today)
+        sql, params = rule_sql(self.viewer, self.purpose, self._columns(alias, minor, consent), self.today)
         return sql, list(params)
 
     def note_bulk(self, resource: str, shown: int, withheld: dict[str, int]) -> None:
