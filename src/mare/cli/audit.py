@@ -102,12 +102,9 @@ def export(
     if until <= since:
         raise typer.BadParameter("--to must come after --from")
     with hub_context(home, user, as_agency, role, purpose="oversight", what="mare audit export") as ctx:
-        ctx.permit("audit.read")  # before the file is created: a refusal leaves nothing behind
         try:
-            with out.open("w", encoding="utf-8") as handle:
-                count = oversight.export(ctx, handle, since, until)
+            count = oversight.export(ctx, out, since, until)
         except (FileNotFoundError, ValueError) as exc:
-            out.unlink(missing_ok=True)
             raise _key_missing(exc) from exc
     summary = _last_line(out)
     ok = bool(summary["verified"])

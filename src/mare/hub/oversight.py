@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any, TextIO
+from pathlib import Path
+from typing import Any
 
 from mare.hub.audit import AuditLog, VerifyResult, audit_key
 from mare.hub.context import HubContext
@@ -42,14 +43,20 @@ def entries(ctx: HubContext, limit: int, action: str | None = None) -> Iterator[
     yield from AuditLog(ctx.store).entries(limit=limit, action=action, newest_first=True)
 
 
-def export(ctx: HubContext, out: TextIO, since: datetime, until: datetime) -> int:
-    """Write a period's entries as JSON lines with a verification summary; returns the count."""
-    key = audit_key(ctx.store.home, create=False)
+def export(ctx: HubContext, out: Path, since: datetime, until: datetime) -> int:
+    """Write a period's entries to `out` as JSON lines with a verification summary; returns the count.
+    Nothing is created when the action is refused or the audit key is missing."""
     ctx.permit("audit.read")
+    key = audit_key(ctx.store.home, create=False)
     ctx.log(
         "disclosure",
         "exported",
         resource="audit trail",
         details={"from": since.isoformat(), "to": until.isoformat(), "recipients": ["supervisory authority"]},
     )
-    return AuditLog(ctx.store, key).export_jsonl(out, since, until)
+    try:
+        with out.open("w", encoding="utf-8") as handle:
+            return AuditLog(ctx.store, key).export_jsonl(handle, since, until)
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
