@@ -136,3 +136,34 @@ def test_cli_time_windows(store: Store, tmp_path: Path) -> None:
     assert len(track["top"]) == len(track["labels"])
     bad = runner.invoke(app, [*args, "--windows", "week"])
     assert bad.exit_code == 2 and "month, quarter or year" in bad.output
+
+
+def test_profiles_carry_crime_areas_and_journeys(store: Store, tmp_path: Path) -> None:
+    from builders import write_contribution
+    from mare.ingest.pipeline import ingest_file
+
+    load(store, tmp_path)
+    legs = [
+        {
+            "id": "j1",
+            "kind": "journey_leg",
+            "from_country": "TR",
+            "to_country": "GR",
+            "conveyance": "rubber_dinghy",
+        },
+        {"id": "a", "kind": "person", "category": "suspect", "name": "Alpha Crew"},
+        {"id": "b", "kind": "person", "category": "suspect", "name": "Beta Crew"},
+        {"id": "c", "kind": "person", "category": "suspect", "name": "Gamma Crew"},
+    ]
+    travel = [{"kind": "travelled_on", "source": p, "target": "j1"} for p in ("a", "b", "c")]
+    report = ingest_file(
+        store,
+        write_contribution(tmp_path / "legs.json", legs, travel, id="LEGS", crime_areas=["drug_trafficking"]),
+    )
+    assert report.status == "stored", report.message
+    from mare.hub.networks import compare_networks
+
+    profiles, _ = compare_networks(ctx(store, BKA), min_size=3)
+    crew = next(p for p in profiles if "Crew" in p["named_by"])
+    assert crew["routes"] == {"TR->GR": 3} and crew["modus_operandi"] == {"rubber_dinghy": 3}
+    assert crew["crime_areas"] == {"drug_trafficking": 3}

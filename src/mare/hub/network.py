@@ -88,7 +88,8 @@ def hub_network(
     rrule, rrule_params = ctx.rule_sql("r")
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _net_records AS SELECT r.uid, r.kind, r.label, r.category, "
-        f"{rvis} AS visibility, {rrule} AS rule FROM records r",
+        f"{rvis} AS visibility, {rrule} AS rule, coalesce(c.crime_areas, []) AS crime_areas "
+        "FROM records r LEFT JOIN contributions c ON c.uid = r.contribution",
         [*rparams, *rrule_params],
     )
     try:
@@ -100,10 +101,14 @@ def hub_network(
         kind_of: dict[str, str] = {}
         label: dict[str, str | None] = {}
         category: dict[str, str | None] = {}
-        for uid, kind, name, cat in con.execute(
-            "SELECT uid, kind, label, category FROM _net_records WHERE visibility = 'full' ORDER BY uid"
+        areas: dict[str, list[str]] = {}
+        for uid, kind, name, cat, crime_areas in con.execute(
+            "SELECT uid, kind, label, category, crime_areas FROM _net_records WHERE visibility = 'full' "
+            "ORDER BY uid"
         ).fetchall():
             kind_of[uid], label[uid], category[uid] = kind, name, cat
+            if kind == "person":
+                areas[uid] = sorted(crime_areas or [])
         values: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for uid, fld, original, normalised in con.execute(
             "SELECT v.record_uid, v.field, v.original, v.normalised FROM record_values v "
@@ -164,6 +169,10 @@ def hub_network(
         ]
     _role_evidence(persons, links, values, category, person_set, phones_of, kind_of, evidence)
     attrs = {p: _attrs(p, label, values, evidence) for p in persons}
+    for p, found in _journeys(persons, links, values, kind_of).items():
+        attrs[p].update(found)
+    for p in persons:
+        attrs[p]["crime_areas"] = areas.get(p, [])
     net = build_network(ties, weights or DEFAULT_WEIGHTS, nodes=persons, attrs=attrs, name="hub")
     times = sorted(t.at for t in ties if t.at)
     net.meta.update(
@@ -184,6 +193,28 @@ def _first(values: Mapping[str, list[str]], *fields: str) -> str | None:
         if values.get(name):
             return values[name][0]
     return None
+
+
+def _journeys(
+    persons: list[str],
+    links: list[tuple[str, str, str, dict[str, Any]]],
+    values: Mapping[str, Mapping[str, list[str]]],
+    kind_of: Mapping[str, str],
+) -> dict[str, dict[str, list[str]]]:
+    """Per person, from the journey legs they travelled on (visible legs, visible links): the
+    conveyances used (`modus_operandi`) and the crossings served (`routes`, 'TR->GR')."""
+    out: dict[str, dict[str, set[str]]] = {}
+    person_set = set(persons)
+    for lkind, src, dst, _ in links:
+        if lkind != "travelled_on" or src not in person_set or kind_of.get(dst) != "journey_leg":
+            continue
+        leg = values.get(dst, {})
+        found = out.setdefault(src, {"modus_operandi": set(), "routes": set()})
+        found["modus_operandi"].update(leg.get("conveyance", []))
+        origin, destination = _first(leg, "from_country"), _first(leg, "to_country")
+        if origin and destination:
+            found["routes"].add(f"{origin}->{destination}")
+    return {p: {k: sorted(v) for k, v in found.items()} for p, found in out.items()}
 
 
 def _attrs(

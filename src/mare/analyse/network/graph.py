@@ -220,7 +220,7 @@ def from_networkx(graph: nx.Graph, weight: str | None = "weight", name: str = "n
 
 def collapse(net: Network, entity_of: Mapping[str, str], name: str = "hub-entities") -> Network:
     """One node per resolved entity (`entity_of`: node -> entity; others stay themselves): ties
-    re-pointed, evidence summed, the first known value of every other attribute kept."""
+    re-pointed, evidence summed, lists joined, the first known value of every other attribute kept."""
     ent = entity_of.get
     ties = [
         Tie(ent(t.source, t.source), ent(t.target, t.target), t.kind, t.weight, t.at, t.ref)
@@ -233,6 +233,8 @@ def collapse(net: Network, entity_of: Mapping[str, str], name: str = "hub-entiti
         for key, value in a.items():
             if key == "evidence":
                 merged["evidence"].update(value or {})
+            elif isinstance(value, list):
+                merged[key] = sorted(set(merged.get(key) or []) | set(value))
             elif merged.get(key) is None:
                 merged[key] = value
     nodes = list(dict.fromkeys(entity_of.get(n, n) for n in net.ids))

@@ -23,7 +23,7 @@ from mare.analyse.network.engines import Engine, EngineName, get_engine
 from mare.analyse.network.graph import Network
 from mare.analyse.network.measures import betweenness_centralisation, degree_centralisation, density
 
-MIX_ATTRIBUTES = ("nationality", "country", "role", "crime_areas", "routes")
+MIX_ATTRIBUTES = ("nationality", "country", "role", "crime_areas", "routes", "modus_operandi")
 COLUMNS = (
     "name",
     "nodes",
@@ -43,6 +43,7 @@ COLUMNS = (
     "role",
     "crime_areas",
     "routes",
+    "modus_operandi",
 )
 
 
