@@ -16,6 +16,7 @@ from mare.cli.common import (
     UserOpt,
     WhyOpt,
     console,
+    err,
     fail,
     hub_context,
     print_json,
@@ -65,7 +66,10 @@ def profile_command(
     from mare.hub.networks import NetworkError, network
 
     what = "mare profile" + (f" --network {network_id}" if network_id else "")
-    with hub_context(home, user, as_agency, role, purpose=purpose, why=why, what=what) as ctx:
+    with (
+        hub_context(home, user, as_agency, role, purpose=purpose, why=why, what=what) as ctx,
+        err.status("Profiling the suspects you may see…"),
+    ):
         people = None
         if network_id is not None:
             try:
@@ -120,7 +124,10 @@ def polycrime_command(
     from mare.hub.networks import entity_network, find_networks
     from mare.hub.polycrime import polycriminality
 
-    with hub_context(home, user, as_agency, role, purpose=purpose, why=why, what="mare polycrime") as ctx:
+    with (
+        hub_context(home, user, as_agency, role, purpose=purpose, why=why, what="mare polycrime") as ctx,
+        err.status("Reading crime areas of what you may see…"),
+    ):
         networks = None
         if by_network:
             networks = {
