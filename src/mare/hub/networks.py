@@ -13,7 +13,7 @@ the full analysis (`analyse`: measures, cells, roles, disruption).
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +31,8 @@ MAX_DEPTH = 4
 #: Louvain's resolution is the number of observations divided by this (at least 1); measured on the
 #: scenario (benchmarks/hub_networks.py, docs/validation.md): 3.2 on small, 36 on medium.
 OBSERVATIONS_PER_RESOLUTION = 5000.0
+#: People with less than this share of their observations inside their community are go-betweens.
+GO_BETWEEN_SHARE = 0.3
 
 
 class NetworkError(ValueError):
@@ -120,23 +122,67 @@ def _evidence_graph(net: Network) -> nx.Graph:
     return graph
 
 
+def _louvain(graph: nx.Graph, resolution: float | None, seed: int) -> list[set[str]]:
+    if resolution is None:
+        resolution = max(1.0, graph.size(weight="weight") / OBSERVATIONS_PER_RESOLUTION)
+    return [
+        set(c)
+        for c in nx.community.louvain_communities(graph, weight="weight", resolution=resolution, seed=seed)
+    ]
+
+
+def _communities(graph: nx.Graph, resolution: float | None, seed: int) -> list[set[str]]:
+    """Louvain twice: people with fewer than `GO_BETWEEN_SHARE` of their observations inside their
+    first community (and three or more contacts), go-betweens serving several networks such as
+    hawala bankers or transporters, are set aside while the communities are found again, then join
+    the community they are most tied to."""
+    first = _louvain(graph, resolution, seed)
+    community_of = {node: i for i, community in enumerate(first) for node in community}
+    aside = []
+    for node in graph.nodes:
+        total = graph.degree(node, weight="weight")
+        if total and graph.degree(node) >= 3:
+            inside = sum(
+                d["weight"]
+                for _, other, d in graph.edges(node, data=True)
+                if community_of[other] == community_of[node]
+            )
+            if inside / total < GO_BETWEEN_SHARE:
+                aside.append(node)
+    if not aside:
+        return first
+    rest = graph.copy()
+    rest.remove_nodes_from(aside)
+    second = _louvain(rest, resolution, seed)
+    index = {node: i for i, community in enumerate(second) for node in community}
+    for node in aside:
+        ties: dict[int, float] = defaultdict(float)
+        for _, other, d in graph.edges(node, data=True):
+            if other in index:
+                ties[index[other]] += d["weight"]
+        if ties:
+            second[max(sorted(ties), key=lambda i: ties[i])].add(node)
+        else:
+            second.append({node})
+    return second
+
+
 def find_networks(
     net: Network, min_size: int = 3, seed: int = 1, resolution: float | None = None
 ) -> list[tuple[str, Network]]:
     """Networks of at least `min_size` people, largest first, as (`N1`…, network): the communities
     (Louvain, seeded) of the graph of separate observations tying people (`_evidence_graph`).
     Cooperating networks are tied to one another, so components alone would merge them; the
-    communities are the networks. Modularity cannot see communities below a size that grows with the
-    graph (its resolution limit), so the resolution grows with the number of observations: one per
+    communities are the networks (found twice, go-betweens set aside the second time:
+    `_communities`). Modularity cannot see communities below a size that grows with the graph (its
+    resolution limit), so the resolution grows with the number of observations: one per
     `OBSERVATIONS_PER_RESOLUTION` (at least 1), unless given."""
     if min_size < 2:
         raise NetworkError("a network needs at least 2 people: use --min-size 2 or more")
     if net.n == 0:
         return []
     graph = _evidence_graph(net)
-    if resolution is None:
-        resolution = max(1.0, graph.size(weight="weight") / OBSERVATIONS_PER_RESOLUTION)
-    communities = nx.community.louvain_communities(graph, weight="weight", resolution=resolution, seed=seed)
+    communities = _communities(graph, resolution, seed)
     index = net.index()
     parts: list[Network] = []
     for community in communities:
