@@ -345,6 +345,7 @@ def _comparison(
         "betw. centr.",
         "cells",
         "modularity",
+        "brokers",
         "nationalities",
     ):
         table.add_column(col, overflow="fold")
@@ -360,6 +361,7 @@ def _comparison(
             "—" if p["betweenness_centralisation"] is None else f"{p['betweenness_centralisation']:.2f}",
             str(p["cells"]),
             f"{p['modularity']:.2f}",
+            str(p.get("brokers", "")),
             ", ".join(f"{k} {v}" for k, v in list((p.get("nationality") or {}).items())[:2]),
         )
     console.print(table)

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import numpy as np
 
 from mare.analyse.network.cells import find_cells
@@ -36,6 +37,7 @@ COLUMNS = (
     "degree_centralisation",
     "betweenness_centralisation",
     "mean_degree",
+    "brokers",
     "first_seen",
     "last_seen",
     "nationality",
@@ -56,6 +58,12 @@ def _mix(net: Network, attribute: str) -> dict[str, int]:
         for v in value if isinstance(value, list | tuple | set) else [value]:
             counts[str(v)] += 1
     return dict(counts.most_common())
+
+
+def _brokers(net: Network) -> int:
+    """People whose removal splits their network (articulation points, direction ignored)."""
+    graph = net.to_networkx()
+    return sum(1 for _ in nx.articulation_points(graph.to_undirected() if graph.is_directed() else graph))
 
 
 def network_profile(
@@ -79,6 +87,7 @@ def network_profile(
         if net.n <= exact_limit
         else None,
         "mean_degree": round(float(np.mean(net.degree())) if net.n else 0.0, 3),
+        "brokers": _brokers(net),
         "first_seen": net.meta.get("first_seen"),
         "last_seen": net.meta.get("last_seen"),
     }
