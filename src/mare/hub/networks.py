@@ -95,8 +95,11 @@ def entity_network(
     finally:
         ctx.store.con.execute("DROP TABLE IF EXISTS _net_nodes")
     net = collapse(raw, entity_of, name="hub")
+    records_of: dict[str, list[str]] = defaultdict(list)
+    for uid in raw.ids:
+        records_of[entity_of.get(uid, uid)].append(uid)
     for node, attrs in net.attrs.items():
-        attrs["records"] = sorted(uid for uid in raw.ids if entity_of.get(uid, uid) == node)
+        attrs["records"] = sorted(records_of.get(node, []))
     return net
 
 
