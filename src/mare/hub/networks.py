@@ -254,9 +254,10 @@ def network(
     found = dict(find_networks(entity_network(ctx, tie_kinds, weights), min_size))
     wanted = network_id.strip().upper()
     if wanted not in found:
+        there = f"there are {len(found)} (N1…N{len(found)})" if found else "there is none in what you may see"
         raise NetworkError(
-            f"no network {network_id!r} of at least {min_size} people: "
-            f"there are {len(found)} (N1…N{len(found)}); list them with `mare network --hub`"
+            f"no network {network_id!r} of at least {min_size} people: {there}; "
+            "list them with `mare network --hub`"
         )
     return found[wanted]
 
