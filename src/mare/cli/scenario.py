@@ -119,6 +119,6 @@ def demo_command(
         record_panel(console, shown)
     console.rule("Next")
     console.print(
-        "mare stats · mare records --kind person · mare show record UID · "
-        "mare show contribution UID · mare audit verify · mare --help"
+        "mare search NAME · mare show entity UID · mare network --hub · mare profile · "
+        "mare hotspots --hub · mare routes --hub · mare polycrime · mare audit verify · mare --help"
     )
