@@ -890,6 +890,7 @@ MATRIX: dict[str, Case] = {
     ),
     # files: a user's own file, no hub store
     "link": Case("files", why="deduplicates a user's CSV of persons"),
+    "trends": Case("files", why="flags shifts in the counts of a user's CSV"),
     "schema": Case("files", why="prints the contribution schema: no data"),
     "version": Case("files", why="prints the version: no data"),
     "scenario generate": Case("files", why="writes a synthetic world to a folder"),

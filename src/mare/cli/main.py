@@ -20,6 +20,7 @@ from mare.cli.read import export_command, records_command, show_app, stats_comma
 from mare.cli.resolve import crosscheck_command, link_command, review_command
 from mare.cli.scenario import demo_command, scenario_app
 from mare.cli.search import search_command
+from mare.cli.trends import trends_command
 from mare.store.db import open_store
 
 app = typer.Typer(
@@ -79,6 +80,7 @@ app.command("review")(review_command)
 app.command("link")(link_command)
 app.command("hotspots")(hotspots_command)
 app.command("routes")(routes_command)
+app.command("trends")(trends_command)
 app.command("network")(network_command)
 app.command("profile")(profile_command)
 app.command("polycrime")(polycrime_command)
