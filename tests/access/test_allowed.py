@@ -88,6 +88,38 @@ CASES = [
     (who("IT-SCO", "dpo"), "audit.read", None, False, "hub-only"),
     (who(HUB_AGENCY, "admin"), "audit.read", None, False, "action-role"),
     (who(HUB_AGENCY, "admin"), "audit.verify", None, True, "audit.verify-allowed"),
+    # watchlists and alerts: the list owner's own, its analysts and supervisors only (the hub too)
+    (
+        who("IT-SCO", "analyst"),
+        "watchlist.manage",
+        ActionTarget(owner="IT-SCO"),
+        True,
+        "watchlist.manage-allowed",
+    ),
+    (who("IT-SCO", "contributor"), "watchlist.manage", ActionTarget(owner="IT-SCO"), False, "action-role"),
+    (who("IT-SCO", "supervisor"), "watchlist.read", ActionTarget(owner="DE-BKA"), False, "list-owner"),
+    (who(HUB_AGENCY, "supervisor"), "watchlist.read", ActionTarget(owner="IT-SCO"), False, "list-owner"),
+    (
+        who(HUB_AGENCY, "analyst"),
+        "watchlist.manage",
+        ActionTarget(owner=HUB_AGENCY),
+        True,
+        "watchlist.manage-allowed",
+    ),
+    (who("IT-SCO", "analyst"), "watchlist.read", None, False, "list-owner"),
+    (who("IT-SCO", "analyst"), "alerts.read", ActionTarget(owner="IT-SCO"), True, "alerts.read-allowed"),
+    (who("IT-SCO", "dpo"), "alerts.read", ActionTarget(owner="IT-SCO"), False, "action-role"),
+    (who("FR-OCRIEST", "analyst"), "alerts.acknowledge", ActionTarget(owner="IT-SCO"), False, "list-owner"),
+    (
+        who("IT-SCO", "supervisor"),
+        "alerts.acknowledge",
+        ActionTarget(owner="IT-SCO"),
+        True,
+        "alerts.acknowledge-allowed",
+    ),
+    (who(HUB_AGENCY, SYSTEM_ROLE), "watchlist.check", None, True, "watchlist.check-allowed"),
+    (who(HUB_AGENCY, "analyst"), "watchlist.check", None, False, "action-role"),
+    (who("IT-SCO", SYSTEM_ROLE), "watchlist.check", None, False, "hub-only"),
 ]
 
 

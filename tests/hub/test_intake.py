@@ -73,6 +73,7 @@ def test_processing_runs_as_a_named_system_context(store: Store, tmp_path: Path)
     assert [(a, g, act) for a, g, act, _ in rows] == [
         ("system:crosscheck", "HUB", "combination"),
         ("system:crosscheck", "HUB", "combination"),
+        ("system:watchlists", "HUB", "combination"),
         ("system:geocode", "HUB", "processing"),
         ("system:geocode", "HUB", "processing"),
     ]

@@ -51,7 +51,7 @@ from typer.testing import CliRunner
 from builders import write_contribution
 from mare.access.policy import HUB_AGENCY, ROLES, DataMeta, Purpose, Viewer, decide
 from mare.cli import app
-from mare.hub import accounts, consent
+from mare.hub import accounts, consent, watchlists
 from mare.hub.audit import AuditLog
 from mare.hub.context import HubContext
 from mare.ingest.pipeline import ingest_file
@@ -276,6 +276,10 @@ class World:
     pending_request: str = ""
     override_request: str = ""
     notification: str = ""  # one of IT-SCO's
+    watchlist: str = ""  # IT-SCO's watchlist
+    entry: str = ""  # one of its entries
+    alert: str = ""  # one of the alerts it raised
+    watched: frozenset[str] = frozenset()  # the forms IT-SCO typed into its watchlist (its own data)
     username: str = "ita-analyst"  # an IT-SCO user with a token
     token_id: str = ""
     always_secret: frozenset[str] = frozenset()  # printed for no one (the token itself)
@@ -414,12 +418,24 @@ def _build(base: Path) -> World:
         override = consent.request_override(
             es, person["h3-ask-first"], "a boat with 40 people is in distress now, position unknown"
         )
+        # IT-SCO's watchlist: the H3-denied person's phone (hit/no-hit for IT-SCO), the H0-restricted
+        # case's plate and the H1 person's name in another order (both open to IT-SCO's analysts)
+        listed = watchlists.create_watchlist(it, "Marea targets")
+        entries = [
+            watchlists.add_entry(it, listed.id, "phone", "+49 151 22242225")[0],
+            watchlists.add_entry(it, listed.id, "plate", "MZK 6066")[0],
+            watchlists.add_entry(it, listed.id, "person", "Vintrell Kareemos", birth_date="1987")[0],
+        ]
+        alerts = watchlists.alerts(it)
+        assert {a.visibility for a in alerts} == {"full", "hit"}, alerts
         for ctx in (fr, it, es):
             ctx.close()
 
         world = _describe(store, base, template, person, contribution)
         world.template_seq = _last_seq(store)
     world.pending_request, world.override_request = pending.id, override.id
+    world.watchlist, world.entry, world.alert = listed.id, entries[0].id, alerts[0].id
+    world.watched = frozenset(f.lower() for e in entries for f in (e.value, e.key))
     world.token_id, world.always_secret = token_id, frozenset({token.lower()})
     world.ingest_file = write_contribution(
         base / "ingest.json",
@@ -687,6 +703,12 @@ def _hit_touches(w: World) -> dict[str, tuple[Touch, ...]]:
     return {agency: tuple(("record", u) for u in uids) for agency, uids in w.hit_records.items()}
 
 
+def _alert_touches(w: World) -> dict[str, tuple[Touch, ...]]:
+    """The records IT-SCO's watchlist alerts matched (each alert is written through the policy)."""
+    rows = w.store.con.execute("SELECT DISTINCT record_uid FROM alerts ORDER BY 1").fetchall()
+    return {LOOKALIKES: tuple(("record", r[0]) for r in rows)}
+
+
 def _one(*args: str, **kw: Any) -> Runs:
     return lambda w, out: [Run(args, **kw)]
 
@@ -793,6 +815,24 @@ MATRIX: dict[str, Case] = {
         ],
         shows_values=True,
     ),
+    "watchlist list": Case(
+        "reads",
+        lambda w, out: [
+            Run(("watchlist", "list", "--json"), echo=w.watched),
+            Run(("watchlist", "list", w.watchlist), echo=w.watched, extended=True),
+        ],
+    ),
+    "alerts list": Case(
+        "reads",
+        lambda w, out: [
+            Run(("alerts", "list", "--json"), touches_of=_alert_touches(w)),
+            Run(
+                ("alerts", "list", "--unacknowledged"),
+                touches_of=_alert_touches(w),
+                extended=True,
+            ),
+        ],
+    ),
     "consent list": Case(
         "reads",
         lambda w, out: [Run(("consent", "list", "--json")), Run(("consent", "list"), extended=True)],
@@ -878,6 +918,28 @@ MATRIX: dict[str, Case] = {
     "retention run": Case(
         "acts", _one("retention", "run", "--on", "2100-01-01"), content_free=True, rewrites_store=True
     ),
+    "watchlist create": Case("acts", _one("watchlist", "create", "Second list"), content_free=True),
+    "watchlist add": Case(
+        "acts",
+        lambda w, out: [
+            Run(
+                (
+                    "watchlist",
+                    "add",
+                    w.watchlist,
+                    _value(w, w.person["h2"], "email").upper(),
+                    "--kind",
+                    "email",
+                ),
+                echo=w.value_forms(w.person["h2"], "email"),
+            )
+        ],
+        content_free=True,
+    ),
+    "watchlist remove": Case(
+        "acts", lambda w, out: [Run(("watchlist", "remove", w.entry))], content_free=True
+    ),
+    "alerts ack": Case("acts", lambda w, out: [Run(("alerts", "ack", w.alert))], content_free=True),
     "notifications read": Case(
         "acts", lambda w, out: [Run(("notifications", "read", w.notification))], content_free=True
     ),

@@ -173,6 +173,11 @@ Action = Literal[
     "audit.verify",  # verify the audit chain and read its head
     "audit.read",  # read or export audit entries
     "notifications.read",  # read the viewer's agency's notifications
+    "watchlist.read",  # list the viewer's agency's watchlists and their entries
+    "watchlist.manage",  # create a watchlist, add and remove its entries
+    "watchlist.check",  # match records against every agency's watchlists (the hub's own processing)
+    "alerts.read",  # read the alerts raised on the viewer's agency's watchlists
+    "alerts.acknowledge",  # acknowledge such an alert
 ]
 ACTIONS: tuple[Action, ...] = get_args(Action)
 SYSTEM_ROLE = "system"
@@ -197,13 +202,24 @@ _ACTION_ROLES: dict[str, tuple[str, ...]] = {
     "audit.verify": ("supervisor", "dpo", "admin"),
     "audit.read": ("supervisor", "dpo"),
     "notifications.read": ROLES,
+    "watchlist.read": ("analyst", "supervisor"),
+    "watchlist.manage": ("analyst", "supervisor"),
+    "watchlist.check": (SYSTEM_ROLE,),
+    "alerts.read": ("analyst", "supervisor"),
+    "alerts.acknowledge": ("analyst", "supervisor"),
 }
 #: Actions only the hub's own staff may take (whatever their roles at an agency).
-_HUB_ONLY = frozenset({"crosscheck", "retention.run", "agencies.manage", "audit.verify", "audit.read"})
+_HUB_ONLY = frozenset(
+    {"crosscheck", "retention.run", "agencies.manage", "audit.verify", "audit.read", "watchlist.check"}
+)
 #: Actions on another agency's data or accounts that only the hub's staff may take; others act on their own.
 _OWN_AGENCY_UNLESS_HUB = frozenset(
     {"contribute", "erase", "retention.read", "retention.extend", "accounts.read", "accounts.manage"}
 )
+
+#: Actions on a list owner's own data (watchlists and their alerts): the owner agency only, the hub included
+#: (the hub's staff keep lists of their own but neither read nor manage another agency's).
+_LIST_OWNER_ONLY = frozenset({"watchlist.read", "watchlist.manage", "alerts.read", "alerts.acknowledge"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +269,14 @@ def allowed(viewer: Viewer, action: Action, target: ActionTarget | None = None) 
         )
     if action in _OWN_AGENCY_UNLESS_HUB and not viewer.is_hub and target.owner is None:
         return Permission(False, action, "own-agency", f"{action} across agencies is for the hub's staff")
+    if action in _LIST_OWNER_ONLY and target.owner != viewer.agency:
+        return Permission(
+            False,
+            action,
+            "list-owner",
+            f"{action}: watchlists and their alerts are {target.owner or 'their owner'}'s own; "
+            f"only {target.owner or 'the owner agency'} reads or manages them",
+        )
     if action in ("consent.request", "consent.override") and target.owner == viewer.agency:
         return Permission(
             False, action, "owner-needs-no-consent", "your agency owns this record: no consent is needed"

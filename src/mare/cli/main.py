@@ -21,6 +21,7 @@ from mare.cli.resolve import crosscheck_command, link_command, review_command
 from mare.cli.scenario import demo_command, scenario_app
 from mare.cli.search import search_command
 from mare.cli.trends import trends_command
+from mare.cli.watchlists import alerts_app, watchlist_app
 from mare.store.db import open_store
 
 app = typer.Typer(
@@ -92,3 +93,5 @@ app.add_typer(consent_app, name="consent")
 app.add_typer(retention_app, name="retention")
 app.add_typer(notifications_app, name="notifications")
 app.add_typer(audit_app, name="audit")
+app.add_typer(watchlist_app, name="watchlist")
+app.add_typer(alerts_app, name="alerts")

@@ -3,8 +3,9 @@
 A contribution is stored only when the action policy lets the person send it for its agency
 (`contribute`): their own agency's, or any agency's for the hub's staff. Each contribution received
 is one audit entry (collection, or alteration for a new version). Cross-checking and geocoding then
-run under the named system contexts `system:crosscheck` and `system:geocode`, audited as such; what
-they produce reaches people only through the policy (notifications are written when read).
+run under the named system contexts `system:crosscheck` and `system:geocode`, audited as such, and
+after each cross-check the watchlists are matched as `system:watchlists` (`hub.watchlists`); what
+they produce reaches people only through the policy (notifications and alerts are written when read).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from mare.access.policy import ActionTarget, allowed
 from mare.hub.context import HubContext, system_context
+from mare.hub.watchlists import check_stored
 from mare.ingest.pipeline import IngestOptions, IngestReport, ingest_source
 from mare.ingest.sources import Source
 
@@ -77,7 +79,8 @@ def receive(
 
 
 def crosscheck_stored(ctx: HubContext, stored: list[str], mode: str = "auto") -> None:
-    """Cross-check what was stored, as `system:crosscheck`: each contribution, or one full run."""
+    """Cross-check what was stored, as `system:crosscheck`: each contribution, or one full run; then
+    match it against the watchlists, as `system:watchlists`."""
     if mode == "off" or not stored:
         return
     from mare.resolve import crosscheck_all, crosscheck_contribution
@@ -101,6 +104,7 @@ def crosscheck_stored(ctx: HubContext, stored: list[str], mode: str = "auto") ->
                 **{k: v for k, v in data.items() if k != "contribution"},
             },
         )
+    check_stored(ctx, stored)
 
 
 def geocode_stored(ctx: HubContext, stored: list[str]) -> None:
@@ -145,4 +149,5 @@ def crosscheck_everything(
             **{k: v for k, v in result.as_dict().items() if k != "contribution"},
         },
     )
+    check_stored(ctx, None)
     return result

@@ -1,6 +1,7 @@
-"""Notifications to agencies: hits, consent requests and decisions, overrides, early warnings.
+"""Notifications to agencies: hits, watchlist alerts, consent requests and decisions, overrides, warnings.
 
-What is stored never quotes a record: a hit notification keeps only the hit's id. Its text is
+What is stored never quotes a record: a hit notification keeps only the hit's id, an alert
+notification only the alert's id (its text: `hub.watchlists.alert_text`). Its text is
 written when it is read, for the reader, through the policy (`HubContext.decide`): the other side's
 label and the shared value only where that reader may see the other record in full, otherwise
 hit/no-hit (that a match exists, whom to ask, and why no more is said). A contributor of the owner
@@ -18,7 +19,7 @@ from mare.access.policy import DataMeta
 from mare.hub.context import HubContext
 from mare.store.db import Store
 
-KINDS = ("hit", "consent_request", "consent_decision", "override", "retention", "early_warning")
+KINDS = ("hit", "consent_request", "consent_decision", "override", "retention", "early_warning", "alert")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,13 @@ def _hit_text(ctx: HubContext, hit_id: str, agency: str) -> tuple[str, str] | No
     return subject, body.strip()
 
 
+def _alert(ctx: HubContext, alert_id: str) -> tuple[str, str] | None:
+    """A watchlist alert's text for this reader (`hub.watchlists`, which itself notifies: imported here)."""
+    from mare.hub.watchlists import alert_text
+
+    return alert_text(ctx, alert_id)
+
+
 def inbox(ctx: HubContext, unread_only: bool = False, limit: int = 100) -> list[Notification]:
     """The reader's agency's notifications, newest first, each written for this reader."""
     ctx.permit("notifications.read")
@@ -120,8 +128,10 @@ def inbox(ctx: HubContext, unread_only: bool = False, limit: int = 100) -> list[
     items = []
     for row in ctx.store.con.execute(sql, [ctx.viewer.agency, limit]).fetchall():
         note = Notification(*row)
-        if note.kind == "hit" and note.ref:
-            text = _hit_text(ctx, note.ref, ctx.viewer.agency)
+        if note.kind in ("hit", "alert") and note.ref:
+            text = (
+                _hit_text(ctx, note.ref, ctx.viewer.agency) if note.kind == "hit" else _alert(ctx, note.ref)
+            )
             if text is None:
                 continue
             note = Notification(

@@ -380,6 +380,52 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        8,
+        "watchlists: lists of an agency (or the hub), their entries, and the alerts they raised",
+        """
+        CREATE TABLE watchlists (
+            id VARCHAR PRIMARY KEY,
+            agency VARCHAR NOT NULL,
+            name VARCHAR NOT NULL,
+            created_by VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            UNIQUE (agency, name)
+        );
+        CREATE TABLE watchlist_entries (
+            id VARCHAR PRIMARY KEY,
+            watchlist VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            value VARCHAR NOT NULL,
+            key VARCHAR NOT NULL,
+            match_kinds VARCHAR[] NOT NULL,
+            also VARCHAR[],
+            name VARCHAR,
+            birth_date VARCHAR,
+            birth_year INTEGER,
+            sound VARCHAR,
+            added_by VARCHAR NOT NULL,
+            added_at TIMESTAMP NOT NULL,
+            note VARCHAR
+        );
+        CREATE TABLE alerts (
+            id VARCHAR PRIMARY KEY,
+            watchlist VARCHAR NOT NULL,
+            entry VARCHAR NOT NULL,
+            agency VARCHAR NOT NULL,
+            record_uid VARCHAR NOT NULL,
+            basis VARCHAR NOT NULL,
+            explanation JSON NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            acknowledged_by VARCHAR,
+            acknowledged_at TIMESTAMP,
+            UNIQUE (entry, record_uid)
+        );
+        CREATE INDEX watchlist_entries_list ON watchlist_entries (watchlist);
+        CREATE INDEX alerts_agency ON alerts (agency);
+        CREATE INDEX alerts_record ON alerts (record_uid);
+        """,
+    ),
 )
 
 
@@ -395,8 +441,8 @@ class DerivedTable:
     where: str
 
 
-#: Every table derived from records (cross-check, geocoding): erasure removes what they hold of erased
-#: records. A migration that adds a derived table declares it here.
+#: Every table derived from records (cross-check, geocoding, watchlist alerts): erasure removes what they
+#: hold of erased records. A migration that adds a derived table declares it here.
 DERIVED_TABLES: tuple[DerivedTable, ...] = (
     DerivedTable(
         "notifications",
@@ -411,6 +457,10 @@ DERIVED_TABLES: tuple[DerivedTable, ...] = (
     DerivedTable("judgements", "left_uid IN {erased} OR right_uid IN {erased}"),
     DerivedTable("hits", "left_uid IN {erased} OR right_uid IN {erased}"),
     DerivedTable("place_geocodes", "record_uid IN {erased}"),
+    DerivedTable(
+        "notifications", "kind = 'alert' AND ref IN (SELECT id FROM alerts WHERE record_uid IN {erased})"
+    ),
+    DerivedTable("alerts", "record_uid IN {erased}"),
 )
 
 
