@@ -28,6 +28,7 @@ setup: $(UV)
 
 lint: setup
 	$(UV) run ruff check
+	$(UV) run ruff format --check --quiet
 
 typecheck: setup
 	$(UV) run mypy

@@ -202,8 +202,10 @@ def _ceiling_rows(store: Any, truth: dict[str, str], scale: str) -> None:
     pairs, features, model = candidate_frame(store, truth)
     rows = ceilings(pairs, features, truth, model)
     seconds = time.perf_counter() - started
-    print(f"ceilings, trained on the truth ({len(pairs)} candidate pairs, {int(pairs.truth.sum())} true; "
-          f"all in {seconds:.0f} s, each at its best threshold):")
+    print(
+        f"ceilings, trained on the truth ({len(pairs)} candidate pairs, {int(pairs.truth.sum())} true; "
+        f"all in {seconds:.0f} s, each at its best threshold):"
+    )
     for row in rows:
         _row(f"scenario-{scale}", row.label, row.accuracy, seconds)
         print(f"  threshold {row.threshold}")
@@ -372,7 +374,7 @@ def _dedupe_people(n: int, seed: int = 3) -> tuple[list[Any], dict[str, str]]:
         text = variants[0] if len(variants) == 1 or rng.random() > 0.35 else rng.choice(variants[1:])
         if rng.random() < 0.05 and len(text) > 3:
             i = rng.randrange(1, len(text) - 1)
-            text = text[:i] + text[i + 1:]
+            text = text[:i] + text[i + 1 :]
         return text
 
     people: list[Any] = []
@@ -445,8 +447,11 @@ def dedupe_bench(n: int, symbols: bool) -> None:
 
     started = time.perf_counter()
     people, truth = _dedupe_people(n)
-    print(f"dedupe {n}: generated {len(people)} records of {len(set(truth.values()))} persons "
-          f"in {time.perf_counter() - started:.0f} s (not counted)", flush=True)
+    print(
+        f"dedupe {n}: generated {len(people)} records of {len(set(truth.values()))} persons "
+        f"in {time.perf_counter() - started:.0f} s (not counted)",
+        flush=True,
+    )
     started = time.perf_counter()
     rows = feature_table(people, SymbolSource(enabled=symbols))  # as `mare link` builds them
     del people
@@ -455,16 +460,21 @@ def dedupe_bench(n: int, symbols: bool) -> None:
     stages: dict[str, float] = {}
     last = [time.perf_counter(), "start"]
     sampler = _RssSampler()
-    print(f"  rss after features {sampler.rss() / 2**30:.2f} GiB (peak so far "
-          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GiB)", flush=True)
+    print(
+        f"  rss after features {sampler.rss() / 2**30:.2f} GiB (peak so far "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GiB)",
+        flush=True,
+    )
 
     def progress(stage: str, done: float) -> None:
         now = time.perf_counter()
         stages[str(last[1])] = now - float(last[0])
         peak = sampler.stage_peak()
         last[0], last[1] = now, stage
-        print(f"  {stage} ({now - started:.0f} s; peak RSS of the stage before {peak / 2**30:.2f} GiB)",
-              flush=True)
+        print(
+            f"  {stage} ({now - started:.0f} s; peak RSS of the stage before {peak / 2**30:.2f} GiB)",
+            flush=True,
+        )
 
     keep = float(next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--keep=")), "0.05"))
     result = dedupe(rows, progress=progress, thresholds=Thresholds(keep=keep))
@@ -472,8 +482,11 @@ def dedupe_bench(n: int, symbols: bool) -> None:
     sampler.stop()
     acc = accuracy(result.clusters, truth)
     _row(f"dedupe-{n}", "mare", acc, total)
-    print(f"  candidates {result.candidates}, kept pairs {len(result.pairs)}, trained {result.trained}; "
-          + ", ".join(f"{k} {v:.0f} s" for k, v in stages.items()) + f"; pairs kept from p >= {keep}")
+    print(
+        f"  candidates {result.candidates}, kept pairs {len(result.pairs)}, trained {result.trained}; "
+        + ", ".join(f"{k} {v:.0f} s" for k, v in stages.items())
+        + f"; pairs kept from p >= {keep}"
+    )
 
 
 NAMES = Path(__file__).resolve().parents[2] / "shared" / "data" / "names" / "wd_arabic_20.tsv"

@@ -68,19 +68,25 @@ def candidate_frame(store: Any, truth: Mapping[str, str]) -> tuple[pd.DataFrame,
         row["truth"] = int(left in truth and truth.get(left) == truth.get(right))
         rows.append(row)
     pairs = pd.DataFrame(rows)
-    persons = features.select(["record_uid", "contribution", "name_frequency", "name_years"]
-                              ).to_pandas().set_index("record_uid")
+    persons = (
+        features.select(["record_uid", "contribution", "name_frequency", "name_years"])
+        .to_pandas()
+        .set_index("record_uid")
+    )
     for column, pick in (("frequency_min", np.fmin), ("frequency_max", np.fmax), ("years_max", np.fmax)):
         source = "name_years" if column == "years_max" else "name_frequency"
-        pairs[column] = pick(persons[source].reindex(pairs.left).to_numpy(dtype=float),
-                             persons[source].reindex(pairs.right).to_numpy(dtype=float))
+        pairs[column] = pick(
+            persons[source].reindex(pairs.left).to_numpy(dtype=float),
+            persons[source].reindex(pairs.right).to_numpy(dtype=float),
+        )
     entities = dict(store.con.execute("SELECT record_uid, entity_id FROM entities").fetchall())
     pairs["colinks"] = co_links(pairs.left, pairs.right, persons["contribution"].to_dict(), entities)
     return pairs, features, model
 
 
-def co_links(left: Sequence[str], right: Sequence[str], contribution: Mapping[str, str],
-             entity: Mapping[str, str]) -> list[int]:
+def co_links(
+    left: Sequence[str], right: Sequence[str], contribution: Mapping[str, str], entity: Mapping[str, str]
+) -> list[int]:
     """Per pair: how many resolved persons, other than the pair's own, both records' contributions
     name (-1 when both records come from one contribution)."""
     members: dict[str, set[str]] = defaultdict(set)
@@ -96,8 +102,9 @@ def co_links(left: Sequence[str], right: Sequence[str], contribution: Mapping[st
     return out
 
 
-def _clustered(pairs: pd.DataFrame, features: pa.Table, probability: np.ndarray, truth: Mapping[str, str],
-               label: str) -> Ceiling:
+def _clustered(
+    pairs: pd.DataFrame, features: pa.Table, probability: np.ndarray, truth: Mapping[str, str], label: str
+) -> Ceiling:
     dates = full_dates(table_rows(features, ("record_uid", "birth_date", "birth_alt", "birth_precision")))
     nodes = features.column("record_uid").to_pylist()
     best: Ceiling | None = None
@@ -111,8 +118,9 @@ def _clustered(pairs: pd.DataFrame, features: pa.Table, probability: np.ndarray,
     return best
 
 
-def _cross_validated(pairs: pd.DataFrame, x: np.ndarray, fit: Callable[[np.ndarray, np.ndarray], Any]
-                     ) -> np.ndarray:
+def _cross_validated(
+    pairs: pd.DataFrame, x: np.ndarray, fit: Callable[[np.ndarray, np.ndarray], Any]
+) -> np.ndarray:
     fold = np.array([zlib.crc32(uid.encode()) % FOLDS for uid in pairs.left])
     y = pairs.truth.to_numpy()
     probability = np.zeros(len(pairs))
@@ -136,31 +144,55 @@ def with_true_m(pairs: pd.DataFrame, model: Mapping[str, Any]) -> np.ndarray:
         column = f"level:{comparison['output_column_name']}"
         if column not in pairs:
             continue
-        u = {lv["label_for_charts"]: lv["u_probability"] for lv in comparison["comparison_levels"]
-             if not lv.get("is_null_level")}
+        u = {
+            lv["label_for_charts"]: lv["u_probability"]
+            for lv in comparison["comparison_levels"]
+            if not lv.get("is_null_level")
+        }
         counts = pairs[column][true].value_counts()
         total = sum(counts.get(label, 0) for label in u) + 0.5 * len(u)
-        lookup = {label: math.log2((counts.get(label, 0) + 0.5) / total / max(float(u[label] or 0.0), 1e-12))
-                  for label in u}
+        lookup = {
+            label: math.log2((counts.get(label, 0) + 0.5) / total / max(float(u[label] or 0.0), 1e-12))
+            for label in u
+        }
         weight += pairs[column].map(lambda level, lookup=lookup: lookup.get(level, 0.0)).to_numpy()
     return np.asarray(1.0 / (1.0 + np.exp2(-weight)))
 
 
-def ceilings(pairs: pd.DataFrame, features: pa.Table, truth: Mapping[str, str],
-             model: Mapping[str, Any]) -> list[Ceiling]:
+def ceilings(
+    pairs: pd.DataFrame, features: pa.Table, truth: Mapping[str, str], model: Mapping[str, Any]
+) -> list[Ceiling]:
     """The ceiling rows (see the module docstring)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.linear_model import LogisticRegression
 
-    out = [_clustered(pairs, features, pairs.truth.to_numpy(dtype=float), truth, "truth on candidate pairs"),
-           _clustered(pairs, features, with_true_m(pairs, model), truth, "Mare, m from the truth")]
+    out = [
+        _clustered(pairs, features, pairs.truth.to_numpy(dtype=float), truth, "truth on candidate pairs"),
+        _clustered(pairs, features, with_true_m(pairs, model), truth, "Mare, m from the truth"),
+    ]
     levels = pd.get_dummies(pairs[[c for c in pairs.columns if c.startswith("level:")]].astype(str))
-    out.append(_clustered(pairs, features, _cross_validated(
-        pairs, levels.to_numpy(dtype=float), lambda x, y: LogisticRegression(max_iter=3000).fit(x, y)),
-        truth, "levels, linear (CV)"))
+    out.append(
+        _clustered(
+            pairs,
+            features,
+            _cross_validated(
+                pairs, levels.to_numpy(dtype=float), lambda x, y: LogisticRegression(max_iter=3000).fit(x, y)
+            ),
+            truth,
+            "levels, linear (CV)",
+        )
+    )
     extra = ["frequency_min", "frequency_max", "years_max", "colinks"]
     x = pairs[[c for c in pairs.columns if c.startswith("weight:")] + extra].fillna(-9).to_numpy(dtype=float)
-    out.append(_clustered(pairs, features, _cross_validated(
-        pairs, x, lambda x, y: HistGradientBoostingClassifier(max_iter=300, random_state=1).fit(x, y)),
-        truth, "boosted, +context (CV)"))
+    out.append(
+        _clustered(
+            pairs,
+            features,
+            _cross_validated(
+                pairs, x, lambda x, y: HistGradientBoostingClassifier(max_iter=300, random_state=1).fit(x, y)
+            ),
+            truth,
+            "boosted, +context (CV)",
+        )
+    )
     return out

@@ -12,7 +12,7 @@ from mare.schema.reference import BEGIN, END, kinds_markdown
 
 def test_contribution_reference_is_current() -> None:
     text = (ROOT / "docs" / "formats" / "contribution.md").read_text(encoding="utf-8")
-    shipped = text[text.index(BEGIN): text.index(END) + len(END)]
+    shipped = text[text.index(BEGIN) : text.index(END) + len(END)]
     assert shipped == kinds_markdown(), "run: mare schema --markdown and update docs/formats/contribution.md"
 
 

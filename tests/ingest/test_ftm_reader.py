@@ -18,8 +18,7 @@ from mare.ingest.ftm_reader import (
 from mare.ingest.parsed import Envelope, Handling, ParsedContribution
 from mare.ingest.problems import Problem
 
-ENVELOPE = Envelope(id="DE-BKA-2026-000200", agency="DE-BKA", sent_at=None,
-                    handling=Handling(code="H0"))
+ENVELOPE = Envelope(id="DE-BKA-2026-000200", agency="DE-BKA", sent_at=None, handling=Handling(code="H0"))
 
 
 def entity(schema: str, entity_id: str, **props: Any) -> dict[str, Any]:
@@ -51,31 +50,73 @@ def errors(parsed: ParsedContribution) -> list[Problem]:
 def network() -> list[dict[str, Any]]:
     """A small smuggling network as FtM entities."""
     return [
-        entity("Person", "p1", name=["Mohammed AL-HASSAN", "Abu Omar"], firstName="Mohammed",
-               phone="+4915112345678", nationality=["sy", "tr"], birthDate="1985-04-03",
-               topics="crime.traffick.human", addressEntity="a1"),
-        entity("Person", "p2", firstName="Aman", lastName="Tesfay", gender="male",
-               nationality="er"),
-        entity("Address", "a1", full="Hauptstr. 1, 10115 Berlin", city="Berlin", country="de",
-               latitude="52.53", longitude="13.38"),
-        entity("Passport", "d1", holder="p2", number="X1234567", country="er",
-               endDate="2030-01-01"),
-        entity("Vessel", "v1", name="Sea Star", imoNumber="IMO9074729", mmsi="211234567",
-               callSign="9HA1234", flag="mt", type="fishing vessel", operator="p1"),
-        entity("Payment", "pay1", amountEur="4500", payer="p2", beneficiary="p1",
-               date="2026-10-20", purpose="crossing to Italy"),
+        entity(
+            "Person",
+            "p1",
+            name=["Mohammed AL-HASSAN", "Abu Omar"],
+            firstName="Mohammed",
+            phone="+4915112345678",
+            nationality=["sy", "tr"],
+            birthDate="1985-04-03",
+            topics="crime.traffick.human",
+            addressEntity="a1",
+        ),
+        entity("Person", "p2", firstName="Aman", lastName="Tesfay", gender="male", nationality="er"),
+        entity(
+            "Address",
+            "a1",
+            full="Hauptstr. 1, 10115 Berlin",
+            city="Berlin",
+            country="de",
+            latitude="52.53",
+            longitude="13.38",
+        ),
+        entity("Passport", "d1", holder="p2", number="X1234567", country="er", endDate="2030-01-01"),
+        entity(
+            "Vessel",
+            "v1",
+            name="Sea Star",
+            imoNumber="IMO9074729",
+            mmsi="211234567",
+            callSign="9HA1234",
+            flag="mt",
+            type="fishing vessel",
+            operator="p1",
+        ),
+        entity(
+            "Payment",
+            "pay1",
+            amountEur="4500",
+            payer="p2",
+            beneficiary="p1",
+            date="2026-10-20",
+            purpose="crossing to Italy",
+        ),
         entity("Associate", "as1", person="p1", associate="p3"),
         entity("Family", "f1", person="p1", relative="p3", relationship="brother"),
         entity("UserAccount", "u1", owner="p1", service="Telegram", username="EuropeTrip2026"),
-        entity("BankAccount", "b1", iban="DE89370400440532013000", bankName="Example Bank",
-               country="de"),
+        entity("BankAccount", "b1", iban="DE89370400440532013000", bankName="Example Bank", country="de"),
         entity("Ownership", "o1", owner="p3", asset="b1"),
-        entity("Call", "call1", caller="p1", receiver="p3", callerNumber="+4915112345678",
-               receiverNumber="+905321234567", date="2026-10-01T10:00:00", duration="64"),
-        entity("Event", "e1", name="Interception off Lampedusa", date="2026-10-28",
-               country="it", location="off Lampedusa", involved=["v1", "p1"]),
-        entity("Company", "c1", name="Kaya Travel Ltd", jurisdiction="tr",
-               registrationNumber="123456"),
+        entity(
+            "Call",
+            "call1",
+            caller="p1",
+            receiver="p3",
+            callerNumber="+4915112345678",
+            receiverNumber="+905321234567",
+            date="2026-10-01T10:00:00",
+            duration="64",
+        ),
+        entity(
+            "Event",
+            "e1",
+            name="Interception off Lampedusa",
+            date="2026-10-28",
+            country="it",
+            location="off Lampedusa",
+            involved=["v1", "p1"],
+        ),
+        entity("Company", "c1", name="Kaya Travel Ltd", jurisdiction="tr", registrationNumber="123456"),
         entity("Membership", "m1", member="p3", organization="c1", role="manager"),
         entity("Person", "p3", name="Yusuf Kaya", topics="role.rca"),
     ]
@@ -93,9 +134,18 @@ def test_reads_every_entity_as_its_kind(parsed: ParsedContribution, tmp_path: Pa
     assert parsed.envelope is ENVELOPE
     kinds = {r.local_id: r.kind for r in parsed.records}
     assert kinds == {
-        "p1": "person", "p2": "person", "p3": "person", "a1": "location", "d1": "document",
-        "v1": "vessel", "pay1": "payment", "u1": "account", "b1": "financial_account",
-        "call1": "communication", "e1": "event", "c1": "organisation",
+        "p1": "person",
+        "p2": "person",
+        "p3": "person",
+        "a1": "location",
+        "d1": "document",
+        "v1": "vessel",
+        "pay1": "payment",
+        "u1": "account",
+        "b1": "financial_account",
+        "call1": "communication",
+        "e1": "event",
+        "c1": "organisation",
     }
     assert errors(parsed) == []
     rows = {r.local_id: r.row for r in parsed.records}
@@ -113,8 +163,12 @@ def test_person_fields(parsed: ParsedContribution) -> None:
     assert p1.fields["birth_date"] == ["1985-04-03"]
     assert p1.category == "suspect"
     p2 = next(r for r in parsed.records if r.local_id == "p2")
-    assert p2.fields == {"given_name": ["Aman"], "family_name": ["Tesfay"], "gender": ["male"],
-                         "nationality": ["er"]}
+    assert p2.fields == {
+        "given_name": ["Aman"],
+        "family_name": ["Tesfay"],
+        "gender": ["male"],
+        "nationality": ["er"],
+    }
     assert p2.category is None
     p3 = next(r for r in parsed.records if r.local_id == "p3")
     assert p3.category == "contact"
@@ -122,28 +176,45 @@ def test_person_fields(parsed: ParsedContribution) -> None:
 
 def test_other_kinds_fields(parsed: ParsedContribution) -> None:
     fields = {r.local_id: r.fields for r in parsed.records}
-    assert fields["v1"] == {"name": ["Sea Star"], "imo": ["IMO9074729"], "mmsi": ["211234567"],
-                            "call_sign": ["9HA1234"], "flag": ["mt"],
-                            "vessel_type": ["fishing_boat"]}
+    assert fields["v1"] == {
+        "name": ["Sea Star"],
+        "imo": ["IMO9074729"],
+        "mmsi": ["211234567"],
+        "call_sign": ["9HA1234"],
+        "flag": ["mt"],
+        "vessel_type": ["fishing_boat"],
+    }
     assert fields["d1"]["document_type"] == ["passport"]
     assert fields["d1"]["number"] == ["X1234567"]
     assert fields["d1"]["issuing_country"] == ["er"]
     assert fields["d1"]["expiry_date"] == ["2030-01-01"]
-    assert fields["pay1"] == {"amount": ["4500"], "currency": ["EUR"], "paid_at": ["2026-10-20"],
-                              "purpose": ["crossing to Italy"]}
-    assert fields["a1"] == {"address": ["Hauptstr. 1, 10115 Berlin"], "city": ["Berlin"],
-                            "country": ["de"], "lat": ["52.53"], "lon": ["13.38"]}
+    assert fields["pay1"] == {
+        "amount": ["4500"],
+        "currency": ["EUR"],
+        "paid_at": ["2026-10-20"],
+        "purpose": ["crossing to Italy"],
+    }
+    assert fields["a1"] == {
+        "address": ["Hauptstr. 1, 10115 Berlin"],
+        "city": ["Berlin"],
+        "country": ["de"],
+        "lat": ["52.53"],
+        "lon": ["13.38"],
+    }
     assert fields["u1"] == {"service": ["telegram"], "handle": ["EuropeTrip2026"]}
     assert fields["b1"]["iban"] == ["DE89370400440532013000"]
     assert fields["b1"]["institution"] == ["Example Bank"]
-    assert fields["call1"] == {"comm_type": ["call"], "caller": ["+4915112345678"],
-                               "callee": ["+905321234567"], "started_at": ["2026-10-01T10:00:00"],
-                               "duration_s": ["64"]}
+    assert fields["call1"] == {
+        "comm_type": ["call"],
+        "caller": ["+4915112345678"],
+        "callee": ["+905321234567"],
+        "started_at": ["2026-10-01T10:00:00"],
+        "duration_s": ["64"],
+    }
     assert fields["e1"]["event_type"] == ["interception"]
     assert fields["e1"]["occurred_at"] == ["2026-10-28"]
     assert fields["e1"]["place"] == ["off Lampedusa"]
-    assert fields["c1"] == {"name": ["Kaya Travel Ltd"], "country": ["tr"],
-                            "registration_number": ["123456"]}
+    assert fields["c1"] == {"name": ["Kaya Travel Ltd"], "country": ["tr"], "registration_number": ["123456"]}
 
 
 def test_links_and_their_ends(parsed: ParsedContribution) -> None:
@@ -241,8 +312,7 @@ def test_dangling_and_mistyped_links_are_problems(tmp_path: Path) -> None:
 
 
 def test_duplicate_ids_are_problems(tmp_path: Path) -> None:
-    lines: list[dict[str, Any] | str] = [entity("Person", "p1", name="A"),
-                                         entity("Person", "p1", name="B")]
+    lines: list[dict[str, Any] | str] = [entity("Person", "p1", name="A"), entity("Person", "p1", name="B")]
     parsed = read(write_lines(tmp_path / "dup.jsonl", lines))
     [problem] = errors(parsed)
     assert problem.row == 2 and problem.field == "id"
@@ -253,28 +323,54 @@ def test_ownership_directorship_vehicle_trip(tmp_path: Path) -> None:
     lines: list[dict[str, Any] | str] = [
         entity("Person", "p1", name="Driver"),
         entity("Organization", "o1", name="Transport Co"),
-        entity("Vehicle", "car1", registrationNumber="B-MH 4521", country="de", model="Sprinter",
-               type="Van", operator="p1"),
+        entity(
+            "Vehicle",
+            "car1",
+            registrationNumber="B-MH 4521",
+            country="de",
+            model="Sprinter",
+            type="Van",
+            operator="p1",
+        ),
         entity("Ownership", "own1", owner="o1", asset="car1"),
         entity("Directorship", "dir1", director="p1", organization="o1", startDate="2025-01"),
         entity("Address", "a1", city="Izmir", country="tr"),
-        entity("Address", "a2", name="Lesbos beach", country="gr", latitude="39.2",
-               longitude="26.5"),
-        entity("Trip", "t1", startLocation="a1", endLocation="a2", startDate="2026-10-27",
-               vehicle="car1", involved="p1"),
+        entity("Address", "a2", name="Lesbos beach", country="gr", latitude="39.2", longitude="26.5"),
+        entity(
+            "Trip",
+            "t1",
+            startLocation="a1",
+            endLocation="a2",
+            startDate="2026-10-27",
+            vehicle="car1",
+            involved="p1",
+        ),
     ]
     parsed = read(write_lines(tmp_path / "t.jsonl", lines))
     assert errors(parsed) == []
     fields = {r.local_id: r.fields for r in parsed.records}
-    assert fields["car1"] == {"plate": ["B-MH 4521"], "country": ["de"], "model": ["Sprinter"],
-                              "vehicle_type": ["van"]}
-    assert fields["t1"] == {"from_place": ["Izmir"], "from_country": ["tr"],
-                            "to_country": ["gr"], "to_lat": ["39.2"], "to_lon": ["26.5"],
-                            "departed_at": ["2026-10-27"]}
+    assert fields["car1"] == {
+        "plate": ["B-MH 4521"],
+        "country": ["de"],
+        "model": ["Sprinter"],
+        "vehicle_type": ["van"],
+    }
+    assert fields["t1"] == {
+        "from_place": ["Izmir"],
+        "from_country": ["tr"],
+        "to_country": ["gr"],
+        "to_lat": ["39.2"],
+        "to_lon": ["26.5"],
+        "departed_at": ["2026-10-27"],
+    }
     links = {(lk.kind, lk.source, lk.target) for lk in parsed.links}
-    assert links == {("drives_vehicle", "p1", "car1"), ("owns_vehicle", "o1", "car1"),
-                     ("member_of", "p1", "o1"), ("travelled_on", "p1", "t1"),
-                     ("leg_used", "t1", "car1")}
+    assert links == {
+        ("drives_vehicle", "p1", "car1"),
+        ("owns_vehicle", "o1", "car1"),
+        ("member_of", "p1", "o1"),
+        ("travelled_on", "p1", "t1"),
+        ("leg_used", "t1", "car1"),
+    }
     directorship = next(lk for lk in parsed.links if lk.local_id == "dir1")
     assert directorship.fields["since"] == "2025-01"
 
@@ -293,17 +389,27 @@ def test_good_input_validates_with_no_problems(tmp_path: Path) -> None:
 
 def test_encoding_is_passed_on(tmp_path: Path) -> None:
     path = tmp_path / "ar.jsonl"
-    path.write_text(json.dumps(entity("Person", "p1", name="محمد الحسن"), ensure_ascii=False),
-                    encoding="utf-16")
+    path.write_text(
+        json.dumps(entity("Person", "p1", name="محمد الحسن"), ensure_ascii=False), encoding="utf-16"
+    )
     parsed = read_ftm_contribution(path, ENVELOPE, encoding="utf-16")
     assert parsed.records[0].fields["name"] == ["محمد الحسن"]
 
 
-@pytest.mark.parametrize(("word", "relation"), [
-    ("brother", "sibling"), ("Half-sister", "sibling"), ("father", "parent"),
-    ("Mother", "parent"), ("son", "child"), ("wife", "spouse"), ("cousin", "cousin"),
-    ("grandfather", "other"), ("uncle", "other"),
-])
+@pytest.mark.parametrize(
+    ("word", "relation"),
+    [
+        ("brother", "sibling"),
+        ("Half-sister", "sibling"),
+        ("father", "parent"),
+        ("Mother", "parent"),
+        ("son", "child"),
+        ("wife", "spouse"),
+        ("cousin", "cousin"),
+        ("grandfather", "other"),
+        ("uncle", "other"),
+    ],
+)
 def test_relation_from(word: str, relation: str) -> None:
     assert relation_from(word) == relation
 

@@ -42,8 +42,7 @@ def test_utf16_with_bom(store: Store, tmp_path: Path) -> None:
 def test_utf8_bom(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "bom.json"
     path.write_bytes(
-        b"\xef\xbb\xbf"
-        + _contribution_bytes([{"id": "p1", "kind": "person", "name": "Ali"}]).encode()
+        b"\xef\xbb\xbf" + _contribution_bytes([{"id": "p1", "kind": "person", "name": "Ali"}]).encode()
     )
     assert ingest_file(store, path).status == "stored"
 
@@ -82,9 +81,7 @@ def test_very_long_field_rejects_that_row_only(store: Store, tmp_path: Path) -> 
     assert any(p.row == 2 for p in report.problems if p.severity == "error")
 
 
-def test_formula_injection_stored_verbatim_and_neutralised_on_export(
-    store: Store, tmp_path: Path
-) -> None:
+def test_formula_injection_stored_verbatim_and_neutralised_on_export(store: Store, tmp_path: Path) -> None:
     evil = [
         '=HYPERLINK("http://evil.example","click")',
         "=cmd|' /C calc'!A0",
@@ -92,17 +89,12 @@ def test_formula_injection_stored_verbatim_and_neutralised_on_export(
         "+1+1",
     ]
     records = [
-        {"id": f"p{i}", "kind": "person", "name": "Ali", "occupation": text}
-        for i, text in enumerate(evil)
+        {"id": f"p{i}", "kind": "person", "name": "Ali", "occupation": text} for i, text in enumerate(evil)
     ]
-    assert (
-        ingest_file(store, write_contribution(tmp_path / "evil.json", records)).status == "stored"
-    )
+    assert ingest_file(store, write_contribution(tmp_path / "evil.json", records)).status == "stored"
     kept = {
         r[0]
-        for r in store.con.execute(
-            "SELECT original FROM record_values WHERE field = 'occupation'"
-        ).fetchall()
+        for r in store.con.execute("SELECT original FROM record_values WHERE field = 'occupation'").fetchall()
     }
     assert kept == set(evil)
     out = tmp_path / "out.csv"

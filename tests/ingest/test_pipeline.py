@@ -78,9 +78,7 @@ def test_same_id_different_bytes_is_refused(store: Store, tmp_path: Path) -> Non
 def test_superseding_version_is_accepted(store: Store, tmp_path: Path) -> None:
     person = {"id": "p1", "kind": "person", "name": "Ali Hassan"}
     first = ingest_file(store, write_contribution(tmp_path / "a.json", [person]))
-    fixed = write_contribution(
-        tmp_path / "b.json", [{**person, "name": "Ali Hasan"}], supersedes="TEST-1"
-    )
+    fixed = write_contribution(tmp_path / "b.json", [{**person, "name": "Ali Hasan"}], supersedes="TEST-1")
     second = ingest_file(store, fixed)
     assert second.status == "stored" and second.version == 2
     assert second.contribution != first.contribution
@@ -131,9 +129,7 @@ def test_dry_run_stores_nothing(store: Store) -> None:
 
 def test_strict_refuses_whole(store: Store, tmp_path: Path) -> None:
     records = [{"id": "p1", "kind": "person", "name": "A"}, {"id": "x", "kind": "nothing"}]
-    report = ingest_file(
-        store, write_contribution(tmp_path / "s.json", records), IngestOptions(strict=True)
-    )
+    report = ingest_file(store, write_contribution(tmp_path / "s.json", records), IngestOptions(strict=True))
     assert report.status == "refused"
     assert count(store, "SELECT count(*) FROM records") == 0
 
@@ -180,9 +176,7 @@ def test_csv_bundle(store: Store, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     (bundle / "phone.csv").write_text("id,number\nph1,+39 333 1234567\n", encoding="utf-8")
-    (bundle / "links.csv").write_text(
-        "id,kind,source,target\nl1,uses_phone,p1,ph1\n", encoding="utf-8"
-    )
+    (bundle / "links.csv").write_text("id,kind,source,target\nl1,uses_phone,p1,ph1\n", encoding="utf-8")
     report = ingest_file(store, bundle)
     assert report.status == "stored", report.message
     assert report.records == 3 and report.links == 1 and report.rejected == 1

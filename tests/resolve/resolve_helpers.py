@@ -43,11 +43,16 @@ def random_people(n: int, seed: int, contributions: int = 5) -> list[PersonInput
         if rng.random() < 0.3:
             values.append(Value("role", rng.choice(["driver", "organiser"])))
         phones = [("phone", f"+4915{rng.randint(0, 30)}")] if rng.random() < 0.3 else []
-        associates = ([f"c{j % contributions}:p{j}" for j in rng.sample(range(n), 2)]
-                      if rng.random() < 0.2 else [])
-        people.append(PersonInput(f"c{i % contributions}:p{i}", f"c{i % contributions}", f"A{i % 3}",
-                                  values, phones, associates))
+        associates = (
+            [f"c{j % contributions}:p{j}" for j in rng.sample(range(n), 2)] if rng.random() < 0.2 else []
+        )
+        people.append(
+            PersonInput(
+                f"c{i % contributions}:p{i}", f"c{i % contributions}", f"A{i % 3}", values, phones, associates
+            )
+        )
     return people
+
 
 BKA = [
     {

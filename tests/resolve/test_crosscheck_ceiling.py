@@ -36,8 +36,12 @@ def test_ceilings_on_tiny_scenario(bench: ModuleType, tmp_path: Path) -> None:
     assert len(pairs) >= stored  # every candidate pair, also those too weak to be stored
     assert pairs.truth.sum() > 0 and {"level:name", "weight:name", "colinks"} <= set(pairs.columns)
     rows = bench.ceilings(pairs, features, truth, model)
-    labels = ["truth on candidate pairs", "Mare, m from the truth", "levels, linear (CV)",
-              "boosted, +context (CV)"]
+    labels = [
+        "truth on candidate pairs",
+        "Mare, m from the truth",
+        "levels, linear (CV)",
+        "boosted, +context (CV)",
+    ]
     assert [r.label for r in rows] == labels
     oracle = rows[0].accuracy
     assert oracle.precision == 1.0 and oracle.recall >= ours.recall

@@ -36,27 +36,34 @@ def test_key_table_from_the_arrow_table_equals_the_rows(monkeypatch: pytest.Monk
     want = key_table(rows)
     got = key_table(table_rows(to_arrow(rows)))
     assert sorted(zip(*got.to_pydict().values(), strict=True)) == sorted(
-        zip(*want.to_pydict().values(), strict=True))
+        zip(*want.to_pydict().values(), strict=True)
+    )
 
 
 @pytest.mark.parametrize("partition_pairs", [10**9, 500])
 def test_integer_candidates_in_partitions_equal_the_pairs_sharing_a_key(
-        monkeypatch: pytest.MonkeyPatch, partition_pairs: int) -> None:
+    monkeypatch: pytest.MonkeyPatch, partition_pairs: int
+) -> None:
     monkeypatch.setattr(blocking, "PARTITION_PAIRS", partition_pairs)
     rows = build_rows(_people(300), SymbolSource(enabled=False))
     con = duckdb.connect()
     con.register("keys_in", key_table(rows))
     con.execute("CREATE TABLE keys AS SELECT * FROM keys_in")
     want = pairs_within(con, "keys", max_block=40)
-    con.execute("CREATE TABLE ids AS SELECT CAST(row_number() OVER (ORDER BY record_uid) AS INTEGER) AS id, "
-                "record_uid FROM (SELECT DISTINCT record_uid FROM keys)")
+    con.execute(
+        "CREATE TABLE ids AS SELECT CAST(row_number() OVER (ORDER BY record_uid) AS INTEGER) AS id, "
+        "record_uid FROM (SELECT DISTINCT record_uid FROM keys)"
+    )
     con.execute("CREATE TABLE id_keys AS SELECT key, id FROM keys JOIN ids USING (record_uid)")
     n = create_candidates(con, "id_keys", "pairs", max_block=40)
-    got = con.execute("SELECT a.record_uid, b.record_uid FROM pairs p JOIN ids a ON a.id = p.left_id "
-                      "JOIN ids b ON b.id = p.right_id").fetchall()
+    got = con.execute(
+        "SELECT a.record_uid, b.record_uid FROM pairs p JOIN ids a ON a.id = p.left_id "
+        "JOIN ids b ON b.id = p.right_id"
+    ).fetchall()
     assert n == len(got) == want.num_rows > 500
-    assert sorted(got) == sorted(zip(want.column("left_uid").to_pylist(),
-                                     want.column("right_uid").to_pylist(), strict=True))
+    assert sorted(got) == sorted(
+        zip(want.column("left_uid").to_pylist(), want.column("right_uid").to_pylist(), strict=True)
+    )
 
 
 def test_dedupe_of_the_table_equals_dedupe_of_the_rows() -> None:

@@ -43,8 +43,13 @@ def test_row_holds_order_free_names_dates_and_identifiers() -> None:
     assert row["identifiers"] == ["document:P1234567", "phone:+4915112345678"]
     assert row["phones"] == ["+4915112345678"] and row["documents"] == ["P1234567"]
     keys = blocking_keys(row)
-    assert {"n:ali hasan", "n:hasan muhammad", "d:1985-04-03", "d:1985-03-04",
-            "i:phone:+4915112345678"} <= keys
+    assert {
+        "n:ali hasan",
+        "n:hasan muhammad",
+        "d:1985-04-03",
+        "d:1985-03-04",
+        "i:phone:+4915112345678",
+    } <= keys
     assert "y:1985:hsn" in keys
 
 
@@ -77,8 +82,13 @@ def test_role_residence_and_associates_of_linked_persons() -> None:
     from mare.resolve.features import build_rows
 
     people = [
-        PersonInput("c:p1", "c", "A", [_value("name", "Hasan Ali"), Value("role", "driver"),
-                                       Value("residence_country", "AT")], associates=["c:p2"]),
+        PersonInput(
+            "c:p1",
+            "c",
+            "A",
+            [_value("name", "Hasan Ali"), Value("role", "driver"), Value("residence_country", "AT")],
+            associates=["c:p2"],
+        ),
         PersonInput("c:p2", "c", "A", [_value("name", "Omar Darwish")], associates=["c:p1"]),
     ]
     one, two = build_rows(people, SymbolSource(enabled=False))

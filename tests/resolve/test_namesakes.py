@@ -46,8 +46,10 @@ def _table(people: list[PersonInput]) -> duckdb.DuckDBPyConnection:
 
 
 def _stats(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int | None, float | None]]:
-    return {uid: (years, freq) for uid, years, freq in
-            con.execute("SELECT record_uid, name_years, name_frequency FROM f").fetchall()}
+    return {
+        uid: (years, freq)
+        for uid, years, freq in con.execute("SELECT record_uid, name_years, name_frequency FROM f").fetchall()
+    }
 
 
 @pytest.fixture()
@@ -104,15 +106,20 @@ def _namesakes(people: list[PersonInput], left: str, right: str) -> tuple[float,
     """The namesakes feature's match weight and level for one pair."""
     con = _table(people)
     fill_name_stats(con, "f")
-    table = score_sql(con, default_settings(), pa.table({"left_uid": [left], "right_uid": [right]}), "f",
-                      explain=True)
-    feature = next(f for f in json.loads(table.column("explanation")[0].as_py())["features"]
-                   if f["feature"] == "namesakes")
+    table = score_sql(
+        con, default_settings(), pa.table({"left_uid": [left], "right_uid": [right]}), "f", explain=True
+    )
+    feature = next(
+        f
+        for f in json.loads(table.column("explanation")[0].as_py())["features"]
+        if f["feature"] == "namesakes"
+    )
     return float(feature["match_weight"]), str(feature["level"])
 
 
 def test_namesakes_weigh_against_an_undated_common_name_and_for_a_rarer_one(
-        people: list[PersonInput]) -> None:
+    people: list[PersonInput],
+) -> None:
     common, why_common = _namesakes(people, "a1", "a3")  # Markus Schulz: two birth years known
     rarer, why_rarer = _namesakes(people, "b1", "b2")  # Majid Tariq Kanaan: one
     assert "namesakes known" in why_common and common < 0
@@ -128,8 +135,10 @@ def test_frequency_levels_are_learnt_from_pairs_that_dates_label() -> None:
         name, born = f"Yonas{chr(97 + i % 26)}{i} Tesfay", f"19{50 + i % 40}-03-0{1 + i % 9}"
         people += [_person(f"m{i}a", name, born), _person(f"m{i}b", name, born)]
     for i in range(40):  # forty pairs of namesakes born far apart: common names
-        people += [_person(f"u{i}a", "Ali Hasan", f"19{50 + i % 10}-01-01"),
-                   _person(f"u{i}b", "Ali Hasan", f"19{80 + i % 10}-02-02")]
+        people += [
+            _person(f"u{i}a", "Ali Hasan", f"19{50 + i % 10}-01-01"),
+            _person(f"u{i}b", "Ali Hasan", f"19{80 + i % 10}-02-02"),
+        ]
     con = _table(people)
     fill_name_stats(con, "f")
     learnt = frequency_level_probabilities(con, "f")
@@ -167,10 +176,15 @@ def test_without_a_nationality_the_name_counts_where_it_is_most_at_home() -> Non
         p.values += [Value("nationality", nat)] if nat else []
         return p
 
-    greek = [person(f"g{i}", f"{g} {f}", "GR") for i, (g, f) in enumerate(
-        [("Georgios", "Papadakis"), ("Georgios", "Vlachos"), ("Nikos", "Papadakis"), ("Nikos", "Vlachos")])]
+    greek = [
+        person(f"g{i}", f"{g} {f}", "GR")
+        for i, (g, f) in enumerate(
+            [("Georgios", "Papadakis"), ("Georgios", "Vlachos"), ("Nikos", "Papadakis"), ("Nikos", "Vlachos")]
+        )
+    ]
     unknown = [person("x0", "Georgios Papadakis", None)] + [
-        person(f"x{i}", f"Omar{chr(97 + i)} Haddad{chr(97 + i)}", None) for i in range(1, 4)]
+        person(f"x{i}", f"Omar{chr(97 + i)} Haddad{chr(97 + i)}", None) for i in range(1, 4)
+    ]
     con = _table(greek + unknown)
     fill_name_stats(con, "f")
     # among the unknowns Georgios and Papadakis are 1 of 4 each (0.25 bearers); among the Greek

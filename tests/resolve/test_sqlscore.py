@@ -71,7 +71,8 @@ def test_sql_scores_equal_splink_predictions(settings: dict[str, Any]) -> None:
     for want_one, text in zip(expected, explained.column("explanation").to_pylist(), strict=True):
         got_one = json.loads(text)
         assert [(f["feature"], f["level"]) for f in got_one["features"]] == [
-            (f["feature"], f["level"]) for f in want_one["features"]]
+            (f["feature"], f["level"]) for f in want_one["features"]
+        ]
         for key in ("prior_match_weight", "match_weight", "match_probability"):
             assert got_one[key] == pytest.approx(want_one[key], abs=1.1e-3)
         for g, w in zip(got_one["features"], want_one["features"], strict=True):

@@ -144,9 +144,7 @@ def load_cdr(
     on_progress: Callable[[int], None] | None = None,
 ) -> CdrLoad:
     """Stream a CDR CSV into the calls table (inside the caller's transaction)."""
-    formats = time_formats or (
-        MONTH_FIRST + OTHER if ctx.default_region == "US" else DAY_FIRST + OTHER
-    )
+    formats = time_formats or (MONTH_FIRST + OTHER if ctx.default_region == "US" else DAY_FIRST + OTHER)
     enc = sniff_encoding(path, encoding)
     header = read_header(path, enc)
     reader = pacsv.open_csv(

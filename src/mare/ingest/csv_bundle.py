@@ -44,9 +44,7 @@ def read_envelope_file(path: Path) -> dict[str, Any]:
             ]
         ) from exc
     if not isinstance(data, dict):
-        raise ContributionError(
-            [Problem(path.name, None, None, "the envelope must be a JSON object")]
-        )
+        raise ContributionError([Problem(path.name, None, None, "the envelope must be a JSON object")])
     return data
 
 
@@ -56,9 +54,7 @@ def _boolean(value: str, file: str, row: int, column: str) -> tuple[bool | str, 
         return True, None
     if low in _FALSE:
         return False, None
-    return value, Problem(
-        file, row, column, f"{value!r} is not true or false", "write true or false"
-    )
+    return value, Problem(file, row, column, f"{value!r} is not true or false", "write true or false")
 
 
 def _read_rows(

@@ -70,8 +70,7 @@ def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> tuple[s
                             name,
                             None,
                             None,
-                            f"starts with a {enc} byte-order mark but is not "
-                            f"valid {enc} (byte {exc.start})",
+                            f"starts with a {enc} byte-order mark but is not valid {enc} (byte {exc.start})",
                             "re-export the file as UTF-8",
                         )
                     ]

@@ -110,14 +110,24 @@ _DOCUMENT_TYPES = (
     (("birth",), "birth_certificate"),
     (("marriage",), "marriage_certificate"),
 )
-_DOCUMENT_CLASSES = {"passport": "travel", "travel_document": "travel",
-                     "identity_card": "identity", "birth_certificate": "breeder",
-                     "marriage_certificate": "breeder"}
+_DOCUMENT_CLASSES = {
+    "passport": "travel",
+    "travel_document": "travel",
+    "identity_card": "identity",
+    "birth_certificate": "breeder",
+    "marriage_certificate": "breeder",
+}
 _SERVICES = (
-    (("whatsapp",), "whatsapp"), (("telegram",), "telegram"), (("viber",), "viber"),
-    (("signal",), "signal"), (("facebook", "fb", "messenger"), "facebook"),
-    (("instagram", "ig"), "instagram"), (("tiktok",), "tiktok"), (("x", "twitter"), "x"),
-    (("snapchat",), "snapchat"), (("imo",), "imo"),
+    (("whatsapp",), "whatsapp"),
+    (("telegram",), "telegram"),
+    (("viber",), "viber"),
+    (("signal",), "signal"),
+    (("facebook", "fb", "messenger"), "facebook"),
+    (("instagram", "ig"), "instagram"),
+    (("tiktok",), "tiktok"),
+    (("x", "twitter"), "x"),
+    (("snapchat",), "snapchat"),
+    (("imo",), "imo"),
     (("email", "e", "mail", "gmail", "outlook", "hotmail", "yahoo"), "email"),
 )
 _EVENT_TYPES = (
@@ -236,17 +246,19 @@ class _Mapper:
         self.record[name] = values[0]
         if len(values) > 1:
             rest = ", ".join(repr(v) for v in values[1:])
-            self.warn(source, f"{self.schema}.{source} has {len(values)} values but Mare's "
-                      f"{self.record['kind']} field {name!r} takes one: kept first of "
-                      f"{len(values)} values ({values[0]!r}); dropped {rest}",
-                      "send one entity per value if the others matter")
+            self.warn(
+                source,
+                f"{self.schema}.{source} has {len(values)} values but Mare's "
+                f"{self.record['kind']} field {name!r} takes one: kept first of "
+                f"{len(values)} values ({values[0]!r}); dropped {rest}",
+                "send one entity per value if the others matter",
+            )
 
     def take(self, name: str, *props: str) -> None:
         """Copy the values of FtM properties into a Mare field."""
         self.put(name, self.get(*props), "/".join(props))
 
-    def take_enum(self, name: str, prop: str,
-                  table: tuple[tuple[tuple[str, ...], str], ...]) -> None:
+    def take_enum(self, name: str, prop: str, table: tuple[tuple[tuple[str, ...], str], ...]) -> None:
         """Map a free-text FtM property onto a Mare enum field ('other' when unknown)."""
         values = self.get(prop)
         mapped: list[str] = []
@@ -254,8 +266,11 @@ class _Mapper:
             found = _match(value, table)
             allowed = load_model().kinds[self.record["kind"]].fields[name].values
             if found is None and "other" in allowed:
-                self.warn(prop, f"{self.schema}.{prop} {value!r} has no match in Mare's "
-                          f"{name}; read as 'other'", f"use one of: {', '.join(allowed)}")
+                self.warn(
+                    prop,
+                    f"{self.schema}.{prop} {value!r} has no match in Mare's {name}; read as 'other'",
+                    f"use one of: {', '.join(allowed)}",
+                )
                 found = "other"
             if found is not None and found not in mapped:
                 mapped.append(found)
@@ -263,8 +278,12 @@ class _Mapper:
 
     def link(self, kind: str, source: str, target: str, **fields: Any) -> None:
         """Add a link dict; its id is made from the entity's."""
-        obj: dict[str, Any] = {"id": f"{self.proxy.id}~{len(self.links) + 1}", "kind": kind,
-                               "source": source, "target": target}
+        obj: dict[str, Any] = {
+            "id": f"{self.proxy.id}~{len(self.links) + 1}",
+            "kind": kind,
+            "source": source,
+            "target": target,
+        }
         obj.update({k: v for k, v in fields.items() if v not in (None, "")})
         self.links.append(obj)
 
@@ -292,8 +311,11 @@ class _Mapper:
         """Fill a journey leg's from_/to_ fields from a referenced Address entity."""
         address = self.entities.get(ref)
         if address is None or address.schema.name != "Address":
-            self.warn(prop, f"{self.schema}.{prop} {ref!r} is not an Address of this file",
-                      "send the Address entity in the same file")
+            self.warn(
+                prop,
+                f"{self.schema}.{prop} {ref!r} is not an Address of this file",
+                "send the Address entity in the same file",
+            )
             return
         full = _address_text(address)
         self.put(f"{prefix}_place", [full] if full else [], prop)
@@ -317,8 +339,11 @@ class _Mapper:
         sources, targets = self.get(source_prop), self.get(target_prop)
         for prop, values in ((source_prop, sources), (target_prop, targets)):
             if not values:
-                self.error(prop, f"{self.schema} has no {prop}, so no {kind} link can be made",
-                           f"give the {prop} entity id")
+                self.error(
+                    prop,
+                    f"{self.schema} has no {prop}, so no {kind} link can be made",
+                    f"give the {prop} entity id",
+                )
         for source in sources:
             for target in targets:
                 self.link(kind, source, target, **self.interval_dates(), **fields)
@@ -327,19 +352,24 @@ class _Mapper:
 
     def leftovers(self) -> None:
         """Warn about properties with values that no Mare field took."""
-        unused = sorted(p for p in self.proxy.properties
-                        if p not in self.used and p not in _SILENT)
+        unused = sorted(p for p in self.proxy.properties if p not in self.used and p not in _SILENT)
         if unused:
-            self.warn(", ".join(unused), f"{self.schema} properties not carried over: "
-                      f"{', '.join(unused)}", "Mare has no field for them; they are not stored")
+            self.warn(
+                ", ".join(unused),
+                f"{self.schema} properties not carried over: {', '.join(unused)}",
+                "Mare has no field for them; they are not stored",
+            )
 
 
 def _address_text(address: EntityProxy) -> str:
     full = address.get("full")
     if full:
         return str(full[0])
-    parts = [v for p in ("street", "street2", "postalCode", "city", "region", "state")
-             for v in address.get(p, quiet=True)]
+    parts = [
+        v
+        for p in ("street", "street2", "postalCode", "city", "region", "state")
+        for v in address.get(p, quiet=True)
+    ]
     return ", ".join(parts)
 
 
@@ -508,8 +538,7 @@ def _family(m: _Mapper) -> None:
 
 def _role_note(m: _Mapper, what: str) -> str:
     roles = m.get("role")
-    return "\n".join([f"{what}: {', '.join(roles)}" if roles else what,
-                      *m.get("status", *_NOTE_PROPS)])
+    return "\n".join([f"{what}: {', '.join(roles)}" if roles else what, *m.get("status", *_NOTE_PROPS)])
 
 
 def _membership(m: _Mapper) -> None:
@@ -524,8 +553,12 @@ def _employment(m: _Mapper) -> None:
     m.pairs("member_of", "employee", "employer", note=_role_note(m, "employee"))
 
 
-_OWNERSHIP_LINKS = {"vehicle": "owns_vehicle", "vessel": "operates_vessel",
-                    "financial_account": "holds_financial_account", "organisation": "member_of"}
+_OWNERSHIP_LINKS = {
+    "vehicle": "owns_vehicle",
+    "vessel": "operates_vessel",
+    "financial_account": "holds_financial_account",
+    "organisation": "member_of",
+}
 
 
 def _ownership(m: _Mapper) -> None:
@@ -533,13 +566,19 @@ def _ownership(m: _Mapper) -> None:
     asset_kinds = {m.kinds.get(a) for a in assets}
     unsupported = sorted(k for k in asset_kinds if k is not None and k not in _OWNERSHIP_LINKS)
     if unsupported:
-        m.error("asset", f"an Ownership of a {unsupported[0]} cannot be expressed in Mare",
-                "Mare links owners to vehicles, vessels, financial accounts and organisations")
+        m.error(
+            "asset",
+            f"an Ownership of a {unsupported[0]} cannot be expressed in Mare",
+            "Mare links owners to vehicles, vessels, financial accounts and organisations",
+        )
         return
     kinds = {_OWNERSHIP_LINKS.get(k or "", "member_of") for k in asset_kinds} or {"member_of"}
     if len(kinds) > 1:
-        m.error("asset", "an Ownership of assets of different kinds cannot be read",
-                "send one Ownership per asset")
+        m.error(
+            "asset",
+            "an Ownership of assets of different kinds cannot be read",
+            "send one Ownership per asset",
+        )
         return
     extra = m.get("percentage", "ownershipType")
     what = "owner" + (f" ({', '.join(extra)})" if extra else "")
@@ -547,42 +586,75 @@ def _ownership(m: _Mapper) -> None:
 
 
 _MAPPERS: dict[str, Callable[[_Mapper], None]] = {
-    "person": _person, "organisation": _organisation, "vessel": _vessel, "vehicle": _vehicle,
-    "document": _document, "account": _account, "financial_account": _financial_account,
-    "location": _location, "event": _event, "journey_leg": _journey_leg,
-    "communication": _communication, "payment": _payment,
-    "Associate": _associate, "Family": _family, "Membership": _membership,
-    "Directorship": _directorship, "Employment": _employment, "Ownership": _ownership,
+    "person": _person,
+    "organisation": _organisation,
+    "vessel": _vessel,
+    "vehicle": _vehicle,
+    "document": _document,
+    "account": _account,
+    "financial_account": _financial_account,
+    "location": _location,
+    "event": _event,
+    "journey_leg": _journey_leg,
+    "communication": _communication,
+    "payment": _payment,
+    "Associate": _associate,
+    "Family": _family,
+    "Membership": _membership,
+    "Directorship": _directorship,
+    "Employment": _employment,
+    "Ownership": _ownership,
 }
 
 
-def _clean_properties(raw: Any, schema: str, file: str, row: int
-                      ) -> tuple[dict[str, list[str]] | None, list[Problem]]:
+def _clean_properties(
+    raw: Any, schema: str, file: str, row: int
+) -> tuple[dict[str, list[str]] | None, list[Problem]]:
     """Check the ``properties`` object: known names, lists of scalar values."""
     if raw is None:
         return {}, []
     if not isinstance(raw, dict):
-        return None, [Problem(file, row, "properties", "'properties' must be a JSON object",
-                              'write {"properties": {"name": ["..."]}}')]
+        return None, [
+            Problem(
+                file,
+                row,
+                "properties",
+                "'properties' must be a JSON object",
+                'write {"properties": {"name": ["..."]}}',
+            )
+        ]
     known = ftm_model.get(schema)
     assert known is not None
     problems: list[Problem] = []
     clean: dict[str, list[str]] = {}
     for prop, values in raw.items():
         if prop not in known.properties:
-            problems.append(Problem(file, row, prop, f"FtM schema {schema} has no property "
-                                    f"{prop!r}; its values were dropped",
-                                    "check the property name against the FtM schema", "warning"))
+            problems.append(
+                Problem(
+                    file,
+                    row,
+                    prop,
+                    f"FtM schema {schema} has no property {prop!r}; its values were dropped",
+                    "check the property name against the FtM schema",
+                    "warning",
+                )
+            )
             continue
         items = values if isinstance(values, list) else [values]  # tolerate a bare value
         texts: list[str] = []
         for item in items:
             if isinstance(item, bool) or not isinstance(item, str | int | float):
                 if item is not None:
-                    problems.append(Problem(file, row, prop, f"a value of {prop!r} is not text "
-                                            "or a number; it was dropped",
-                                            "give property values as lists of strings",
-                                            "warning"))
+                    problems.append(
+                        Problem(
+                            file,
+                            row,
+                            prop,
+                            f"a value of {prop!r} is not text or a number; it was dropped",
+                            "give property values as lists of strings",
+                            "warning",
+                        )
+                    )
                 continue
             texts.append(str(item))
         if texts:
@@ -595,41 +667,67 @@ def _read_line(text: str, file: str, row: int) -> tuple[_Line | None, list[Probl
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        return None, [Problem(file, row, None, f"not valid JSON: {exc.msg} (column {exc.colno})",
-                              "write one complete FtM entity JSON object per line")]
+        return None, [
+            Problem(
+                file,
+                row,
+                None,
+                f"not valid JSON: {exc.msg} (column {exc.colno})",
+                "write one complete FtM entity JSON object per line",
+            )
+        ]
     if not isinstance(data, dict):
-        return None, [Problem(file, row, None, "an FtM entity must be a JSON object",
-                              'write {"id": ..., "schema": ..., "properties": {...}}')]
+        return None, [
+            Problem(
+                file,
+                row,
+                None,
+                "an FtM entity must be a JSON object",
+                'write {"id": ..., "schema": ..., "properties": {...}}',
+            )
+        ]
     schema = data.get("schema")
     if not isinstance(schema, str) or not schema:
-        return None, [Problem(file, row, "schema", "the entity has no schema",
-                              "add the FtM schema name, e.g. \"schema\": \"Person\"")]
+        return None, [
+            Problem(
+                file,
+                row,
+                "schema",
+                "the entity has no schema",
+                'add the FtM schema name, e.g. "schema": "Person"',
+            )
+        ]
     supported = ", ".join(SUPPORTED_SCHEMATA)
     if ftm_model.get(schema) is None:
-        return None, [Problem(file, row, "schema", f"unknown FtM schema {schema!r}",
-                              f"supported schemata: {supported}")]
+        return None, [
+            Problem(file, row, "schema", f"unknown FtM schema {schema!r}", f"supported schemata: {supported}")
+        ]
     if schema not in SUPPORTED_SCHEMATA:
-        return None, [Problem(file, row, "schema", f"FtM schema {schema!r} is not supported "
-                              "by Mare; the entity was not read",
-                              f"supported schemata: {supported}")]
+        return None, [
+            Problem(
+                file,
+                row,
+                "schema",
+                f"FtM schema {schema!r} is not supported by Mare; the entity was not read",
+                f"supported schemata: {supported}",
+            )
+        ]
     entity_id = data.get("id")
     if not isinstance(entity_id, str | int) or isinstance(entity_id, bool) or not str(entity_id):
-        return None, [Problem(file, row, "id", "the entity has no id",
-                              "give every entity a unique id")]
+        return None, [Problem(file, row, "id", "the entity has no id", "give every entity a unique id")]
     properties, problems = _clean_properties(data.get("properties"), schema, file, row)
     if properties is None:
         return None, problems
     try:
-        proxy = ftm_model.get_proxy({"id": str(entity_id), "schema": schema,
-                                     "properties": properties}, cleaned=True)
+        proxy = ftm_model.get_proxy(
+            {"id": str(entity_id), "schema": schema, "properties": properties}, cleaned=True
+        )
     except InvalidData as exc:
         return None, [*problems, Problem(file, row, None, f"not a valid FtM entity: {exc}", "")]
     return _Line(row, proxy, RECORD_SCHEMATA.get(schema)), problems
 
 
-def read_ftm_contribution(
-    path: Path, envelope: Envelope, encoding: str | None = None
-) -> ParsedContribution:
+def read_ftm_contribution(path: Path, envelope: Envelope, encoding: str | None = None) -> ParsedContribution:
     """Read an FtM JSON-lines file as a contribution; bad lines become problems."""
     name = path.name
     text, problems = decode_bytes(path.read_bytes(), name, encoding)
@@ -661,5 +759,6 @@ def read_ftm_contribution(
         link_objects += [(obj, name, line.row) for obj in mapper.links]
     records, links, found = collect_records(objects, link_objects)
     problems = sorted([*problems, *found], key=lambda p: p.row or 0)
-    return ParsedContribution(envelope=envelope, format="ftm", files=[(name, path)],
-                              records=records, links=links, problems=problems)
+    return ParsedContribution(
+        envelope=envelope, format="ftm", files=[(name, path)], records=records, links=links, problems=problems
+    )

@@ -83,11 +83,7 @@ def normalise_record(
         for position, value in enumerate(values):
             text = _as_text(value)
             result = normalise_value(fspec.type, text, ctx)
-            extra = (
-                json.dumps(dict(result.extra), ensure_ascii=False, default=str)
-                if result.extra
-                else None
-            )
+            extra = json.dumps(dict(result.extra), ensure_ascii=False, default=str) if result.extra else None
             rows.append(
                 ValueRow(
                     field_name,
@@ -115,11 +111,7 @@ def normalise_record(
     for name in LABEL_FIELDS:
         for row in rows:
             if row.field == name:
-                label = (
-                    row.normalised
-                    if name in ("number", "caller") and row.normalised
-                    else row.original
-                )
+                label = row.normalised if name in ("number", "caller") and row.normalised else row.original
                 break
         if label is not None:
             break

@@ -46,14 +46,10 @@ def _unknown_kind(kind: Any, file: str, row: int | None) -> Problem:
     kinds = list(load_model().kinds)
     close = difflib.get_close_matches(str(kind), kinds, n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
-    return Problem(
-        file, row, "kind", f"unknown record kind {kind!r}", f"{hint}kinds are: {', '.join(kinds)}"
-    )
+    return Problem(file, row, "kind", f"unknown record kind {kind!r}", f"{hint}kinds are: {', '.join(kinds)}")
 
 
-def record_from_dict(
-    obj: Any, file: str, row: int | None
-) -> tuple[RawRecord | None, list[Problem]]:
+def record_from_dict(obj: Any, file: str, row: int | None) -> tuple[RawRecord | None, list[Problem]]:
     """Validate one record object; return it as a RawRecord, or None with the problems."""
     if not isinstance(obj, dict):
         return None, [Problem(file, row, None, "a record must be a JSON object", "")]
@@ -76,8 +72,7 @@ def record_from_dict(
                         file,
                         row,
                         key,
-                        f"value of {len(v):,} characters is longer "
-                        f"than the {MAX_VALUE_CHARS:,} allowed",
+                        f"value of {len(v):,} characters is longer than the {MAX_VALUE_CHARS:,} allowed",
                         "shorten it or attach it as a separate document",
                     )
                 )

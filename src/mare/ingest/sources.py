@@ -50,9 +50,7 @@ def detect_format(path: Path, forced: Format | None = None) -> Format | None:
     return None
 
 
-def find_sources(
-    paths: list[Path], forced: Format | None = None
-) -> tuple[list[Source], list[Skipped]]:
+def find_sources(paths: list[Path], forced: Format | None = None) -> tuple[list[Source], list[Skipped]]:
     """Every contribution under the given paths (folders are searched), in a stable order."""
     sources: list[Source] = []
     skipped: list[Skipped] = []

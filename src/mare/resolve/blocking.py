@@ -37,11 +37,15 @@ def key_table(rows: Iterable[dict[str, Any]]) -> pa.Table:
             keys.append(key)
             uids.append(row["record_uid"])
         if i % _CHUNK == 0:  # Python strings of ten million keys would take GiBs: Arrow a chunk at a time
-            batches.append(pa.record_batch([pa.array(keys, pa.string()), pa.array(uids, pa.string())],
-                                           schema=_KEY_SCHEMA))
+            batches.append(
+                pa.record_batch(
+                    [pa.array(keys, pa.string()), pa.array(uids, pa.string())], schema=_KEY_SCHEMA
+                )
+            )
             keys, uids = [], []
-    batches.append(pa.record_batch([pa.array(keys, pa.string()), pa.array(uids, pa.string())],
-                                   schema=_KEY_SCHEMA))
+    batches.append(
+        pa.record_batch([pa.array(keys, pa.string()), pa.array(uids, pa.string())], schema=_KEY_SCHEMA)
+    )
     return pa.Table.from_batches(batches, schema=_KEY_SCHEMA)
 
 
@@ -52,22 +56,27 @@ def table_rows(table: pa.Table, columns: Sequence[str] | None = None) -> Iterato
         yield from batch.to_pylist()
 
 
-def create_candidates(con: duckdb.DuckDBPyConnection, keys: str, out: str,
-                      max_block: int = MAX_BLOCK) -> int:
+def create_candidates(con: duckdb.DuckDBPyConnection, keys: str, out: str, max_block: int = MAX_BLOCK) -> int:
     """Create table `out` (left_id, right_id): the distinct pairs (left_id < right_id) sharing a
     key of the table named `keys` (key, id INTEGER) — `pairs_within_sql` over integer ids. Built in
     partitions of the left id, so that DISTINCT's hash table holds a slice of the pairs, not all
     of them (a hundred million at a million persons). Returns the number of pairs."""
-    con.execute(f"CREATE TEMP TABLE _mare_blocked AS SELECT key, id FROM {keys} SEMI JOIN ("
-                f"SELECT key FROM {keys} GROUP BY key HAVING count(*) BETWEEN 2 AND {int(max_block)}"
-                ") USING (key)")
-    bound = con.execute("SELECT coalesce(sum(n * (n - 1) // 2), 0) FROM "
-                        "(SELECT count(*) AS n FROM _mare_blocked GROUP BY key)").fetchall()[0][0]
+    con.execute(
+        f"CREATE TEMP TABLE _mare_blocked AS SELECT key, id FROM {keys} SEMI JOIN ("
+        f"SELECT key FROM {keys} GROUP BY key HAVING count(*) BETWEEN 2 AND {int(max_block)}"
+        ") USING (key)"
+    )
+    bound = con.execute(
+        "SELECT coalesce(sum(n * (n - 1) // 2), 0) FROM "
+        "(SELECT count(*) AS n FROM _mare_blocked GROUP BY key)"
+    ).fetchall()[0][0]
     parts = max(1, math.ceil(int(bound) / PARTITION_PAIRS))
     con.execute(f"CREATE TABLE {out} (left_id INTEGER, right_id INTEGER)")
     for part in range(parts):
-        con.execute(f"INSERT INTO {out} SELECT DISTINCT a.id, b.id FROM _mare_blocked a JOIN _mare_blocked b "
-                    f"ON a.key = b.key AND a.id < b.id WHERE a.id % {parts} = {part}")
+        con.execute(
+            f"INSERT INTO {out} SELECT DISTINCT a.id, b.id FROM _mare_blocked a JOIN _mare_blocked b "
+            f"ON a.key = b.key AND a.id < b.id WHERE a.id % {parts} = {part}"
+        )
     con.execute("DROP TABLE _mare_blocked")
     return int(con.execute(f"SELECT count(*) FROM {out}").fetchall()[0][0])
 
@@ -88,8 +97,9 @@ def pairs_within(con: duckdb.DuckDBPyConnection, keys: str, max_block: int = MAX
     return con.sql(pairs_within_sql(keys, max_block)).to_arrow_table()
 
 
-def pairs_between(con: duckdb.DuckDBPyConnection, new_keys: str, held_keys: str,
-                  max_block: int = MAX_BLOCK) -> pa.Table:
+def pairs_between(
+    con: duckdb.DuckDBPyConnection, new_keys: str, held_keys: str, max_block: int = MAX_BLOCK
+) -> pa.Table:
     """Distinct pairs of a new person and a held one sharing a key (blocks counted over both)."""
     return con.sql(
         f"WITH wanted AS (SELECT DISTINCT key FROM {new_keys}), "

@@ -55,34 +55,47 @@ class CrosscheckResult:
         return asdict(self)
 
 
-def _store_pairs(store: Store, pairs: list[ScoredPair], version: int, thresholds: Thresholds,
-                 replace_all: bool = False) -> tuple[int, int]:
+def _store_pairs(
+    store: Store, pairs: list[ScoredPair], version: int, thresholds: Thresholds, replace_all: bool = False
+) -> tuple[int, int]:
     now = datetime.now(UTC).replace(tzinfo=None)
     kept = [p for p in pairs if p[3] >= thresholds.keep]
-    table = pa.table({
-        "left_uid": [p[0] for p in kept], "right_uid": [p[1] for p in kept],
-        "match_weight": pa.array([p[2] for p in kept], pa.float64()),
-        "match_probability": pa.array([p[3] for p in kept], pa.float64()),
-        "decision": [thresholds.decide(p[3]) for p in kept], "explanation": [p[4] for p in kept],
-        "model_version": pa.array([version] * len(kept), pa.int32()),
-        "scored_at": pa.array([now] * len(kept), pa.timestamp("us")),
-    })
+    table = pa.table(
+        {
+            "left_uid": [p[0] for p in kept],
+            "right_uid": [p[1] for p in kept],
+            "match_weight": pa.array([p[2] for p in kept], pa.float64()),
+            "match_probability": pa.array([p[3] for p in kept], pa.float64()),
+            "decision": [thresholds.decide(p[3]) for p in kept],
+            "explanation": [p[4] for p in kept],
+            "model_version": pa.array([version] * len(kept), pa.int32()),
+            "scored_at": pa.array([now] * len(kept), pa.timestamp("us")),
+        }
+    )
     con = store.con
     if replace_all:
         con.execute("DELETE FROM candidate_pairs")
     con.register("_pairs", table)
-    con.execute("DELETE FROM candidate_pairs WHERE (left_uid, right_uid) IN (SELECT (left_uid, right_uid) "
-                "FROM _pairs)")
-    con.execute("INSERT INTO candidate_pairs SELECT left_uid, right_uid, match_weight, match_probability, "
-                "decision, CAST(explanation AS JSON), model_version, scored_at FROM _pairs")
+    con.execute(
+        "DELETE FROM candidate_pairs WHERE (left_uid, right_uid) IN (SELECT (left_uid, right_uid) "
+        "FROM _pairs)"
+    )
+    con.execute(
+        "INSERT INTO candidate_pairs SELECT left_uid, right_uid, match_weight, match_probability, "
+        "decision, CAST(explanation AS JSON), model_version, scored_at FROM _pairs"
+    )
     con.unregister("_pairs")
     links = sum(1 for p in kept if thresholds.decide(p[3]) == "link")
     reviews = sum(1 for p in kept if thresholds.decide(p[3]) == "review")
     return links, reviews
 
 
-def crosscheck_contribution(store: Store, contribution_uid: str, thresholds: Thresholds = DEFAULT_THRESHOLDS,
-                            symbols: SymbolSource | None = None) -> CrosscheckResult:
+def crosscheck_contribution(
+    store: Store,
+    contribution_uid: str,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    symbols: SymbolSource | None = None,
+) -> CrosscheckResult:
     """Cross-check one stored contribution against everything held; record hits and notify."""
     started = time.perf_counter()
     result = CrosscheckResult(contribution_uid)
@@ -99,8 +112,9 @@ def crosscheck_contribution(store: Store, contribution_uid: str, thresholds: Thr
             result.candidates = candidates.num_rows
             result.model_version, settings = load_model(store)
             if candidates.num_rows:  # scored in SQL from the stored model: no Splink set-up per call
-                predictions = score_sql(con, settings, candidates, "person_features", thresholds.keep,
-                                        explain=True)
+                predictions = score_sql(
+                    con, settings, candidates, "person_features", thresholds.keep, explain=True
+                )
                 pairs = scored_pairs(settings, predictions, thresholds.keep)
         result.links, result.reviews = _store_pairs(store, pairs, result.model_version, thresholds)
         uids = [r["record_uid"] for r in rows]
@@ -122,9 +136,14 @@ def _noop(stage: str, done: float) -> None:
     return None
 
 
-def crosscheck_all(store: Store, train: bool = True, thresholds: Thresholds = DEFAULT_THRESHOLDS,
-                   progress: Progress = _noop, symbols: SymbolSource | None = None,
-                   max_block: int = MAX_BLOCK) -> CrosscheckResult:
+def crosscheck_all(
+    store: Store,
+    train: bool = True,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    progress: Progress = _noop,
+    symbols: SymbolSource | None = None,
+    max_block: int = MAX_BLOCK,
+) -> CrosscheckResult:
     """Full re-run: rebuild features, (re)train the model, score, recluster, record hits."""
     started = time.perf_counter()
     result = CrosscheckResult(None)
@@ -140,15 +159,24 @@ def crosscheck_all(store: Store, train: bool = True, thresholds: Thresholds = DE
         progress(name, 0.1 + 0.7 * done)
 
     stored = store.con.sql("SELECT * FROM person_features").to_arrow_table()  # with the namesake figures
-    run = dedupe(stored, settings, train=train, thresholds=thresholds, max_block=max_block, progress=stage,
-                 same=same, not_same=not_same)
+    run = dedupe(
+        stored,
+        settings,
+        train=train,
+        thresholds=thresholds,
+        max_block=max_block,
+        progress=stage,
+        same=same,
+        not_same=not_same,
+    )
     result.candidates, result.trained = run.candidates, run.trained
     progress("storing", 0.8)
     store.con.execute("BEGIN TRANSACTION")
     try:
         result.model_version = save_model(store, run.model, len(rows), run.trained)
-        result.links, result.reviews = _store_pairs(store, run.pairs, result.model_version, thresholds,
-                                                    replace_all=True)
+        result.links, result.reviews = _store_pairs(
+            store, run.pairs, result.model_version, thresholds, replace_all=True
+        )
         rebuild_entities(store)
         progress("hits", 0.9)
         result.identifier_hits, n1 = record_hits(store, identifier_hits(store))

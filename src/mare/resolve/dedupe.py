@@ -41,8 +41,11 @@ class DedupeResult:
 
 def full_dates(rows: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
     """Each person's full birth date and its day/month alternative (for clustering)."""
-    return {r["record_uid"]: [d for d in (r["birth_date"], r["birth_alt"]) if d]
-            for r in rows if r["birth_precision"] == "day"}
+    return {
+        r["record_uid"]: [d for d in (r["birth_date"], r["birth_alt"]) if d]
+        for r in rows
+        if r["birth_precision"] == "day"
+    }
 
 
 def _noop(stage: str, done: float) -> None:
@@ -71,11 +74,14 @@ def dedupe(
     progress("blocking", 0.1)  # candidate pairs stay in DuckDB (no Arrow copy of millions of pairs)
     con = engine.con
     # persons numbered in record_uid order: a pair is two integers, id order is uid order
-    con.execute("CREATE TABLE _mare_ids AS SELECT CAST(row_number() OVER (ORDER BY record_uid) AS INTEGER) "
-                "AS id, record_uid FROM (SELECT DISTINCT record_uid FROM person_input)")
+    con.execute(
+        "CREATE TABLE _mare_ids AS SELECT CAST(row_number() OVER (ORDER BY record_uid) AS INTEGER) "
+        "AS id, record_uid FROM (SELECT DISTINCT record_uid FROM person_input)"
+    )
     con.register("_keys_in", key_table(rows if not isinstance(rows, pa.Table) else table_rows(table)))
-    con.execute("CREATE TABLE _mare_keys AS SELECT k.key, i.id FROM _keys_in k "
-                "JOIN _mare_ids i USING (record_uid)")
+    con.execute(
+        "CREATE TABLE _mare_keys AS SELECT k.key, i.id FROM _keys_in k JOIN _mare_ids i USING (record_uid)"
+    )
     con.unregister("_keys_in")
     n_candidates = create_candidates(con, "_mare_keys", "_mare_candidates", max_block)
     con.execute("DROP TABLE _mare_keys")
@@ -85,12 +91,17 @@ def dedupe(
     progress("scoring", 0.6)  # in SQL from the model (as Splink scores, tested equal), explained in SQL
     pairs: list[ScoredPair] = []
     for start in range(0, n_candidates, SCORE_BATCH):  # batches bound the memory
-        con.execute("CREATE OR REPLACE TEMP TABLE _mare_batch AS SELECT a.record_uid AS left_uid, "
-                    "b.record_uid AS right_uid FROM _mare_candidates c JOIN _mare_ids a ON a.id = c.left_id "
-                    f"JOIN _mare_ids b ON b.id = c.right_id WHERE c.rowid >= {start} "
-                    f"AND c.rowid < {start + SCORE_BATCH}")
-        pairs += scored_pairs(model, score_sql(con, model, "_mare_batch", "person_input", thresholds.keep,
-                                              explain=True), thresholds.keep)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _mare_batch AS SELECT a.record_uid AS left_uid, "
+            "b.record_uid AS right_uid FROM _mare_candidates c JOIN _mare_ids a ON a.id = c.left_id "
+            f"JOIN _mare_ids b ON b.id = c.right_id WHERE c.rowid >= {start} "
+            f"AND c.rowid < {start + SCORE_BATCH}"
+        )
+        pairs += scored_pairs(
+            model,
+            score_sql(con, model, "_mare_batch", "person_input", thresholds.keep, explain=True),
+            thresholds.keep,
+        )
     engine.close()
     progress("clustering", 0.9)
     links = [(a, b, p) for a, b, _, p, _ in pairs if p >= thresholds.link]

@@ -72,8 +72,9 @@ class MatchEngine:
             fill_name_stats(self.con, "person_input")  # not yet computed (the hub's table has them)
         self.persons = features.num_rows
         self.db_api = DuckDBAPI(connection=self.con)
-        self.linker = Linker(self.db_api.register("person_input", table_name="persons"), settings,
-                             log_level=None)
+        self.linker = Linker(
+            self.db_api.register("person_input", table_name="persons"), settings, log_level=None
+        )
         self.settings = settings
         self._pairs = 0
         self._frequency_levels: dict[str, tuple[float, float]] | None = None
@@ -84,13 +85,15 @@ class MatchEngine:
             return False
         training = self.linker.training
         with contextlib.suppress(Exception):  # no deterministic matches at all: keep the default prior
-            training.estimate_probability_two_random_records_match(list(_PRIOR_RULES),
-                                                                   recall=self.prior_recall())
+            training.estimate_probability_two_random_records_match(
+                list(_PRIOR_RULES), recall=self.prior_recall()
+            )
         training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=1)
         for rule in _EM_RULES:
             try:
                 training.estimate_parameters_using_expectation_maximisation(
-                    rule, estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS)
+                    rule, estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS
+                )
             except Exception:  # a rule that yields no pairs in this data: that session teaches nothing
                 continue
         self._frequency_levels = frequency_level_probabilities(self.con, "person_input")
@@ -99,8 +102,9 @@ class MatchEngine:
     def prior_recall(self) -> float:
         """Expected recall of the prior's rules: both records with a full birth date (the share of
         persons with one, squared) and the same name sound (`NAME_SOUND_AGREEMENT`)."""
-        full = self.con.execute("SELECT avg(CASE WHEN birth_precision = 'day' THEN 1.0 ELSE 0.0 END) "
-                                "FROM person_input").fetchall()[0][0]
+        full = self.con.execute(
+            "SELECT avg(CASE WHEN birth_precision = 'day' THEN 1.0 ELSE 0.0 END) FROM person_input"
+        ).fetchall()[0][0]
         return min(0.95, max(0.02, float(full or 0.0) ** 2 * NAME_SOUND_AGREEMENT))
 
     def model(self) -> dict[str, Any]:
@@ -117,14 +121,17 @@ class MatchEngine:
         self._pairs += 1
         name = f"_pairs_{self._pairs}"
         self.con.register("_pairs_in", pairs)
-        self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT '0' AS match_key, "
-                         "left_uid AS join_key_l, right_uid AS join_key_r FROM _pairs_in")
+        self.con.execute(
+            f"CREATE OR REPLACE TABLE {name} AS SELECT '0' AS match_key, "
+            "left_uid AS join_key_l, right_uid AS join_key_r FROM _pairs_in"
+        )
         self.con.unregister("_pairs_in")
         blocked = self.db_api.register(name, table_name=name)
         self.linker.table_management.register_blocked_pairs_for_predict(blocked)
         predictions = self.linker.inference.predict(warning_mode="never")
         wanted = [f"{UID}_l", f"{UID}_r", "match_weight", "match_probability"] + [
-            c for c in predictions.columns_escaped if c.strip('"').startswith(("gamma_", "mw_"))]
+            c for c in predictions.columns_escaped if c.strip('"').startswith(("gamma_", "mw_"))
+        ]
         table = self.con.sql(f"SELECT {', '.join(wanted)} FROM {predictions.physical_name}").to_arrow_table()
         predictions.drop_table_from_database_and_remove_from_cache()
         self.con.execute(f"DROP TABLE IF EXISTS {name}")
@@ -136,8 +143,9 @@ class MatchEngine:
         self._spill.cleanup()
 
 
-def explanations(settings: dict[str, Any], predictions: pa.Table, rows: list[int] | None = None
-                 ) -> list[dict[str, Any]]:
+def explanations(
+    settings: dict[str, Any], predictions: pa.Table, rows: list[int] | None = None
+) -> list[dict[str, Any]]:
     """One explanation per scored pair (or per listed row): prior and each feature's level and weight."""
     labels = level_labels(settings)
     prior = float(settings.get("probability_two_random_records_match", 1e-4))
@@ -145,21 +153,34 @@ def explanations(settings: dict[str, Any], predictions: pa.Table, rows: list[int
     names = set(predictions.column_names)
     columns = {name: predictions.column(name).to_pylist() for name in names}
     none = [None] * predictions.num_rows
-    per_feature = [(f, by_gamma, columns.get(f"gamma_{f}", none), columns.get(f"mw_{f}", none))
-                   for f, by_gamma in labels.items()]
+    per_feature = [
+        (f, by_gamma, columns.get(f"gamma_{f}", none), columns.get(f"mw_{f}", none))
+        for f, by_gamma in labels.items()
+    ]
     out = []
     for i in rows if rows is not None else range(predictions.num_rows):
-        features = [{"feature": f, "level": by_gamma.get(int(g[i]), str(g[i])) if g[i] is not None
-                     else "missing", "match_weight": round(float(w[i] or 0.0), 3)}
-                    for f, by_gamma, g, w in per_feature]
-        out.append({"prior_match_weight": prior_weight, "features": features,
-                    "match_weight": round(float(columns["match_weight"][i]), 3),
-                    "match_probability": round(float(columns["match_probability"][i]), 6)})
+        features = [
+            {
+                "feature": f,
+                "level": by_gamma.get(int(g[i]), str(g[i])) if g[i] is not None else "missing",
+                "match_weight": round(float(w[i] or 0.0), 3),
+            }
+            for f, by_gamma, g, w in per_feature
+        ]
+        out.append(
+            {
+                "prior_match_weight": prior_weight,
+                "features": features,
+                "match_weight": round(float(columns["match_weight"][i]), 3),
+                "match_probability": round(float(columns["match_probability"][i]), 6),
+            }
+        )
     return out
 
 
-def scored_pairs(settings: dict[str, Any], predictions: pa.Table, keep: float = 0.0
-                 ) -> list[tuple[str, str, float, float, str]]:
+def scored_pairs(
+    settings: dict[str, Any], predictions: pa.Table, keep: float = 0.0
+) -> list[tuple[str, str, float, float, str]]:
     """(left, right, match weight, probability, explanation JSON) per prediction at or above `keep`."""
     if predictions.num_rows == 0:
         return []
@@ -170,8 +191,16 @@ def scored_pairs(settings: dict[str, Any], predictions: pa.Table, keep: float = 
     if "explanation" in predictions.column_names:  # built in SQL (sqlscore) already
         weight = predictions.column("match_weight").to_pylist()
         text = predictions.column("explanation").to_pylist()
-        return [(min(left[i], right[i]), max(left[i], right[i]), round(float(weight[i]), 3),
-                 round(float(probability[i]), 6), text[i]) for i in rows]
+        return [
+            (
+                min(left[i], right[i]),
+                max(left[i], right[i]),
+                round(float(weight[i]), 3),
+                round(float(probability[i]), 6),
+                text[i],
+            )
+            for i in rows
+        ]
     out = []
     for i, e in zip(rows, explanations(settings, predictions, rows), strict=True):
         lo, hi = (left[i], right[i]) if left[i] < right[i] else (right[i], left[i])

@@ -26,12 +26,20 @@ def entity_id(cluster_key: str) -> str:
 
 
 def _edges(store: Store, scoped: bool) -> list[tuple[str, str, float, str]]:
-    scope = ("AND (c.left_uid IN (SELECT uid FROM _scope) OR c.right_uid IN (SELECT uid FROM _scope))"
-             if scoped else "")
-    vscope = ("AND (v.left_uid IN (SELECT uid FROM _scope) OR v.right_uid IN (SELECT uid FROM _scope))"
-              if scoped else "")
-    return [(a, b, float(p), v) for a, b, p, v in
-            store.con.execute(_EDGES.format(scope=scope, vscope=vscope)).fetchall()]
+    scope = (
+        "AND (c.left_uid IN (SELECT uid FROM _scope) OR c.right_uid IN (SELECT uid FROM _scope))"
+        if scoped
+        else ""
+    )
+    vscope = (
+        "AND (v.left_uid IN (SELECT uid FROM _scope) OR v.right_uid IN (SELECT uid FROM _scope))"
+        if scoped
+        else ""
+    )
+    return [
+        (a, b, float(p), v)
+        for a, b, p, v in store.con.execute(_EDGES.format(scope=scope, vscope=vscope)).fetchall()
+    ]
 
 
 def _closure(store: Store, seeds: set[str]) -> tuple[set[str], list[tuple[str, str, float, str]]]:
@@ -55,7 +63,7 @@ def _closure(store: Store, seeds: set[str]) -> tuple[set[str], list[tuple[str, s
 
 def _dates(store: Store, nodes: set[str] | None) -> dict[str, list[str]]:
     """Full birth dates (and day/month alternatives) of these records (all when None)."""
-    sql = ("SELECT record_uid, birth_date, birth_alt FROM person_features WHERE birth_precision = 'day'")
+    sql = "SELECT record_uid, birth_date, birth_alt FROM person_features WHERE birth_precision = 'day'"
     if nodes is None:
         rows = store.con.execute(sql).fetchall()
     else:
@@ -77,8 +85,13 @@ def rebuild_entities(store: Store, seeds: list[str] | None = None) -> int:
     not_same = [(a, b) for a, b, _, v in edges if v == "not_same"]
     mapping = cluster(nodes, links, same, not_same, _dates(store, nodes if seeds is not None else None))
     now = datetime.now(UTC).replace(tzinfo=None)
-    table = pa.table({"record_uid": list(mapping), "entity_id": [entity_id(c) for c in mapping.values()],
-                      "updated_at": pa.array([now] * len(mapping), pa.timestamp("us"))})
+    table = pa.table(
+        {
+            "record_uid": list(mapping),
+            "entity_id": [entity_id(c) for c in mapping.values()],
+            "updated_at": pa.array([now] * len(mapping), pa.timestamp("us")),
+        }
+    )
     if seeds is None:
         store.con.execute("DELETE FROM entities")
     else:

@@ -68,11 +68,21 @@ def index_identifiers(con: duckdb.DuckDBPyConnection, contribution: str | None =
             doc = normalise_document_number(number)
             country = normalise_country(state).value if state else None
             if doc.value:
-                rows.append([uid, contrib, agency, kind, "document",
-                             str((doc.extra or {}).get("key") or doc.value), country])
+                rows.append(
+                    [
+                        uid,
+                        contrib,
+                        agency,
+                        kind,
+                        "document",
+                        str((doc.extra or {}).get("key") or doc.value),
+                        country,
+                    ]
+                )
         con.executemany("INSERT INTO identifier_index VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-    row = con.execute("SELECT count(*) FROM identifier_index" + (" WHERE contribution = ?" if contribution
-                      else ""), params).fetchone()
+    row = con.execute(
+        "SELECT count(*) FROM identifier_index" + (" WHERE contribution = ?" if contribution else ""), params
+    ).fetchone()
     return int(row[0]) if row else 0
 
 
@@ -80,14 +90,19 @@ def person_inputs(con: duckdb.DuckDBPyConnection, contribution: str | None = Non
     """Every person of the contribution (or store) with its feature values and identifiers."""
     where, params = _scope(contribution)
     people: dict[str, PersonInput] = {
-        uid: PersonInput(uid, contrib, agency) for uid, contrib, agency in con.execute(
+        uid: PersonInput(uid, contrib, agency)
+        for uid, contrib, agency in con.execute(
             f"SELECT uid, contribution, agency FROM records r WHERE kind = 'person' {where} ORDER BY uid",
-            params).fetchall()}
+            params,
+        ).fetchall()
+    }
     values = con.sql(
         "SELECT rv.record_uid, rv.field, rv.normalised, rv.flags, CAST(rv.extra AS VARCHAR) AS extra "
         "FROM record_values rv JOIN records r ON r.uid = rv.record_uid "
         f"WHERE r.kind = 'person' AND rv.normalised IS NOT NULL AND rv.field IN {FEATURE_FIELDS} {where} "
-        "ORDER BY rv.record_uid, rv.field, rv.position", params=params).to_arrow_table()
+        "ORDER BY rv.record_uid, rv.field, rv.position",
+        params=params,
+    ).to_arrow_table()
     cols = [values.column(i).to_pylist() for i in range(5)]
     for uid, fld, norm, flags, extra in zip(*cols, strict=True):
         people[uid].values.append(Value(fld, norm, tuple(flags or ()), json.loads(extra) if extra else None))
@@ -96,14 +111,18 @@ def person_inputs(con: duckdb.DuckDBPyConnection, contribution: str | None = Non
         f"WHERE r.kind = 'person' {where} UNION ALL "
         "SELECT l.source_uid, i.kind, i.value FROM links l "
         "JOIN identifier_index i ON i.record_uid = l.target_uid "
-        f"WHERE l.kind IN {IDENTITY_LINKS} {_scope(contribution, 'l')[0]}", params * 2).fetchall()
+        f"WHERE l.kind IN {IDENTITY_LINKS} {_scope(contribution, 'l')[0]}",
+        params * 2,
+    ).fetchall()
     for uid, kind, value in ids:
         if uid in people:
             people[uid].identifiers.append((kind, value))
     pairs = con.execute(
         "SELECT l.source_uid, l.target_uid FROM links l JOIN records a ON a.uid = l.source_uid "
         "JOIN records b ON b.uid = l.target_uid WHERE a.kind = 'person' AND b.kind = 'person' "
-        f"{_scope(contribution, 'l')[0]}", params).fetchall()
+        f"{_scope(contribution, 'l')[0]}",
+        params,
+    ).fetchall()
     for source, target in pairs:
         if source in people and target in people:
             people[source].associates.append(target)
@@ -125,8 +144,11 @@ def refresh_features(
     rows = build_rows(person_inputs(con, contribution), symbols or SymbolSource(con))
     if contribution:
         for table in ("person_keys", "person_name_tokens"):
-            con.execute(f"DELETE FROM {table} WHERE record_uid IN "
-                        "(SELECT record_uid FROM person_features WHERE contribution = ?)", [contribution])
+            con.execute(
+                f"DELETE FROM {table} WHERE record_uid IN "
+                "(SELECT record_uid FROM person_features WHERE contribution = ?)",
+                [contribution],
+            )
         con.execute("DELETE FROM person_features WHERE contribution = ?", [contribution])
     else:
         for table in ("person_keys", "person_name_tokens", "person_features"):

@@ -24,8 +24,15 @@ from typing import Any
 from mare.resolve.symbols import SymbolSource
 
 NAME_FIELDS = ("name", "given_name", "family_name", "alias")
-FEATURE_FIELDS = (*NAME_FIELDS, "birth_date", "nationality", "gender", "birth_place", "role",
-                  "residence_country")
+FEATURE_FIELDS = (
+    *NAME_FIELDS,
+    "birth_date",
+    "nationality",
+    "gender",
+    "birth_place",
+    "role",
+    "residence_country",
+)
 COLUMNS = (
     "record_uid", "contribution", "agency", "name_latin", "name_key", "name_keys", "phon_keys",
     "name_parts", "birth_date", "birth_year", "birth_month", "birth_day", "birth_precision",
@@ -86,8 +93,9 @@ def _combine(given: _Name | None, family: _Name | None) -> _Name | None:
     parts = [n for n in (given, family) if n is not None]
     if not parts:
         return None
-    pairs = sorted(zip([t for n in parts for t in n.tokens], [p for n in parts for p in n.phonetic],
-                       strict=True))
+    pairs = sorted(
+        zip([t for n in parts for t in n.tokens], [p for n in parts for p in n.phonetic], strict=True)
+    )
     return _Name(" ".join(n.latin for n in parts), [t for t, _ in pairs], [p for _, p in pairs])
 
 
@@ -111,7 +119,8 @@ def _names(values: list[Value]) -> tuple[_Name | None, list[_Name], list[_Name]]
 
 def _birth(values: list[Value]) -> dict[str, Any]:
     out: dict[str, Any] = dict.fromkeys(
-        ("birth_date", "birth_year", "birth_month", "birth_day", "birth_precision", "birth_alt"))
+        ("birth_date", "birth_year", "birth_month", "birth_day", "birth_precision", "birth_alt")
+    )
     for v in values:
         if v.field != "birth_date":
             continue
@@ -127,8 +136,14 @@ def _birth(values: list[Value]) -> dict[str, Any]:
         alt = extra.get("alternative")
         if not alt and day and month and day <= 12 and day != month:
             alt = f"{year:04d}-{day:02d}-{month:02d}"
-        out.update(birth_date=date, birth_year=year, birth_month=month, birth_day=day,
-                   birth_precision=precision, birth_alt=alt if precision == "day" else None)
+        out.update(
+            birth_date=date,
+            birth_year=year,
+            birth_month=month,
+            birth_day=day,
+            birth_precision=precision,
+            birth_alt=alt if precision == "day" else None,
+        )
         break
     return out
 
@@ -149,15 +164,23 @@ def build_row(person: PersonInput, symbols: SymbolSource) -> dict[str, Any]:
     """The feature row of one person (a dict with every column of `COLUMNS`)."""
     values = person.values
     primary, names, aliases = _names(values)
-    row: dict[str, Any] = {"record_uid": person.record_uid, "contribution": person.contribution,
-                           "agency": person.agency}
+    row: dict[str, Any] = {
+        "record_uid": person.record_uid,
+        "contribution": person.contribution,
+        "agency": person.agency,
+    }
     row["name_latin"] = primary.latin if primary else None
     row["name_key"] = " ".join(primary.tokens) if primary else None
     row["name_keys"] = _order_free_keys(names)
     row["phon_keys"] = _sound_keys(names)
     row["name_parts"] = (
-        [{"t": t, "p": p, "s": list(symbols.get(t))} for t, p in
-         zip(primary.tokens, primary.phonetic, strict=True)] if primary else None)
+        [
+            {"t": t, "p": p, "s": list(symbols.get(t))}
+            for t, p in zip(primary.tokens, primary.phonetic, strict=True)
+        ]
+        if primary
+        else None
+    )
     row.update(_birth(values))
     row["nationality"] = sorted({v.normalised for v in values if v.field == "nationality"})
     row["gender"] = _first(values, "gender")
@@ -170,8 +193,11 @@ def build_row(person: PersonInput, symbols: SymbolSource) -> dict[str, Any]:
     row["role"] = _first(values, "role")
     row["residence"] = sorted({v.normalised for v in values if v.field == "residence_country"})
     row["associates"] = []  # filled by `add_associates` once every row is built
-    row["name_sound"] = " ".join(sorted(p or t for t, p in zip(primary.tokens, primary.phonetic, strict=True))
-                                 ) if primary else None
+    row["name_sound"] = (
+        " ".join(sorted(p or t for t, p in zip(primary.tokens, primary.phonetic, strict=True)))
+        if primary
+        else None
+    )
     row["name_years"] = row["name_frequency"] = None  # over the whole table: `namesakes.fill_name_stats`
     row["alias_keys"] = sorted(set(_order_free_keys(aliases)) | set(_sound_keys(aliases)))
     return row
@@ -180,8 +206,13 @@ def build_row(person: PersonInput, symbols: SymbolSource) -> dict[str, Any]:
 def build_rows(people: Iterable[PersonInput], symbols: SymbolSource) -> list[dict[str, Any]]:
     """Feature rows for many persons (symbols looked up in one batch)."""
     people = list(people)
-    tokens = {t for p in people for v in p.values if v.field in NAME_FIELDS
-              for t in ((v.extra or {}).get("tokens") or [])}
+    tokens = {
+        t
+        for p in people
+        for v in p.values
+        if v.field in NAME_FIELDS
+        for t in ((v.extra or {}).get("tokens") or [])
+    }
     symbols.prefetch(tokens)
     rows = [build_row(p, symbols) for p in people]
     add_associates(rows, people)
@@ -212,7 +243,7 @@ def blocking_keys(row: dict[str, Any]) -> set[str]:
     year = row["birth_year"]
     if year:
         keys |= {f"y:{year}:{p}" for p in phon}
-    keys |= {f"pp:{a}:{b}" for i, a in enumerate(phon) for b in phon[i + 1:]}
+    keys |= {f"pp:{a}:{b}" for i, a in enumerate(phon) for b in phon[i + 1 :]}
     if row["birth_precision"] == "day":
         keys.add(f"d:{row['birth_date']}")
         if row["birth_alt"]:

@@ -16,10 +16,28 @@ from mare.resolve.symbols import SymbolSource
 from mare.resolve.table import feature_table
 from mare.schema.types.result import EMPTY_CONTEXT, NormaliseContext
 
-COLUMNS = ("record_id", "source", "name", "given_name", "family_name", "birth_date", "nationality",
-           "gender", "birth_place", "phone", "document_number")
-_TYPES = {"name": "name", "given_name": "name", "family_name": "name", "birth_date": "date",
-          "nationality": "country", "gender": "gender", "birth_place": "text"}
+COLUMNS = (
+    "record_id",
+    "source",
+    "name",
+    "given_name",
+    "family_name",
+    "birth_date",
+    "nationality",
+    "gender",
+    "birth_place",
+    "phone",
+    "document_number",
+)
+_TYPES = {
+    "name": "name",
+    "given_name": "name",
+    "family_name": "name",
+    "birth_date": "date",
+    "nationality": "country",
+    "gender": "gender",
+    "birth_place": "text",
+}
 _MULTI = ("nationality", "phone", "document_number")
 
 
@@ -60,8 +78,9 @@ def read_persons(path: Path) -> tuple[list[PersonInput], list[dict[str, str]]]:
     for line, rec in enumerate(records, start=2):
         rid = (rec.get("record_id") or "").strip()
         if not rid or rid in seen:
-            raise LinkInputError(f"{path}: row {line}: record_id {rid!r} is empty or repeated; "
-                                 "give every row its own id")
+            raise LinkInputError(
+                f"{path}: row {line}: record_id {rid!r} is empty or repeated; give every row its own id"
+            )
         seen.add(rid)
         persons.append(_person(rid, rec))
     return persons, records
@@ -73,7 +92,7 @@ def _person(rid: str, rec: dict[str, str]) -> PersonInput:
     ctx: NormaliseContext = EMPTY_CONTEXT
     for column, kind in _TYPES.items():
         raw = (rec.get(column) or "").strip()
-        for text in (raw.split(";") if column in _MULTI else [raw]):
+        for text in raw.split(";") if column in _MULTI else [raw]:
             if not text.strip():
                 continue
             n = _normaliser(kind)(text.strip(), ctx)
@@ -95,8 +114,9 @@ def _person(rid: str, rec: dict[str, str]) -> PersonInput:
 def _reasons(explanation: str) -> str:
     data = json.loads(explanation)
     top = sorted(data["features"], key=lambda f: -f["match_weight"])
-    return "; ".join(f"{f['feature']}: {f['level']} ({f['match_weight']:+.1f})" for f in top
-                     if f["match_weight"] > 0)
+    return "; ".join(
+        f"{f['feature']}: {f['level']} ({f['match_weight']:+.1f})" for f in top if f["match_weight"] > 0
+    )
 
 
 def link_csv(path: Path, progress: Progress | None = None, symbols: bool | None = None) -> LinkResult:
@@ -117,9 +137,14 @@ def link_csv(path: Path, progress: Progress | None = None, symbols: bool | None 
     for rec in records:
         rid = rec["record_id"].strip()
         p, expl = best.get(rid, (0.0, ""))
-        out.append({"record_id": rid, "cluster_id": result.clusters.get(rid, rid),
-                    "match_probability": f"{p:.4f}" if expl else "",
-                    "reasons": _reasons(expl) if expl else ""})
+        out.append(
+            {
+                "record_id": rid,
+                "cluster_id": result.clusters.get(rid, rid),
+                "match_probability": f"{p:.4f}" if expl else "",
+                "reasons": _reasons(expl) if expl else "",
+            }
+        )
     truth = {r["record_id"].strip(): r["truth"].strip() for r in records if (r.get("truth") or "").strip()}
     acc = accuracy(result.clusters, truth) if truth else None
     return LinkResult(out, result, acc)

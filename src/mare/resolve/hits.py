@@ -52,13 +52,15 @@ def identifier_hits(store: Store, contribution: str | None = None) -> list[Hit]:
             "FROM n JOIN identifier_index b ON b.kind = n.kind AND b.value = n.value "
             "AND b.contribution <> n.contribution "
             "AND (n.country IS NULL OR b.country IS NULL OR n.country = b.country)",
-            [contribution]).fetchall()
+            [contribution],
+        ).fetchall()
     else:
         rows = store.con.execute(
             "SELECT a.kind, a.value, a.record_uid, b.record_uid, a.agency, b.agency "
             "FROM identifier_index a JOIN identifier_index b ON a.kind = b.kind AND a.value = b.value "
             "AND a.record_uid < b.record_uid AND a.contribution <> b.contribution "
-            "AND (a.country IS NULL OR b.country IS NULL OR a.country = b.country)").fetchall()
+            "AND (a.country IS NULL OR b.country IS NULL OR a.country = b.country)"
+        ).fetchall()
     return [Hit("identifier", f"{k}:{v}", a, b, aa, ba) for k, v, a, b, aa, ba in rows]
 
 
@@ -66,8 +68,11 @@ def person_hits(store: Store, uids: list[str] | None = None) -> list[Hit]:
     """Person links (automatic, or judged same) between different contributions."""
     if uids is not None:
         store.con.register("_hit_scope", pa.table({"uid": pa.array(uids, pa.string())}))
-    scope = ("WHERE (e.l IN (SELECT uid FROM _hit_scope) OR e.r IN (SELECT uid FROM _hit_scope))"
-             if uids is not None else "")
+    scope = (
+        "WHERE (e.l IN (SELECT uid FROM _hit_scope) OR e.r IN (SELECT uid FROM _hit_scope))"
+        if uids is not None
+        else ""
+    )
     try:
         rows = store.con.execute(
             "WITH verdicts AS (SELECT left_uid, right_uid, arg_max(verdict, judged_at) AS verdict "
@@ -78,7 +83,8 @@ def person_hits(store: Store, uids: list[str] | None = None) -> list[Hit]:
             "UNION ALL SELECT left_uid, right_uid, NULL, 'judged_same' FROM verdicts WHERE verdict = 'same') "
             "SELECT e.basis, e.l, e.r, a.agency, b.agency, e.p FROM e "
             "JOIN person_features a ON a.record_uid = e.l JOIN person_features b ON b.record_uid = e.r "
-            f"{scope} {'AND' if scope else 'WHERE'} a.contribution <> b.contribution").fetchall()
+            f"{scope} {'AND' if scope else 'WHERE'} a.contribution <> b.contribution"
+        ).fetchall()
     finally:
         if uids is not None:
             store.con.unregister("_hit_scope")
@@ -94,20 +100,30 @@ def record_hits(store: Store, hits: list[Hit]) -> tuple[int, int]:
         return 0, 0
     now = datetime.now(UTC).replace(tzinfo=None)
     unique = list({h.id: h for h in hits}.values())
-    table = pa.table({
-        "id": [h.id for h in unique], "kind": [h.kind for h in unique], "basis": [h.basis for h in unique],
-        "left_uid": [h.left_uid for h in unique], "right_uid": [h.right_uid for h in unique],
-        "left_agency": [h.left_agency for h in unique], "right_agency": [h.right_agency for h in unique],
-        "match_probability": pa.array([h.match_probability for h in unique], pa.float64()),
-        "created_at": pa.array([now] * len(unique), pa.timestamp("us")),
-    })
+    table = pa.table(
+        {
+            "id": [h.id for h in unique],
+            "kind": [h.kind for h in unique],
+            "basis": [h.basis for h in unique],
+            "left_uid": [h.left_uid for h in unique],
+            "right_uid": [h.right_uid for h in unique],
+            "left_agency": [h.left_agency for h in unique],
+            "right_agency": [h.right_agency for h in unique],
+            "match_probability": pa.array([h.match_probability for h in unique], pa.float64()),
+            "created_at": pa.array([now] * len(unique), pa.timestamp("us")),
+        }
+    )
     con = store.con
     con.register("_new_hits", table)
     try:
-        inserted = {r[0] for r in con.execute(
-            "INSERT INTO hits SELECT n.* FROM _new_hits n WHERE NOT EXISTS "
-            "(SELECT 1 FROM hits h WHERE h.id = n.id OR (h.kind = n.kind AND h.basis = n.basis "
-            "AND h.left_uid = n.left_uid AND h.right_uid = n.right_uid)) RETURNING id").fetchall()}
+        inserted = {
+            r[0]
+            for r in con.execute(
+                "INSERT INTO hits SELECT n.* FROM _new_hits n WHERE NOT EXISTS "
+                "(SELECT 1 FROM hits h WHERE h.id = n.id OR (h.kind = n.kind AND h.basis = n.basis "
+                "AND h.left_uid = n.left_uid AND h.right_uid = n.right_uid)) RETURNING id"
+            ).fetchall()
+        }
     finally:
         con.unregister("_new_hits")
     new = [h for h in unique if h.id in inserted]
@@ -117,14 +133,20 @@ def record_hits(store: Store, hits: list[Hit]) -> tuple[int, int]:
     for hit in new:
         for agency in dict.fromkeys((hit.left_agency, hit.right_agency)):
             what = "an identifier" if hit.kind == "identifier" else "a person"
-            for key, value in zip(notes, (f"N{uuid.uuid4().hex[:16]}", agency,
-                                          f"Cross-check hit on {what} (hit {hit.id})", hit.id), strict=True):
+            for key, value in zip(
+                notes,
+                (f"N{uuid.uuid4().hex[:16]}", agency, f"Cross-check hit on {what} (hit {hit.id})", hit.id),
+                strict=True,
+            ):
                 notes[key].append(value)
     if notes["id"]:
         con.register("_new_notes", pa.table(notes))
         try:
-            con.execute("INSERT INTO notifications SELECT id, agency, 'hit', subject, NULL, ref, ?, NULL "
-                        "FROM _new_notes", [now])
+            con.execute(
+                "INSERT INTO notifications SELECT id, agency, 'hit', subject, NULL, ref, ?, NULL "
+                "FROM _new_notes",
+                [now],
+            )
         finally:
             con.unregister("_new_notes")
     return len(new), len(notes["id"])

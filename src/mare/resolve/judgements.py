@@ -32,26 +32,43 @@ def ordered(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a < b else (b, a)
 
 
-def judge(store: Store, a: str, b: str, verdict: str, judged_by: str, reason: str | None = None,
-          agency: str | None = None) -> Judgement:
+def judge(
+    store: Store,
+    a: str,
+    b: str,
+    verdict: str,
+    judged_by: str,
+    reason: str | None = None,
+    agency: str | None = None,
+) -> Judgement:
     """Record a judgement on the pair (a, b); it overrides the model on every later run."""
     if verdict not in VERDICTS:
         raise ValueError(f"unknown verdict {verdict!r}; use one of {', '.join(VERDICTS)}")
     if a == b:
         raise ValueError("a record cannot be judged against itself")
     left, right = ordered(a, b)
-    j = Judgement(f"J{uuid.uuid4().hex[:16]}", left, right, verdict, judged_by, agency, reason,
-                  datetime.now(UTC).replace(tzinfo=None))
-    store.con.execute("INSERT INTO judgements VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                      [j.id, j.left_uid, j.right_uid, j.verdict, j.judged_by, j.agency, j.reason,
-                       j.judged_at])
+    j = Judgement(
+        f"J{uuid.uuid4().hex[:16]}",
+        left,
+        right,
+        verdict,
+        judged_by,
+        agency,
+        reason,
+        datetime.now(UTC).replace(tzinfo=None),
+    )
+    store.con.execute(
+        "INSERT INTO judgements VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [j.id, j.left_uid, j.right_uid, j.verdict, j.judged_by, j.agency, j.reason, j.judged_at],
+    )
     return j
 
 
 def latest(store: Store) -> dict[tuple[str, str], str]:
     """The current verdict per pair (the latest judgement wins)."""
     rows = store.con.execute(
-        "SELECT left_uid, right_uid, arg_max(verdict, judged_at) FROM judgements GROUP BY 1, 2").fetchall()
+        "SELECT left_uid, right_uid, arg_max(verdict, judged_at) FROM judgements GROUP BY 1, 2"
+    ).fetchall()
     return {(a, b): v for a, b, v in rows}
 
 

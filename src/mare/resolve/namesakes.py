@@ -52,25 +52,38 @@ def token_table(rows: Iterable[dict[str, Any]]) -> pa.Table:
             tokens.append(token)
             nationalities.append(nationality)
             uids.append(row["record_uid"])
-    return pa.table([pa.array(tokens, pa.string()), pa.array(nationalities, pa.string()),
-                     pa.array(uids, pa.string())], schema=_TOKEN_SCHEMA)
+    return pa.table(
+        [pa.array(tokens, pa.string()), pa.array(nationalities, pa.string()), pa.array(uids, pa.string())],
+        schema=_TOKEN_SCHEMA,
+    )
 
 
-def fill_name_stats(con: duckdb.DuckDBPyConnection, table: str, scope: str | None = None,
-                    params: Sequence[Any] = (), tokens: str | None = None) -> None:
+def fill_name_stats(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    scope: str | None = None,
+    params: Sequence[Any] = (),
+    tokens: str | None = None,
+) -> None:
     """Set ``name_years`` and ``name_frequency`` of the rows of `table` matching `scope` (a SQL
     condition with `params`; all rows when None), counting over every row of the table. `tokens`
     names a table laid out as `token_table` that holds every row's tokens (read instead of
     unnesting every held name: what keeps an incremental check fast)."""
     where = f"WHERE {scope}" if scope else ""
-    sounds = (f"WHERE name_sound IN (SELECT name_sound FROM {table} {where})" if scope
-              else "WHERE name_sound IS NOT NULL")
+    sounds = (
+        f"WHERE name_sound IN (SELECT name_sound FROM {table} {where})"
+        if scope
+        else "WHERE name_sound IS NOT NULL"
+    )
     con.execute(
         f"UPDATE {table} SET name_years = s.years FROM (SELECT name_sound, "
         f"CAST(count(DISTINCT birth_year) AS INTEGER) AS years FROM {table} {sounds} GROUP BY name_sound) s "
-        f"WHERE {table}.name_sound = s.name_sound", list(params))
-    every_token = tokens or (f"(SELECT unnest({_TOKENS}) AS token, {_NATIONALITY} AS nationality "
-                             f"FROM {table})")
+        f"WHERE {table}.name_sound = s.name_sound",
+        list(params),
+    )
+    every_token = tokens or (
+        f"(SELECT unnest({_TOKENS}) AS token, {_NATIONALITY} AS nationality FROM {table})"
+    )
     con.execute(
         f"UPDATE {table} SET name_frequency = est.f FROM ("
         f"WITH target AS (SELECT record_uid, {_NATIONALITY} AS nat, unnest({_TOKENS}) AS tok "
@@ -87,7 +100,9 @@ def fill_name_stats(con: duckdb.DuckDBPyConnection, table: str, scope: str | Non
         # the person's own nationality; without one, the group where the name is most common
         "SELECT per_group.record_uid, max(per_group.f) AS f FROM per_group JOIN parts USING (record_uid) "
         "WHERE per_group.k = parts.k GROUP BY per_group.record_uid) est "
-        f"WHERE {table}.record_uid = est.record_uid", list(params))
+        f"WHERE {table}.record_uid = est.record_uid",
+        list(params),
+    )
 
 
 #: Levels of the `namesakes` comparison set from the name's expected bearers (`name_frequency`),
@@ -104,8 +119,9 @@ _MAX_GROUP = 400
 _MIN_PAIRS = 30
 
 
-def frequency_level_probabilities(con: duckdb.DuckDBPyConnection, table: str
-                                  ) -> dict[str, tuple[float, float]] | None:
+def frequency_level_probabilities(
+    con: duckdb.DuckDBPyConnection, table: str
+) -> dict[str, tuple[float, float]] | None:
     """m and u of each frequency level, learnt from the pairs that dates can label.
 
     Random sampling cannot give u here (random pairs with agreeing names are mostly matches). But
@@ -115,7 +131,8 @@ def frequency_level_probabilities(con: duckdb.DuckDBPyConnection, table: str
     (add-one smoothed) are m and u. None when either side has fewer than 30 pairs."""
     cases = ", ".join(
         f"count(*) FILTER (WHERE lam < {bound!r})" if math.isfinite(bound) else "count(*)"
-        for _, bound, _, _ in FREQUENCY_LEVELS)
+        for _, bound, _, _ in FREQUENCY_LEVELS
+    )
     rows = con.execute(
         f"WITH d AS (SELECT record_uid, name_sound, birth_date, birth_alt, birth_year, name_frequency "
         f"FROM {table} WHERE birth_precision = 'day' AND name_frequency IS NOT NULL AND name_sound IN "
@@ -124,7 +141,8 @@ def frequency_level_probabilities(con: duckdb.DuckDBPyConnection, table: str
         "CASE WHEN a.birth_date = b.birth_date OR a.birth_alt = b.birth_date THEN 'm' "
         "WHEN abs(a.birth_year - b.birth_year) > 2 THEN 'u' END AS kind "
         "FROM d a JOIN d b ON a.name_sound = b.name_sound AND a.record_uid < b.record_uid) "
-        f"SELECT kind, {cases} FROM p WHERE kind IS NOT NULL GROUP BY kind").fetchall()
+        f"SELECT kind, {cases} FROM p WHERE kind IS NOT NULL GROUP BY kind"
+    ).fetchall()
     counts = {kind: [int(c) for c in cumulative] for kind, *cumulative in rows}
     if set(counts) != {"m", "u"} or min(counts["m"][-1], counts["u"][-1]) < _MIN_PAIRS:
         return None

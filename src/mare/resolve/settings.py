@@ -36,8 +36,9 @@ MACROS = (
 _SIM = "mare_name_sim(name_parts_l, name_parts_r)"
 
 
-def _level(sql: str, label: str, m: float, u: float, fix_m: bool = False, fix_u: bool = False
-           ) -> dict[str, Any]:
+def _level(
+    sql: str, label: str, m: float, u: float, fix_m: bool = False, fix_u: bool = False
+) -> dict[str, Any]:
     level = {"sql_condition": sql, "label_for_charts": label, "m_probability": m, "u_probability": u}
     if fix_m:  # known from the domain, not left to EM (which can drift on small or clustered data)
         level["fix_m_probability"] = True
@@ -59,13 +60,21 @@ def _name() -> dict[str, Any]:
         "output_column_name": "name",
         "comparison_description": "Names, order-free and across scripts",
         "comparison_levels": [
-            _null("name_parts_l IS NULL OR name_parts_r IS NULL OR len(name_parts_l) = 0 "
-                  "OR len(name_parts_r) = 0", "a name is missing"),
+            _null(
+                "name_parts_l IS NULL OR name_parts_r IS NULL OR len(name_parts_l) = 0 "
+                "OR len(name_parts_r) = 0",
+                "a name is missing",
+            ),
             _level("list_has_any(name_keys_l, name_keys_r)", "same name, any word order", 0.55, 0.0005),
-            _level(f"{_SIM} >= 0.97", "equivalent names (Wikidata equivalents or one tiny typo)",
-                   0.12, 0.0005),
-            _level(f"list_has_any(phon_keys_l, phon_keys_r) OR {_SIM} >= 0.93",
-                   "names sound the same (phonetic keys, any order)", 0.15, 0.002),
+            _level(
+                f"{_SIM} >= 0.97", "equivalent names (Wikidata equivalents or one tiny typo)", 0.12, 0.0005
+            ),
+            _level(
+                f"list_has_any(phon_keys_l, phon_keys_r) OR {_SIM} >= 0.93",
+                "names sound the same (phonetic keys, any order)",
+                0.15,
+                0.002,
+            ),
             _level(f"{_SIM} >= 0.85", "names similar (typos, an extra or missing part)", 0.09, 0.006),
             _level(f"{_SIM} >= 0.65", "names partly similar", 0.05, 0.05),
             _else(0.04, 0.94),
@@ -81,14 +90,26 @@ def _birth_date() -> dict[str, Any]:
         "comparison_levels": [
             _null("birth_year_l IS NULL OR birth_year_r IS NULL", "a birth date is missing"),
             _level(f"{full} AND birth_date_l = birth_date_r", "same full birth date", 0.7, 0.0003),
-            _level(f"{full} AND (birth_alt_l = birth_date_r OR birth_alt_r = birth_date_l)",
-                   "same birth date with day and month swapped", 0.05, 0.0002),
-            _level(f"{full} AND damerau_levenshtein(birth_date_l, birth_date_r) <= 1",
-                   "birth dates one digit apart", 0.08, 0.004),
-            _level("birth_year_l = birth_year_r AND (birth_month_l IS NULL OR birth_month_r IS NULL "
-                   "OR birth_month_l = birth_month_r) AND (birth_day_l IS NULL OR birth_day_r IS NULL "
-                   "OR birth_day_l = birth_day_r)",
-                   "birth dates agree as far as both go (partial date)", 0.08, 0.01),
+            _level(
+                f"{full} AND (birth_alt_l = birth_date_r OR birth_alt_r = birth_date_l)",
+                "same birth date with day and month swapped",
+                0.05,
+                0.0002,
+            ),
+            _level(
+                f"{full} AND damerau_levenshtein(birth_date_l, birth_date_r) <= 1",
+                "birth dates one digit apart",
+                0.08,
+                0.004,
+            ),
+            _level(
+                "birth_year_l = birth_year_r AND (birth_month_l IS NULL OR birth_month_r IS NULL "
+                "OR birth_month_l = birth_month_r) AND (birth_day_l IS NULL OR birth_day_r IS NULL "
+                "OR birth_day_l = birth_day_r)",
+                "birth dates agree as far as both go (partial date)",
+                0.08,
+                0.01,
+            ),
             _level("birth_year_l = birth_year_r", "same birth year, different day or month", 0.04, 0.012),
             _level("abs(birth_year_l - birth_year_r) <= 2", "birth years within two years", 0.03, 0.05),
             _else(0.02, 0.92, fix_m=True),
@@ -101,8 +122,10 @@ def _list_overlap(column: str, label: str, what: str, m: float, u: float) -> dic
         "output_column_name": column,
         "comparison_description": what,
         "comparison_levels": [
-            _null(f"{column}_l IS NULL OR {column}_r IS NULL OR len({column}_l) = 0 "
-                  f"OR len({column}_r) = 0", f"{what.lower()} missing"),
+            _null(
+                f"{column}_l IS NULL OR {column}_r IS NULL OR len({column}_l) = 0 OR len({column}_r) = 0",
+                f"{what.lower()} missing",
+            ),
             _level(f"list_has_any({column}_l, {column}_r)", label, m, u),
             _else(1 - m, 1 - u),
         ],
@@ -115,8 +138,14 @@ def _exact(column: str, what: str, m: float, u: float, fuzzy: float | None = Non
         _level(f"{column}_l = {column}_r", f"same {what.lower()}", m, u),
     ]
     if fuzzy is not None:
-        levels.append(_level(f"jaro_winkler_similarity({column}_l, {column}_r) >= {fuzzy}",
-                             f"similar {what.lower()}", 0.05, 0.01))
+        levels.append(
+            _level(
+                f"jaro_winkler_similarity({column}_l, {column}_r) >= {fuzzy}",
+                f"similar {what.lower()}",
+                0.05,
+                0.01,
+            )
+        )
     levels.append(_else(1 - m - (0.05 if fuzzy else 0), 1 - u - (0.01 if fuzzy else 0)))
     return {"output_column_name": column, "comparison_description": what, "comparison_levels": levels}
 
@@ -126,19 +155,27 @@ def _identifiers() -> dict[str, Any]:
         "output_column_name": "identifiers",
         "comparison_description": "Shared identifiers (phones, documents, e-mail, accounts, IBAN, plates)",
         "comparison_levels": [
-            _null("identifiers_l IS NULL OR identifiers_r IS NULL OR len(identifiers_l) = 0 "
-                  "OR len(identifiers_r) = 0", "identifiers missing on one side"),
+            _null(
+                "identifiers_l IS NULL OR identifiers_r IS NULL OR len(identifiers_l) = 0 "
+                "OR len(identifiers_r) = 0",
+                "identifiers missing on one side",
+            ),
             _level("list_has_any(identifiers_l, identifiers_r)", "share an identifier", 0.6, 0.0001),
-            _level("mare_doc_near(documents_l, documents_r)",
-                   "document numbers one character apart", 0.15, 0.0005),
+            _level(
+                "mare_doc_near(documents_l, documents_r)",
+                "document numbers one character apart",
+                0.15,
+                0.0005,
+            ),
             _else(0.25, 0.9994),
         ],
     }
 
 
 #: Names that agree (a shared key, a shared sound or a near-equivalent spelling).
-_NAMES_AGREE = ("(list_has_any(name_keys_l, name_keys_r) OR list_has_any(phon_keys_l, phon_keys_r) "
-                f"OR {_SIM} >= 0.93)")
+_NAMES_AGREE = (
+    f"(list_has_any(name_keys_l, name_keys_r) OR list_has_any(phon_keys_l, phon_keys_r) OR {_SIM} >= 0.93)"
+)
 
 
 def _namesakes() -> dict[str, Any]:
@@ -152,16 +189,31 @@ def _namesakes() -> dict[str, Any]:
     non-matching pair with an agreeing name *is* a pair of namesakes, and its name mostly has
     several known birth years (u 0.6); one person's records seldom show two (m 0.1, a mistyped year)."""
     fixed = {"fix_m": True, "fix_u": True}
-    frequency = [_level(f"greatest(name_frequency_l, name_frequency_r) < {bound!r}" if math.isfinite(bound)
-                        else "ELSE", label, m, u, **fixed) for label, bound, m, u in FREQUENCY_LEVELS]
+    frequency = [
+        _level(
+            f"greatest(name_frequency_l, name_frequency_r) < {bound!r}" if math.isfinite(bound) else "ELSE",
+            label,
+            m,
+            u,
+            **fixed,
+        )
+        for label, bound, m, u in FREQUENCY_LEVELS
+    ]
     return {
         "output_column_name": "namesakes",
         "comparison_description": "Namesakes: how many persons bear the name, when a birth date is missing",
         "comparison_levels": [
-            _null(f"NOT {_NAMES_AGREE} OR (birth_year_l IS NOT NULL AND birth_year_r IS NOT NULL)",
-                  "not applicable (names differ or both birth dates known)"),
-            _level("greatest(name_years_l, name_years_r) >= 2",
-                   "namesakes known: others with this name were born in other years", 0.1, 0.6, **fixed),
+            _null(
+                f"NOT {_NAMES_AGREE} OR (birth_year_l IS NOT NULL AND birth_year_r IS NOT NULL)",
+                "not applicable (names differ or both birth dates known)",
+            ),
+            _level(
+                "greatest(name_years_l, name_years_r) >= 2",
+                "namesakes known: others with this name were born in other years",
+                0.1,
+                0.6,
+                **fixed,
+            ),
             *frequency,
         ],
     }
@@ -170,15 +222,20 @@ def _namesakes() -> dict[str, Any]:
 def _alias() -> dict[str, Any]:
     """An alias (kunya, nickname) shared, or one record's alias given as the other's name. Apart from
     the name: "Abu Omar" is borne by many, so it counts as much as training finds it worth."""
-    shared = ("list_has_any(alias_keys_l, alias_keys_r) OR list_has_any(alias_keys_l, name_keys_r) "
-              "OR list_has_any(alias_keys_l, phon_keys_r) OR list_has_any(name_keys_l, alias_keys_r) "
-              "OR list_has_any(phon_keys_l, alias_keys_r)")
+    shared = (
+        "list_has_any(alias_keys_l, alias_keys_r) OR list_has_any(alias_keys_l, name_keys_r) "
+        "OR list_has_any(alias_keys_l, phon_keys_r) OR list_has_any(name_keys_l, alias_keys_r) "
+        "OR list_has_any(phon_keys_l, alias_keys_r)"
+    )
     return {
         "output_column_name": "alias",
         "comparison_description": "Aliases (kunya, nickname)",
         "comparison_levels": [
-            _null("(alias_keys_l IS NULL OR len(alias_keys_l) = 0) AND "
-                  "(alias_keys_r IS NULL OR len(alias_keys_r) = 0)", "no alias on either side"),
+            _null(
+                "(alias_keys_l IS NULL OR len(alias_keys_l) = 0) AND "
+                "(alias_keys_r IS NULL OR len(alias_keys_r) = 0)",
+                "no alias on either side",
+            ),
             _level(shared, "an alias shared (or given as the other's name)", 0.3, 0.005),
             _else(0.7, 0.995),
         ],
@@ -190,8 +247,13 @@ def _source() -> dict[str, Any]:
         "output_column_name": "source",
         "comparison_description": "Where the two records come from",
         "comparison_levels": [
-            _level("contribution_l = contribution_r",
-                   "same contribution (an agency lists a person once)", 0.0002, 0.05, fix_m=True),
+            _level(
+                "contribution_l = contribution_r",
+                "same contribution (an agency lists a person once)",
+                0.0002,
+                0.05,
+                fix_m=True,
+            ),
             _level("agency_l = agency_r", "same agency, another contribution", 0.5, 0.46, fix_m=True),
             _else(0.4998, 0.49, fix_m=True),
         ],

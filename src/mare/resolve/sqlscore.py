@@ -74,12 +74,16 @@ def explanation_sql(settings: dict[str, Any]) -> str:
     features = []
     for name, by_gamma in labels.items():
         level = " ".join(f"WHEN {g} THEN {_quote(label)}" for g, label in sorted(by_gamma.items()))
-        features.append(f"{{'feature': {_quote(name)}, 'level': CASE gamma_{name} {level} "
-                        f"ELSE CAST(gamma_{name} AS VARCHAR) END, 'match_weight': round(mw_{name}, 3)}}")
+        features.append(
+            f"{{'feature': {_quote(name)}, 'level': CASE gamma_{name} {level} "
+            f"ELSE CAST(gamma_{name} AS VARCHAR) END, 'match_weight': round(mw_{name}, 3)}}"
+        )
     prior = round(prior_weight(settings), 3)
-    return (f"CAST(to_json({{'prior_match_weight': CAST({prior!r} AS DOUBLE), "
-            f"'features': [{', '.join(features)}], 'match_weight': round(match_weight, 3), "
-            "'match_probability': round(match_probability, 6)}) AS VARCHAR)")
+    return (
+        f"CAST(to_json({{'prior_match_weight': CAST({prior!r} AS DOUBLE), "
+        f"'features': [{', '.join(features)}], 'match_weight': round(match_weight, 3), "
+        "'match_probability': round(match_probability, 6)}) AS VARCHAR)"
+    )
 
 
 #: Functions that make a level condition costly to evaluate (string distances, name similarity).
@@ -108,8 +112,9 @@ def _weight_bound(levels: list[dict[str, Any]], weights: list[float]) -> str:
     return bound
 
 
-def scoring_sql(settings: dict[str, Any], pairs: str, features: str, columns: list[str],
-                keep: float = 0.0) -> str:
+def scoring_sql(
+    settings: dict[str, Any], pairs: str, features: str, columns: list[str], keep: float = 0.0
+) -> str:
     """One query scoring the pairs table (left_uid, right_uid) against a features table.
 
     Output columns: record_uid_l, record_uid_r, gamma_<c> and mw_<c> per comparison,
@@ -152,8 +157,11 @@ def scoring_sql(settings: dict[str, Any], pairs: str, features: str, columns: li
     threshold = _keep_weight(keep)
     # the margin covers rounding in the order of the sums: a pair pruned is below `keep`
     bound = " + ".join([prior, *bounds])
-    pruned = ("j0" if threshold is None else
-              f"(SELECT * FROM j0 WHERE {bound} >= CAST({threshold - 1e-6!r} AS DOUBLE))")
+    pruned = (
+        "j0"
+        if threshold is None
+        else f"(SELECT * FROM j0 WHERE {bound} >= CAST({threshold - 1e-6!r} AS DOUBLE))"
+    )
     return (
         f"WITH sub AS MATERIALIZED (SELECT {UID}, {', '.join(used)} FROM {features} WHERE {UID} IN "
         f"(SELECT left_uid FROM {pairs} UNION SELECT right_uid FROM {pairs})), "
@@ -174,8 +182,14 @@ def create_macros(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(macro.replace("CREATE OR REPLACE MACRO", "CREATE OR REPLACE TEMP MACRO", 1))
 
 
-def score_sql(con: duckdb.DuckDBPyConnection, settings: dict[str, Any], pairs: pa.Table | str,
-              features: str, keep: float = 0.0, explain: bool = False) -> pa.Table:
+def score_sql(
+    con: duckdb.DuckDBPyConnection,
+    settings: dict[str, Any],
+    pairs: pa.Table | str,
+    features: str,
+    keep: float = 0.0,
+    explain: bool = False,
+) -> pa.Table:
     """Score pairs (an Arrow table or a table name with left_uid, right_uid) against `features`
     (a table or view name on `con`); returns the predictions at or above `keep` (with an
     `explanation` JSON column when `explain`)."""

@@ -30,22 +30,29 @@ CHUNK = 50_000
 
 def to_arrow(rows: Sequence[dict[str, Any]]) -> pa.Table:
     """Feature rows as an Arrow table."""
-    return pa.table({name: pa.array([r[name] for r in rows], SCHEMA.field(name).type)
-                     for name in SCHEMA.names}, schema=SCHEMA)
+    return pa.table(
+        {name: pa.array([r[name] for r in rows], SCHEMA.field(name).type) for name in SCHEMA.names},
+        schema=SCHEMA,
+    )
 
 
 def feature_table(people: Sequence[PersonInput], symbols: SymbolSource, chunk: int = CHUNK) -> pa.Table:
     """`to_arrow(build_rows(people, symbols))`, built a chunk of persons at a time: the same table
     without a million Python feature dicts (several GiB) alive at once."""
-    tokens = {t for p in people for v in p.values if v.field in NAME_FIELDS
-              for t in ((v.extra or {}).get("tokens") or [])}
+    tokens = {
+        t
+        for p in people
+        for v in p.values
+        if v.field in NAME_FIELDS
+        for t in ((v.extra or {}).get("tokens") or [])
+    }
     symbols.prefetch(tokens)
     del tokens
     wanted = {uid for p in people for uid in p.associates}
     phon: dict[str, list[str]] = {}  # phonetic keys of the persons someone is linked to
     batches = []
     for start in range(0, len(people), chunk):
-        rows = [build_row(p, symbols) for p in people[start:start + chunk]]
+        rows = [build_row(p, symbols) for p in people[start : start + chunk]]
         phon.update((r["record_uid"], r["phon_keys"]) for r in rows if r["record_uid"] in wanted)
         batches.append(to_arrow(rows))
     table = pa.concat_tables(batches) if batches else to_arrow([])

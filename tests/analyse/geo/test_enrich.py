@@ -16,8 +16,13 @@ from mare.store.erasure import erase_records
 @pytest.fixture
 def stored(store: Store, tmp_path: Path) -> str:
     records = [
-        {"id": "e1", "kind": "event", "event_type": "interception", "place": "off Lampedusa",
-         "country": "IT"},
+        {
+            "id": "e1",
+            "kind": "event",
+            "event_type": "interception",
+            "place": "off Lampedusa",
+            "country": "IT",
+        },
         {"id": "l1", "kind": "journey_leg", "from_place": "Zuwara", "to_place": "Lampedusa"},
         {"id": "p1", "kind": "person", "name": "Ali", "birth_place": "Aleppo"},
         {"id": "x1", "kind": "location", "name": "Qwxzv Nowhere"},
@@ -29,8 +34,12 @@ def stored(store: Store, tmp_path: Path) -> str:
 def test_geocodes_with_confidence(store: Store, stored: str) -> None:
     summary = geocode_records(store, stored)
     assert summary.texts == 5 and summary.geocoded == 4 and summary.unresolved == 1
-    rows = {(f, t): (c, conf, reason) for f, t, c, conf, reason in store.con.execute(
-        "SELECT field, text, country, confidence, reason FROM place_geocodes").fetchall()}
+    rows = {
+        (f, t): (c, conf, reason)
+        for f, t, c, conf, reason in store.con.execute(
+            "SELECT field, text, country, confidence, reason FROM place_geocodes"
+        ).fetchall()
+    }
     assert rows[("place", "off Lampedusa")][0] == "IT"
     assert rows[("from_place", "Zuwara")][0] == "LY"
     assert rows[("birth_place", "Aleppo")][0] == "SY"

@@ -446,8 +446,19 @@ def test_hostile_inputs(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("férfi", "m"), ("nő", "f"), ("E", "m"), ("K", "f"), ("Ž", "f"), ("άνδρας", "m"), ("ΓΥΝΑΙΚΑ", "f"),
-     ("kobieta", "f"), ("мъж", "m"), ("زن", "f"), ("mulher", "f")],
+    [
+        ("férfi", "m"),
+        ("nő", "f"),
+        ("E", "m"),
+        ("K", "f"),
+        ("Ž", "f"),
+        ("άνδρας", "m"),
+        ("ΓΥΝΑΙΚΑ", "f"),
+        ("kobieta", "f"),
+        ("мъж", "m"),
+        ("زن", "f"),
+        ("mulher", "f"),
+    ],
 )
 def test_gender_words_of_more_languages(text: str, code: str) -> None:
     assert normalise_gender(text).value == code

@@ -206,9 +206,7 @@ def test_td2_specimen() -> None:
     ]
 
 
-@pytest.mark.parametrize(
-    ("lines", "fmt", "optional"), [(MRV_A, "MRV-A", "6ZE184226B"), (MRV_B, "MRV-B", "")]
-)
+@pytest.mark.parametrize(("lines", "fmt", "optional"), [(MRV_A, "MRV-A", "6ZE184226B"), (MRV_B, "MRV-B", "")])
 def test_mrv_specimens(lines: tuple[str, ...], fmt: str, optional: str) -> None:
     r = parse_mrz(_text(lines), today=TODAY)
     _eriksson(r)
@@ -411,9 +409,7 @@ def test_ocr_confusion_gives_suggestion_without_fixing() -> None:
     assert r.birth_date is None
     assert "birth_date_invalid" in r.warnings
     assert set(r.failed_checks) == {"birth_date", "composite"}
-    assert r.suggestions == (
-        "birth_date: line 2, column 16 reads 'O'; '0' would satisfy the check digit",
-    )
+    assert r.suggestions == ("birth_date: line 2, column 16 reads 'O'; '0' would satisfy the check digit",)
 
 
 def test_misread_check_digit_suggestion() -> None:

@@ -179,8 +179,11 @@ def test_hostile_inputs(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "region", "e164"),
-    [("4916027866654", "HU", "+4916027866654"), ("381624514159", "HU", "+381624514159"),
-     ("4915123456789", "DE", "+4915123456789")],
+    [
+        ("4916027866654", "HU", "+4916027866654"),
+        ("381624514159", "HU", "+381624514159"),
+        ("4915123456789", "DE", "+4915123456789"),
+    ],
 )
 def test_international_numbers_written_without_plus(text: str, region: str, e164: str) -> None:
     result = normalise_phone(text, NormaliseContext(default_region=region))
@@ -195,10 +198,17 @@ def test_national_numbers_still_read_nationally() -> None:
 
 @pytest.mark.parametrize(
     ("text", "region"),
-    [("+49 151 23456789", "DE"), ("0151 23456789", "DE"), ("4915123456789", "DE"),
-     ("0049 151 23456789", None),
-     ("06 20 123 4567", "HU"), ("4916027866654", "HU"), ("333 1234567", "IT"), ("393331234567", "IT"),
-     ("+393331234567", None)],
+    [
+        ("+49 151 23456789", "DE"),
+        ("0151 23456789", "DE"),
+        ("4915123456789", "DE"),
+        ("0049 151 23456789", None),
+        ("06 20 123 4567", "HU"),
+        ("4916027866654", "HU"),
+        ("333 1234567", "IT"),
+        ("393331234567", "IT"),
+        ("+393331234567", None),
+    ],
 )
 def test_bulk_path_agrees_with_full_normaliser(text: str, region: str | None) -> None:
     from mare.schema.types.phones import e164_for_bulk

@@ -53,8 +53,9 @@ def _pending(store: Store, contribution: str | None) -> list[tuple[str, str, str
     return rows
 
 
-def geocode_records(store: Store, contribution: str | None = None,
-                    min_confidence: float = MIN_CONFIDENCE) -> GeocodeSummary:
+def geocode_records(
+    store: Store, contribution: str | None = None, min_confidence: float = MIN_CONFIDENCE
+) -> GeocodeSummary:
     """Geocode place texts not yet geocoded (of one contribution, or all); returns counts."""
     pending = _pending(store, contribution)
     summary = GeocodeSummary(texts=len(pending))
@@ -70,9 +71,19 @@ def geocode_records(store: Store, contribution: str | None = None,
         if key not in cache:
             matches = geocode(text, country=country, limit=1)
             best = matches[0] if matches and matches[0].confidence >= min_confidence else None
-            cache[key] = None if best is None else (
-                best.place.lat, best.place.lon, best.place.country, best.place.name, best.place.kind,
-                best.confidence, best.reason)
+            cache[key] = (
+                None
+                if best is None
+                else (
+                    best.place.lat,
+                    best.place.lon,
+                    best.place.country,
+                    best.place.name,
+                    best.place.kind,
+                    best.confidence,
+                    best.reason,
+                )
+            )
         found = cache[key]
         if found is None:
             summary.unresolved += 1

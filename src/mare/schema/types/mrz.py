@@ -240,10 +240,7 @@ def _split_lines(text: str) -> tuple[str, ...]:
             "MRZ: a space may have been read inside a line"
         )
     for shape in _LINE_SHAPES:
-        if (
-            len(shape) == len(lengths)
-            and sum(abs(a - b) for a, b in zip(shape, lengths, strict=True)) == 1
-        ):
+        if len(shape) == len(lengths) and sum(abs(a - b) for a, b in zip(shape, lengths, strict=True)) == 1:
             suggestions.append(
                 f"one character more or less would give {len(shape)} lines of {shape[0]}: "
                 "a character may have been dropped or added by OCR"
@@ -271,8 +268,7 @@ def _detect_format(lines: tuple[str, ...]) -> MrzFormat:
     code0 = lines[0][0]
     if code0 not in _LETTERS:
         raise MrzError(
-            f"document code must start with a letter (P, I, A, C or V), found {code0!r} "
-            "at line 1, column 1"
+            f"document code must start with a letter (P, I, A, C or V), found {code0!r} at line 1, column 1"
         )
     shape = _LINE_SHAPES[tuple(len(ln) for ln in lines)]
     if shape == "TD3" and code0 == "V":
@@ -471,9 +467,7 @@ def parse_mrz(text: str, today: datetime.date | None = None) -> MrzResult:
     else:
         width = len(l0)
         opt_end = {"TD2": 35, "TD3": 42, "MRV-A": 44, "MRV-B": 36}[fmt]
-        number, doc_spec, opt_start = _document_number(
-            lines, 1, 0, (28, opt_end), extendable=fmt == "TD2"
-        )
+        number, doc_spec, opt_start = _document_number(lines, 1, 0, (28, opt_end), extendable=fmt == "TD2")
         name_field = l0[5:width]
         birth_raw, sex_c, expiry_raw = l1[13:19], l1[20], l1[21:27]
         nationality = l1[10:13]

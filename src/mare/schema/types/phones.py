@@ -222,8 +222,11 @@ def e164_for_bulk(text: str, region: str | None) -> str | None:
         attempts = [("+" + digits[2:], None)]
     elif _MSISDN.fullmatch(digits):
         national = (s, region.upper() if region else None)
-        attempts = [("+" + digits, None), national] if _dials_with_trunk_prefix(region) else [
-            national, ("+" + digits, None)]
+        attempts = (
+            [("+" + digits, None), national]
+            if _dials_with_trunk_prefix(region)
+            else [national, ("+" + digits, None)]
+        )
     else:
         attempts = [(s, region.upper() if region else None)]
     for candidate, where in attempts:

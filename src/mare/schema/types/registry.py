@@ -91,9 +91,7 @@ def normaliser_for(value_type: str) -> Normaliser:
     return fn
 
 
-def normalise_value(
-    value_type: str, text: str, ctx: NormaliseContext = EMPTY_CONTEXT
-) -> Normalised:
+def normalise_value(value_type: str, text: str, ctx: NormaliseContext = EMPTY_CONTEXT) -> Normalised:
     """Normalise one value of the given type; never raises."""
     try:
         return normaliser_for(value_type)(text, ctx)
