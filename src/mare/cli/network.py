@@ -419,6 +419,11 @@ def _plain(value: Any) -> Any:
 
 
 def _render(report: dict[str, Any], top: int, rows: list[list[str]]) -> None:
+    labels: dict[str, str | None] = report.get("labels") or {}
+
+    def name(node: str) -> str:
+        return f"{labels[node]} ({node})" if labels.get(node) else node
+
     console = Console()
     prof = report["network"]
     console.print(
@@ -433,16 +438,16 @@ def _render(report: dict[str, Any], top: int, rows: list[list[str]]) -> None:
         table.add_row(*row)
     console.print(table)
     for player in report["explanations"][:3]:
-        console.print(f"[bold]{player['id']}[/]: " + "; ".join(player["reasons"]))
+        console.print(f"[bold]{name(player['id'])}[/]: " + "; ".join(player["reasons"]))
     plan = report.get("disruption")
     if plan:
         console.print(
-            f"Remove {', '.join(plan['remove'])} ({plan['method']}): fragmentation "
+            f"Remove {', '.join(name(n) for n in plan['remove'])} ({plan['method']}): fragmentation "
             f"{plan['fragmentation_before']:.3f} → {plan['fragmentation']:.3f}, largest network keeps "
             f"{plan['lcc_fraction']:.0%}"
         )
         for gone, stand_ins in plan["resilience"]["stand_ins"].items():
             if stand_ins:
-                names = ", ".join(s["id"] for s in stand_ins[:3])
-                console.print(f"  could take over from {gone}: {names}")
-    console.print("[dim]Roles are assessments from structure, not facts.[/]")
+                names = ", ".join(name(s["id"]) for s in stand_ins[:3])
+                console.print(f"  could take over from {name(gone)}: {names}")
+    console.print("[dim]Roles are assessments from structure and the records' evidence, not facts.[/]")
