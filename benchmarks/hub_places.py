@@ -21,13 +21,13 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import math
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from mare.access.policy import HUB_AGENCY, Viewer
+from mare.analyse.geo.geodesy import haversine_km
 from mare.hub.context import HubContext
 from mare.hub.places import event_points, hub_hotspots, hub_routes, legs
 from mare.store.db import Store, open_store
@@ -47,10 +47,8 @@ CODES = {
 
 
 def km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance."""
-    (la1, lo1), (la2, lo2) = (tuple(map(math.radians, p)) for p in (a, b))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(h))
+    """Great-circle distance (the project's `haversine_km`)."""
+    return float(haversine_km(a[0], a[1], b[0], b[1]))
 
 
 def recall(true_spots: list[dict[str, Any]], found: list[tuple[float, float]]) -> tuple[float, float]:

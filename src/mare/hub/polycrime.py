@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mare.hub.context import HubContext
+from mare.hub.profiles import largest_first
 
 SMUGGLING = "migrant_smuggling"
 
@@ -80,10 +81,6 @@ class Polycriminality:
             "networks": self.networks,
             "links": [link.as_dict() for link in self.links],
         }
-
-
-def _ordered(counts: dict[str, int]) -> dict[str, int]:
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def polycriminality(
@@ -141,15 +138,15 @@ def polycriminality(
             by_area[area] += 1
         if len(areas) > 1:
             combos[" + ".join(areas)] += 1
-    result.areas_per_person = _ordered(per_person)
-    result.people_by_area = _ordered(by_area)
-    result.combinations = _ordered(combos)
+    result.areas_per_person = largest_first(per_person)
+    result.people_by_area = largest_first(by_area)
+    result.combinations = largest_first(combos)
     for nid, people in members_of.items():
         counts: dict[str, int] = defaultdict(int)
         for person in people:
             for area in areas_of.get(person, []):
                 counts[area] += 1
-        result.networks[nid] = _ordered(counts)
+        result.networks[nid] = largest_first(counts)
     result.links = [
         CrossCrimeLink(p, label, area, "same person", s, o, agency, sender)
         for p, label, area, s, o, agency, sender in same_person

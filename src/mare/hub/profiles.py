@@ -16,7 +16,7 @@ each attribute. It never lists a person.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -65,7 +65,8 @@ def _mode(values: list[str]) -> str:
     return Counter(values).most_common(1)[0][0] if values else UNKNOWN
 
 
-def _ordered(counter: Counter[str]) -> dict[str, int]:
+def largest_first(counter: Mapping[str, int]) -> dict[str, int]:
+    """Counts ordered largest first (ties: by value)."""
     return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
@@ -186,7 +187,7 @@ def suspect_profile(
         people=len(persons),
         records=record_count,
         withheld_records={str(k): int(v) for k, v in withheld.items()},
-        distributions={name: _ordered(counter) for name, counter in dist.items()},
+        distributions={name: largest_first(counter) for name, counter in dist.items()},
     )
     ctx.note_bulk("record", record_count, profile.withheld_records)
     return profile
