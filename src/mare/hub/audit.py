@@ -34,6 +34,7 @@ import hmac
 import json
 import os
 import secrets
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -65,6 +66,8 @@ ACTIONS: tuple[Action, ...] = get_args(Action)
 GENESIS = "0" * 64
 KEY_BYTES = 32
 KEY_ENV = "MARE_AUDIT_KEY_FILE"
+#: One append at a time in this process: the web server's request threads and its writer share the chain.
+APPEND_LOCK = threading.RLock()
 BATCH = 10_000
 COLUMNS = (
     "seq, logged_at, actor, actor_agency, action, resource, ref, purpose, justification, outcome, "
@@ -186,30 +189,31 @@ class AuditLog:
             raise ValueError(f"audit details must be JSON-serialisable: {exc}") from exc
         parsed = None if details_text is None else json.loads(details_text)
         logged_at = _naive_utc(at) if at is not None else datetime.now(UTC).replace(tzinfo=None)
-        con = self.store.con
-        last = con.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
-        seq = int(last[0]) + 1 if last else 1
-        prev_hash = str(last[1]) if last else GENESIS
-        row = (
-            seq,
-            logged_at,
-            actor,
-            actor_agency,
-            action,
-            resource,
-            ref,
-            purpose,
-            justification,
-            outcome,
-            None,
-            prev_hash,
-        )
-        digest = _digest(self.key, row, parsed)
-        con.execute(
-            f"INSERT INTO audit_log ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [*row[:10], details_text, prev_hash, digest],
-        )
-        return seq
+        with APPEND_LOCK:
+            con = self.store.con
+            last = con.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+            seq = int(last[0]) + 1 if last else 1
+            prev_hash = str(last[1]) if last else GENESIS
+            row = (
+                seq,
+                logged_at,
+                actor,
+                actor_agency,
+                action,
+                resource,
+                ref,
+                purpose,
+                justification,
+                outcome,
+                None,
+                prev_hash,
+            )
+            digest = _digest(self.key, row, parsed)
+            con.execute(
+                f"INSERT INTO audit_log ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [*row[:10], details_text, prev_hash, digest],
+            )
+            return seq
 
     def _stream(self, sql: str, params: list[Any] | None = None) -> Iterator[tuple[Any, ...]]:
         """Rows of a query on a separate cursor, fetched in batches."""
