@@ -178,6 +178,10 @@ Action = Literal[
     "watchlist.check",  # match records against every agency's watchlists (the hub's own processing)
     "alerts.read",  # read the alerts raised on the viewer's agency's watchlists
     "alerts.acknowledge",  # acknowledge such an alert
+    "warnings.run",  # run the early-warning detectors for every recipient agency
+    "warnings.detect",  # the detectors' own reads under one recipient's view (the hub's own processing)
+    "warnings.read",  # read the early warnings raised for the viewer's agency
+    "warnings.acknowledge",  # acknowledge such a warning
 ]
 ACTIONS: tuple[Action, ...] = get_args(Action)
 SYSTEM_ROLE = "system"
@@ -207,10 +211,22 @@ _ACTION_ROLES: dict[str, tuple[str, ...]] = {
     "watchlist.check": (SYSTEM_ROLE,),
     "alerts.read": ("analyst", "supervisor"),
     "alerts.acknowledge": ("analyst", "supervisor"),
+    "warnings.run": ("analyst", "supervisor", "admin", SYSTEM_ROLE),
+    "warnings.detect": (SYSTEM_ROLE,),
+    "warnings.read": ("analyst", "supervisor"),
+    "warnings.acknowledge": ("analyst", "supervisor"),
 }
 #: Actions only the hub's own staff may take (whatever their roles at an agency).
 _HUB_ONLY = frozenset(
-    {"crosscheck", "retention.run", "agencies.manage", "audit.verify", "audit.read", "watchlist.check"}
+    {
+        "crosscheck",
+        "retention.run",
+        "agencies.manage",
+        "audit.verify",
+        "audit.read",
+        "watchlist.check",
+        "warnings.run",
+    }
 )
 #: Actions on another agency's data or accounts that only the hub's staff may take; others act on their own.
 _OWN_AGENCY_UNLESS_HUB = frozenset(
@@ -220,6 +236,8 @@ _OWN_AGENCY_UNLESS_HUB = frozenset(
 #: Actions on a list owner's own data (watchlists and their alerts): the owner agency only, the hub included
 #: (the hub's staff keep lists of their own but neither read nor manage another agency's).
 _LIST_OWNER_ONLY = frozenset({"watchlist.read", "watchlist.manage", "alerts.read", "alerts.acknowledge"})
+#: Early warnings belong to their recipient agency: only its analysts read and acknowledge them.
+_RECIPIENT_ONLY = frozenset({"warnings.read", "warnings.acknowledge"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +294,14 @@ def allowed(viewer: Viewer, action: Action, target: ActionTarget | None = None) 
             "list-owner",
             f"{action}: watchlists and their alerts are {target.owner or 'their owner'}'s own; "
             f"only {target.owner or 'the owner agency'} reads or manages them",
+        )
+    if action in _RECIPIENT_ONLY and target.owner not in (None, viewer.agency):
+        return Permission(
+            False,
+            action,
+            "recipient-only",
+            f"{action}: early warnings for {target.owner} are computed from what {target.owner} may see; "
+            f"only {target.owner} reads them",
         )
     if action in ("consent.request", "consent.override") and target.owner == viewer.agency:
         return Permission(

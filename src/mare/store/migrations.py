@@ -426,6 +426,39 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX alerts_record ON alerts (record_uid);
         """,
     ),
+    Migration(
+        9,
+        "early warning: warnings per recipient agency, and what the structural detectors last saw",
+        """
+        CREATE TABLE early_warnings (
+            id VARCHAR PRIMARY KEY,
+            agency VARCHAR NOT NULL,
+            detector VARCHAR NOT NULL,
+            subject VARCHAR NOT NULL,
+            period VARCHAR NOT NULL,
+            start DATE NOT NULL,
+            direction VARCHAR NOT NULL,
+            baseline DOUBLE NOT NULL,
+            observed DOUBLE NOT NULL,
+            score DOUBLE NOT NULL,
+            explanation VARCHAR NOT NULL,
+            evidence JSON NOT NULL,
+            records VARCHAR[] NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            acknowledged_by VARCHAR,
+            acknowledged_at TIMESTAMP,
+            UNIQUE (agency, detector, subject, start)
+        );
+        CREATE TABLE early_warning_seen (
+            agency VARCHAR NOT NULL,
+            detector VARCHAR NOT NULL,
+            key VARCHAR NOT NULL,
+            first_seen TIMESTAMP NOT NULL,
+            PRIMARY KEY (agency, detector, key)
+        );
+        CREATE INDEX early_warnings_agency ON early_warnings (agency);
+        """,
+    ),
 )
 
 
@@ -461,6 +494,15 @@ DERIVED_TABLES: tuple[DerivedTable, ...] = (
         "notifications", "kind = 'alert' AND ref IN (SELECT id FROM alerts WHERE record_uid IN {erased})"
     ),
     DerivedTable("alerts", "record_uid IN {erased}"),
+    DerivedTable(
+        "notifications",
+        "kind = 'early_warning' AND ref IN (SELECT id FROM early_warnings "
+        "WHERE list_has_any(records, (SELECT list(uid) FROM {erased})))",
+    ),
+    DerivedTable("early_warnings", "list_has_any(records, (SELECT list(uid) FROM {erased}))"),
+    DerivedTable(
+        "early_warning_seen", "list_has_any(string_split(key, '|'), (SELECT list(uid) FROM {erased}))"
+    ),
 )
 
 
