@@ -120,6 +120,17 @@ CASES = [
     (who(HUB_AGENCY, SYSTEM_ROLE), "watchlist.check", None, True, "watchlist.check-allowed"),
     (who(HUB_AGENCY, "analyst"), "watchlist.check", None, False, "action-role"),
     (who("IT-SCO", SYSTEM_ROLE), "watchlist.check", None, False, "hub-only"),
+    # early warnings: a run is the hub's; each recipient agency's analysts read their own warnings only
+    (who(HUB_AGENCY, "admin"), "warnings.run", None, True, "warnings.run-allowed"),
+    (who(HUB_AGENCY, SYSTEM_ROLE), "warnings.run", None, True, "warnings.run-allowed"),
+    (who("IT-SCO", "supervisor"), "warnings.run", None, False, "hub-only"),
+    (who("IT-SCO", "analyst", SYSTEM_ROLE), "warnings.detect", None, True, "warnings.detect-allowed"),
+    (who("IT-SCO", "analyst"), "warnings.detect", None, False, "action-role"),
+    (who("IT-SCO", "analyst"), "warnings.read", ActionTarget(owner="IT-SCO"), True, "warnings.read-allowed"),
+    (who("IT-SCO", "analyst"), "warnings.read", ActionTarget(owner="DE-BKA"), False, "recipient-only"),
+    (who(HUB_AGENCY, "supervisor"), "warnings.read", ActionTarget(owner="IT-SCO"), False, "recipient-only"),
+    (who("IT-SCO", "contributor"), "warnings.read", ActionTarget(owner="IT-SCO"), False, "action-role"),
+    (who("IT-SCO", "dpo"), "warnings.acknowledge", ActionTarget(owner="IT-SCO"), False, "action-role"),
 ]
 
 
