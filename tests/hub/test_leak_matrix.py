@@ -960,6 +960,7 @@ MATRIX: dict[str, Case] = {
     # setup: creates a store, as its operator
     "init": Case("setup", why="creates (or migrates) a store, as its local operator: no previews"),
     "demo": Case("setup", why="creates a store from a synthetic world, as its local operator: no previews"),
+    "serve": Case("setup", why="serves the store over HTTP until stopped; its API is swept in tests/server"),
 }
 
 

@@ -12,6 +12,7 @@ from mare.cli.access import consent_app, erase_command, notifications_app, reten
 from mare.cli.accounts import agencies_app, users_app
 from mare.cli.audit import audit_app
 from mare.cli.common import HomeOpt, console, print_json
+from mare.cli.early_warning import schedule_app, warnings_app
 from mare.cli.geo import hotspots_command, routes_command
 from mare.cli.ingest import ingest_command
 from mare.cli.network import network_command
@@ -20,6 +21,7 @@ from mare.cli.read import export_command, records_command, show_app, stats_comma
 from mare.cli.resolve import crosscheck_command, link_command, review_command
 from mare.cli.scenario import demo_command, scenario_app
 from mare.cli.search import search_command
+from mare.cli.serve import serve_command
 from mare.cli.trends import trends_command
 from mare.cli.watchlists import alerts_app, watchlist_app
 from mare.store.db import open_store
@@ -85,6 +87,7 @@ app.command("trends")(trends_command)
 app.command("network")(network_command)
 app.command("profile")(profile_command)
 app.command("polycrime")(polycrime_command)
+app.command("serve")(serve_command)
 app.add_typer(show_app, name="show")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(users_app, name="users")
@@ -95,3 +98,5 @@ app.add_typer(notifications_app, name="notifications")
 app.add_typer(audit_app, name="audit")
 app.add_typer(watchlist_app, name="watchlist")
 app.add_typer(alerts_app, name="alerts")
+app.add_typer(warnings_app, name="warnings")
+app.add_typer(schedule_app, name="schedule")

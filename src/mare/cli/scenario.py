@@ -75,8 +75,14 @@ def demo_command(
     home: HomeOpt = None,
     scale: Annotated[str, typer.Option(help="Scenario scale for the demo.")] = "small",
     seed: Annotated[int, typer.Option()] = 7,
+    serve: Annotated[
+        bool,
+        typer.Option("--serve/--no-serve", help="Then serve the web app (--no-serve: the summary only)."),
+    ] = True,
+    port: Annotated[int, typer.Option("--port", help="Port for the web app.")] = 8000,
 ) -> None:
-    """The main job on the embedded default: generate sample contributions, ingest, report."""
+    """The main job on the embedded default: generate sample contributions, ingest, report; then serve the
+    web app on http://127.0.0.1:8000 with demo users (--no-serve: stop after the terminal summary)."""
     root = mare_home(home)
     world = root / f"scenario-{scale}-seed{seed}"
     if not (world / "scenario.json").is_file():
@@ -122,3 +128,27 @@ def demo_command(
         "mare search NAME · mare show entity UID · mare network --hub · mare profile · "
         "mare hotspots --hub · mare routes --hub · mare polycrime · mare audit verify · mare --help"
     )
+    if serve:
+        _serve_demo(home, port)
+
+
+def _serve_demo(home: Path | None, port: int) -> None:
+    """Demo users for three agencies and the hub (new passwords, printed once), then the web app."""
+    from mare.cli.serve import demo_users
+    from mare.cli.serve import serve as run_server
+
+    with hub_context(home, what="mare demo users") as operator:
+        users = demo_users(operator)
+    console.rule("5. The web app")
+    table = Table(title="Demo users (DEMO passwords, new on every run: for this machine only)")
+    for col in ("user", "agency", "roles", "password"):
+        table.add_column(col)
+    for row in users:
+        table.add_row(*row)
+    console.print(table)
+    console.print(
+        f"Open [bold]http://127.0.0.1:{port}/[/] and sign in as hub-analyst. Look first at the dashboard "
+        "(new hits, the last 30 days on the map), then search a name, open the person and their network, "
+        "run a disruption simulation, and review a pair. Sign in as de-analyst to see what one agency sees."
+    )
+    run_server(home, "127.0.0.1", port)
