@@ -3,13 +3,15 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.local/bin:$(HOME)/.cargo/bin:$(PATH)
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 PYTEST_ARGS ?=
+WIDGETS := src/mare/server/static/dist/widgets.js
 
-.PHONY: help setup test test-slow lint typecheck demo scenario bench clean
+.PHONY: help setup chromium test test-slow test-browser lint typecheck demo scenario bench clean
 
 help:
 	@echo "make demo   - set up, generate the sample world, ingest it, show what the hub holds"
 	@echo "make test   - set up, then ruff, mypy and the test suite"
 	@echo "make test-slow - the slow suites (large ingests, kill tests at scale)"
+	@echo "make test-browser - the browser tests (Playwright driving Debian's chromium)"
 	@echo "make bench  - the ingest benchmark (prints a table)"
 
 $(UV):
@@ -25,6 +27,15 @@ setup: $(UV)
 	  || { echo "!! could not install npm (needed for the offline world atlas): apt-get install npm"; exit 1; }; }
 	@[ -f node_modules/.package-lock.json ] && cmp -s package-lock.json node_modules/.package-lock.json \
 	  || npm ci --silent --no-audit --no-fund
+	@[ -f $(WIDGETS) ] && [ -z "$$(find web package-lock.json vite.config.ts tsconfig.json -newer $(WIDGETS) -type f -print -quit)" ] \
+	  || { echo ">> building the browser widgets (npm run build)"; npm run --silent build \
+	  || { echo "!! the widget build failed: see the messages above (web/src), then run 'npm run build'"; exit 1; }; }
+
+# The browser tests drive Debian's chromium (never a browser downloaded by Playwright).
+chromium:
+	@[ -x /usr/bin/chromium ] || { echo ">> chromium not found: installing Debian's chromium for the browser tests"; \
+	  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1 || sudo apt-get install -y -qq chromium \
+	  || { echo "!! could not install chromium (needed by the browser tests): apt-get install -y chromium"; exit 1; }; }
 
 lint: setup
 	$(UV) run ruff check
@@ -38,6 +49,9 @@ test: lint typecheck
 
 test-slow: setup
 	$(UV) run pytest -q -m slow $(PYTEST_ARGS)
+
+test-browser: setup chromium
+	$(UV) run pytest -q -m browser $(PYTEST_ARGS)
 
 demo: setup
 	$(UV) run mare demo
