@@ -119,6 +119,12 @@ CASES = [
     ),
     (who(HUB_AGENCY, SYSTEM_ROLE), "watchlist.check", None, True, "watchlist.check-allowed"),
     (who(HUB_AGENCY, "analyst"), "watchlist.check", None, False, "action-role"),
+    # reports: analysts and supervisors write them (and the hub's scheduled processing); what they hold is
+    # read through the viewer's own read policy
+    (who("IT-SCO", "analyst"), "report.generate", None, True, "report.generate-allowed"),
+    (who(HUB_AGENCY, SYSTEM_ROLE), "report.generate", None, True, "report.generate-allowed"),
+    (who("IT-SCO", "contributor"), "report.generate", None, False, "action-role"),
+    (who(HUB_AGENCY, "dpo"), "report.generate", None, False, "action-role"),
     (who("IT-SCO", SYSTEM_ROLE), "watchlist.check", None, False, "hub-only"),
     # early warnings: a run is the hub's; each recipient agency's analysts read their own warnings only
     (who(HUB_AGENCY, "admin"), "warnings.run", None, True, "warnings.run-allowed"),

@@ -182,6 +182,7 @@ Action = Literal[
     "warnings.detect",  # the detectors' own reads under one recipient's view (the hub's own processing)
     "warnings.read",  # read the early warnings raised for the viewer's agency
     "warnings.acknowledge",  # acknowledge such a warning
+    "report.generate",  # write a report (daily, vessels, initiation, notification, situation)
 ]
 ACTIONS: tuple[Action, ...] = get_args(Action)
 SYSTEM_ROLE = "system"
@@ -211,6 +212,7 @@ _ACTION_ROLES: dict[str, tuple[str, ...]] = {
     "watchlist.check": (SYSTEM_ROLE,),
     "alerts.read": ("analyst", "supervisor"),
     "alerts.acknowledge": ("analyst", "supervisor"),
+    "report.generate": ("analyst", "supervisor", SYSTEM_ROLE),
     "warnings.run": ("analyst", "supervisor", "admin", SYSTEM_ROLE),
     "warnings.detect": (SYSTEM_ROLE,),
     "warnings.read": ("analyst", "supervisor"),
