@@ -815,6 +815,8 @@ MATRIX: dict[str, Case] = {
         ],
         shows_values=True,
     ),
+    "warnings list": Case("reads", _one("warnings", "list", "--json")),
+    "warnings show": Case("reads", _one("warnings", "show", "EWnone")),
     "watchlist list": Case(
         "reads",
         lambda w, out: [
@@ -940,6 +942,14 @@ MATRIX: dict[str, Case] = {
         "acts", lambda w, out: [Run(("watchlist", "remove", w.entry))], content_free=True
     ),
     "alerts ack": Case("acts", lambda w, out: [Run(("alerts", "ack", w.alert))], content_free=True),
+    "warnings run": Case("acts", _one("warnings", "run", "--json")),
+    "warnings ack": Case("acts", _one("warnings", "ack", "EWnone"), content_free=True),
+    "notifications outbox": Case(
+        "acts",
+        lambda w, out: [
+            Run(("notifications", "outbox", "--to", str(out / "outbox")), touches_of=_hit_touches(w))
+        ],
+    ),
     "notifications read": Case(
         "acts", lambda w, out: [Run(("notifications", "read", w.notification))], content_free=True
     ),
@@ -960,6 +970,7 @@ MATRIX: dict[str, Case] = {
     # setup: creates a store, as its operator
     "init": Case("setup", why="creates (or migrates) a store, as its local operator: no previews"),
     "demo": Case("setup", why="creates a store from a synthetic world, as its local operator: no previews"),
+    "schedule run": Case("setup", why="the hub's own processing (system:schedule), for the store's operator"),
     "serve": Case("setup", why="serves the store over HTTP until stopped; its API is swept in tests/server"),
 }
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -293,3 +295,43 @@ def notifications_read(
     with hub_context(home, user, as_agency, role, what="mare notifications read") as ctx:
         if not mark_read(ctx, notification_id):
             raise fail(f"no unread notification {notification_id!r} for {ctx.viewer.agency}")
+
+
+@notifications_app.command("outbox")
+def notifications_outbox(
+    to: Annotated[Path, typer.Option("--to", help="Folder for the messages (one NOTIFICATION.eml each).")],
+    send: Annotated[
+        bool, typer.Option("--send", help="Also send them through MARE_SMTP_HOST (off by default).")
+    ] = False,
+    mark: Annotated[bool, typer.Option("--mark-read", help="Mark what was written (or sent) read.")] = False,
+    home: HomeOpt = None,
+    user: UserOpt = None,
+    as_agency: AgencyOpt = None,
+    role: RoleOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write your agency's unread notifications as e-mails (RFC 5322 .eml), as you may read them."""
+    from mare.hub.delivery import DeliveryError, MailSettings, write_outbox
+
+    try:
+        settings = MailSettings.from_env(os.environ)
+    except DeliveryError as exc:
+        raise fail(str(exc)) from None
+    with hub_context(home, user, as_agency, role, what="mare notifications outbox") as ctx:
+        try:
+            done = write_outbox(ctx, to, settings, send, mark)
+        except (DeliveryError, OSError) as exc:
+            raise fail(str(exc)) from None
+    if as_json:
+        print_json(
+            {
+                "written": [str(p) for p in done.written],
+                "sent": done.sent,
+                "unsent": done.unsent,
+                "marked_read": done.marked_read,
+            }
+        )
+        return
+    console.print(f"{len(done.written)} message(s) written to {to}; {len(done.sent)} sent", highlight=False)
+    for nid, why in done.unsent.items():
+        console.print(f"  not sent {nid}: {why}", markup=False, highlight=False)

@@ -44,6 +44,9 @@ DETECTORS = ("series", "emerging_hotspot", "route_shift", "crime_link")
 #: A series alert is a warning while it signalled in the last RECENT periods; structural detectors
 #: compare the last RECENT periods with the BEFORE periods preceding them.
 RECENT: dict[str, int] = {"month": 3, "week": 6}
+#: A series alert is a warning while its last signal lies in the last LOOKBACK periods (the CUSUM
+#: restarts after a signal and the baseline adapts: a lasting shift may signal only once).
+LOOKBACK: dict[str, int] = {"month": 6, "week": 13}
 BEFORE: dict[str, int] = {"month": 12, "week": 26}
 #: The hub's series are shorter than the statistics offices': 12 months (26 weeks) of history suffice.
 MIN_HISTORY: dict[str, int] = {"month": 12, "week": 26}
@@ -107,12 +110,21 @@ class RunResult:
     warnings: list[EarlyWarning] = field(default_factory=list)
     recipients: dict[str, dict[str, Any]] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-able form."""
+    def for_agency(self, agency: str) -> list[EarlyWarning]:
+        """The new warnings of one recipient."""
+        return [w for w in self.warnings if w.agency == agency]
+
+    def as_dict(self, agency: str) -> dict[str, Any]:
+        """JSON-able form for a reader of `agency`: its own new warnings and skipped series in full, of the
+        other recipients only counts (their subjects come from data this reader may not see)."""
         return {
             "period": self.period,
-            "new": [w.as_dict() for w in self.warnings],
-            "recipients": self.recipients,
+            "agency": agency,
+            "new": [w.as_dict() for w in self.for_agency(agency)],
+            "recipients": {
+                name: summary if name == agency else {**summary, "skipped": len(summary.get("skipped", {}))}
+                for name, summary in self.recipients.items()
+            },
         }
 
 
@@ -121,9 +133,10 @@ def _now() -> datetime:
 
 
 def recipients(store: Store) -> list[str]:
-    """The hub and every agency with users or records, sorted (the hub first)."""
+    """The hub and every agency registered or with users or records, sorted (the hub first)."""
     rows = store.con.execute(
-        "SELECT agency FROM users WHERE NOT disabled UNION SELECT DISTINCT agency FROM records"
+        "SELECT agency FROM users WHERE NOT disabled UNION SELECT DISTINCT agency FROM records "
+        "UNION SELECT id FROM agencies WHERE NOT coalesce(disabled, FALSE)"
     ).fetchall()
     others = sorted({str(r[0]) for r in rows} - {"HUB"})
     return ["HUB", *others]
@@ -146,8 +159,9 @@ def _period(period: str) -> Period:
 
 
 def run_detectors(ctx: HubContext, period: str = "month", today: date | None = None) -> list[EarlyWarning]:
-    """Run every detector for every recipient (`warnings.run`); the new warnings only."""
-    return run(ctx, period, today).warnings
+    """Run every detector for every recipient (`warnings.run`); the new warnings of the caller's agency
+    (each recipient's own are read with `warnings` under its own context)."""
+    return run(ctx, period, today).for_agency(ctx.viewer.agency)
 
 
 def run(ctx: HubContext, period: str = "month", today: date | None = None) -> RunResult:
@@ -196,9 +210,9 @@ def _run_for(system: HubContext, period: Period, today: date) -> tuple[list[Earl
         signals += ws.emerging_hotspots(obs, period, recent, horizon)
         signals += ws.route_shifts(obs, period, recent, horizon, BEFORE[period])
         signals = [s for s in signals if not _warned_recently(system, s, period, horizon)]
-        signals += _link_signals(system, horizon)
     else:
         summary["data"] = "none visible"
+    signals += _link_signals(system, obs.last if obs.last is not None else end)
     summary["found"] = len(signals)
     new = [w for w in (_save(system, s, period) for s in signals) if w is not None]
     summary["new"] = len(new)
@@ -226,7 +240,7 @@ def _series_signals(
             continue
         summary["series"] += 1
         for alert in alerts:
-            if period_index(alert.end, period) < horizon - RECENT[period] + 1:
+            if period_index(alert.end, period) < horizon - LOOKBACK[period] + 1:
                 continue
             shown = series.counts[-EVIDENCE_PERIODS:]
             offset = len(series.counts) - len(shown)

@@ -1,4 +1,4 @@
-"""Notifications to agencies: hits, watchlist alerts, consent requests and decisions, overrides, warnings.
+"""Notifications to agencies: hits, watchlist alerts, early warnings, consent requests and decisions.
 
 What is stored never quotes a record: a hit notification keeps only the hit's id, an alert
 notification only the alert's id (its text: `hub.watchlists.alert_text`). Its text is
@@ -116,6 +116,27 @@ def _alert(ctx: HubContext, alert_id: str) -> tuple[str, str] | None:
     return alert_text(ctx, alert_id)
 
 
+def _early_warning(ctx: HubContext, warning_id: str) -> tuple[str, str] | None:
+    """An early warning's text for this reader (`hub.early_warning`, which itself notifies: imported here)."""
+    from mare.hub.early_warning import warning_text
+
+    return warning_text(ctx, warning_id)
+
+
+def rendered(ctx: HubContext, note: Notification) -> Notification | None:
+    """A notification written for this reader (None when what it refers to is gone)."""
+    texts = {"hit": lambda ref: _hit_text(ctx, ref, ctx.viewer.agency), "alert": lambda ref: _alert(ctx, ref),
+             "early_warning": lambda ref: _early_warning(ctx, ref)}  # fmt: skip
+    if note.kind not in texts or not note.ref:
+        return note
+    text = texts[note.kind](note.ref)
+    if text is None:
+        return None
+    return Notification(
+        note.id, note.agency, note.kind, text[0], text[1], note.ref, note.created_at, note.read_at
+    )
+
+
 def inbox(ctx: HubContext, unread_only: bool = False, limit: int = 100) -> list[Notification]:
     """The reader's agency's notifications, newest first, each written for this reader."""
     ctx.permit("notifications.read")
@@ -127,17 +148,9 @@ def inbox(ctx: HubContext, unread_only: bool = False, limit: int = 100) -> list[
     )
     items = []
     for row in ctx.store.con.execute(sql, [ctx.viewer.agency, limit]).fetchall():
-        note = Notification(*row)
-        if note.kind in ("hit", "alert") and note.ref:
-            text = (
-                _hit_text(ctx, note.ref, ctx.viewer.agency) if note.kind == "hit" else _alert(ctx, note.ref)
-            )
-            if text is None:
-                continue
-            note = Notification(
-                note.id, note.agency, note.kind, text[0], text[1], note.ref, note.created_at, note.read_at
-            )
-        items.append(note)
+        note = rendered(ctx, Notification(*row))
+        if note is not None:
+            items.append(note)
     return items
 
 
