@@ -33,7 +33,7 @@ from mare.hub.context import Refused
 from mare.hub.identity import SignInError
 from mare.server import pages
 from mare.server.access import BadInput
-from mare.server.actions import ACTIONS, is_form
+from mare.server.actions import ACTIONS
 from mare.server.session import LoginLimiter, Signer, session_secret
 from mare.server.store import ServerStore
 from mare.server.upload import MAX_UPLOAD, TooLarge, upload_action
@@ -119,13 +119,14 @@ def _secure(message: Message) -> Message:
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") and not (
-        is_form(request) or request.headers.get("hx-request")
-    )
+    """JSON for programs; HTML for a browser (it asks for text/html) and for htmx."""
+    if request.headers.get("hx-request"):
+        return False
+    return request.url.path.startswith("/api/") and "text/html" not in request.headers.get("accept", "")
 
 
 def _error(request: Request, status: int, message: str, **extra: Any) -> Response:
-    if request.url.path.startswith("/api/") and not is_form(request):
+    if _wants_json(request):
         return JSONResponse({"error": message, **extra}, status_code=status)
     if status == 401:
         return RedirectResponse("/login", status_code=303)
