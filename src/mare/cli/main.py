@@ -13,7 +13,6 @@ from mare.cli.accounts import agencies_app, users_app
 from mare.cli.audit import audit_app
 from mare.cli.common import HomeOpt, console, print_json
 from mare.cli.early_warning import schedule_app, warnings_app
-from mare.cli.early_warning import schedule_app, warnings_app
 from mare.cli.geo import hotspots_command, routes_command
 from mare.cli.ingest import ingest_command
 from mare.cli.network import network_command
@@ -99,7 +98,5 @@ app.add_typer(notifications_app, name="notifications")
 app.add_typer(audit_app, name="audit")
 app.add_typer(watchlist_app, name="watchlist")
 app.add_typer(alerts_app, name="alerts")
-app.add_typer(warnings_app, name="warnings")
-app.add_typer(schedule_app, name="schedule")
 app.add_typer(warnings_app, name="warnings")
 app.add_typer(schedule_app, name="schedule")
