@@ -802,6 +802,17 @@ MATRIX: dict[str, Case] = {
             Run(("routes", "--hub", "-o", str(out / "legs.csv")), bulk=("journey_leg",), extended=True),
         ],
     ),
+    # reports are checked in their HTML form (the PDF holds the same text, drawn by WeasyPrint)
+    "report": Case(
+        "reads",
+        lambda w, out: [
+            Run(("report", "daily", "-o", str(out / "daily.html")), touches_of=_alert_touches(w)),
+            Run(("report", "vessels", "--json")),
+            Run(("report", "situation", "-o", str(out / "situation.html")), purposes=OTHER_PURPOSES),
+            Run(("report", "initiation", "N1", "--min-size", "2", "-o", str(out / "n1.html")), extended=True),
+        ],
+        shows_values=True,
+    ),
     "review": Case(
         "reads",
         lambda w, out: [Run(("review",), tuple(("record", u) for u in w.review_records), input="q\n")],

@@ -18,6 +18,7 @@ from mare.cli.ingest import ingest_command
 from mare.cli.network import network_command
 from mare.cli.profile import polycrime_command, profile_command
 from mare.cli.read import export_command, records_command, show_app, stats_command
+from mare.cli.report import report_command
 from mare.cli.resolve import crosscheck_command, link_command, review_command
 from mare.cli.scenario import demo_command, scenario_app
 from mare.cli.search import search_command
@@ -87,6 +88,7 @@ app.command("trends")(trends_command)
 app.command("network")(network_command)
 app.command("profile")(profile_command)
 app.command("polycrime")(polycrime_command)
+app.command("report")(report_command)
 app.command("serve")(serve_command)
 app.add_typer(show_app, name="show")
 app.add_typer(scenario_app, name="scenario")

@@ -1,0 +1,133 @@
+"""The list of vessels of interest, from what the hub holds today, each with why it is listed.
+
+A vessel record the viewer may see in full is listed when something ties it to smuggling: a suspect
+operates it (`operates_vessel`) or travelled on it (`travelled_on`), it carried journey legs
+(`leg_used`), or it was involved in events (`involved_in`: interceptions, rescues, landings…). Every
+tie counts only when the link and the record at its other end are visible in full. Vessels are ranked
+by how many separate reasons list them, then by how much ties them. Identifiers (IMO, MMSI, call sign,
+flag) are shown as recorded. Maritime tracking (AIS positions, port calls) comes with the maritime work
+and is not used yet: the report says so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter, defaultdict
+from datetime import UTC, datetime
+
+from mare.hub.context import HubContext
+from mare.products.charts import ChartError, bar_chart
+from mare.products.daily import viewer_of
+from mare.products.read import visible_links, visible_records
+from mare.products.report import Figure, Report, Section, Table, missing, sources_of
+
+LINKS = ("operates_vessel", "travelled_on", "leg_used", "involved_in")
+SUSPECTS = ("suspect", "convicted")
+SHOWN = 60
+MARITIME = (
+    "Maritime tracking (AIS positions, port calls, loitering and rendezvous at sea) is not yet part of the "
+    "hub: this list is built from vessel records and their ties alone, and will grow with it."
+)
+
+
+def vessels_report(ctx: HubContext) -> Report:
+    """The vessels of interest the viewer may see, each with why it is listed."""
+    records = visible_records(ctx, ("vessel", "person", "journey_leg", "event"))
+    links = [link for link in visible_links(ctx, LINKS) if link[1] in records and link[2] in records]
+    vessels = {uid: r for uid, r in records.items() if r.kind == "vessel"}
+    suspects: dict[str, set[str]] = defaultdict(set)
+    travellers: dict[str, set[str]] = defaultdict(set)
+    legs: dict[str, set[str]] = defaultdict(set)
+    events: dict[str, Counter[str]] = defaultdict(Counter)
+    used: set[str] = set()
+    for kind, src, dst in links:
+        if (kind == "operates_vessel" and dst in vessels) or (kind == "travelled_on" and dst in vessels):
+            (suspects if records[src].category in SUSPECTS else travellers)[dst].add(src)
+        elif kind == "leg_used" and dst in vessels:
+            legs[dst].add(src)
+        elif kind == "involved_in" and src in vessels:
+            events[src][records[dst].first("event_type") or "other"] += 1
+        else:
+            continue
+        used.update((src, dst))
+    rows = []
+    for uid, vessel in vessels.items():
+        why = []
+        if suspects[uid]:
+            names = sorted(records[p].label or p for p in suspects[uid])
+            why.append(
+                f"tied to {len(names)} suspect(s): {', '.join(names[:4])}" + (" …" if len(names) > 4 else "")
+            )
+        if legs[uid]:
+            why.append(f"carried {len(legs[uid])} journey leg(s)")
+        if events[uid]:
+            why.append("involved in " + ", ".join(f"{n} {k}" for k, n in events[uid].most_common()))
+        if travellers[uid] and not suspects[uid]:
+            why.append(f"{len(travellers[uid])} other person(s) travelled on it")
+        if not why:
+            continue
+        weight = len(suspects[uid]) * 3 + len(legs[uid]) + sum(events[uid].values())
+        ids = [
+            f"{name.upper()} {vessel.first(name)}"
+            for name in ("imo", "mmsi", "call_sign")
+            if vessel.first(name)
+        ]
+        rows.append(
+            (
+                -len(why),
+                -weight,
+                uid,
+                [
+                    vessel.label or vessel.first("name") or "(unnamed)",
+                    vessel.first("vessel_type"),
+                    vessel.first("flag"),
+                    ", ".join(ids) or "none recorded",
+                    vessel.agency,
+                    "; ".join(why),
+                ],
+            )
+        )
+    rows.sort()
+    used.update(uid for *_, uid, _ in rows)
+    title = "Vessels of interest"
+    if not rows:
+        listed = missing(
+            "vessels",
+            title,
+            f"none of the {len(vessels)} vessel records you may see is tied to a "
+            "suspect, a journey leg or an event",
+        )
+    else:
+        types = Counter(str(r[3][1] or "unknown") for r in rows)
+        listed = Section(
+            "vessels",
+            title,
+            [
+                f"{len(rows)} of the {len(vessels)} vessel records you may see are tied to smuggling"
+                + (f"; the {SHOWN} most strongly tied are listed." if len(rows) > SHOWN else ".")
+            ],
+            [
+                Table(
+                    ["vessel", "type", "flag", "identifiers", "held by", "why listed"],
+                    [r[3] for r in rows[:SHOWN]],
+                )
+            ],
+            data={"listed": len(rows), "vessel_records": len(vessels), "by_type": dict(types)},
+        )
+        with contextlib.suppress(ChartError):
+            listed.figures.append(
+                Figure("Vessels of interest by type", bar_chart(types, "Vessels by type", "vessels"))
+            )
+    sections = [
+        listed,
+        Section("maritime", "Maritime tracking", [MARITIME], data={"ais": False}),
+    ]
+    return Report(
+        kind="vessels",
+        title="Vessels of interest",
+        subtitle=f"From the vessel records the hub holds on {datetime.now(UTC).date()}",
+        generated_at=datetime.now(UTC).replace(tzinfo=None),
+        viewer=viewer_of(ctx),
+        sections=sections,
+        sources=sources_of(ctx, used),
+    )
