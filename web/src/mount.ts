@@ -14,8 +14,19 @@ const LOADERS: Record<string, () => Promise<Mounter>> = {
 
 const cleanups = new WeakMap<Element, Cleanup>();
 
+/**
+ * A page may mark the widget's box role="img" with a label: fine for a still picture, but it hides
+ * the widget's controls from assistive technology. Keep the label as the widget's title, as a group.
+ */
+function asGroup(el: HTMLElement): void {
+  const label = el.getAttribute("aria-label");
+  if (label && !el.dataset.title) el.dataset.title = label;
+  if (el.getAttribute("role") === "img") el.setAttribute("role", "group");
+}
+
 async function mountOne(el: HTMLElement): Promise<void> {
   const kind = el.dataset.widget ?? "";
+  asGroup(el);
   el.dataset.state = "loading";
   el.setAttribute("aria-busy", "true");
   try {

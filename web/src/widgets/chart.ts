@@ -6,7 +6,7 @@ import { parseChart, type ChartData } from "../lib/series";
 const SERIES_COLOURS = ["#1d4ed8", "#c2410c", "#0f766e", "#7c3aed", "#a16207", "#be185d"];
 const W = 640;
 const H = 300;
-const M = { top: 12, right: 16, bottom: 56, left: 52 };
+const M = { top: 12, right: 16, bottom: 28, left: 52 };
 
 function draw(data: ChartData, titleId: string): SVGElement {
   const all = data.series.flatMap((sr) => sr.values).filter((v): v is number => v !== null);

@@ -49,7 +49,7 @@ function dataLayers(): LayerSpecification[] {
       layout: { "line-cap": "round" },
       paint: {
         "line-color": COLOURS.route, "line-opacity": 0.8,
-        "line-width": ["interpolate", ["linear"], count, 1, 1.5, 20, 8],
+        "line-width": ["interpolate", ["linear"], count, 1, 2, 5, 5, 15, 10],
       },
     },
     {
@@ -59,7 +59,7 @@ function dataLayers(): LayerSpecification[] {
     {
       id: "hotspot", type: "circle", source: "data", filter: isKind("hotspot"),
       paint: {
-        "circle-radius": ["interpolate", ["linear"], count, 1, 5, 30, 30],
+        "circle-radius": ["interpolate", ["linear"], count, 1, 6, 5, 16, 15, 34],
         "circle-color": COLOURS.hotspot, "circle-opacity": 0.55,
         "circle-stroke-color": "#7c2d12", "circle-stroke-width": 1,
       },
@@ -67,7 +67,7 @@ function dataLayers(): LayerSpecification[] {
     {
       id: "emerging_hotspot", type: "circle", source: "data", filter: isKind("emerging_hotspot"),
       paint: {
-        "circle-radius": ["interpolate", ["linear"], count, 1, 7, 30, 32],
+        "circle-radius": ["interpolate", ["linear"], count, 1, 8, 5, 18, 15, 36],
         "circle-color": COLOURS.emerging_hotspot, "circle-opacity": 0.6,
         "circle-stroke-color": "#facc15", "circle-stroke-width": 3,
       },
@@ -181,12 +181,13 @@ export async function mount(el: HTMLElement): Promise<() => void> {
       : `${data.features.length} places: ${kinds.map((k) => KIND_LABELS[k].toLowerCase()).join(", ")}.`;
 
   const popup = new maplibregl.Popup({ closeButton: true, maxWidth: "280px" });
+  map.on("click", (ev) => {
+    // The topmost feature under the pointer (points are drawn above lines).
+    const hit = map.queryRenderedFeatures(ev.point, { layers: kinds })[0];
+    if (!hit) return;
+    popup.setLngLat(ev.lngLat).setDOMContent(popupContent(hit.properties ?? {})).addTo(map);
+  });
   for (const kind of kinds) {
-    map.on("click", kind, (ev) => {
-      const hit = ev.features?.[0];
-      if (!hit) return;
-      popup.setLngLat(ev.lngLat).setDOMContent(popupContent(hit.properties ?? {})).addTo(map);
-    });
     map.on("mouseenter", kind, () => (map.getCanvas().style.cursor = "pointer"));
     map.on("mouseleave", kind, () => (map.getCanvas().style.cursor = ""));
   }
@@ -195,5 +196,7 @@ export async function mount(el: HTMLElement): Promise<() => void> {
     else map.once("idle", () => resolve());
   });
   el.dataset.features = String(data.features.length);
+  // A handle for the browser tests and for debugging from the console.
+  (el as HTMLElement & { mareMap?: unknown }).mareMap = map;
   return () => map.remove();
 }

@@ -409,25 +409,29 @@ export async function mount(el: HTMLElement): Promise<() => void> {
   pathButton.addEventListener("click", runPath);
   clearButton.addEventListener("click", clearPath);
   pngButton.addEventListener("click", exportPng);
-  renderer.on("clickNode", ({ node, event }) => {
-    const original = event.original as MouseEvent;
-    if (original.shiftKey) {
-      if (shiftFirst === null || shiftFirst === node) {
-        shiftFirst = node;
-        fromSelect.value = node;
-        toSelect.value = "";
-        updateStatus(`Path from ${labelOf(node)}: shift-click a second person.`);
-      } else {
-        toSelect.value = node;
-        shiftFirst = null;
-        runPath();
-      }
+  function shiftPick(node: string): void {
+    if (shiftFirst === null || shiftFirst === node) {
+      shiftFirst = node;
+      fromSelect.value = node;
+      toSelect.value = "";
+      updateStatus(`Path from ${labelOf(node)}: shift-click a second person.`);
+    } else {
+      toSelect.value = node;
+      shiftFirst = null;
+      runPath();
     }
+  }
+  renderer.on("clickNode", ({ node, event }) => {
+    if ((event.original as MouseEvent).shiftKey) shiftPick(node);
     select(node);
   });
   renderer.on("doubleClickNode", ({ node, event }) => {
     event.preventSigmaDefault();
-    void expand(node);
+    // Two quick shift-clicks read as a double-click: they still pick the path's second end.
+    if ((event.original as MouseEvent).shiftKey) {
+      if (shiftFirst !== node) shiftPick(node);
+      select(node);
+    } else void expand(node);
   });
   renderer.on("clickStage", () => select(null));
 
@@ -436,5 +440,7 @@ export async function mount(el: HTMLElement): Promise<() => void> {
   refreshTime();
   select(null);
   updateStatus();
+  // A handle for the browser tests and for debugging from the console.
+  (el as HTMLElement & { mareNetwork?: unknown }).mareNetwork = { graph, renderer };
   return () => renderer.kill();
 }

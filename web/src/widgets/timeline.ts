@@ -1,12 +1,14 @@
 // Timeline widget: items placed by time in one lane per kind. Each lane is one tab stop;
 // arrow keys, Home and End move between its items; the tooltip shows on hover and focus.
 import { fetchJson, h, readableTime, sourceOf, uid } from "../common";
+import { PALETTE } from "../lib/graph";
 import { linear, parseTime, timeTicks } from "../lib/scales";
 import { parseTimeline, type TimelineItem } from "../lib/series";
 
-function lane(kind: string, items: TimelineItem[], x: (t: number) => number, refUrl: string): HTMLElement {
+function lane(kind: string, items: TimelineItem[], x: (t: number) => number, refUrl: string, colour: string): HTMLElement {
   const nameId = uid("tl-lane");
   const track = h("ul", { class: "tl-track", "aria-labelledby": nameId });
+  track.style.setProperty("--lane", colour);
   const focusables: HTMLElement[] = [];
   items.forEach((item, i) => {
     const tipId = uid("tl-tip");
@@ -39,6 +41,9 @@ function lane(kind: string, items: TimelineItem[], x: (t: number) => number, ref
   return h("div", { class: "tl-lane" }, h("span", { class: "tl-name", id: nameId }, `${kind} (${items.length})`), track);
 }
 
+// Darker palette entries only: the dots must stand out against white (3:1 for graphics).
+const LANE_COLOURS = [PALETTE[0], "#c2410c", "#0f766e", "#7c3aed", PALETTE[8], "#be185d", PALETTE[9]];
+
 export async function mount(el: HTMLElement): Promise<void> {
   const items = parseTimeline(await fetchJson(sourceOf(el)), parseTime);
   el.classList.add("tl");
@@ -64,7 +69,7 @@ export async function mount(el: HTMLElement): Promise<void> {
     h(
       "div",
       { class: "tl-frame", role: "group", "aria-label": `${title}: ${items.length} items from ${readableTime(items[0].time)} to ${readableTime(items[items.length - 1].time)}` },
-      ...[...kinds.keys()].sort().map((kind) => lane(kind, kinds.get(kind) ?? [], x, refUrl)),
+      ...[...kinds.keys()].sort().map((kind, i) => lane(kind, kinds.get(kind) ?? [], x, refUrl, LANE_COLOURS[i % LANE_COLOURS.length])),
       axis,
     ),
   );
