@@ -1,4 +1,4 @@
-"""Browser tests: Playwright (the Python driver only) driving Debian's chromium, never a downloaded browser."""
+"""Browser tests: Playwright (the Python driver only) driving Debian's chromium, never a downloaded one."""
 
 from __future__ import annotations
 
@@ -105,7 +105,8 @@ def browser() -> Iterator[Any]:
 
 def watch(browser: Any, **context_args: Any) -> Watched:
     """A fresh context and page, watched for console errors, CSP violations and dialogs."""
-    context = browser.new_context(viewport={"width": 1280, "height": 860}, accept_downloads=True, **context_args)
+    viewport = {"width": 1280, "height": 860}
+    context = browser.new_context(viewport=viewport, accept_downloads=True, **context_args)
     context.add_init_script(WATCH)
     context.add_init_script(path=str(AXE))
     page = context.new_page()

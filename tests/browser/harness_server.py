@@ -8,6 +8,7 @@ few /api/ answers that a widget must show as errors. Run it by hand with
 from __future__ import annotations
 
 import json
+import os
 import sys
 import threading
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "src" / "mare" / "server" / "static"
@@ -36,12 +38,14 @@ ERRORS = {
 class HarnessHandler(SimpleHTTPRequestHandler):
     """Static files from two folders, JSON errors for the error page, the CSP on every answer."""
 
-    extensions_map = {
-        **SimpleHTTPRequestHandler.extensions_map,
+    TYPES: ClassVar[dict[str, str]] = {
         ".js": "text/javascript",
         ".json": "application/json",
         ".css": "text/css",
     }
+
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        return self.TYPES.get(Path(path).suffix, super().guess_type(path))
 
     def translate_path(self, path: str) -> str:
         clean = path.split("?", 1)[0].split("#", 1)[0]
@@ -76,7 +80,7 @@ class HarnessHandler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: object) -> None:
         return
 
 
