@@ -25,6 +25,10 @@ setup: $(UV)
 	@command -v npm >/dev/null || { echo ">> npm not found: installing Debian's npm"; \
 	  (apt-get update -qq && apt-get install -y -qq npm) >/dev/null || sudo apt-get install -y -qq npm \
 	  || { echo "!! could not install npm (needed for the offline world atlas): apt-get install npm"; exit 1; }; }
+	@dpkg -s libpango-1.0-0 fonts-dejavu-core >/dev/null 2>&1 || { echo ">> Pango or DejaVu fonts not found: installing Debian's libpango-1.0-0 and fonts-dejavu-core (PDF reports)"; \
+	  (apt-get update -qq && apt-get install -y -qq libpango-1.0-0 fonts-dejavu-core) >/dev/null \
+	  || sudo apt-get install -y -qq libpango-1.0-0 fonts-dejavu-core \
+	  || { echo "!! could not install Pango and DejaVu (needed for PDF reports): apt-get install libpango-1.0-0 fonts-dejavu-core"; exit 1; }; }
 	@[ -f node_modules/.package-lock.json ] && cmp -s package-lock.json node_modules/.package-lock.json \
 	  || npm ci --silent --no-audit --no-fund
 	@[ -f $(WIDGETS) ] && [ -z "$$(find web package-lock.json vite.config.ts tsconfig.json -newer $(WIDGETS) -type f -print -quit)" ] \
