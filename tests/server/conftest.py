@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from server.support import ServerWorld, build_world
 
 from mare.server.app import create_app, new_secret
 from mare.server.session import LoginLimiter
+from server.support import ServerWorld, build_world
 
 
 @pytest.fixture(scope="session")

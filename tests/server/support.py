@@ -1,4 +1,4 @@
-"""The server's test world (helpers): the leak matrix's store (tests/hub/test_leak_matrix.py), a user per viewer with
+"""The server's test world: the leak matrix's store (tests/hub/test_leak_matrix.py), a user per viewer with
 an API token, a user with a password for the browser, and the app over a copy of it."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from hub.test_leak_matrix import VIEWERS, World, _build
 
+from hub.test_leak_matrix import VIEWERS, World, _build
 from mare.hub import accounts
 from mare.store.db import open_store
 

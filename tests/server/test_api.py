@@ -8,13 +8,13 @@ import re
 import zipfile
 
 import pytest
-from server.support import PASSWORD, ServerWorld, bearer
-from builders import envelope
 from fastapi.testclient import TestClient
 
+from builders import envelope
 from mare.server.app import CSP
 from mare.server.views import PAGES
 from mare.store.db import open_store
+from server.support import PASSWORD, ServerWorld, bearer
 
 HUB = ("HUB", "analyst")
 
@@ -69,8 +69,15 @@ def test_widget_shapes(client: TestClient, server_world: ServerWorld) -> None:
     headers = bearer(server_world, *HUB)
     person = server_world.world.lookalike["h2"]
     graph = client.get(f"/api/entities/{person}/graph?depth=1", headers=headers).json()
-    assert graph["nodes"] and set(graph["nodes"][0]) == {"id", "label", "cell", "role", "score", "first_seen",
-                                                          "last_seen"}  # fmt: skip
+    assert graph["nodes"] and set(graph["nodes"][0]) == {
+        "id",
+        "label",
+        "cell",
+        "role",
+        "score",
+        "first_seen",
+        "last_seen",
+    }
     assert all(set(e) == {"source", "target", "weight", "kinds", "first", "last"} for e in graph["edges"])
     timeline = client.get(f"/api/entities/{person}/timeline", headers=headers).json()
     assert all(set(i) == {"time", "label", "kind", "ref"} for i in timeline["items"])
@@ -127,8 +134,8 @@ def test_login_session_cookie_and_logout(client: TestClient, server_world: Serve
     form = client.get("/login")
     assert 'for="username">User name' in form.text and 'for="password">Password' in form.text
     assert ">Sign in</button>" in form.text
-    done = client.post("/login", data={"username": "web-analyst", "password": PASSWORD, "csrf": _csrf(form.text)},
-                       follow_redirects=False)  # fmt: skip
+    fields = {"username": "web-analyst", "password": PASSWORD, "csrf": _csrf(form.text)}
+    done = client.post("/login", data=fields, follow_redirects=False)
     cookie = done.headers["set-cookie"].lower()
     assert "mare_session=" in cookie and "httponly" in cookie and "samesite=strict" in cookie
     assert client.get("/api/stats").status_code == 200
@@ -146,8 +153,11 @@ def test_secure_cookie_by_default(server_world: ServerWorld, tmp_path: object) -
     app = create_app(server_world.home, secret=new_secret())
     with TestClient(app, base_url="https://127.0.0.1") as secure:
         form = secure.get("/login")
-        done = secure.post("/login", data={"username": "owner-analyst", "password": PASSWORD,
-                                           "csrf": _csrf(form.text)}, follow_redirects=False)  # fmt: skip
+        done = secure.post(
+            "/login",
+            data={"username": "owner-analyst", "password": PASSWORD, "csrf": _csrf(form.text)},
+            follow_redirects=False,
+        )
         assert "secure" in done.headers["set-cookie"].lower()
 
 
@@ -156,12 +166,15 @@ def test_login_failures_are_rate_limited_and_audited(client: TestClient, server_
     client.cookies.clear()
     for _ in range(3):
         form = client.get("/login")
-        bad = client.post("/login", data={"username": "owner-analyst", "password": "wrong password!",
-                                          "csrf": _csrf(form.text)})  # fmt: skip
+        bad = client.post(
+            "/login",
+            data={"username": "owner-analyst", "password": "wrong password!", "csrf": _csrf(form.text)},
+        )
         assert bad.status_code == 401 and "Wrong user name or password" in bad.text
     form = client.get("/login")
-    blocked = client.post("/login", data={"username": "owner-analyst", "password": PASSWORD,
-                                          "csrf": _csrf(form.text)})  # fmt: skip
+    blocked = client.post(
+        "/login", data={"username": "owner-analyst", "password": PASSWORD, "csrf": _csrf(form.text)}
+    )
     assert blocked.status_code == 429
     entries = client.get(
         "/api/audit?action=login&limit=50", headers=bearer(server_world, "HUB", "dpo")
@@ -211,8 +224,9 @@ def test_bad_input_is_4xx_with_a_message(client: TestClient, server_world: Serve
     assert unknown.status_code == 400 and "colour" in unknown.json()["error"]
     wrong = client.post(f"/api/review/{pair}", json={"verdict": 3}, headers=headers)
     assert wrong.status_code == 400 and "verdict" in wrong.json()["error"]
-    garbage = client.post(f"/api/review/{pair}", content=b"{not json", headers={**headers,
-                          "Content-Type": "application/json"})  # fmt: skip
+    garbage = client.post(
+        f"/api/review/{pair}", content=b"{not json", headers={**headers, "Content-Type": "application/json"}
+    )
     assert garbage.status_code == 400
     huge = client.post(f"/api/review/{pair}", content=b"x" * (2 << 20), headers=headers)
     assert huge.status_code == 413
@@ -223,8 +237,12 @@ def test_markup_in_names_is_escaped(client: TestClient, server_world: ServerWorl
     """A watchlist named with markup comes back escaped in the page, as data in the JSON."""
     csrf = _login(client, "web-analyst")
     name = '<script>alert("x")</script><b onmouseover=1>'
-    made = client.post("/api/watchlists", data={"name": name, "csrf": csrf}, headers={"Accept": "text/html"},
-                       follow_redirects=False)  # fmt: skip
+    made = client.post(
+        "/api/watchlists",
+        data={"name": name, "csrf": csrf},
+        headers={"Accept": "text/html"},
+        follow_redirects=False,
+    )
     assert made.status_code == 303
     page = client.get("/watchlists").text
     assert name not in page and "&lt;script&gt;" in page
@@ -270,8 +288,13 @@ def test_upload_too_large_is_413(client: TestClient, server_world: ServerWorld) 
 def test_upload_stores_whole_or_reports_rows(client: TestClient, server_world: ServerWorld) -> None:
     """A good file is stored and cross-checked; a broken row is reported by row; strict refuses it whole."""
     headers = bearer(server_world, "IT-SCO", "analyst")
-    good = _contribution([{"id": "w1", "kind": "person", "name": "Marisol Quintavalle"},
-                          {"id": "w2", "kind": "spaceship", "name": "x"}], "WEB-1")  # fmt: skip
+    good = _contribution(
+        [
+            {"id": "w1", "kind": "person", "name": "Marisol Quintavalle"},
+            {"id": "w2", "kind": "spaceship", "name": "x"},
+        ],
+        "WEB-1",
+    )
     answer = client.post("/api/contributions", files={"file": ("web-1.json", good)}, headers=headers)
     assert answer.status_code == 200, answer.text
     report = answer.json()["reports"][0]
@@ -279,10 +302,13 @@ def test_upload_stores_whole_or_reports_rows(client: TestClient, server_world: S
     assert any(p["row"] is not None for p in report["problems"])
     shown = client.get(f"/api/contributions/{report['contribution']}", headers=headers).json()
     assert shown["problems"] and shown["record_count"] == 1
-    strict = _contribution([{"id": "s1", "kind": "person", "name": "Ottorino Vallescura"},
-                            {"id": "s2", "kind": "spaceship"}], "WEB-2")  # fmt: skip
-    refused = client.post("/api/contributions", files={"file": ("web-2.json", strict)}, data={"strict": "true"},
-                          headers=headers)  # fmt: skip
+    strict = _contribution(
+        [{"id": "s1", "kind": "person", "name": "Ottorino Vallescura"}, {"id": "s2", "kind": "spaceship"}],
+        "WEB-2",
+    )
+    refused = client.post(
+        "/api/contributions", files={"file": ("web-2.json", strict)}, data={"strict": "true"}, headers=headers
+    )
     assert refused.json()["reports"][0]["status"] == "refused"
     search = client.get("/api/search", params={"q": "Ottorino Vallescura", "exact": "true"}, headers=headers)
     assert not search.json()["results"]  # nothing of the refused contribution was stored
@@ -304,8 +330,11 @@ def test_review_and_disruption_from_the_page(client: TestClient, server_world: S
         assert label in page
     network = client.get("/networks/N1?min_size=2")
     assert network.status_code == 200 and "Simulate disruption" in network.text
-    fragment = client.post("/api/networks/N1/disruption", data={"remove": "1", "strategy": "degree", "min_size": "2", "csrf": csrf},
-                           headers={"HX-Request": "true"})  # fmt: skip
+    fragment = client.post(
+        "/api/networks/N1/disruption",
+        data={"remove": "1", "strategy": "degree", "min_size": "2", "csrf": csrf},
+        headers={"HX-Request": "true"},
+    )
     assert fragment.status_code == 200 and "fragmentation" in fragment.text and "<html" not in fragment.text
     data = client.post(
         "/api/networks/N1/disruption", json={"remove": 1, "min_size": 2}, headers=bearer(server_world, *HUB)
