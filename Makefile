@@ -8,7 +8,7 @@ WIDGETS := src/mare/server/static/dist/widgets.js
 .PHONY: help setup chromium test test-slow test-browser lint typecheck demo scenario bench clean
 
 help:
-	@echo "make demo   - set up, generate the sample world, ingest it, show what the hub holds"
+	@echo "make demo   - set up, generate the sample world, ingest it, serve it on http://127.0.0.1:8000"
 	@echo "make test   - set up, then ruff, mypy and the test suite"
 	@echo "make test-slow - the slow suites (large ingests, kill tests at scale)"
 	@echo "make test-browser - the browser tests (Playwright driving Debian's chromium)"
