@@ -137,11 +137,14 @@ def _hits(ctx: HubContext, day: date, week_start: date) -> Section:
     except Refused as exc:
         return missing("hits", title, f"you may not read your agency's notifications: {exc}")
     if not notes:
-        return missing("hits", title, f"no new hit for {ctx.viewer.agency} since {week_start}")
+        return missing("hits", title, f"no new hit for {ctx.viewer.agency} between {week_start} and {day}")
     return Section(
         "hits",
         title,
-        [f"{len(notes)} hits notified to {ctx.viewer.agency} since {week_start}, worded for you."],
+        [
+            f"{len(notes)} hits notified to {ctx.viewer.agency} between {week_start} and {day}, "
+            "worded for you."
+        ],
         [
             Table(
                 ["when", "hit", "what"],
@@ -161,14 +164,16 @@ def _alerts(ctx: HubContext, day: date, week_start: date, used: set[str]) -> Sec
     except Refused as exc:
         return missing("alerts", title, f"you may not read your agency's watchlist alerts: {exc}")
     if not found:
-        return missing("alerts", title, f"no watchlist alert for {ctx.viewer.agency} since {week_start}")
+        return missing(
+            "alerts", title, f"no watchlist alert for {ctx.viewer.agency} between {week_start} and {day}"
+        )
     used.update(a.record_uid for a in found if a.visibility == "full")
     return Section(
         "alerts",
         title,
         [
-            f"{len(found)} alerts since {week_start}, {sum(1 for a in found if not a.acknowledged_at)} "
-            "not yet acknowledged."
+            f"{len(found)} alerts between {week_start} and {day}, "
+            f"{sum(1 for a in found if not a.acknowledged_at)} not yet acknowledged."
         ],
         [
             Table(
@@ -228,12 +233,12 @@ def _warnings(ctx: HubContext, day: date, week_start: date) -> Section:
     except Refused as exc:
         return missing("early_warnings", title, f"you may not read early warnings: {exc}")
     if not found:
-        return missing("early_warnings", title, f"no early warning raised since {week_start}")
+        return missing("early_warnings", title, f"no early warning raised between {week_start} and {day}")
     return Section(
         "early_warnings",
         title,
         [
-            f"{len(found)} early warnings since {week_start}; each explains its "
+            f"{len(found)} early warnings between {week_start} and {day}; each explains its "
             "baseline and what was observed."
         ],
         [Table(WARNING_COLUMNS, [warning_row(w) for w in found[:50]])],

@@ -39,7 +39,7 @@ def vessels_report(ctx: HubContext) -> Report:
     travellers: dict[str, set[str]] = defaultdict(set)
     legs: dict[str, set[str]] = defaultdict(set)
     events: dict[str, Counter[str]] = defaultdict(Counter)
-    used: set[str] = set()
+    tied: dict[str, set[str]] = defaultdict(set)  # vessel -> the records that tie it
     for kind, src, dst in links:
         if (kind == "operates_vessel" and dst in vessels) or (kind == "travelled_on" and dst in vessels):
             (suspects if records[src].category in SUSPECTS else travellers)[dst].add(src)
@@ -49,7 +49,7 @@ def vessels_report(ctx: HubContext) -> Report:
             events[src][records[dst].first("event_type") or "other"] += 1
         else:
             continue
-        used.update((src, dst))
+        tied[src if src in vessels else dst].add(dst if src in vessels else src)
     rows = []
     for uid, vessel in vessels.items():
         why = []
@@ -88,7 +88,8 @@ def vessels_report(ctx: HubContext) -> Report:
             )
         )
     rows.sort()
-    used.update(uid for *_, uid, _ in rows)
+    used = {uid for *_, uid, _ in rows[:SHOWN]}  # sources: the vessels listed and what ties them
+    used |= {other for uid in list(used) for other in tied[uid]}
     title = "Vessels of interest"
     if not rows:
         listed = missing(
