@@ -111,7 +111,13 @@ def watch(browser: Any, **context_args: Any) -> Watched:
     context.add_init_script(path=str(AXE))
     page = context.new_page()
     watched = Watched(page)
-    page.on("console", lambda m: watched.console_errors.append(m.text) if m.type == "error" else None)
+
+    def on_console(message: Any) -> None:
+        if message.type == "error":
+            where = (message.location or {}).get("url", "")
+            watched.console_errors.append(f"{message.text} [{where}]" if where else message.text)
+
+    page.on("console", on_console)
     page.on("pageerror", lambda e: watched.console_errors.append(f"uncaught: {e}"))
 
     def on_dialog(dialog: Any) -> None:

@@ -201,7 +201,7 @@ export async function mount(el: HTMLElement): Promise<() => void> {
       ...[...colours].map(([value, colour]) => {
         const swatch = h("span", { class: "swatch", "aria-hidden": "true" });
         swatch.style.backgroundColor = colour;
-        return h("li", {}, swatch, value);
+        return h("li", {}, swatch, colourKey === "cell" && value !== UNKNOWN_LABEL ? `cell ${value}` : value);
       }),
     );
   }
