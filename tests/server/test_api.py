@@ -351,3 +351,31 @@ def test_judging_a_pair(client: TestClient, server_world: ServerWorld, verdict: 
     pair = items[0]["pair"]
     done = client.post(f"/api/review/{pair}", json={"verdict": verdict, "reason": "tests"}, headers=headers)
     assert done.status_code == 200 and done.json()["verdict"] == verdict
+
+
+def test_reads_go_on_while_the_writer_is_busy(client: TestClient, server_world: ServerWorld) -> None:
+    """A long write (held open here, as an upload's ingest is) does not stop pages and API reads; writes
+    queue behind it and run in order."""
+    import threading
+
+    from mare.store.db import Store
+
+    writer = client.app.state.mare.store.writer  # type: ignore[attr-defined]
+    started, release = threading.Event(), threading.Event()
+
+    def long_job(store: Store) -> str:
+        started.set()
+        assert release.wait(60), "the test never released the writer"
+        return "done"
+
+    busy = writer.submit(long_job, serial=False)
+    assert started.wait(30)
+    try:
+        headers = bearer(server_world, *HUB)
+        assert client.get("/api/stats", headers=headers).status_code == 200
+        assert client.get("/api/search?q=Quixbery", headers=headers).status_code == 200
+        queued = writer.submit(lambda store: "after")
+        assert not busy.done() and not queued.done()
+    finally:
+        release.set()
+    assert busy.result(30) == "done" and queued.result(30) == "after"
