@@ -141,3 +141,19 @@ def test_erasure_removes_cross_check_data(store: Store, tmp_path: Path) -> None:
         assert count == (0,), table
     bodies = " ".join(f"{n.subject} {n.body}" for n in _inbox(store, "DE-BKA"))
     assert "محمد" not in bodies
+
+
+def test_crosscheck_after_a_half_read_result(store: Store, tmp_path: Path) -> None:
+    """A contribution whose persons find no candidate, after a bulk cross-check (issue 20): the
+    model's one-row read stayed open (DuckDB 2) and storing pairs raised ResourceInUseException,
+    leaving the contribution stored but never cross-checked."""
+    a, b = two_agencies(store, tmp_path)
+    crosscheck_all(store)
+    lone = ingest(
+        store, tmp_path, "XX-1", [{"id": "p1", "kind": "person", "name": "Jane Doe"}], agency="IT-SCO"
+    )
+    result = crosscheck_contribution(store, lone)
+    assert result.persons == 1 and result.candidates == 0
+    store.con.execute("SELECT uid FROM records").fetchone()  # a half-read result left by a caller
+    assert crosscheck_contribution(store, b).persons == 3
+    assert _entity(store, f"{a}:p1") == _entity(store, f"{b}:q1")

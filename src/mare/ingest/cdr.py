@@ -13,6 +13,7 @@ import pyarrow.csv as pacsv
 from mare.schema.types.phones import e164_for_bulk, normalise_phone, phone_to_int
 from mare.schema.types.result import NormaliseContext
 from mare.store.db import Store
+from mare.store.settle import settled
 
 #: Accepted header names for each column (lower-case).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -204,7 +205,7 @@ def load_cdr(
                 else:
                     table[name] = pc.if_else(pc.equal(values, ""), None, values)
         arrow = pa.table(table).filter(ok)
-        store.con.register("_cdr_batch", arrow)
+        settled(store.con).register("_cdr_batch", arrow)
         try:
             cols = ", ".join(arrow.column_names)
             store.con.execute(f"INSERT INTO calls ({cols}) SELECT {cols} FROM _cdr_batch")

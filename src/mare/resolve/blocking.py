@@ -16,6 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from mare.resolve.features import blocking_keys
+from mare.store.settle import settled
 
 MAX_BLOCK = 400
 
@@ -94,20 +95,25 @@ def pairs_within_sql(keys: str, max_block: int = MAX_BLOCK) -> str:
 
 def pairs_within(con: duckdb.DuckDBPyConnection, keys: str, max_block: int = MAX_BLOCK) -> pa.Table:
     """Distinct pairs (left_uid < right_uid) sharing a key of the table named `keys`."""
-    return con.sql(pairs_within_sql(keys, max_block)).to_arrow_table()
+    return settled(con).sql(pairs_within_sql(keys, max_block)).to_arrow_table()
 
 
 def pairs_between(
     con: duckdb.DuckDBPyConnection, new_keys: str, held_keys: str, max_block: int = MAX_BLOCK
 ) -> pa.Table:
     """Distinct pairs of a new person and a held one sharing a key (blocks counted over both)."""
-    return con.sql(
-        f"WITH wanted AS (SELECT DISTINCT key FROM {new_keys}), "
-        f"held AS MATERIALIZED (SELECT h.key, h.record_uid FROM {held_keys} h SEMI JOIN wanted USING (key)), "
-        f"sizes AS (SELECT key, count(*) AS n FROM (SELECT key FROM held UNION ALL "
-        f"SELECT key FROM {new_keys}) GROUP BY key HAVING count(*) <= {int(max_block)}) "
-        f"SELECT DISTINCT least(n.record_uid, h.record_uid) AS left_uid, "
-        "greatest(n.record_uid, h.record_uid) AS right_uid "
-        f"FROM {new_keys} n JOIN sizes s ON s.key = n.key JOIN held h ON h.key = n.key "
-        "WHERE n.record_uid <> h.record_uid"
-    ).to_arrow_table()
+    return (
+        settled(con)
+        .sql(
+            f"WITH wanted AS (SELECT DISTINCT key FROM {new_keys}), "
+            f"held AS MATERIALIZED (SELECT h.key, h.record_uid FROM {held_keys} h "
+            f"SEMI JOIN wanted USING (key)), "
+            f"sizes AS (SELECT key, count(*) AS n FROM (SELECT key FROM held UNION ALL "
+            f"SELECT key FROM {new_keys}) GROUP BY key HAVING count(*) <= {int(max_block)}) "
+            f"SELECT DISTINCT least(n.record_uid, h.record_uid) AS left_uid, "
+            "greatest(n.record_uid, h.record_uid) AS right_uid "
+            f"FROM {new_keys} n JOIN sizes s ON s.key = n.key JOIN held h ON h.key = n.key "
+            "WHERE n.record_uid <> h.record_uid"
+        )
+        .to_arrow_table()
+    )

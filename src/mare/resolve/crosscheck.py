@@ -30,6 +30,7 @@ from mare.resolve.sqlscore import score_sql
 from mare.resolve.symbols import SymbolSource
 from mare.resolve.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from mare.store.db import Store
+from mare.store.settle import settled
 
 Progress = Callable[[str, float], None]
 
@@ -75,7 +76,7 @@ def _store_pairs(
     con = store.con
     if replace_all:
         con.execute("DELETE FROM candidate_pairs")
-    con.register("_pairs", table)
+    settled(con).register("_pairs", table)
     con.execute(
         "DELETE FROM candidate_pairs WHERE (left_uid, right_uid) IN (SELECT (left_uid, right_uid) "
         "FROM _pairs)"
@@ -106,7 +107,7 @@ def crosscheck_contribution(
         result.persons = len(rows)
         pairs: list[ScoredPair] = []
         if rows:
-            con.register("_new_keys", key_table(rows))
+            settled(con).register("_new_keys", key_table(rows))
             candidates = pairs_between(con, "_new_keys", "person_keys", MAX_BLOCK)
             con.unregister("_new_keys")
             result.candidates = candidates.num_rows
@@ -158,7 +159,9 @@ def crosscheck_all(
     def stage(name: str, done: float) -> None:
         progress(name, 0.1 + 0.7 * done)
 
-    stored = store.con.sql("SELECT * FROM person_features").to_arrow_table()  # with the namesake figures
+    stored = (
+        settled(store.con).sql("SELECT * FROM person_features").to_arrow_table()
+    )  # with the namesake figures
     run = dedupe(
         stored,
         settings,

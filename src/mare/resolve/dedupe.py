@@ -22,6 +22,7 @@ from mare.resolve.settings import SOURCE, default_settings, without
 from mare.resolve.sqlscore import score_sql
 from mare.resolve.table import to_arrow
 from mare.resolve.thresholds import DEFAULT_THRESHOLDS, Thresholds
+from mare.store.settle import settled
 
 Progress = Callable[[str, float], None]
 SCORE_BATCH = 1_000_000
@@ -78,7 +79,9 @@ def dedupe(
         "CREATE TABLE _mare_ids AS SELECT CAST(row_number() OVER (ORDER BY record_uid) AS INTEGER) "
         "AS id, record_uid FROM (SELECT DISTINCT record_uid FROM person_input)"
     )
-    con.register("_keys_in", key_table(rows if not isinstance(rows, pa.Table) else table_rows(table)))
+    settled(con).register(
+        "_keys_in", key_table(rows if not isinstance(rows, pa.Table) else table_rows(table))
+    )
     con.execute(
         "CREATE TABLE _mare_keys AS SELECT k.key, i.id FROM _keys_in k JOIN _mare_ids i USING (record_uid)"
     )

@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from mare.resolve.namesakes import apply_frequency_levels, fill_name_stats, frequency_level_probabilities
 from mare.resolve.settings import MACROS, UID, level_labels
+from mare.store.settle import settled
 
 MIN_TRAIN_PERSONS = 500
 #: EM sessions sample their blocked pairs down to about this many (common names make huge blocks).
@@ -65,7 +66,7 @@ class MatchEngine:
         self.con.execute(f"SET temp_directory = '{self._spill.name}'")
         for macro in MACROS:
             self.con.execute(macro)
-        self.con.register("_features", features)
+        settled(self.con).register("_features", features)
         self.con.execute("CREATE TABLE person_input AS SELECT * FROM _features")
         self.con.unregister("_features")
         if features.num_rows and features.column("name_frequency").null_count == features.num_rows:
@@ -120,7 +121,7 @@ class MatchEngine:
             return pa.table({})
         self._pairs += 1
         name = f"_pairs_{self._pairs}"
-        self.con.register("_pairs_in", pairs)
+        settled(self.con).register("_pairs_in", pairs)
         self.con.execute(
             f"CREATE OR REPLACE TABLE {name} AS SELECT '0' AS match_key, "
             "left_uid AS join_key_l, right_uid AS join_key_r FROM _pairs_in"
@@ -132,7 +133,11 @@ class MatchEngine:
         wanted = [f"{UID}_l", f"{UID}_r", "match_weight", "match_probability"] + [
             c for c in predictions.columns_escaped if c.strip('"').startswith(("gamma_", "mw_"))
         ]
-        table = self.con.sql(f"SELECT {', '.join(wanted)} FROM {predictions.physical_name}").to_arrow_table()
+        table = (
+            settled(self.con)
+            .sql(f"SELECT {', '.join(wanted)} FROM {predictions.physical_name}")
+            .to_arrow_table()
+        )
         predictions.drop_table_from_database_and_remove_from_cache()
         self.con.execute(f"DROP TABLE IF EXISTS {name}")
         return table

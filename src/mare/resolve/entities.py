@@ -9,6 +9,7 @@ import pyarrow as pa
 
 from mare.resolve.clusters import cluster
 from mare.store.db import Store
+from mare.store.settle import settled
 
 _EDGES = (
     "WITH verdicts AS (SELECT left_uid, right_uid, arg_max(verdict, judged_at) AS verdict "
@@ -48,7 +49,7 @@ def _closure(store: Store, seeds: set[str]) -> tuple[set[str], list[tuple[str, s
     edges: dict[tuple[str, str], tuple[str, str, float, str]] = {}
     while frontier:
         store.con.execute("CREATE OR REPLACE TEMP TABLE _scope (uid VARCHAR)")
-        store.con.register("_front", pa.table({"uid": sorted(frontier)}))
+        settled(store.con).register("_front", pa.table({"uid": sorted(frontier)}))
         store.con.execute("INSERT INTO _scope SELECT uid FROM _front")
         store.con.unregister("_front")
         found = _edges(store, scoped=True)
@@ -67,7 +68,7 @@ def _dates(store: Store, nodes: set[str] | None) -> dict[str, list[str]]:
     if nodes is None:
         rows = store.con.execute(sql).fetchall()
     else:
-        store.con.register("_date_nodes", pa.table({"uid": sorted(nodes)}))
+        settled(store.con).register("_date_nodes", pa.table({"uid": sorted(nodes)}))
         rows = store.con.execute(sql + " AND record_uid IN (SELECT uid FROM _date_nodes)").fetchall()
         store.con.unregister("_date_nodes")
     return {uid: [d for d in (date, alt) if d] for uid, date, alt in rows}
@@ -95,10 +96,10 @@ def rebuild_entities(store: Store, seeds: list[str] | None = None) -> int:
     if seeds is None:
         store.con.execute("DELETE FROM entities")
     else:
-        store.con.register("_nodes", pa.table({"uid": sorted(nodes)}))
+        settled(store.con).register("_nodes", pa.table({"uid": sorted(nodes)}))
         store.con.execute("DELETE FROM entities WHERE record_uid IN (SELECT uid FROM _nodes)")
         store.con.unregister("_nodes")
-    store.con.register("_entities", table)
+    settled(store.con).register("_entities", table)
     store.con.execute("INSERT INTO entities SELECT record_uid, entity_id, updated_at FROM _entities")
     store.con.unregister("_entities")
     return len(mapping)

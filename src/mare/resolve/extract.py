@@ -17,6 +17,7 @@ from mare.resolve.features import FEATURE_FIELDS, PersonInput, Value, build_rows
 from mare.resolve.namesakes import fill_name_stats, token_table
 from mare.resolve.symbols import SymbolSource
 from mare.resolve.table import to_arrow
+from mare.store.settle import settled
 
 #: Links that make the target's identifiers the person's own.
 IDENTITY_LINKS = ("uses_phone", "uses_account", "holds_document", "holds_financial_account", "owns_vehicle")
@@ -96,13 +97,17 @@ def person_inputs(con: duckdb.DuckDBPyConnection, contribution: str | None = Non
             params,
         ).fetchall()
     }
-    values = con.sql(
-        "SELECT rv.record_uid, rv.field, rv.normalised, rv.flags, CAST(rv.extra AS VARCHAR) AS extra "
-        "FROM record_values rv JOIN records r ON r.uid = rv.record_uid "
-        f"WHERE r.kind = 'person' AND rv.normalised IS NOT NULL AND rv.field IN {FEATURE_FIELDS} {where} "
-        "ORDER BY rv.record_uid, rv.field, rv.position",
-        params=params,
-    ).to_arrow_table()
+    values = (
+        settled(con)
+        .sql(
+            "SELECT rv.record_uid, rv.field, rv.normalised, rv.flags, CAST(rv.extra AS VARCHAR) AS extra "
+            "FROM record_values rv JOIN records r ON r.uid = rv.record_uid "
+            f"WHERE r.kind = 'person' AND rv.normalised IS NOT NULL AND rv.field IN {FEATURE_FIELDS} {where} "
+            "ORDER BY rv.record_uid, rv.field, rv.position",
+            params=params,
+        )
+        .to_arrow_table()
+    )
     cols = [values.column(i).to_pylist() for i in range(5)]
     for uid, fld, norm, flags, extra in zip(*cols, strict=True):
         people[uid].values.append(Value(fld, norm, tuple(flags or ()), json.loads(extra) if extra else None))
@@ -131,7 +136,7 @@ def person_inputs(con: duckdb.DuckDBPyConnection, contribution: str | None = Non
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> None:
-    con.register("_mare_rows", data)
+    settled(con).register("_mare_rows", data)
     con.execute(f"INSERT INTO {table} SELECT * FROM _mare_rows")
     con.unregister("_mare_rows")
 

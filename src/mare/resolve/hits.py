@@ -19,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 
 from mare.store.db import Store
+from mare.store.settle import settled
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +68,7 @@ def identifier_hits(store: Store, contribution: str | None = None) -> list[Hit]:
 def person_hits(store: Store, uids: list[str] | None = None) -> list[Hit]:
     """Person links (automatic, or judged same) between different contributions."""
     if uids is not None:
-        store.con.register("_hit_scope", pa.table({"uid": pa.array(uids, pa.string())}))
+        settled(store.con).register("_hit_scope", pa.table({"uid": pa.array(uids, pa.string())}))
     scope = (
         "WHERE (e.l IN (SELECT uid FROM _hit_scope) OR e.r IN (SELECT uid FROM _hit_scope))"
         if uids is not None
@@ -114,7 +115,7 @@ def record_hits(store: Store, hits: list[Hit]) -> tuple[int, int]:
         }
     )
     con = store.con
-    con.register("_new_hits", table)
+    settled(con).register("_new_hits", table)
     try:
         inserted = {
             r[0]
@@ -140,7 +141,7 @@ def record_hits(store: Store, hits: list[Hit]) -> tuple[int, int]:
             ):
                 notes[key].append(value)
     if notes["id"]:
-        con.register("_new_notes", pa.table(notes))
+        settled(con).register("_new_notes", pa.table(notes))
         try:
             con.execute(
                 "INSERT INTO notifications SELECT id, agency, 'hit', subject, NULL, ref, ?, NULL "

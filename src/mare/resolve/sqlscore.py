@@ -20,6 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from mare.resolve.settings import MACROS, UID, level_labels
+from mare.store.settle import settled
 
 _NOT_OBSERVED = 1e-6  # Splink's stand-in for a level never seen in training
 
@@ -198,13 +199,13 @@ def score_sql(
     if not isinstance(pairs, str):
         if pairs.num_rows == 0:
             return pa.table({})
-        con.register(name, pairs)
+        settled(con).register(name, pairs)
     try:
         columns = [r[0] for r in con.execute(f"DESCRIBE {features}").fetchall()]
         sql = scoring_sql(settings, name, features, columns, keep)
         where = f" WHERE match_probability >= {float(keep)!r}" if keep > 0 else ""
         extra = f", {explanation_sql(settings)} AS explanation" if explain else ""
-        return con.sql(f"SELECT *{extra} FROM ({sql}){where}").to_arrow_table()
+        return settled(con).sql(f"SELECT *{extra} FROM ({sql}){where}").to_arrow_table()
     finally:
         if not isinstance(pairs, str):
             con.unregister(name)

@@ -16,6 +16,8 @@ from typing import Any
 
 import duckdb
 
+from mare.store.settle import settled
+
 
 def _rigour_symbols(tokens: list[str]) -> dict[str, tuple[str, ...]]:
     from rigour.names import NameTypeTag, SymbolCategory, analyze_names
@@ -65,7 +67,7 @@ class SymbolSource:
             import pyarrow as pa
 
             batch = pa.table({"token": list(found), "symbols": [list(s) for s in found.values()]})
-            self.con.register("_mare_symbols", batch)
+            settled(self.con).register("_mare_symbols", batch)
             self.con.execute("INSERT OR IGNORE INTO name_symbols SELECT token, symbols FROM _mare_symbols")
             self.con.unregister("_mare_symbols")
 

@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 
 from mare.store.db import Store
+from mare.store.settle import settled
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +203,7 @@ def _insert(store: Store, table: str, batch: Batch | pa.Table, casts: dict[str, 
     if not arrow.num_rows:
         return
     name = f"_batch_{table}"
-    store.con.register(name, arrow)
+    settled(store.con).register(name, arrow)
     try:
         cols = list(arrow.column_names)
         select = ", ".join(f"CAST({c} AS {casts[c]})" if casts and c in casts else c for c in cols)
