@@ -20,9 +20,10 @@ supervisors (`warnings.read`).
   periods preceding the recent ones;
 - `crime_link`: a cross-crime link (`hub.polycrime`) the recipient did not see at its previous run.
 
-A warning is unique on (agency, detector, subject, start): re-runs add nothing. Series end at the last
-complete period before `today` in which the recipient sees any record (a month nobody has reported
-yet is not a month of zero).
+A warning is unique on (agency, detector, subject, period, start): re-runs add nothing, and a weekly
+and a monthly warning starting the same day are two. Series end at the last complete period before
+`today` in which the recipient sees any record (a month nobody has reported yet is not a month of
+zero).
 """
 
 from __future__ import annotations

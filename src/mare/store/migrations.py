@@ -459,6 +459,35 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX early_warnings_agency ON early_warnings (agency);
         """,
     ),
+    Migration(
+        10,
+        "early warning: a warning is unique per period too (a weekly and a monthly one may share a start)",
+        """
+        CREATE TABLE early_warnings_v10 (
+            id VARCHAR PRIMARY KEY,
+            agency VARCHAR NOT NULL,
+            detector VARCHAR NOT NULL,
+            subject VARCHAR NOT NULL,
+            period VARCHAR NOT NULL,
+            start DATE NOT NULL,
+            direction VARCHAR NOT NULL,
+            baseline DOUBLE NOT NULL,
+            observed DOUBLE NOT NULL,
+            score DOUBLE NOT NULL,
+            explanation VARCHAR NOT NULL,
+            evidence JSON NOT NULL,
+            records VARCHAR[] NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            acknowledged_by VARCHAR,
+            acknowledged_at TIMESTAMP,
+            UNIQUE (agency, detector, subject, period, start)
+        );
+        INSERT INTO early_warnings_v10 SELECT * FROM early_warnings;
+        DROP TABLE early_warnings;
+        ALTER TABLE early_warnings_v10 RENAME TO early_warnings;
+        CREATE INDEX early_warnings_agency ON early_warnings (agency);
+        """,
+    ),
 )
 
 
