@@ -73,6 +73,7 @@ class IngestReport:
     records: int = 0
     links: int = 0
     calls: int = 0
+    positions: int = 0  # AIS positions stored
     rejected: int = 0
     warnings: int = 0
     problems: list[Problem] = field(default_factory=list)
@@ -120,10 +121,10 @@ def read_source(source: Source, options: IngestOptions) -> ParsedContribution:
     files = [(source.path.name, source.path)]
     if source.sidecar.is_file():
         files.append((source.sidecar.name, source.sidecar))
-    if source.format == "cdr":
+    if source.format in ("cdr", "ais"):
         return ParsedContribution(
             envelope=envelope,
-            format="cdr",
+            format=source.format,
             files=files,
             call_files=[CallFile(source.path, source.path.name)],
         )
@@ -440,7 +441,13 @@ def _ingest_source(
 
         return load
 
-    pending.calls = [call_loader(cf) for cf in parsed.call_files]
+    pending.calls = [call_loader(cf) for cf in parsed.call_files if parsed.format != "ais"]
+    if parsed.format == "ais":
+        from mare.ingest.ais_intake import ais_loader
+
+        pending.calls = [
+            ais_loader(report, pending, cf, options.encoding, cdr_problems) for cf in parsed.call_files
+        ]
     _problem_rows(pending, uid, report.problems)
     try:
         report.calls = write_contribution(store, pending, uid, version, received_at, superseded)
@@ -453,6 +460,8 @@ def _ingest_source(
     report.message = f"stored as {uid}" + (
         f" (version {version}, replaces {superseded})" if superseded else ""
     )
+    if parsed.format == "ais":
+        report.message += "".join(f"; {load.summary}" for load in pending.calls)
     return report
 
 
@@ -470,7 +479,7 @@ def forced_format(name: str | None) -> Format | None:
     """Validate a --format option."""
     if name is None:
         return None
-    allowed: tuple[Format, ...] = ("json", "csv_bundle", "cdr", "ftm")
+    allowed: tuple[Format, ...] = ("json", "csv_bundle", "cdr", "ftm", "ais")
     if name not in allowed:
         raise ValueError(f"unknown format {name!r}; use one of {', '.join(allowed)}")
     return name

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-Format = Literal["json", "csv_bundle", "cdr", "ftm"]
+Format = Literal["json", "csv_bundle", "cdr", "ftm", "ais"]
 SIDECAR_SUFFIX = ".envelope.json"
 BUNDLE_ENVELOPE = "envelope.json"
 
@@ -46,8 +46,12 @@ def detect_format(path: Path, forced: Format | None = None) -> Format | None:
     if name.endswith(".json"):
         return "json"
     if name.endswith(".csv"):
-        return "cdr"
-    return None
+        from mare.ingest.ais import looks_like_ais_csv
+
+        return "ais" if looks_like_ais_csv(path) else "cdr"
+    from mare.ingest.ais import looks_like_nmea
+
+    return "ais" if looks_like_nmea(path) else None
 
 
 def find_sources(paths: list[Path], forced: Format | None = None) -> tuple[list[Source], list[Skipped]]:
@@ -73,7 +77,7 @@ def find_sources(paths: list[Path], forced: Format | None = None) -> tuple[list[
                 Skipped(
                     path,
                     "not a contribution format Mare reads (json, csv bundle "
-                    "folder, call records csv, FtM jsonl)",
+                    "folder, call records csv, FtM jsonl, AIS nmea or csv)",
                 )
             )
 

@@ -488,6 +488,41 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX early_warnings_agency ON early_warnings (agency);
         """,
     ),
+    Migration(
+        11,
+        "maritime: AIS positions in bulk and vessels' static data over time (issue 16)",
+        """
+        CREATE TABLE ais_positions (
+            contribution VARCHAR NOT NULL,
+            line BIGINT NOT NULL,
+            mmsi INTEGER NOT NULL,
+            t TIMESTAMP,
+            lat DOUBLE NOT NULL,
+            lon DOUBLE NOT NULL,
+            sog REAL,
+            cog REAL,
+            heading SMALLINT,
+            msg_type TINYINT NOT NULL
+        );
+        CREATE TABLE ais_static (
+            contribution VARCHAR NOT NULL,
+            line BIGINT NOT NULL,
+            mmsi INTEGER NOT NULL,
+            first_seen TIMESTAMP,
+            last_seen TIMESTAMP,
+            reports INTEGER NOT NULL,
+            imo VARCHAR,
+            name VARCHAR,
+            call_sign VARCHAR,
+            ship_type SMALLINT,
+            length_m REAL,
+            width_m REAL,
+            draught_m REAL,
+            destination VARCHAR
+        );
+        CREATE INDEX ais_static_mmsi ON ais_static (mmsi);
+        """,
+    ),
 )
 
 
