@@ -74,10 +74,12 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
         accounts.add_user(store, "web-it", "IT-SCO", ["analyst", "contributor"], PASSWORD)
     found = transliterated_name(home)
     port = free_port()
+    # The server's log goes to a file: a pipe nobody reads fills up and blocks the server mid-request.
+    log = home.parent / "serve.log"
     server = subprocess.Popen(
         [str(MARE), "serve", "--home", str(home), "--port", str(port)],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log.open("wb"),
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -88,7 +90,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
                     break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    err = server.stderr.read().decode() if server.stderr else ""
+                    err = log.read_text(encoding="utf-8", errors="replace")
                     pytest.fail(f"mare serve did not start on {url}: {err[-2000:]}")
                 time.sleep(0.3)
         yield App(url, home, found)
@@ -265,6 +267,7 @@ def test_upload_a_broken_file_and_read_the_report(browser: Any, app: App, tmp_pa
         page.locator("main input[type=file]").set_input_files(str(broken))
         page.get_by_role("button", name="Upload").click()
         page.wait_for_load_state("networkidle")
+        assert page.locator("main").count() == 1, page.content()[:2000]
         text = page.locator("main").inner_text()
         assert re.search(r"(?i)row|record", text) and re.search(r"(?i)spaceship|kind", text), text[:1500]
         check_screen(w, "upload-report")

@@ -281,3 +281,27 @@ def test_cli_shapes(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert missing.exit_code == 1 and "no early warning 'EWnone' for DE-BKA" in missing.output
     since = runner.invoke(app, ["warnings", "list", "--home", home, "--since", "tomorrow"])
     assert since.exit_code == 1 and "YYYY-MM-DD" in since.output
+
+
+def test_schedule_run_writes_each_recipients_daily_report(store: Store, tmp_path: Path) -> None:
+    """`mare schedule run`: detectors, retention, then yesterday's daily report per recipient under its
+    own view (DE-BKA's H2 contribution is a source of DE-BKA's and the hub's report, never IT-SCO's)."""
+    _ingest(store, tmp_path, "BKA-H2", _events("s", CMED, [3] * 24 + [0]), handling={"code": "H2"})
+    late = [{"id": f"y{k}", "kind": "event", "event_type": "landing", "occurred_at": "2026-01-14",
+             "lat": CMED[0], "lon": CMED[1]} for k in range(4)]  # fmt: skip
+    _ingest(store, tmp_path, "BKA-DAY", late, handling={"code": "H2"})
+    _ingest(store, tmp_path, "SCO-1", [SMUGGLER], agency="IT-SCO")
+    home = str(store.home)
+    store.close()
+    runner = CliRunner()
+    ran = runner.invoke(app, ["schedule", "run", "--home", home, "--today", "2026-01-15", "--json"])
+    assert ran.exit_code == 0, ran.output
+    written = json.loads(ran.output)["daily_report"]
+    assert written["day"] == "2026-01-14" and set(written["written"]) == {"HUB", "DE-BKA", "IT-SCO"}
+    pages = {a: Path(p).read_text(encoding="utf-8") for a, p in written["written"].items()}
+    assert "BKA-DAY" in pages["DE-BKA"] and "BKA-DAY" in pages["HUB"]
+    assert "BKA-DAY" not in pages["IT-SCO"] and "BKA-H2" not in pages["IT-SCO"]
+    again = runner.invoke(app, ["schedule", "run", "--home", home, "--today", "2026-01-15", "--json"])
+    assert again.exit_code == 0 and json.loads(again.output)["warnings"]["new"] == 0  # harmless re-run
+    assert sorted(p.name for p in Path(written["written"]["HUB"]).parent.iterdir()) == [
+        "DE-BKA.html", "HUB.html", "IT-SCO.html"]  # fmt: skip

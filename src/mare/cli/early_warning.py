@@ -168,9 +168,10 @@ def schedule_run(
     home: HomeOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Run the scheduled work as the hub's own processing: detectors, retention due check (for cron)."""
+    """Run the scheduled work as the hub's own processing (for cron): detectors, retention due check,
+    and yesterday's daily report for the hub and every agency under its own view."""
     from mare.hub.identity import is_operator
-    from mare.hub.schedule import run_schedule
+    from mare.products.scheduled import scheduled_run
     from mare.store.db import open_store
 
     day = _day(today, "--today")
@@ -184,13 +185,13 @@ def schedule_run(
                 "mare schedule run is the store's own processing: run it as the store's local operator"
             )
         try:
-            result = run_schedule(store, f"os:{getpass.getuser()}", day, period)
+            done = scheduled_run(store, f"os:{getpass.getuser()}", day, period)
         except ew.EarlyWarningError as exc:
             raise fail(str(exc)) from None
+    data = done.as_dict()
     if as_json:
-        print_json(result.as_dict())
+        print_json(data)
         return
-    data = result.as_dict()
     console.print(f"schedule run as of {data['today']}: {data['warnings']['new']} new early warning(s)")
     due = data["retention_due"]
     console.print(
@@ -198,4 +199,4 @@ def schedule_run(
         if due
         else "retention: nothing due"
     )
-    console.print(f"daily report: {result.daily_report}")
+    console.print(f"daily report of {done.day.isoformat()}: {done.schedule.daily_report}")

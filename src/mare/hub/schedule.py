@@ -3,7 +3,8 @@
 1. the early-warning detectors for every recipient (`hub.early_warning.run`);
 2. the retention due check: each agency with records whose review date has passed is notified
    (kind `retention`, metadata only: how many records, since when), once a day;
-3. the daily monitoring report (built by `mare report daily`; written here once it is wired).
+3. the daily monitoring reports are products, written after this by `products.scheduled` (which
+   `mare schedule run` calls); `daily_report` says what was written.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ class ScheduleResult:
     today: date
     warnings: RunResult
     retention: dict[str, int] = field(default_factory=dict)
-    daily_report: str = "not produced: mare report daily is not wired into the schedule yet"
+    daily_report: str = "not produced (only `products.scheduled.scheduled_run` writes them)"
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-able form."""
@@ -52,10 +53,6 @@ def run_schedule(
         system.log("processing", "started", resource=PROCESS, details={"on_behalf_of": on_behalf_of})
         warnings = run(system, period, today)
         result = ScheduleResult(today, warnings, _retention_check(system.store, today, on_behalf_of))
-        # --- DAILY REPORT -----------------------------------------------------------------------
-        # The lead wires `mare report daily` (the reports helper's products) here: write the day's
-        # report for each recipient under its own view and set `result.daily_report` to its path.
-        # ------------------------------------------------------------------------------------------
         system.log("processing", "done", resource=PROCESS, details=result.as_dict())
     return result
 

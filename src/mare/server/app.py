@@ -13,6 +13,7 @@ writes through one writer thread). Conventions (docs/web.md):
 from __future__ import annotations
 
 import functools
+import json
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -22,6 +23,7 @@ from typing import Any
 
 import jinja2
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -112,6 +114,11 @@ async def _no_receive() -> Message:
     return {"type": "http.disconnect"}
 
 
+def _template_json(value: Any, **kwargs: Any) -> str:
+    """JSON for a template's `tojson`: FastAPI's encoding (decimals as numbers, dates as ISO text)."""
+    return json.dumps(jsonable_encoder(value), **kwargs)
+
+
 def _secure(message: Message) -> Message:
     if message["type"] == "http.response.start":
         message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
@@ -158,9 +165,10 @@ def create_app(
         openapi_url="/api/openapi.json",
         redoc_url=None,
     )
-    templates = Jinja2Templates(
-        env=jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
-    )
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
+    # `tojson` in templates encodes what the JSON twin would (decimals, dates) the same way.
+    env.policies["json.dumps_function"] = _template_json
+    templates = Jinja2Templates(env=env)
     app.state.mare = ServerState(
         store=store,
         signer=Signer(secret or session_secret(store.home)),
