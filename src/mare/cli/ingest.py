@@ -109,5 +109,8 @@ def ingest_command(
         for r in reports:
             if r.status in ("refused", "failed"):
                 err.print(f"[red]{Path(r.source).name}[/]: {r.message}")
-    bad = any(r.status in ("refused", "failed") or r.rejected for r in reports)
+    bad = any(
+        r.status in ("refused", "failed") or r.rejected or any(p.severity == "error" for p in r.problems)
+        for r in reports
+    )
     raise typer.Exit(1 if bad else 0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +10,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from mare.ingest.csv_text import csv_rows, header_problems
+from mare.ingest.problems import Problem
+from mare.schema.limits import MAX_CALL_ROW_BYTES
 from mare.schema.types.phones import e164_for_bulk, normalise_phone, phone_to_int
 from mare.schema.types.result import NormaliseContext
 from mare.store.db import Store
@@ -40,7 +43,11 @@ MAX_PROBLEM_ROWS = 100_000
 
 
 class CdrHeaderError(ValueError):
-    """The CSV header lacks a required column."""
+    """The CSV header lacks a required column (or is too wide, or repeats a column)."""
+
+    def __init__(self, message: str, fix: str = "rename the columns or see docs/formats") -> None:
+        super().__init__(message)
+        self.fix = fix
 
 
 def resolve_columns(header: list[str]) -> dict[str, str]:
@@ -56,9 +63,13 @@ def resolve_columns(header: list[str]) -> dict[str, str]:
     if missing:
         raise CdrHeaderError(
             f"call records need columns {', '.join(REQUIRED)}; missing {', '.join(missing)} "
-            f"(header is: {', '.join(header)})"
+            f"(header is: {_shortened(', '.join(header))})"
         )
     return found
+
+
+def _shortened(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text):,} characters)"
 
 
 def sniff_encoding(path: Path, declared: str | None = None) -> str:
@@ -73,11 +84,15 @@ def sniff_encoding(path: Path, declared: str | None = None) -> str:
 
 
 def read_header(path: Path, encoding: str) -> list[str]:
-    """The header row of a CSV file (BOM removed)."""
+    """The header row of a CSV file (BOM removed; only its first line, at most MAX_CALL_ROW_BYTES long)."""
     import csv
 
     with path.open(encoding=encoding, errors="replace", newline="") as fh:
-        return [h.lstrip("\ufeff") for h in next(csv.reader(fh), [])]
+        first = fh.readline(MAX_CALL_ROW_BYTES)
+    try:
+        return [h.lstrip("\ufeff") for h in next(csv.reader([first]), [])]
+    except csv.Error:
+        return [first[:200]]
 
 
 @dataclass(slots=True)
@@ -86,7 +101,8 @@ class CdrLoad:
 
     loaded: int = 0
     rejected: int = 0
-    problem_rows: list[tuple[int, str, str]] = field(default_factory=list)  # line, field, reason
+    #: line, field, reason, fix
+    problem_rows: list[tuple[int, str | None, str, str]] = field(default_factory=list)
 
 
 def _parse_times(values: pa.ChunkedArray | pa.Array, formats: tuple[str, ...]) -> pa.Array:
@@ -135,49 +151,36 @@ class PhoneCache:
         return pc.take(pa.array(ints, pa.int64()), index)
 
 
-def load_cdr(
-    store: Store,
-    uid: str,
-    path: Path,
-    ctx: NormaliseContext,
-    time_formats: tuple[str, ...] | None = None,
-    encoding: str | None = None,
-    on_progress: Callable[[int], None] | None = None,
-) -> CdrLoad:
-    """Stream a CDR CSV into the calls table (inside the caller's transaction)."""
-    formats = time_formats or (MONTH_FIRST + OTHER if ctx.default_region == "US" else DAY_FIRST + OTHER)
-    enc = sniff_encoding(path, encoding)
-    header = read_header(path, enc)
-    reader = pacsv.open_csv(
-        path,
-        read_options=pacsv.ReadOptions(
-            block_size=BLOCK_SIZE,
-            column_names=header,
-            skip_rows=1,
-            encoding="utf-8" if enc == "utf-8-sig" else enc,
-        ),
-        convert_options=pacsv.ConvertOptions(
-            column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
-        ),
-        parse_options=pacsv.ParseOptions(newlines_in_values=False),
-    )
-    columns = resolve_columns(reader.schema.names)
-    phones = PhoneCache(ctx)
-    result = CdrLoad()
-    line = 2
-    for batch in reader:
-        n = batch.num_rows
+class _Unsafe(Exception):
+    """The fast reader cannot name every row of this file: read it the careful way instead."""
 
-        def col(name: str, batch: pa.RecordBatch = batch) -> pa.Array:
+
+@dataclass(slots=True)
+class _Sink:
+    """Normalises batches of call records and inserts the good rows (inside the caller's transaction)."""
+
+    store: Store
+    uid: str
+    columns: dict[str, str]
+    formats: tuple[str, ...]
+    phones: PhoneCache
+    on_progress: Callable[[int], None] | None
+    result: CdrLoad = field(default_factory=CdrLoad)
+
+    def add(self, batch: pa.RecordBatch, lines: pa.Array) -> None:
+        """Normalise one batch (its rows began on `lines`) and insert the rows that are good."""
+        n = batch.num_rows
+        columns = self.columns
+
+        def col(name: str) -> pa.Array:
             return pc.cast(batch.column(columns[name]), pa.string())
 
-        caller = phones.map(col("caller"))
-        callee = phones.map(col("callee"))
-        started = _parse_times(col("start"), formats)
+        caller = self.phones.map(col("caller"))
+        callee = self.phones.map(col("callee"))
+        started = _parse_times(col("start"), self.formats)
         ok = pc.and_(pc.and_(pc.is_valid(caller), pc.is_valid(callee)), pc.is_valid(started))
-        lines = pa.array(range(line, line + n), pa.int64())
         table = {
-            "contribution": pa.array([uid] * n, pa.string()),
+            "contribution": pa.array([self.uid] * n, pa.string()),
             "row_number": lines,
             "caller": caller,
             "callee": callee,
@@ -205,21 +208,146 @@ def load_cdr(
                 else:
                     table[name] = pc.if_else(pc.equal(values, ""), None, values)
         arrow = pa.table(table).filter(ok)
-        settled(store.con).register("_cdr_batch", arrow)
+        con = self.store.con
+        settled(con).register("_cdr_batch", arrow)
         try:
             cols = ", ".join(arrow.column_names)
-            store.con.execute(f"INSERT INTO calls ({cols}) SELECT {cols} FROM _cdr_batch")
+            con.execute(f"INSERT INTO calls ({cols}) SELECT {cols} FROM _cdr_batch")
         finally:
-            store.con.unregister("_cdr_batch")
-        result.loaded += arrow.num_rows
+            con.unregister("_cdr_batch")
+        self.result.loaded += arrow.num_rows
         bad = n - arrow.num_rows
         if bad:
-            result.rejected += bad
-            _collect_problems(result, batch, columns, caller, callee, started, line, phones)
+            self.result.rejected += bad
+            _collect_problems(self.result, batch, columns, caller, callee, started, lines, self.phones)
+        if self.on_progress:
+            self.on_progress(n)
+
+
+def load_cdr(
+    store: Store,
+    uid: str,
+    path: Path,
+    ctx: NormaliseContext,
+    time_formats: tuple[str, ...] | None = None,
+    encoding: str | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> CdrLoad:
+    """Stream a CDR CSV into the calls table (inside the caller's transaction).
+
+    Arrow reads it in large blocks, one line per row. A file Arrow cannot read that way (a row
+    with too many or too few cells, a quote over several lines, a blank line, bytes that are
+    not text) is read again line by line, so that each bad row is rejected and named on its own.
+    A contribution holds at most one call-records file, so starting again clears its calls.
+    """
+    formats = time_formats or (MONTH_FIRST + OTHER if ctx.default_region == "US" else DAY_FIRST + OTHER)
+    enc = sniff_encoding(path, encoding)
+    header = read_header(path, enc)
+    if any("\ufffd" in h or "\x00" in h for h in header):
+        raise CdrHeaderError(
+            f"the first line is not {enc} text: this does not look like a call-records CSV file",
+            "send call records as a CSV file in UTF-8 (or give its encoding with --encoding)",
+        )
+    wrong = header_problems(header, path.name)
+    if wrong:
+        raise CdrHeaderError(wrong[0].reason, wrong[0].fix)
+    columns = resolve_columns(header)
+    phones = PhoneCache(ctx)
+    sink = _Sink(store, uid, columns, formats, phones, on_progress)
+    try:
+        _load_fast(sink, path, header, enc)
+    except (_Unsafe, pa.ArrowInvalid):
+        store.con.execute("DELETE FROM calls WHERE contribution = ?", [uid])
+        sink.result = CdrLoad()
+        _load_careful(sink, path, header, enc)
+    return sink.result
+
+
+def _load_fast(sink: _Sink, path: Path, header: list[str], enc: str) -> None:
+    """Arrow's streamed reader; raises _Unsafe when a row's line number could not be known."""
+    reader = pacsv.open_csv(
+        path,
+        read_options=pacsv.ReadOptions(
+            block_size=BLOCK_SIZE,
+            column_names=header,
+            skip_rows=1,
+            encoding="utf-8" if enc == "utf-8-sig" else enc,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
+        ),
+        parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
+    )
+    line = 2
+    for batch in reader:
+        for column in batch.columns:
+            if pc.any(pc.match_substring_regex(column, pattern="[\\r\\n]")).as_py():
+                raise _Unsafe  # a quoted value over several lines: rows and lines no longer agree
+        n = batch.num_rows
+        sink.add(batch, pa.array(range(line, line + n), pa.int64()))
         line += n
-        if on_progress:
-            on_progress(n)
-    return result
+
+
+def _load_careful(sink: _Sink, path: Path, header: list[str], enc: str, chunk: int = 50_000) -> None:
+    """Line by line with the strict CSV reader: each row that cannot be read is rejected by its line."""
+    syntax: list[Problem] = []  # rows the CSV reader could not read (each rejected)
+    problems: list[Problem] = []  # rows read but not call records
+    width = len(header)
+    lines: list[int] = []
+    cells: list[list[str]] = [[] for _ in header]
+
+    def flush() -> None:
+        if lines:
+            batch = pa.record_batch([pa.array(c, pa.string()) for c in cells], names=header)
+            sink.add(batch, pa.array(lines, pa.int64()))
+            lines.clear()
+            for c in cells:
+                c.clear()
+
+    def reject(line: int, reason: str, fix: str) -> None:
+        problems.append(Problem(path.name, line, None, reason, fix))
+
+    with path.open(encoding=enc, errors="replace", newline="") as fh:
+        rows = csv_rows(_bounded(fh), path.name, syntax)
+        next(rows, None)  # the header
+        for row in rows:
+            if row.lines > 1:
+                reject(
+                    row.line,
+                    f"a quoted value runs over lines {row.line}–{row.line + row.lines - 1}",
+                    "call records have one row per line: close the quote",
+                )
+            elif len(row.cells) != width:
+                if not "".join(row.cells).strip():
+                    continue  # a blank line
+                reject(
+                    row.line,
+                    f"row has {len(row.cells)} cells but the header has {width}",
+                    "give every row the header's columns; quote cells that contain commas",
+                )
+            elif any("\ufffd" in c for c in row.cells):
+                reject(
+                    row.line,
+                    f"the row holds bytes that are not {enc} text",
+                    "re-export the file as UTF-8, or give its encoding with --encoding",
+                )
+            else:
+                lines.append(row.line)
+                for column, cell in zip(cells, row.cells, strict=True):
+                    column.append(cell)
+                if len(lines) >= chunk:
+                    flush()
+        flush()
+    sink.result.rejected += len(syntax) + len(problems)
+    room = max(0, MAX_PROBLEM_ROWS - len(sink.result.problem_rows))
+    found = sorted(syntax + problems, key=lambda p: p.row or 0)[:room]
+    sink.result.problem_rows += [(p.row or 0, None, p.reason, p.fix) for p in found]
+
+
+def _bounded(lines: Iterator[str]) -> Iterator[str]:
+    """The lines of a file, each cut at MAX_CALL_ROW_BYTES characters (a longer one is not a call)."""
+    for line in lines:
+        yield line if len(line) <= MAX_CALL_ROW_BYTES else line[:MAX_CALL_ROW_BYTES] + "\n"
 
 
 def _collect_problems(
@@ -229,10 +357,12 @@ def _collect_problems(
     caller: pa.Array,
     callee: pa.Array,
     started: pa.Array,
-    first_line: int,
+    lines: pa.Array,
     phones: PhoneCache,
 ) -> None:
     raw = {name: batch.column(columns[name]).to_pylist() for name in REQUIRED}
+    at = lines.to_pylist()
+    fix = "correct the row and re-send"
     for i, (a, b, t) in enumerate(
         zip(caller.to_pylist(), callee.to_pylist(), started.to_pylist(), strict=True)
     ):
@@ -241,14 +371,14 @@ def _collect_problems(
         if a is None:
             text = raw["caller"][i]
             result.problem_rows.append(
-                (first_line + i, "caller", f"{text!r}: {phones.reasons.get(text, 'empty')}")
+                (at[i], "caller", f"{text!r}: {phones.reasons.get(text, 'empty')}", fix)
             )
         elif b is None:
             text = raw["callee"][i]
             result.problem_rows.append(
-                (first_line + i, "callee", f"{text!r}: {phones.reasons.get(text, 'empty')}")
+                (at[i], "callee", f"{text!r}: {phones.reasons.get(text, 'empty')}", fix)
             )
         elif t is None:
             result.problem_rows.append(
-                (first_line + i, "start", f"{raw['start'][i]!r} is not a time in a known format")
+                (at[i], "start", f"{raw['start'][i]!r} is not a time in a known format", fix)
             )

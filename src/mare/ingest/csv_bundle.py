@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import csv
 import difflib
 import io
 import json
 from pathlib import Path
 from typing import Any
 
-from mare.ingest.decode import decode_bytes
+from mare.ingest.csv_text import csv_rows, header_problems
+from mare.ingest.decode import NESTING_FIX, NestingError, decode_bytes, load_json, read_limited
 from mare.ingest.envelope import parse_envelope
 from mare.ingest.fastcheck import ENUM, LOOSE, MAX_ITEMS, MAX_TEXT, NUMBER, TEXT, record_rules
 from mare.ingest.parsed import CallFile, ParsedContribution, RawRecord
 from mare.ingest.problems import ContributionError, Problem
-from mare.ingest.records import MAX_VALUE_CHARS, collect_records
+from mare.ingest.records import collect_records
+from mare.schema.limits import MAX_ENVELOPE_BYTES, MAX_ID_CHARS, MAX_VALUE_CHARS
 from mare.schema.model import LINK_RESERVED, PERSON_RESERVED, RECORD_RESERVED, load_model
 
 ENVELOPE_NAME = "envelope.json"
@@ -23,14 +24,15 @@ CALLS_NAME = "calls.csv"
 MULTI_SEPARATOR = "|"
 _TRUE = {"true", "1", "yes", "y", "ja", "oui", "si", "sì", "sí", "t", "x"}
 _FALSE = {"false", "0", "no", "n", "nein", "non", "f", ""}
-csv.field_size_limit(10_000_000)
 
 
 def read_envelope_file(path: Path) -> dict[str, Any]:
     """Load an envelope JSON file (sidecar or bundle), with clear errors."""
-    text, _ = decode_bytes(path.read_bytes(), path.name)
+    text, _ = decode_bytes(read_limited(path, path.name, MAX_ENVELOPE_BYTES), path.name)
     try:
-        data = json.loads(text)
+        data = load_json(text)
+    except NestingError as exc:
+        raise ContributionError([Problem(path.name, None, None, str(exc), NESTING_FIX)]) from None
     except json.JSONDecodeError as exc:
         raise ContributionError(
             [
@@ -44,7 +46,17 @@ def read_envelope_file(path: Path) -> dict[str, Any]:
             ]
         ) from exc
     if not isinstance(data, dict):
-        raise ContributionError([Problem(path.name, None, None, "the envelope must be a JSON object")])
+        raise ContributionError(
+            [
+                Problem(
+                    path.name,
+                    None,
+                    None,
+                    "the envelope must be a JSON object",
+                    "send an object with format, id, agency, sent_at, handling",
+                )
+            ]
+        )
     return data
 
 
@@ -69,43 +81,59 @@ def _read_cells(
 ) -> tuple[list[str], list[tuple[int, list[str]]], list[Problem]]:
     """The header and the (line, cells) of each non-blank row with as many cells as the header."""
     name = path.name
-    text, problems = decode_bytes(path.read_bytes(), name, encoding)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
+    text, problems = decode_bytes(read_limited(path, name), name, encoding)
+    return _cells_of(text, name, problems)
+
+
+def _cells_of(
+    text: str, name: str, problems: list[Problem]
+) -> tuple[list[str], list[tuple[int, list[str]]], list[Problem]]:
+    rows_read = csv_rows(io.StringIO(text, newline=""), name, problems)
+    first = next(rows_read, None)
+    if first is None:
         empty = Problem(name, None, None, "the file is empty", "add a header row", "warning")
         return [], [], [*problems, empty]
+    header = [h.strip() for h in first.cells]
+    wrong = header_problems(header, name)
+    if wrong:
+        return [], [], [*problems, *wrong]
     rows: list[tuple[int, list[str]]] = []
     width = len(header)
-    try:
-        for cells in reader:
-            line = reader.line_num
-            if not "".join(cells).strip():  # blank row (no cell with a non-space character)
-                continue
-            if len(cells) != width:
-                problems.append(
-                    Problem(
-                        name,
-                        line,
-                        None,
-                        f"row has {len(cells)} cells but the header has {len(header)}",
-                        "quote cells that contain commas",
-                    )
+    for row in rows_read:
+        cells = row.cells
+        if not "".join(cells).strip():  # blank row (no cell with a non-space character)
+            continue
+        if len(cells) != width:
+            problems.append(
+                Problem(
+                    name,
+                    row.line,
+                    None,
+                    f"row has {len(cells)} cells but the header has {len(header)}",
+                    "quote cells that contain commas",
                 )
-                continue
-            rows.append((line, cells))
-    except csv.Error as exc:
-        problems.append(
-            Problem(
-                name,
-                reader.line_num,
-                None,
-                f"CSV syntax error: {exc}",
-                "check quoting; rows after this one were not read",
             )
-        )
+            continue
+        if row.lines > 1:
+            problems += _spanning(name, row.line, row.lines, header, cells)
+        rows.append((row.line, cells))
     return header, rows, problems
+
+
+def _spanning(name: str, line: int, lines: int, header: list[str], cells: list[str]) -> list[Problem]:
+    """Warn about values that run over several lines (legal in a note, a sign of an open quote elsewhere)."""
+    return [
+        Problem(
+            name,
+            line,
+            column,
+            f"the value runs over several lines (lines {line}–{line + lines - 1}); it was kept as given",
+            "check that no quote was left open; line breaks belong only in notes",
+            "warning",
+        )
+        for column, cell in zip(header, cells, strict=True)
+        if column != "note" and ("\n" in cell or "\r" in cell)
+    ]
 
 
 def _check_columns(header: list[str], allowed: set[str], file: str) -> list[Problem]:
@@ -211,7 +239,7 @@ class _RowPlan:
                     fields[column] = parts
             elif how == _ID:
                 local_id = raw.strip()
-                if len(local_id) > 200:
+                if len(local_id) > MAX_ID_CHARS:
                     return None
             elif how in (_BOOLEAN, _FLAG):
                 low = raw.strip().lower()
@@ -292,6 +320,26 @@ def _row_plan(kind: str, header: list[str], allowed: set[str]) -> _RowPlan | Non
     return _RowPlan(kind, columns, required)
 
 
+def _not_a_file(path: Path) -> Problem:
+    """A bundle entry that is a link or a folder: never followed, read or kept."""
+    if path.is_symlink():
+        return Problem(
+            path.name,
+            None,
+            None,
+            "a symbolic link; it was not followed, and nothing it points to was read or kept",
+            "copy the file itself into the bundle",
+        )
+    return Problem(
+        path.name,
+        None,
+        None,
+        "not a regular file (a folder or a device); it was not read",
+        "bundles hold envelope.json and <kind>.csv files only",
+        "warning",
+    )
+
+
 def read_csv_bundle(folder: Path, encoding: str | None = None) -> ParsedContribution:
     """Read a CSV bundle folder; bad rows become problems, the rest is kept."""
     envelope = parse_envelope(read_envelope_file(folder / ENVELOPE_NAME), ENVELOPE_NAME)
@@ -303,6 +351,9 @@ def read_csv_bundle(folder: Path, encoding: str | None = None) -> ParsedContribu
     calls: list[CallFile] = []
     for path in sorted(folder.iterdir()):
         if path.name == ENVELOPE_NAME or path.name.startswith("."):
+            continue
+        if path.is_symlink() or not path.is_file():
+            problems.append(_not_a_file(path))
             continue
         if path.suffix.lower() != ".csv":
             problems.append(
@@ -355,12 +406,14 @@ def read_csv_bundle(folder: Path, encoding: str | None = None) -> ParsedContribu
         allowed.discard("kind")
         allowed.discard("handling")
         allowed.discard("evaluation")
-        header, cell_rows, found = _read_cells(path, encoding)
+        text, found = decode_bytes(read_limited(path, path.name), path.name, encoding)
+        header, cell_rows, found = _cells_of(text, path.name, found)
         problems += found + _check_columns(header, allowed, path.name)
         if "id" not in header and header:
             problems.append(Problem(path.name, 1, "id", "no id column", "add an id column"))
             continue
-        plan = _row_plan(stem, header, allowed)
+        # a NUL anywhere sends every row the general way, which rejects the fields holding one
+        plan = _row_plan(stem, header, allowed) if "\x00" not in text else None
         for row, row_cells in cell_rows:
             record = plan.record(row_cells, path.name, row) if plan is not None else None
             if record is not None:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import codecs
+import json
+from pathlib import Path
+from typing import Any
 
 from mare.ingest.problems import ContributionError, Problem
+from mare.schema.limits import MAX_FILE_BYTES, MAX_NESTING, json_depth_exceeds, too_long
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -120,3 +124,44 @@ def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> tuple[s
             )
         ]
     )
+
+
+def read_limited(path: Path, name: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file no bigger than `limit`; anything else is a clear refusal."""
+    if path.is_symlink() or not path.is_file():
+        what = "a symbolic link" if path.is_symlink() else "not a regular file"
+        raise ContributionError(
+            [Problem(name, None, None, f"{what}; it was not read", "send the file itself, not a link to it")]
+        )
+    size = path.stat().st_size
+    if size > limit:
+        raise ContributionError(
+            [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    f"the file is {too_long(size, limit, 'bytes')}",
+                    "split it into several contributions",
+                )
+            ]
+        )
+    return path.read_bytes()
+
+
+class NestingError(ValueError):
+    """JSON nested deeper than MAX_NESTING levels."""
+
+
+NESTING_FIX = f"values are text, numbers or lists of them; nothing needs more than {MAX_NESTING} levels"
+
+
+def load_json(text: str) -> Any:
+    """`json.loads` with the nesting limit (raises NestingError beyond it, JSONDecodeError on bad syntax)."""
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise NestingError(f"JSON nested deeper than the limit of {MAX_NESTING} levels") from None
+    if json_depth_exceeds(data):
+        raise NestingError(f"JSON nested deeper than the limit of {MAX_NESTING} levels")
+    return data

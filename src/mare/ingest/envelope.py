@@ -11,6 +11,7 @@ import jsonschema
 from mare.ingest.parsed import Envelope, Evaluation, Handling, Restrictions
 from mare.ingest.problems import ContributionError, Problem
 from mare.schema.contribution_schema import FORMAT_ID, contribution_schema
+from mare.schema.limits import too_long
 from mare.schema.model import load_model
 
 DEFAULT_SCHEME = "4x4"
@@ -49,9 +50,32 @@ def schema_problems(
             fix = f"set it to {err.validator_value!r}"
         elif err.validator == "pattern":
             fix = "agency ids are upper-case letters, digits, '-', '_' or '.', e.g. DE-BKA"
-        message = err.message if len(err.message) < 300 else err.message[:300] + "…"
+        elif err.validator in ("maxLength", "maxItems") and isinstance(err.instance, str | list):
+            unit = "characters" if err.validator == "maxLength" else "values"
+            problems.append(
+                Problem(
+                    file,
+                    row,
+                    field,
+                    too_long(len(err.instance), err.validator_value, unit),
+                    "shorten it, or send the rest as a separate document",
+                )
+            )
+            continue
+        elif err.validator == "type":
+            fix = f"give it as {' or '.join(_types(err.validator_value))}"
+        elif err.validator == "minLength":
+            fix = "give a value, or leave the field out"
+        else:
+            fix = "see docs/formats/contribution.md"
+        message = err.message if len(err.message) < 200 else err.message[:200] + "…"
         problems.append(Problem(file, row, field, message, fix))
     return problems
+
+
+def _types(names: Any) -> list[str]:
+    words = {"string": "text", "array": "a list", "object": "an object", "boolean": "true or false"}
+    return [words.get(str(n), str(n)) for n in (names if isinstance(names, list) else [names])]
 
 
 def parse_timestamp(value: str) -> datetime:
@@ -60,6 +84,27 @@ def parse_timestamp(value: str) -> datetime:
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=UTC)
     return stamp.astimezone(UTC)
+
+
+def handling_problems(data: Any, file: str, row: int | None, where: str) -> list[Problem]:
+    """Check what the schema cannot: that an H3 `expires` is a real calendar date."""
+    rules = data.get("restrictions") if isinstance(data, dict) else None
+    expires = rules.get("expires") if isinstance(rules, dict) else None
+    if not isinstance(expires, str) or not expires:
+        return []
+    try:
+        date.fromisoformat(expires)
+    except ValueError:
+        return [
+            Problem(
+                file,
+                row,
+                f"{where}.restrictions.expires",
+                f"{expires[:40]!r} is not a calendar date",
+                "write the last day the restrictions hold as YYYY-MM-DD, e.g. 2028-12-31",
+            )
+        ]
+    return []
 
 
 def handling_from(data: dict[str, Any]) -> Handling:
@@ -136,6 +181,8 @@ def parse_envelope(data: Any, file: str) -> Envelope:
     problems = schema_problems(_envelope_validator(), head, file, None)
     if "evaluation" in head and isinstance(head["evaluation"], dict):
         problems += evaluation_problems(head["evaluation"], file, None, "evaluation")
+    if not problems:
+        problems += handling_problems(head.get("handling"), file, None, "handling")
     sent_at = None
     if not problems and head.get("sent_at"):
         try:

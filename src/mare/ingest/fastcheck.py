@@ -11,10 +11,11 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from mare.schema.limits import MAX_ID_CHARS, MAX_ITEMS, MAX_VALUE_CHARS
 from mare.schema.model import load_model
 
-MAX_TEXT = 100_000
-MAX_ITEMS = 1000
+MAX_TEXT = MAX_VALUE_CHARS
+__all__ = ["MAX_ITEMS", "MAX_TEXT", "certainly_valid", "record_rules"]
 
 # How a key's value is checked: (mode, allowed values, may be a list).
 TEXT, LOOSE, NUMBER, BOOLEAN, FLAG, ENUM, ID, KIND, ANY_STRING = range(9)
@@ -33,7 +34,7 @@ def _scalar_ok(mode: int, allowed: frozenset[str], v: Any) -> bool:
     if mode == FLAG:
         return type(v) is bool
     if mode == ID:
-        return type(v) is str and 1 <= len(v) <= 200
+        return type(v) is str and 1 <= len(v) <= MAX_ID_CHARS
     if mode == ANY_STRING:
         return type(v) is str
     return False

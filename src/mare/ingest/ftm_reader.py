@@ -47,7 +47,7 @@ from followthemoney import model as ftm_model
 from followthemoney.exc import InvalidData
 from followthemoney.proxy import EntityProxy
 
-from mare.ingest.decode import decode_bytes
+from mare.ingest.decode import NESTING_FIX, NestingError, decode_bytes, load_json, read_limited
 from mare.ingest.parsed import Envelope, ParsedContribution
 from mare.ingest.problems import Problem
 from mare.ingest.records import collect_records
@@ -665,7 +665,9 @@ def _clean_properties(
 def _read_line(text: str, file: str, row: int) -> tuple[_Line | None, list[Problem]]:
     """Parse one line into an entity proxy, or problems saying why not."""
     try:
-        data = json.loads(text)
+        data = load_json(text)
+    except NestingError as exc:
+        return None, [Problem(file, row, None, f"{exc}; the entity was not read", NESTING_FIX)]
     except json.JSONDecodeError as exc:
         return None, [
             Problem(
@@ -723,14 +725,19 @@ def _read_line(text: str, file: str, row: int) -> tuple[_Line | None, list[Probl
             {"id": str(entity_id), "schema": schema, "properties": properties}, cleaned=True
         )
     except InvalidData as exc:
-        return None, [*problems, Problem(file, row, None, f"not a valid FtM entity: {exc}", "")]
+        return None, [
+            *problems,
+            Problem(
+                file, row, None, f"not a valid FtM entity: {exc}", "check the entity against its FtM schema"
+            ),
+        ]
     return _Line(row, proxy, RECORD_SCHEMATA.get(schema)), problems
 
 
 def read_ftm_contribution(path: Path, envelope: Envelope, encoding: str | None = None) -> ParsedContribution:
     """Read an FtM JSON-lines file as a contribution; bad lines become problems."""
     name = path.name
-    text, problems = decode_bytes(path.read_bytes(), name, encoding)
+    text, problems = decode_bytes(read_limited(path, name), name, encoding)
     lines: list[_Line] = []
     for row, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mare.ingest.decode import decode_bytes
+from mare.ingest.decode import NESTING_FIX, NestingError, decode_bytes, load_json, read_limited
 from mare.ingest.envelope import parse_envelope
 from mare.ingest.parsed import ParsedContribution
 from mare.ingest.problems import ContributionError, Problem
@@ -15,9 +15,11 @@ from mare.ingest.records import collect_records
 def read_json_contribution(path: Path, encoding: str | None = None) -> ParsedContribution:
     """Read one JSON contribution file; bad records become problems, the rest is kept."""
     name = path.name
-    text, warnings = decode_bytes(path.read_bytes(), name, encoding)
+    text, warnings = decode_bytes(read_limited(path, name), name, encoding)
     try:
-        data = json.loads(text)
+        data = load_json(text)
+    except NestingError as exc:
+        raise ContributionError([Problem(name, None, None, str(exc), NESTING_FIX)]) from None
     except json.JSONDecodeError as exc:
         raise ContributionError(
             [
@@ -33,6 +35,11 @@ def read_json_contribution(path: Path, encoding: str | None = None) -> ParsedCon
     envelope = parse_envelope(data, name)
     raw_records = data.get("records", []) if isinstance(data, dict) else []
     raw_links = data.get("links", []) if isinstance(data, dict) else []
+    for key, items in (("records", raw_records), ("links", raw_links)):
+        if not isinstance(items, list):
+            raise ContributionError(
+                [Problem(name, None, key, f"{key!r} must be a list", f'write "{key}": [{{...}}, ...]')]
+            )
     records, links, problems = collect_records(
         [(obj, name, i + 1) for i, obj in enumerate(raw_records)],
         [(obj, f"{name}#links", i + 1) for i, obj in enumerate(raw_links)],

@@ -323,7 +323,17 @@ def ingest_source(
 ) -> IngestReport:
     """Ingest one contribution; never raises for bad input (the report says what went wrong)."""
     with _bulk_allocation():
-        return _ingest_source(store, source, options, on_calls)
+        try:
+            return _ingest_source(store, source, options, on_calls)
+        except OSError as exc:
+            why, fix = f"cannot be read: {exc.strerror or exc}", "check that the file exists and may be read"
+        except Exception as exc:  # a bug: reported for this contribution, never a traceback for the rest
+            why = f"could not be read ({type(exc).__name__}: {str(exc)[:200]}); nothing was stored"
+            fix = "this is a bug in Mare: please report it with the file"
+    problem = Problem(source.path.name, None, None, why, fix)
+    return IngestReport(
+        source=str(source.path), format=source.format, status="failed", message=why, problems=[problem]
+    )
 
 
 def _ingest_source(
@@ -428,12 +438,12 @@ def _ingest_source(
                             1,
                             None,
                             str(exc),
-                            "rename the columns or see docs/formats",
+                            exc.fix,
                         )
                     ]
                 ) from exc
-            for line, fld, reason in result.problem_rows:
-                cdr_problems.append(Problem(call_file.name, line, fld, reason, "correct the row and re-send"))
+            for line, fld, reason, fix in result.problem_rows:
+                cdr_problems.append(Problem(call_file.name, line, fld, reason, fix))
             report.rejected += result.rejected
             pending.rejected_count += result.rejected
             _problem_rows(pending, cuid, [p for p in cdr_problems if p not in report.problems])

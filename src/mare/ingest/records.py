@@ -11,15 +11,16 @@ from mare.ingest.envelope import (
     evaluation_from,
     evaluation_problems,
     handling_from,
+    handling_problems,
     schema_problems,
 )
 from mare.ingest.fastcheck import certainly_valid
 from mare.ingest.parsed import RawLink, RawRecord
 from mare.ingest.problems import Problem
 from mare.schema.contribution_schema import contribution_schema
+from mare.schema.limits import MAX_VALUE_CHARS, too_long
 from mare.schema.model import LINK_RESERVED, PERSON_RESERVED, RECORD_RESERVED, load_model
 
-MAX_VALUE_CHARS = 100_000
 _RESERVED = frozenset(RECORD_RESERVED + PERSON_RESERVED)
 
 
@@ -49,33 +50,53 @@ def _unknown_kind(kind: Any, file: str, row: int | None) -> Problem:
     return Problem(file, row, "kind", f"unknown record kind {kind!r}", f"{hint}kinds are: {', '.join(kinds)}")
 
 
+def value_problems(key: str, values: list[Any], file: str, row: int | None) -> list[Problem]:
+    """A value too long, or holding a NUL character, rejects its row (limits in mare.schema.limits)."""
+    for v in values:
+        if not isinstance(v, str):
+            continue
+        if len(v) > MAX_VALUE_CHARS:
+            return [
+                Problem(
+                    file, row, key, too_long(len(v)), "shorten it, or send the rest as a separate document"
+                )
+            ]
+        if "\x00" in v:
+            return [
+                Problem(
+                    file,
+                    row,
+                    key,
+                    f"holds a NUL character (byte 0x00, at character {v.index(chr(0)) + 1:,}); "
+                    "the row was rejected",
+                    "remove it: it is never part of a value (was the file saved as UTF-16 or binary?)",
+                )
+            ]
+    return []
+
+
 def record_from_dict(obj: Any, file: str, row: int | None) -> tuple[RawRecord | None, list[Problem]]:
     """Validate one record object; return it as a RawRecord, or None with the problems."""
     if not isinstance(obj, dict):
-        return None, [Problem(file, row, None, "a record must be a JSON object", "")]
+        return None, [
+            Problem(file, row, None, "a record must be a JSON object", 'write {"id": ..., "kind": ..., ...}')
+        ]
     kind = obj.get("kind")
     if kind not in load_model().kinds:
         return None, [_unknown_kind(kind, file, row)]
     problems = [] if certainly_valid(obj, kind) else schema_problems(record_validator(kind), obj, file, row)
     if isinstance(obj.get("evaluation"), dict):
         problems += evaluation_problems(obj["evaluation"], file, row, "evaluation")
+    problems += handling_problems(obj.get("handling"), file, row, "handling")
+    reported = {p.field for p in problems}
     fields: dict[str, list[Any]] = {}
     for key, value in obj.items():
+        values = value if isinstance(value, list) else [value]
+        if key not in reported:
+            problems += value_problems(key, values, file, row)
         if key in _RESERVED:
             continue
-        values = value if isinstance(value, list) else [value]
         kept = [v for v in values if v is not None and v != ""]
-        for v in kept:
-            if isinstance(v, str) and len(v) > MAX_VALUE_CHARS:
-                problems.append(
-                    Problem(
-                        file,
-                        row,
-                        key,
-                        f"value of {len(v):,} characters is longer than the {MAX_VALUE_CHARS:,} allowed",
-                        "shorten it or attach it as a separate document",
-                    )
-                )
         if kept:
             fields[key] = kept
     if problems:
@@ -101,8 +122,20 @@ def link_from_dict(
 ) -> tuple[RawLink | None, list[Problem]]:
     """Validate one link object against the schema and the kinds of its ends."""
     if not isinstance(obj, dict):
-        return None, [Problem(file, row, None, "a link must be a JSON object", "")]
+        return None, [
+            Problem(
+                file,
+                row,
+                None,
+                "a link must be a JSON object",
+                'write {"kind": ..., "source": ..., "target": ...}',
+            )
+        ]
     problems = schema_problems(link_validator(), obj, file, row)
+    problems += handling_problems(obj.get("handling"), file, row, "handling")
+    for key, value in obj.items():
+        if not any(p.field == key for p in problems):
+            problems += value_problems(key, value if isinstance(value, list) else [value], file, row)
     if problems:
         return None, problems
     spec = load_model().links[obj["kind"]]

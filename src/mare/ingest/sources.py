@@ -60,6 +60,9 @@ def find_sources(paths: list[Path], forced: Format | None = None) -> tuple[list[
     skipped: list[Skipped] = []
 
     def visit(path: Path, top: bool) -> None:
+        if not top and path.is_symlink():
+            skipped.append(Skipped(path, "a symbolic link inside a folder; not followed"))
+            return
         if not path.exists():
             skipped.append(Skipped(path, "no such file or folder"))
             return

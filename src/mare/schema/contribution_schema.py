@@ -5,12 +5,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from mare.schema.limits import MAX_ID_CHARS, MAX_ITEMS, MAX_VALUE_CHARS
 from mare.schema.model import FieldSpec, Model, load_model
 
 FORMAT_ID = "mare.contribution/1"
 SCHEMA_ID = "https://mare.example/schemas/contribution-1.json"
 AGENCY_PATTERN = r"^[A-Z0-9][A-Z0-9_.-]{1,63}$"
-LOCAL_ID = {"type": "string", "minLength": 1, "maxLength": 200}
+LOCAL_ID = {"type": "string", "minLength": 1, "maxLength": MAX_ID_CHARS}
 
 
 def _value_schema(spec: FieldSpec) -> dict[str, Any]:
@@ -21,10 +22,10 @@ def _value_schema(spec: FieldSpec) -> dict[str, Any]:
     elif spec.type == "enum":
         one = {"type": "string", "enum": list(spec.values)}
     else:
-        one = {"type": "string", "maxLength": 100_000}
+        one = {"type": "string", "maxLength": MAX_VALUE_CHARS}
     schema: dict[str, Any] = dict(one)
     if spec.multiple:
-        schema = {"anyOf": [one, {"type": "array", "items": one, "maxItems": 1000}]}
+        schema = {"anyOf": [one, {"type": "array", "items": one, "maxItems": MAX_ITEMS}]}
     if spec.label:
         schema["description"] = spec.label
     return schema
@@ -81,7 +82,7 @@ def record_schema(model: Model, kind: str) -> dict[str, Any]:
         "handling": {"$ref": "#/$defs/handling"},
         "evaluation": {"$ref": "#/$defs/evaluation"},
         "observed_at": {"type": "string"},
-        "note": {"type": "string", "maxLength": 100_000},
+        "note": {"type": "string", "maxLength": MAX_VALUE_CHARS},
     }
     if kind == "person":
         props["category"] = {"enum": list(model.person_categories)}
