@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from mare.access.policy import PURPOSES, ROLES, Purpose
+from mare.hub.audit import AuditKeyMissing
 from mare.hub.context import HubContext, Refused
 from mare.hub.identity import Credentials, SignInError, open_context
 from mare.store.db import open_store
@@ -110,11 +111,15 @@ def hub_context(
             ctx = open_context(store, credentials, purpose=_purpose(purpose), why=why, what=what)
         except SignInError as exc:
             raise fail(str(exc)) from None
+        except AuditKeyMissing as exc:
+            raise fail(str(exc)) from None
         try:
             with ctx:
                 yield ctx
         except Refused as exc:
             raise fail(f"refused: {exc}") from None
+        except AuditKeyMissing as exc:
+            raise fail(str(exc)) from None
 
 
 def _purpose(name: str) -> Purpose:

@@ -11,7 +11,7 @@ from mare import __version__
 from mare.cli.access import consent_app, erase_command, notifications_app, retention_app
 from mare.cli.accounts import agencies_app, users_app
 from mare.cli.audit import audit_app
-from mare.cli.common import HomeOpt, console, print_json
+from mare.cli.common import HomeOpt, console, fail, print_json
 from mare.cli.early_warning import schedule_app, warnings_app
 from mare.cli.geo import hotspots_command, routes_command
 from mare.cli.ingest import ingest_command
@@ -44,12 +44,15 @@ def version() -> None:
 def init(home: HomeOpt = None) -> None:
     """Create (or migrate) the store, the hub agency and the audit key."""
     from mare.hub.accounts import ensure_hub_agency
-    from mare.hub.audit import audit_key
+    from mare.hub.audit import AuditKeyMissing, trail_key
     from mare.hub.identity import operator_of
 
     with open_store(home) as store:
+        try:
+            trail_key(store)
+        except AuditKeyMissing as exc:
+            raise fail(str(exc)) from None
         ensure_hub_agency(store)
-        audit_key(store.home)
         console.print(f"Mare store ready at [bold]{store.db_path}[/]")
         console.print(
             f"Local operator: [bold]{operator_of(store)}[/] (acts as the hub without a password here; "

@@ -81,12 +81,28 @@ def audit_key_path(home: Path) -> Path:
     return Path(env) if env else home / "keys" / "audit.key"
 
 
+class AuditKeyMissing(FileNotFoundError):
+    """The audit trail has entries but its key is not where it should be (never silently replaced)."""
+
+
+def missing_key_message(path: Path, entries: int | None = None) -> str:
+    """What to say when the key is missing: the file, why no new one is made, and the fix."""
+    held = f"the audit trail's {entries:,} entries were chained with it" if entries else "the trail needs it"
+    return (
+        f"no audit key at {path}, and {held}: restore the file from its backup (mode 0600), or point "
+        f"${KEY_ENV} at it; a new key would make the whole trail unverifiable, so none is made"
+    )
+
+
 def audit_key(home: Path, *, create: bool = True) -> bytes:
-    """The secret HMAC key of the audit chain, created (0600, folder 0700) on first use."""
+    """The secret HMAC key of the audit chain, created (0600, folder 0700) when `create` is true.
+
+    Only `mare init` and a store whose trail is still empty may create it (`AuditLog.key` decides):
+    a key made while entries exist would make every earlier entry fail verification."""
     path = audit_key_path(home)
     if not path.exists():
         if not create:
-            raise FileNotFoundError(f"no audit key at {path}: the audit trail cannot be verified without it")
+            raise AuditKeyMissing(missing_key_message(path))
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -99,6 +115,22 @@ def audit_key(home: Path, *, create: bool = True) -> bytes:
     if len(key) < KEY_BYTES:
         raise ValueError(f"audit key {path} is too short ({len(key)} bytes, need {KEY_BYTES})")
     return key
+
+
+def trail_key(store: Store) -> bytes:
+    """The store's audit key: read; created only when the trail has no entry yet."""
+    path = audit_key_path(store.home)
+    if path.exists():
+        return audit_key(store.home, create=False)
+    cursor = store.con.cursor()  # committed entries: a key made inside a rolled-back first write is harmless
+    try:
+        row = cursor.execute("SELECT count(*) FROM audit_log").fetchone()
+    finally:
+        cursor.close()
+    entries = int(row[0]) if row else 0
+    if entries:
+        raise AuditKeyMissing(missing_key_message(path, entries))
+    return audit_key(store.home, create=True)
 
 
 def _canonical(value: Any) -> str:
@@ -159,9 +191,10 @@ class AuditLog:
 
     @property
     def key(self) -> bytes:
-        """The HMAC key, read (or created) from outside the database on first use."""
+        """The HMAC key, read from outside the database on first use; created only while the trail is
+        empty (a new store), never when entries exist (`AuditKeyMissing` names the file and the fix)."""
         if self._key is None:
-            self._key = audit_key(self.store.home)
+            self._key = trail_key(self.store)
         return self._key
 
     def append(

@@ -14,7 +14,7 @@ from typing import Any
 from mare.access.policy import ActionTarget
 from mare.access.retention_rules import RetentionError
 from mare.hub.context import HubContext
-from mare.store.erasure import ErasureReport, compact, erase_records
+from mare.store.erasure import ErasureReport, compact, erase_records, finish_erasure
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,26 +100,34 @@ def run_retention(
 ) -> tuple[list[DueRecord], ErasureReport]:
     """Erase every record whose review date has passed without an extension."""
     ctx.permit("retention.run")
+    finish_erasure(ctx.store)
     records = _due(ctx, on, None)
+    uids = [r.uid for r in records]
+
+    def audit(report: ErasureReport) -> None:
+        ctx.log(
+            "erasure",
+            "done",
+            resource="record",
+            justification="retention review due",
+            details={
+                "records": uids,
+                "values": report.values,
+                "links": report.links,
+                "raw_files_rewritten": report.raw_files_rewritten,
+                "derived": report.derived,
+            },
+        )
+
     report = erase_records(
         ctx.store,
-        [r.uid for r in records],
+        uids,
         ctx.viewer.user,
         reason=f"retention review due on or before {on or datetime.now(UTC).date()}",
+        before_commit=audit,
     )
-    if records and compact_after:
+    if not records:
+        audit(report)
+    elif compact_after:
         compact(ctx.store)
-    ctx.log(
-        "erasure",
-        "done",
-        resource="record",
-        justification="retention review due",
-        details={
-            "records": [r.uid for r in records],
-            "values": report.values,
-            "links": report.links,
-            "raw_files_rewritten": report.raw_files_rewritten,
-            "derived": report.derived,
-        },
-    )
     return records, report

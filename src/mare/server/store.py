@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import duckdb
 
-from mare.hub.audit import APPEND_LOCK, audit_key
+from mare.hub.audit import APPEND_LOCK, trail_key
 from mare.store.db import Store, open_store
 
 T = TypeVar("T")
@@ -76,7 +76,7 @@ class ServerStore:
 
     def __init__(self, home: Path) -> None:
         self.base = open_store(home, create=False)
-        audit_key(self.base.home)
+        trail_key(self.base)  # made only for an empty trail: a missing key is refused, never replaced
         self._cursor_lock = threading.Lock()
         self.writer = Writer(self.base)
 

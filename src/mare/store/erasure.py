@@ -2,6 +2,13 @@
 
 After `erase_records`, `compact` rewrites the DuckDB file so that no erased byte survives in
 freed pages. What remains is an `erasures` row and an audit entry without the erased content.
+
+Crash safety: the erasure, its audit entry (written by the caller's `before_commit`) and a pending
+`compact` job commit together; redacted raw copies are written before the commit and the old
+files deleted after it, and `compact` ends the job only once the new file is in place. An
+interrupted erasure is therefore either not done at all, or done and audited with its compaction
+pending: `finish_erasure` (run by the next erasure, retention run or `mare doctor --repair`) does
+the rest and removes any raw file the crash left behind.
 """
 
 from __future__ import annotations
@@ -10,7 +17,7 @@ import csv
 import io
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +25,12 @@ from pathlib import Path
 import duckdb
 
 from mare.store.db import DB_NAME, Store
+from mare.store.health import COMPACT_NAME, remove_leftovers
+from mare.store.jobs import STORE, add_jobs, finish_jobs, pending_jobs
 from mare.store.migrations import DERIVED_TABLES
+
+#: What replaces text that quoted an erased record (consent justifications, their notifications).
+ERASED = "[erased]"
 
 
 @dataclass(slots=True)
@@ -87,7 +99,7 @@ def _redact_jsonl(data: bytes, local_ids: set[str]) -> bytes:
     return ("\n".join(kept) + "\n").encode("utf-8")
 
 
-def _rewrite_raw(store: Store, contribution: str, fmt: str, local_ids: set[str]) -> int:
+def _rewrite_raw(store: Store, contribution: str, fmt: str, local_ids: set[str], unused: list[Path]) -> int:
     files = store.con.execute(
         "SELECT name, sha256 FROM contribution_files WHERE contribution = ?", [contribution]
     ).fetchall()
@@ -122,18 +134,60 @@ def _rewrite_raw(store: Store, contribution: str, fmt: str, local_ids: set[str])
         ).fetchone()
         if still_used and still_used[0] == 0:
             store.con.execute("DELETE FROM raw_files WHERE sha256 = ?", [sha])
-            path.unlink(missing_ok=True)
+            unused.append(path)  # deleted after the commit: a rollback must find it still there
         rewritten += 1
     return rewritten
 
 
-def erase_records(store: Store, uids: Iterable[str], erased_by: str, reason: str) -> ErasureReport:
-    """Erase these records, their values and links, derived data and raw copies, in one transaction."""
+def _erase_name_symbols(con: duckdb.DuckDBPyConnection) -> int:
+    """Drop the cached name symbols of tokens only the erased records' names used."""
+    tokens = (
+        "SELECT DISTINCT unnest(from_json(extra->'tokens', '[\"VARCHAR\"]')) AS token FROM record_values "
+        "WHERE extra IS NOT NULL AND json_type(extra->'tokens') = 'ARRAY' AND record_uid {scope} "
+        "UNION SELECT DISTINCT unnest(name_parts).t FROM person_features WHERE record_uid {scope}"
+    )
+    erased = tokens.format(scope="IN (SELECT uid FROM _erase)")
+    kept = tokens.format(scope="NOT IN (SELECT uid FROM _erase)")
+    return _count(
+        con,
+        f"DELETE FROM name_symbols WHERE token IN ({erased}) AND token NOT IN ({kept}) RETURNING 1",
+    )
+
+
+def _redact_consent(con: duckdb.DuckDBPyConnection) -> int:
+    """Consent requests on erased records keep who asked whom and when, not the words that may quote them."""
+    requests = "SELECT id FROM consent_requests WHERE record_uid IN (SELECT uid FROM _erase)"
+    redacted = _count(
+        con,
+        "UPDATE notifications SET body = ? WHERE kind IN ('consent_request', 'consent_decision', "
+        f"'override') AND body IS NOT NULL AND ref IN ({requests}) RETURNING 1",
+        [ERASED],
+    )
+    con.execute(
+        "UPDATE consent_requests SET justification = ?, "
+        "decision_reason = CASE WHEN decision_reason IS NULL THEN NULL ELSE ? END "
+        "WHERE record_uid IN (SELECT uid FROM _erase)",
+        [ERASED, ERASED],
+    )
+    return redacted
+
+
+def erase_records(
+    store: Store,
+    uids: Iterable[str],
+    erased_by: str,
+    reason: str,
+    before_commit: Callable[[ErasureReport], None] | None = None,
+) -> ErasureReport:
+    """Erase these records, their values and links, derived data and raw copies, in one transaction.
+
+    `before_commit(report)` runs last in it (the caller's audit entry), with a pending `compact` job."""
     targets = sorted(set(uids))
     report = ErasureReport()
     if not targets:
         return report
     con = store.con
+    unused: list[Path] = []
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("CREATE OR REPLACE TEMP TABLE _erase (uid VARCHAR)")
@@ -160,6 +214,8 @@ def erase_records(store: Store, uids: Iterable[str], erased_by: str, reason: str
                         "AND file = ? AND row_number = ? RETURNING 1",
                         [contribution, file, int(row)],
                     )
+        report.derived["name_symbols"] = _erase_name_symbols(con)
+        report.derived["consent_notifications"] = _redact_consent(con)
         report.values = _count(
             con, "DELETE FROM record_values WHERE record_uid IN (SELECT uid FROM _erase) RETURNING 1"
         )
@@ -169,21 +225,22 @@ def erase_records(store: Store, uids: Iterable[str], erased_by: str, reason: str
             "OR target_uid IN (SELECT uid FROM _erase) RETURNING 1",
         )
         report.records = _count(con, "DELETE FROM records WHERE uid IN (SELECT uid FROM _erase) RETURNING 1")
-        con.execute(
-            "UPDATE consent_requests SET justification = '[erased]' "
-            "WHERE record_uid IN (SELECT uid FROM _erase)"
-        )
         for derived in DERIVED_TABLES:
             where = derived.where.replace("{erased}", "(SELECT uid FROM _erase)")
             removed = _count(con, f"DELETE FROM {derived.table} WHERE {where} RETURNING 1")
             report.derived[derived.table] = report.derived.get(derived.table, 0) + removed
         for (contribution, fmt), local_ids in by_contribution.items():
-            report.raw_files_rewritten += _rewrite_raw(store, contribution, fmt, local_ids)
+            report.raw_files_rewritten += _rewrite_raw(store, contribution, fmt, local_ids, unused)
         con.execute("DROP TABLE _erase")
+        add_jobs(con, "compact", [STORE])
+        if before_commit is not None:
+            before_commit(report)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    for path in unused:
+        path.unlink(missing_ok=True)
     return report
 
 
@@ -191,20 +248,37 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None
     return len(con.execute(sql, params or []).fetchall())
 
 
+def _quoted(text: str) -> str:
+    """A SQL string literal (DuckDB's ATTACH takes no parameters for its path)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def compact(store: Store) -> None:
-    """Rewrite the DuckDB file so freed pages holding erased data are gone (swaps files)."""
+    """Rewrite the DuckDB file so freed pages holding erased data are gone (swaps files), remove raw
+    files no row names any more, and end the pending `compact` job."""
     db = store.home / DB_NAME
-    fresh = store.home / f".{DB_NAME}.compact"
+    fresh = store.home / COMPACT_NAME
     fresh.unlink(missing_ok=True)
+    Path(str(fresh) + ".wal").unlink(missing_ok=True)
     con = store.con
     con.execute("CHECKPOINT")
     catalog = con.execute("SELECT current_database()").fetchone()
     assert catalog is not None
-    con.execute(f"ATTACH '{fresh}' AS _fresh")
-    con.execute(f'COPY FROM DATABASE "{catalog[0]}" TO _fresh')
+    con.execute(f"ATTACH {_quoted(str(fresh))} AS _fresh")
+    con.execute(f'COPY FROM DATABASE "{catalog[0].replace(chr(34), chr(34) * 2)}" TO _fresh')
     con.execute("DETACH _fresh")
     con.close()
     os.replace(fresh, db)
     Path(str(db) + ".wal").unlink(missing_ok=True)
     store.con = duckdb.connect(str(db))
     store.con.execute("SET preserve_insertion_order = false")
+    remove_leftovers(store)
+    finish_jobs(store.con, "compact")
+
+
+def finish_erasure(store: Store) -> bool:
+    """Compact the store when an erasure's compaction is still pending (a crash cut it short)."""
+    if not pending_jobs(store.con, "compact"):
+        return False
+    compact(store)
+    return True

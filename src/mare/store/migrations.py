@@ -523,6 +523,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX ais_static_mmsi ON ais_static (mmsi);
         """,
     ),
+    Migration(
+        12,
+        "jobs: derived data owed (cross-check, watchlists, geocoding) and compaction after erasure",
+        """
+        CREATE TABLE jobs (
+            kind VARCHAR NOT NULL,
+            ref VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL
+        );
+        INSERT INTO jobs SELECT DISTINCT 'crosscheck', r.contribution, now()::TIMESTAMP FROM records r
+        WHERE r.kind = 'person' AND r.uid NOT IN (SELECT record_uid FROM person_features);
+        """,
+    ),
 )
 
 
