@@ -35,7 +35,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from mare.access.policy import SYSTEM_ROLE, ActionTarget, Viewer, allowed
-from mare.analyse.trends import PERIODS, Period, Settings, detect, period_index, period_label
+from mare.analyse.trends import PERIODS, Alert, Period, Settings, detect, period_index, period_label
 from mare.hub import warning_series as ws
 from mare.hub.context import HubContext
 from mare.hub.notifications import notify
@@ -171,10 +171,11 @@ def run(ctx: HubContext, period: str = "month", today: date | None = None) -> Ru
     chosen = _period(period)
     today = today or date.today()
     result = RunResult(chosen)
+    cache: dict[tuple[str, int, bytes], list[Alert]] = {}  # recipients who see the same data share series
     for agency in recipients(ctx.store):
         with recipient_context(ctx.store, agency, today) as system:
             system.permit("warnings.detect")
-            new, summary = _run_for(system, chosen, today)
+            new, summary = _run_for(system, chosen, today, cache)
             system.log(
                 "combination",
                 "done",
@@ -198,8 +199,14 @@ def run(ctx: HubContext, period: str = "month", today: date | None = None) -> Ru
     return result
 
 
-def _run_for(system: HubContext, period: Period, today: date) -> tuple[list[EarlyWarning], dict[str, Any]]:
-    """Every detector under one recipient's view; the new warnings and a summary of the run."""
+def _run_for(
+    system: HubContext,
+    period: Period,
+    today: date,
+    cache: dict[tuple[str, int, bytes], list[Alert]] | None = None,
+) -> tuple[list[EarlyWarning], dict[str, Any]]:
+    """Every detector under one recipient's view; the new warnings and a summary of the run. `cache` keeps
+    the series detector's alerts by subject and counts across the recipients of one run."""
     end = period_index(today.isoformat(), period) - 1  # the last complete period
     obs = ws.observe(system, period, end)
     summary: dict[str, Any] = {"series": 0, "found": 0, "new": 0, "skipped": {}}
@@ -207,7 +214,7 @@ def _run_for(system: HubContext, period: Period, today: date) -> tuple[list[Earl
     if obs.first is not None and obs.last is not None:
         horizon, recent = obs.last, RECENT[period]
         summary["data"] = f"{period_label(obs.first, period)}..{period_label(horizon, period)}"
-        signals += _series_signals(obs, period, horizon, summary)
+        signals += _series_signals(obs, period, horizon, summary, {} if cache is None else cache)
         signals += ws.emerging_hotspots(obs, period, recent, horizon)
         signals += ws.route_shifts(obs, period, recent, horizon, BEFORE[period])
         signals = [s for s in signals if not _warned_recently(system, s, period, horizon)]
@@ -221,9 +228,14 @@ def _run_for(system: HubContext, period: Period, today: date) -> tuple[list[Earl
 
 
 def _series_signals(
-    obs: ws.Observations, period: Period, horizon: int, summary: dict[str, Any]
+    obs: ws.Observations,
+    period: Period,
+    horizon: int,
+    summary: dict[str, Any],
+    cache: dict[tuple[str, int, bytes], list[Alert]],
 ) -> list[ws.Signal]:
-    """Series alerts still signalling in the last RECENT periods, as signals."""
+    """Series alerts still signalling in the last RECENT periods, as signals (the detector's alerts of a
+    series already tested in this run come from `cache`: the detector is a function of the counts)."""
     settings = Settings.for_period(period, min_history=MIN_HISTORY[period])
     signals = []
     skipped: dict[str, str] = summary["skipped"]
@@ -235,7 +247,8 @@ def _series_signals(
         first = min(tally.cells)
         series, empty = tally.series(period, first, horizon)
         try:
-            alerts = detect(series, settings)
+            key = (subject, series.first, series.counts.tobytes())
+            alerts = cache[key] if key in cache else cache.setdefault(key, detect(series, settings))
         except ValueError as exc:
             skipped[subject] = str(exc)
             continue

@@ -128,15 +128,10 @@ def _agencies(ctx: HubContext, uids: list[str]) -> dict[str, str]:
     """The owner agency of each of these (visible) records."""
     if not uids:
         return {}
-    con = ctx.store.con
-    con.execute("CREATE OR REPLACE TEMP TABLE _ew_uids (uid VARCHAR)")
-    try:
-        con.executemany("INSERT INTO _ew_uids VALUES (?)", [[u] for u in uids])
-        rows = con.execute(
-            "SELECT r.uid, r.agency FROM records r JOIN _ew_uids u ON u.uid = r.uid"
-        ).fetchall()
-    finally:
-        con.execute("DROP TABLE IF EXISTS _ew_uids")
+    rows = ctx.store.con.execute(  # one list parameter: inserting the uids row by row took ~0.8 s
+        "SELECT r.uid, r.agency FROM records r JOIN (SELECT unnest(?::VARCHAR[]) AS uid) u ON u.uid = r.uid",
+        [uids],
+    ).fetchall()
     return {str(uid): str(agency) for uid, agency in rows}
 
 
