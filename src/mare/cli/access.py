@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from mare.access.retention_rules import RetentionError
@@ -24,6 +23,7 @@ from mare.cli.common import (
     hub_context,
     print_json,
 )
+from mare.cli.display import shown
 from mare.hub import consent, retention
 from mare.hub.erasure import erase
 from mare.hub.notifications import inbox, mark_read
@@ -63,7 +63,7 @@ def consent_request(
             req = consent.request_consent(ctx, record, why)
         except consent.ConsentError as exc:
             raise fail(str(exc)) from None
-    console.print(f"request [bold]{req.id}[/] sent to {req.owner_agency}")
+    console.print(f"request [bold]{req.id}[/] sent to {shown(req.owner_agency)}")
 
 
 @consent_app.command("list")
@@ -85,7 +85,7 @@ def consent_list(
     for col in ("id", "status", "record", "requester", "from", "owner", "purpose", "why"):
         table.add_column(col, overflow="fold")
     for r in requests:
-        table.add_row(*_request_row(r))
+        table.add_row(*(shown(cell) for cell in _request_row(r)))
     console.print(table)
 
 
@@ -103,7 +103,7 @@ def _decide(
             req = consent.decide(ctx, request_id, grant, reason)
         except consent.ConsentError as exc:
             raise fail(str(exc)) from None
-    console.print(f"request {req.id} [bold]{req.status}[/]; {req.requester_agency} is notified")
+    console.print(f"request {req.id} [bold]{req.status}[/]; {shown(req.requester_agency)} is notified")
 
 
 @consent_app.command("grant")
@@ -164,7 +164,7 @@ def consent_approve(
             req = consent.approve_override(ctx, request_id)
         except consent.ConsentError as exc:
             raise fail(str(exc)) from None
-    console.print(f"override {req.id} [bold]granted[/]; {req.owner_agency} notified")
+    console.print(f"override {req.id} [bold]granted[/]; {shown(req.owner_agency)} notified")
 
 
 DayOpt = Annotated[str | None, typer.Option("--on", help="Day (YYYY-MM-DD), default today.")]
@@ -199,7 +199,14 @@ def retention_due(
     for col in ("record", "kind", "agency", "category", "review date", "extensions"):
         table.add_column(col)
     for r in rows[:500]:
-        table.add_row(r.uid, r.kind, r.agency, r.category or "", str(r.review_at), str(r.extensions))
+        table.add_row(
+            shown(r.uid),
+            shown(r.kind),
+            shown(r.agency),
+            shown(r.category),
+            str(r.review_at),
+            str(r.extensions),
+        )
     console.print(table)
 
 
@@ -223,7 +230,7 @@ def retention_extend(
             retention.extend(ctx, record, new_date, reason)
         except RetentionError as exc:
             raise fail(str(exc)) from None
-    console.print(f"{record} kept until {until}")
+    console.print(f"{shown(record)} kept until {until}")
 
 
 @retention_app.command("run")
@@ -275,7 +282,7 @@ def notifications_list(
     for n in items:
         mark = " " if n.read_at else "•"
         console.print(
-            f"{mark} {n.created_at:%Y-%m-%d %H:%M} [bold]{n.kind}[/] {escape(n.subject)} ({n.id})",
+            f"{mark} {n.created_at:%Y-%m-%d %H:%M} [bold]{shown(n.kind)}[/] {shown(n.subject)} ({n.id})",
             markup=True,
             highlight=False,
         )

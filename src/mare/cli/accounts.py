@@ -26,6 +26,7 @@ from mare.cli.common import (
     hub_context,
     print_json,
 )
+from mare.cli.display import shown
 from mare.hub import admin
 from mare.hub.accounts import AGENCY_TYPES, AccountError
 from mare.hub.context import HubContext
@@ -71,7 +72,9 @@ def agencies_add(
     with _admin(home, user, as_agency, role, "mare agencies add") as ctx:
         agency = admin.add_agency(ctx, agency_id, name, country, agency_type)
     where = agency.country or "no country"
-    console.print(f"agency [bold]{agency.id}[/bold] registered ({agency.agency_type}, {where})")
+    console.print(
+        f"agency [bold]{shown(agency.id)}[/bold] registered ({shown(agency.agency_type)}, {shown(where)})"
+    )
 
 
 @agencies_app.command("list")
@@ -91,10 +94,10 @@ def agencies_list(
     table = Table("id", "name", "country", "type", "registered", "status")
     for a in found:
         table.add_row(
-            a.id,
-            a.name or "",
-            a.country or "",
-            a.agency_type or "",
+            shown(a.id),
+            shown(a.name),
+            shown(a.country),
+            shown(a.agency_type),
             "yes" if a.registered else "no",
             "disabled" if a.disabled else "active",
         )
@@ -112,7 +115,7 @@ def agencies_disable(
     """Disable an agency: its users' passwords and tokens stop working at once."""
     with _admin(home, user, as_agency, role, "mare agencies disable") as ctx:
         admin.disable_agency(ctx, agency_id)
-    console.print(f"agency [bold]{agency_id}[/bold] disabled")
+    console.print(f"agency [bold]{shown(agency_id)}[/bold] disabled")
 
 
 # --- users ----------------------------------------------------------------------------------
@@ -152,7 +155,10 @@ def users_add(
     with _admin(home, user, as_agency, as_role, "mare users add") as ctx:
         password = _read_password(password_stdin, no_password)
         added = admin.add_user(ctx, username, agency, role, password, full_name=full_name)
-    console.print(f"user [bold]{added.username}[/bold] added to {added.agency} as {', '.join(added.roles)}")
+    console.print(
+        f"user [bold]{shown(added.username)}[/bold] added to {shown(added.agency)} "
+        f"as {shown(', '.join(added.roles))}"
+    )
 
 
 @users_app.command("list")
@@ -172,10 +178,10 @@ def users_list(
     table = Table("username", "agency", "roles", "full name", "password", "status", "created")
     for u in found:
         table.add_row(
-            u.username,
-            u.agency,
-            ", ".join(u.roles),
-            u.full_name or "",
+            shown(u.username),
+            shown(u.agency),
+            shown(", ".join(u.roles)),
+            shown(u.full_name),
             "set" if u.has_password else "token only",
             "disabled" if u.disabled else "active",
             _when(u.created_at),
@@ -194,7 +200,7 @@ def users_disable(
     """Disable a user and revoke all their tokens at once."""
     with _admin(home, user, as_agency, role, "mare users disable") as ctx:
         revoked = admin.disable_user(ctx, username)
-    console.print(f"user [bold]{username}[/bold] disabled; {revoked} token(s) revoked")
+    console.print(f"user [bold]{shown(username)}[/bold] disabled; {revoked} token(s) revoked")
 
 
 @users_app.command("token")
@@ -214,7 +220,7 @@ def users_token(
         expires = datetime.now(UTC) + timedelta(days=days) if days is not None else None
         token_id, token = admin.issue_token(ctx, username, label=label, expires_at=expires)
     err.print(
-        f"[yellow]Token {token_id} for {username}: copy it now, it will not be shown again.[/yellow]",
+        f"[yellow]Token {token_id} for {shown(username)}: copy it now, it will not be shown again.[/yellow]",
         markup=True,
         highlight=False,
     )
@@ -232,7 +238,7 @@ def users_revoke(
     """Revoke an API token at once."""
     with _admin(home, user, as_agency, role, "mare users revoke") as ctx:
         admin.revoke_token(ctx, token_id)
-    console.print(f"token [bold]{token_id}[/bold] revoked")
+    console.print(f"token [bold]{shown(token_id)}[/bold] revoked")
 
 
 @users_app.command("tokens")
@@ -253,6 +259,6 @@ def users_tokens(
     table = Table("id", "label", "status", "created", "expires", "last used")
     for t in found:
         table.add_row(
-            t.id, t.label or "", t.status, _when(t.created_at), _when(t.expires_at), _when(t.last_used_at)
+            t.id, shown(t.label), t.status, _when(t.created_at), _when(t.expires_at), _when(t.last_used_at)
         )
     console.print(table)

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from mare.cli.common import AgencyOpt, RoleOpt, UserOpt, hub_context
+from mare.cli.display import SafeConsole, shown
 from mare.hub import oversight
 from mare.hub.audit import ACTIONS
 
@@ -19,8 +19,8 @@ audit_app = typer.Typer(
     help="The tamper-evident audit trail (LED art. 25): verify the chain, export it, read it.",
     no_args_is_help=True,
 )
-console = Console()
-err = Console(stderr=True)
+console = SafeConsole()
+err = SafeConsole(stderr=True)
 
 HomeOpt = Annotated[
     Path | None,
@@ -29,7 +29,7 @@ HomeOpt = Annotated[
 
 
 def _key_missing(exc: Exception) -> typer.Exit:
-    err.print(f"[red]{exc}[/red]")
+    err.print(f"[red]{shown(exc)}[/red]")
     return typer.Exit(2)
 
 
@@ -83,7 +83,7 @@ def verify(
     if result.ok:
         console.print(f"[green]intact[/green]: {result.checked} entries, head {result.head or '-'}")
         return
-    err.print(f"[red]audit trail broken at entry {result.first_broken}[/red]: {result.problem}")
+    err.print(f"[red]audit trail broken at entry {result.first_broken}[/red]: {shown(result.problem)}")
     raise typer.Exit(1)
 
 
@@ -138,12 +138,12 @@ def show(
             table.add_row(
                 str(entry["seq"]),
                 entry["logged_at"].strftime("%Y-%m-%d %H:%M:%S"),
-                who,
-                entry["action"],
-                what,
-                why,
-                entry["outcome"],
-                details[:200],
+                shown(who),
+                shown(entry["action"]),
+                shown(what),
+                shown(why),
+                shown(entry["outcome"]),
+                shown(details[:200]),
             )
     console.print(table)
 

@@ -12,16 +12,16 @@ from typing import Annotated, Any
 
 import click
 import typer
-from rich.console import Console
 
 from mare.access.policy import PURPOSES, ROLES, Purpose
+from mare.cli.display import SafeConsole, json_safe, shown
 from mare.hub.audit import AuditKeyMissing
 from mare.hub.context import HubContext, Refused
 from mare.hub.identity import Credentials, SignInError, open_context
 from mare.store.db import open_store
 
-console = Console()
-err = Console(stderr=True)
+console = SafeConsole()
+err = SafeConsole(stderr=True)
 
 HomeOpt = Annotated[
     Path | None,
@@ -61,12 +61,12 @@ TOKEN_ENV = "MARE_TOKEN"
 
 def print_json(data: Any) -> None:
     """Write JSON to standard output."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(json_safe(json.dumps(data, indent=2, ensure_ascii=False, default=str)) + "\n")
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print an error in red and return the Exit to raise."""
-    err.print(f"[red]error:[/] {message}", highlight=False, markup=True)
+    err.print(f"[red]error:[/] {shown(message)}", highlight=False, markup=True)
     return typer.Exit(code)
 
 

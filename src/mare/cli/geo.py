@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 from mare.analyse.geo.defaults import DEFAULT_ALPHA, DEFAULT_RESOLUTION, STEPS
 from mare.cli.common import (
@@ -22,6 +21,7 @@ from mare.cli.common import (
     hub_context,
     print_json,
 )
+from mare.cli.display import SafeConsole, shown
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 # The analyses (scipy, h3, shapely) are imported inside the commands: every other `mare`
 # command would otherwise pay their start-up.
 
-err = Console(stderr=True)
+err = SafeConsole(stderr=True)
 
 FileArg = Annotated[
     Path | None,
@@ -236,7 +236,7 @@ def routes_command(
         else:
             answers = classify_points(lats, lons)
     except AtlasMissing as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(f"[red]{shown(exc)}[/red]")
         raise typer.Exit(2) from exc
     table = table.append_column("route", pa.array([a.route for a in answers], pa.string()))
     table = table.append_column("route_reason", pa.array([a.reason for a in answers], pa.string()))
@@ -307,13 +307,13 @@ def _places_table(places: list[dict[str, Any]], total: int) -> None:
     )
     for place in places:
         table.add_row(
-            str(place["name"] or f"{place['lat']}, {place['lon']}"),
+            shown(place["name"] or f"{place['lat']}, {place['lon']}"),
             str(place["count"]),
-            ", ".join(f"{k} {n}" for k, n in place["kinds"].items()),
+            shown(", ".join(f"{k} {n}" for k, n in place["kinds"].items())),
             str(place["first_seen"] or ""),
             str(place["last_seen"] or ""),
         )
-    Console().print(table)
+    SafeConsole().print(table)
 
 
 def _hotspot_table(rows: list[dict[str, object]]) -> None:
@@ -332,8 +332,12 @@ def _hotspot_table(rows: list[dict[str, object]]) -> None:
     for row in rows:
         source = str(row["name_source"])
         table.add_row(
-            str(row["name"] or "-"),
-            "its events" if source.startswith("most frequent") else source.removeprefix("nearest geocoded "),
+            shown(row["name"] or "-"),
+            shown(
+                "its events"
+                if source.startswith("most frequent")
+                else source.removeprefix("nearest geocoded ")
+            ),
             str(row["hotspot"]),
             f"{row['z']:.1f}",
             str(row["count"]),
@@ -354,7 +358,7 @@ def _hub_routes(output: Path | None, period: str, as_json: bool, args: HubArgs) 
         try:
             found = hub_routes(ctx, period)
         except AtlasMissing as exc:
-            err.print(f"[red]{exc}[/red]")
+            err.print(f"[red]{shown(exc)}[/red]")
             raise typer.Exit(2) from exc
     if output is not None:
         write_csv(found["rows"], output)
@@ -385,12 +389,12 @@ def _flow_table(name: str, periods: list[dict[str, object]], shifts: list[dict[s
                 if shift
                 else ""
             )
-            table.add_row(str(entry["period"]), key, str(flow["count"]), f"{flow['share']:.0%}", moved)
+            table.add_row(str(entry["period"]), shown(key), str(flow["count"]), f"{flow['share']:.0%}", moved)
         for shift in shifts:
             if shift["to"] == entry["period"] and shift[name] not in flows:
                 table.add_row(
                     str(entry["period"]),
-                    str(shift[name]),
+                    shown(shift[name]),
                     "0",
                     "0%",
                     f"{shift['count_delta']:+d} legs, {float(str(shift['share_delta'])) * 100:+.0f} pts",

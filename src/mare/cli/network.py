@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from mare.cli.common import AgencyOpt, HomeOpt, PurposeOpt, RoleOpt, UserOpt, WhyOpt, hub_context
+from mare.cli.display import SafeConsole, json_safe, shown
 
-_err = Console(stderr=True)
+_err = SafeConsole(stderr=True)
 
 
 def network_command(
@@ -101,7 +101,7 @@ def network_command(
         _compare_folder(folder, fmt, directed, weighted, types, seed, as_json, out)
         return
     if folder is not None:
-        _err.print(f"unexpected argument {folder}: one FILE, or `compare DIR`")
+        _err.print(f"unexpected argument {shown(folder)}: one FILE, or `compare DIR`")
         raise typer.Exit(2)
     if hub and compare:
         _hub_compare(
@@ -131,18 +131,18 @@ def network_command(
         _err.print("give a network FILE, or --hub for the networks in the hub's own data")
         raise typer.Exit(2)
     if fmt not in ("edgelist", "matrix"):
-        _err.print(f"--format must be edgelist or matrix, not {fmt!r}")
+        _err.print(f"--format must be edgelist or matrix, not {shown(repr(fmt))}")
         raise typer.Exit(2)
     if engine not in ("auto", "networkx", "networkit"):
-        _err.print(f"--engine must be auto, networkx or networkit, not {engine!r}")
+        _err.print(f"--engine must be auto, networkx or networkit, not {shown(repr(engine))}")
         raise typer.Exit(2)
     if not file.is_file():
-        _err.print(f"{file}: no such file")
+        _err.print(f"{shown(file)}: no such file")
         raise typer.Exit(2)
     try:
         net = read_network(file, fmt, directed=directed, weighted=weighted)  # type: ignore[arg-type]
     except NetworkFileError as exc:
-        _err.print(str(exc))
+        _err.print(shown(exc))
         raise typer.Exit(1) from exc
     try:
         report = analyse(
@@ -155,7 +155,7 @@ def network_command(
             betweenness_error=error,
         )
     except ValueError as exc:
-        _err.print(str(exc))
+        _err.print(shown(exc))
         raise typer.Exit(2) from exc
     text = json.dumps(report, indent=2, ensure_ascii=False, default=_plain)
     if out:
@@ -201,7 +201,7 @@ def _hub(
         + (f" --entity {entity}" if entity else "")
     )
     if windows is not None and windows not in ("month", "quarter", "year"):
-        _err.print(f"--windows must be month, quarter or year, not {windows!r}")
+        _err.print(f"--windows must be month, quarter or year, not {shown(repr(windows))}")
         raise typer.Exit(2)
     r = request
     with (
@@ -229,13 +229,13 @@ def _hub(
                     report["windows"] = _windows(net, windows, options["top"])
                 data = report
         except (NetworkError, ValueError) as exc:
-            _err.print(f"[red]error:[/] {exc}")
+            _err.print(f"[red]error:[/] {shown(exc)}")
             raise typer.Exit(1) from None
     text = json.dumps(data, indent=2, ensure_ascii=False, default=_plain)
     if out:
         out.write_text(text + "\n", encoding="utf-8")
     if as_json:
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(json_safe(text) + "\n")
         return
     if report is None:
         _networks_table(data)
@@ -246,13 +246,13 @@ def _hub(
         row[1] = f"{labels.get(row[1]) or ''} {row[1]}".strip()
     _render(report, options["top"], rows)
     if "windows" in report:
-        console = Console()
+        console = SafeConsole()
         track = report["windows"]
         for label, top_ids in zip(track["labels"], track["top"], strict=True):
-            names = ", ".join(labels.get(node) or node for node in top_ids)
+            names = ", ".join(shown(labels.get(node) or node) for node in top_ids)
             console.print(f"[bold]{label}[/]: {names}")
         for move in track["movers"][:5]:
-            who = labels.get(move["id"]) or move["id"]
+            who = shown(labels.get(move["id"]) or move["id"])
             console.print(
                 f"  {who}: rank {move['rank_before']} → {move['rank_after']} ({move['from']} → {move['to']})"
             )
@@ -276,7 +276,7 @@ def _compare_folder(
         profiles = profile_folder(folder, fmt, directed, weighted, seed)  # type: ignore[arg-type]
         kinds = typology(profiles, types, seed)
     except (NetworkFileError, ValueError) as exc:
-        _err.print(f"[red]error:[/] {exc}")
+        _err.print(f"[red]error:[/] {shown(exc)}")
         raise typer.Exit(1) from None
     _comparison(profiles, kinds.as_dict(), as_json, out)
 
@@ -310,7 +310,7 @@ def _hub_compare(
         try:
             profiles, typed = compare_networks(ctx, min_size, kinds, types, seed)
         except (NetworkError, ValueError) as exc:
-            _err.print(f"[red]error:[/] {exc}")
+            _err.print(f"[red]error:[/] {shown(exc)}")
             raise typer.Exit(1) from None
     _comparison(profiles, typed.as_dict(), as_json, out)
 
@@ -331,9 +331,9 @@ def _comparison(
             rows = [p | {"type": typed["types"].get(str(p["name"]))} for p in profiles]
             export_table(rows, out, (*COLUMNS, "named_by", "type"))
     if as_json:
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=_plain) + "\n")
+        sys.stdout.write(json_safe(json.dumps(data, indent=2, ensure_ascii=False, default=_plain)) + "\n")
         return
-    console = Console()
+    console = SafeConsole()
     table = Table(title=f"{len(profiles)} networks compared")
     for col in (
         "network",
@@ -352,7 +352,7 @@ def _comparison(
     for p in profiles:
         label = str(p["name"]) + (f" ({p['named_by']})" if p.get("named_by") else "")
         table.add_row(
-            label,
+            shown(label),
             str(typed["types"].get(str(p["name"]), "")),
             str(p["nodes"]),
             str(p["ties"]),
@@ -362,7 +362,7 @@ def _comparison(
             str(p["cells"]),
             f"{p['modularity']:.2f}",
             str(p.get("brokers", "")),
-            ", ".join(f"{k} {v}" for k, v in list((p.get("nationality") or {}).items())[:2]),
+            shown(", ".join(f"{k} {v}" for k, v in list((p.get("nationality") or {}).items())[:2])),
         )
     console.print(table)
     if not typed["readings"]:
@@ -370,7 +370,7 @@ def _comparison(
     for reading in typed["readings"]:
         console.print(
             f"Type {reading['type']} ({reading['networks']} networks, "
-            f"e.g. {', '.join(reading['examples'][:3])}): {reading['reading']}"
+            f"e.g. {shown(', '.join(reading['examples'][:3]))}): {shown(reading['reading'])}"
         )
     if typed.get("silhouette") is not None:
         console.print(
@@ -389,7 +389,7 @@ def _windows(net: Any, period: str, top: int) -> dict[str, Any]:
 
 
 def _networks_table(data: dict[str, Any]) -> None:
-    console = Console()
+    console = SafeConsole()
     found = data["networks"]
     if not found:
         console.print(f"No network of {data['min_size']} or more people in what you may see.")
@@ -399,13 +399,13 @@ def _networks_table(data: dict[str, Any]) -> None:
         table.add_column(col, overflow="fold")
     for n in found:
         table.add_row(
-            n["id"],
-            n["name"],
+            shown(n["id"]),
+            shown(n["name"]),
             str(n["people"]),
             str(n["ties"]),
             f"{n['density']:.3f}",
-            ", ".join(f"{k} {v}" for k, v in n["nationalities"].items()),
-            ", ".join(f"{k} {v}" for k, v in n["tie_kinds"].items()),
+            shown(", ".join(f"{k} {v}" for k, v in n["nationalities"].items())),
+            shown(", ".join(f"{k} {v}" for k, v in n["tie_kinds"].items())),
             f"{n['first_seen'] or '?'} – {n['last_seen'] or '?'}",
         )
     console.print(table)
@@ -422,12 +422,13 @@ def _render(report: dict[str, Any], top: int, rows: list[list[str]]) -> None:
     labels: dict[str, str | None] = report.get("labels") or {}
 
     def name(node: str) -> str:
-        return f"{labels[node]} ({node})" if labels.get(node) else node
+        return shown(f"{labels[node]} ({node})" if labels.get(node) else node)
 
-    console = Console()
+    console = SafeConsole()
     prof = report["network"]
     console.print(
-        f"[bold]{prof['name']}[/]: {prof['nodes']} people, {prof['ties']} ties, density {prof['density']}, "
+        f"[bold]{shown(prof['name'])}[/]: {prof['nodes']} people, {prof['ties']} ties, "
+        f"density {prof['density']}, "
         f"{prof['components']} networks, {prof['cells']} cells (modularity {prof['modularity']}); "
         f"engine {report['engine']}"
     )
@@ -435,10 +436,10 @@ def _render(report: dict[str, Any], top: int, rows: list[list[str]]) -> None:
     for col in ("rank", "id", "degree", "betweenness", "pagerank", "cell", "assessed role"):
         table.add_column(col)
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(shown(cell) for cell in row))
     console.print(table)
     for player in report["explanations"][:3]:
-        console.print(f"[bold]{name(player['id'])}[/]: " + "; ".join(player["reasons"]))
+        console.print(f"[bold]{name(player['id'])}[/]: " + shown("; ".join(player["reasons"])))
     plan = report.get("disruption")
     if plan:
         console.print(

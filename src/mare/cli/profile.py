@@ -21,6 +21,7 @@ from mare.cli.common import (
     hub_context,
     print_json,
 )
+from mare.cli.display import shown
 from mare.hub.profiles import SUSPECT_CATEGORIES, suspect_profile
 
 TITLES = {
@@ -81,7 +82,7 @@ def profile_command(
     if as_json:
         print_json(profile.as_dict())
         return
-    scope = f"network {network_id.upper()}" if network_id else "the hub"
+    scope = f"network {shown(network_id.upper())}" if network_id else "the hub"
     console.print(
         f"[bold]{profile.people:,}[/] people ({profile.records:,} records) profiled in {scope}"
         + (
@@ -99,7 +100,7 @@ def profile_command(
         table.add_column("share", justify="right")
         total = profile.people or 1
         for value, n in list(counts.items())[:top]:
-            table.add_row(value, f"{n:,}", f"{n / total:.0%}")
+            table.add_row(shown(value), f"{n:,}", f"{n / total:.0%}")
         console.print(table)
 
 
@@ -109,7 +110,7 @@ def polycrime_command(
         typer.Option("--by-network", help="Also the crime areas of each network (`mare network --hub`)."),
     ] = False,
     min_size: Annotated[int, typer.Option("--min-size", help="With --by-network: smallest network.")] = 3,
-    limit: Annotated[int, typer.Option("--limit", help="Most cross-crime links listed.")] = 200,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Most cross-crime links listed.")] = 200,
     top: Annotated[int, typer.Option("--top", help="Rows per table.")] = 15,
     home: HomeOpt = None,
     user: UserOpt = None,
@@ -149,14 +150,14 @@ def polycrime_command(
             table.add_column("value")
             table.add_column("people", justify="right")
             for value, n in list(counts.items())[:top]:
-                table.add_row(value, f"{n:,}")
+                table.add_row(shown(value), f"{n:,}")
             console.print(table)
     if result.networks:
         table = Table(title="Crime areas per network (people)")
         table.add_column("network")
         table.add_column("crime areas", overflow="fold")
         for nid, counts in list(result.networks.items())[:top]:
-            table.add_row(nid, ", ".join(f"{a} {n}" for a, n in counts.items()))
+            table.add_row(shown(nid), shown(", ".join(f"{a} {n}" for a, n in counts.items())))
         console.print(table)
     if result.links:
         table = Table(title=f"Smuggling meets other crime: {len(result.links)} link(s) shown by records")
@@ -164,11 +165,11 @@ def polycrime_command(
             table.add_column(col, overflow="fold")
         for link in result.links[:top]:
             table.add_row(
-                link.label or link.person,
-                link.area,
-                link.kind + (f" ({link.basis})" if link.basis else ""),
-                link.smuggling_record,
-                f"{link.other_record} ({link.other_agency}, {link.other_contribution})",
+                shown(link.label or link.person),
+                shown(link.area),
+                shown(link.kind + (f" ({link.basis})" if link.basis else "")),
+                shown(link.smuggling_record),
+                shown(f"{link.other_record} ({link.other_agency}, {link.other_contribution})"),
             )
         console.print(table)
     else:

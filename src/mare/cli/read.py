@@ -21,6 +21,7 @@ from mare.cli.common import (
     hub_context,
     print_json,
 )
+from mare.cli.display import shown
 from mare.cli.render import entity_panel, record_panel, stats_tables
 from mare.hub.entity import EntityError, entity
 from mare.hub.repository import Repository
@@ -47,7 +48,9 @@ def show_record(
     ) as ctx:
         view = Repository(ctx).record(uid)
     if view is None:
-        err.print(f"[red]no record {uid!r}[/]: list the record uids you may see with `mare records`")
+        err.print(
+            f"[red]no record {shown(repr(uid))}[/]: list the record uids you may see with `mare records`"
+        )
         raise typer.Exit(1)
     if as_json:
         print_json(view.as_dict())
@@ -108,7 +111,7 @@ def show_contribution(
         data = Repository(ctx).contribution(uid)
     if data is None:
         err.print(
-            f"[red]no contribution {uid!r}[/]: give the hub uid `mare ingest` printed, "
+            f"[red]no contribution {shown(repr(uid))}[/]: give the hub uid `mare ingest` printed, "
             "or the id in the contribution's envelope"
         )
         raise typer.Exit(1)
@@ -117,11 +120,11 @@ def show_contribution(
         return
     for key, value in data.items():
         if key != "problems":
-            console.print(f"[bold]{key}[/]: {value}")
+            console.print(f"[bold]{shown(key)}[/]: {shown(value)}")
     for problem in data.get("problems", [])[:50]:
         console.print(
-            f"  [red]{problem['severity']}[/] {problem['file']}:{problem['row']} "
-            f"[{problem['field']}] {problem['reason']} — {problem['fix']}"
+            f"  [red]{shown(problem['severity'])}[/] {shown(problem['file'])}:{shown(problem['row'])} "
+            f"{shown('[' + str(problem['field']) + ']')} {shown(problem['reason'])} — {shown(problem['fix'])}"
         )
 
 
@@ -129,7 +132,7 @@ def records_command(
     home: HomeOpt = None,
     kind: Annotated[str | None, typer.Option()] = None,
     agency: Annotated[str | None, typer.Option(help="Owner agency.")] = None,
-    limit: Annotated[int, typer.Option()] = 50,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many records.")] = 50,
     user: UserOpt = None,
     as_agency: AgencyOpt = None,
     role: RoleOpt = None,
@@ -144,8 +147,12 @@ def records_command(
         print_json([v.as_dict() for v in views])
         return
     for v in views:
-        label = v.label if v.decision.full else f"[dim]{v.decision.visibility}: {v.decision.reason}[/]"
-        console.print(f"{v.uid}  {v.kind:<12} {v.owner:<10} {label}")
+        label = (
+            shown(v.label)
+            if v.decision.full
+            else f"[dim]{v.decision.visibility}: {shown(v.decision.reason)}[/]"
+        )
+        console.print(f"{shown(v.uid)}  {v.kind:<12} {shown(v.owner):<10} {label}", highlight=False)
 
 
 def export_command(

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from mare.analyse.export import write_csv
+from mare.cli.display import shown
 from mare.hub.entity import EntityView
 from mare.hub.repository import RecordView
 from mare.ingest.pipeline import IngestReport
@@ -44,10 +45,10 @@ def ingest_summary(console: Console, reports: list[IngestReport]) -> None:
         )
     for r in reports:
         table.add_row(
-            Path(r.source).name,
+            shown(Path(r.source).name),
             f"[{STATUS_STYLE[r.status]}]{r.status}[/]",
-            r.contribution or "",
-            r.agency or "",
+            shown(r.contribution),
+            shown(r.agency),
             f"{r.records:,}",
             f"{r.links:,}",
             f"{r.calls:,}",
@@ -70,7 +71,14 @@ def problems_table(
     for col in ("file", "row", "field", "severity", "reason", "fix"):
         table.add_column(col, overflow="fold")
     for p in rows[:limit]:
-        table.add_row(p.file, "" if p.row is None else str(p.row), p.field or "", p.severity, p.reason, p.fix)
+        table.add_row(
+            shown(p.file),
+            "" if p.row is None else str(p.row),
+            shown(p.field),
+            p.severity,
+            shown(p.reason),
+            shown(p.fix),
+        )
     console.print(table)
 
 
@@ -91,24 +99,24 @@ def record_panel(console: Console, view: RecordView) -> None:
     """A record with provenance, values and links; or the hit/no-hit answer."""
     d = view.decision
     console.print(
-        f"[bold]{view.kind}[/] {view.uid}  owner [bold]{view.owner}[/]  "
-        f"visibility [bold]{d.visibility}[/] ({d.rule}: {d.reason})"
+        f"[bold]{shown(view.kind)}[/] {shown(view.uid)}  owner [bold]{shown(view.owner)}[/]  "
+        f"visibility [bold]{d.visibility}[/] ({d.rule}: {shown(d.reason)})"
     )
     for caveat in d.caveats:
-        console.print(f"  [yellow]⚠ {caveat}[/]")
+        console.print(f"  [yellow]⚠ {shown(caveat)}[/]")
     if not d.full:
         return
     prov = Table(title="Provenance", show_header=False)
     for k, v in view.provenance.items():
         if v not in (None, ""):
-            prov.add_row(k, json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else str(v))
+            prov.add_row(k, shown(json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v))
     console.print(prov)
     values = Table(title="Values")
     for col in ("field", "original", "normalised", "flags / reason"):
         values.add_column(col, overflow="fold")
     for v in view.values:
         note = ", ".join(v.flags) + (f" {v.reason}" if v.reason else "")
-        values.add_row(v.field, v.original, v.normalised or "[red]—[/]", note)
+        values.add_row(shown(v.field), shown(v.original), shown(v.normalised) or "[red]—[/]", shown(note))
     console.print(values)
     if view.links:
         links = Table(title="Links")
@@ -118,10 +126,10 @@ def record_panel(console: Console, view: RecordView) -> None:
             other = link.get("other") or {}
             label = other.get("label") or other.get("uid") or link.get("reason", "")
             links.add_row(
-                link["kind"],
-                link.get("direction", ""),
-                f"{other.get('kind', '')} {label}",
-                link["visibility"],
+                shown(link["kind"]),
+                shown(link.get("direction", "")),
+                shown(f"{other.get('kind', '')} {label}"),
+                shown(link["visibility"]),
             )
         console.print(links)
 
@@ -134,7 +142,7 @@ def _table(console: Console, title: str, columns: list[str], rows: list[list[str
     for col in columns:
         table.add_column(col, overflow="fold")
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(shown(cell) for cell in row))
     console.print(table)
 
 
@@ -142,7 +150,8 @@ def entity_panel(console: Console, view: EntityView) -> None:
     """An entity: its records, the values they agree on, the restricted ones as hit/no-hit, then hits,
     judgements, links, timeline and places (`mare show record UID` gives one record in full)."""
     console.rule(
-        f"{view.kind} {view.id}: {len(view.records)} record(s) shown, {len(view.restricted)} restricted"
+        f"{shown(view.kind)} {shown(view.id)}: {len(view.records)} record(s) shown, "
+        f"{len(view.restricted)} restricted"
     )
     records = []
     for r in view.records:
@@ -163,7 +172,7 @@ def entity_panel(console: Console, view: EntityView) -> None:
         console, "Records", ["uid", "owner", "handling", "grading", "category", "label", "received"], records
     )
     for caveat in sorted({c for r in view.records for c in r.decision.caveats}):
-        console.print(f"  [yellow]⚠ {caveat}[/]")
+        console.print(f"  [yellow]⚠ {shown(caveat)}[/]")
     values: dict[tuple[str, str], dict[str, set[str]]] = {}
     for r in view.records:
         for v in r.values:
@@ -181,8 +190,9 @@ def entity_panel(console: Console, view: EntityView) -> None:
     )
     for record in view.restricted:
         console.print(
-            f"[yellow]restricted[/] {record.kind} held by [bold]{record.owner}[/]: {record.decision.reason} "
-            f"(ask the owner: `mare consent request {record.uid} --why …`)"
+            f"[yellow]restricted[/] {shown(record.kind)} held by [bold]{shown(record.owner)}[/]: "
+            f"{shown(record.decision.reason)} "
+            f"(ask the owner: `mare consent request {shown(record.uid)} --why …`)"
         )
     _table(
         console,
@@ -255,7 +265,7 @@ def stats_tables(console: Console, stats: dict[str, Any]) -> None:
     )
     withheld = stats.get("withheld_records") or {}
     if withheld:
-        rules = ", ".join(f"{n:,} {rule}" for rule, n in withheld.items())
+        rules = ", ".join(f"{n:,} {shown(rule)}" for rule, n in withheld.items())
         console.print(
             f"Withheld from you (hit/no-hit only): [bold]{sum(withheld.values()):,}[/] records ({rules})"
         )
@@ -284,7 +294,7 @@ def stats_tables(console: Console, stats: dict[str, Any]) -> None:
         table.add_column("name")
         table.add_column("count", justify="right")
         for name, count in stats[key].items():
-            table.add_row(name, f"{count:,}")
+            table.add_row(shown(name), f"{count:,}")
         console.print(table)
 
 

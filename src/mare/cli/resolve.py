@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from mare.cli.common import AgencyOpt, HomeOpt, RoleOpt, UserOpt, WhyOpt, console, hub_context
+from mare.cli.display import shown
 from mare.hub.repository import RecordView
 
 
@@ -69,10 +69,10 @@ def _side_by_side(left: RecordView | None, right: RecordView | None, a: str, b: 
     lv, rv = _values(left), _values(right)
     table = Table(title="Candidate pair", show_lines=False)
     table.add_column("field")
-    table.add_column(f"{a} ({left.owner if left else '?'})")
-    table.add_column(f"{b} ({right.owner if right else '?'})")
+    table.add_column(f"{shown(a)} ({shown(left.owner) if left else '?'})")
+    table.add_column(f"{shown(b)} ({shown(right.owner) if right else '?'})")
     for field in dict.fromkeys([*lv, *rv]):
-        table.add_row(escape(field), escape(lv.get(field, "")), escape(rv.get(field, "")))
+        table.add_row(shown(field), shown(lv.get(field, "")), shown(rv.get(field, "")))
     return table
 
 
@@ -89,7 +89,7 @@ def _waterfall(explanation: dict[str, Any]) -> Table:
         total += weight
         size = min(int(abs(weight) + 0.5), 20)
         bar = f"[green]{'+' * size}[/]" if weight > 0 else f"[red]{'-' * size}[/]"
-        table.add_row(feature, level, f"{weight:+.2f}", bar)
+        table.add_row(shown(feature), shown(level), f"{weight:+.2f}", bar)
     table.add_row("total", "", f"{total:+.2f}", "")
     return table
 
@@ -100,7 +100,7 @@ def review_command(
     as_agency: AgencyOpt = None,
     role: RoleOpt = None,
     why: WhyOpt = None,
-    limit: Annotated[int, typer.Option("--limit", help="At most this many pairs.")] = 50,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many pairs.")] = 50,
 ) -> None:
     """Review candidate pairs: both records side by side with the explanation; s/n/u to judge, q to quit."""
     from mare.hub.review import judge, queue
@@ -144,7 +144,7 @@ def link_command(
     try:
         result = link_csv(file, symbols=symbols)
     except LinkInputError as exc:
-        console.print(f"[red]error:[/] {exc}")
+        console.print(f"[red]error:[/] {shown(exc)}")
         raise typer.Exit(2) from exc
     write_links(result.rows, out)
     clusters = len(set(r["cluster_id"] for r in result.rows))

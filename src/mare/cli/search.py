@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from mare.cli.common import (
@@ -21,6 +20,7 @@ from mare.cli.common import (
     hub_context,
     print_json,
 )
+from mare.cli.display import shown
 from mare.hub.search import MAX_LIMIT, QUERY_KINDS, SearchResult, search
 
 #: Caveats worth repeating beside a result (H0's "use only to prevent and combat crime" holds for all).
@@ -73,10 +73,10 @@ def _table(result: SearchResult) -> None:
     """The results as a table, then what was withheld."""
     read_as = ", ".join(result.read_as)
     if not result.hits:
-        console.print(f"no matches (read as {read_as}; {result.mode})")
+        console.print(f"no matches (read as {shown(read_as)}; {shown(result.mode)})")
         return
     matches = "1 match" if result.matched == 1 else f"{result.matched:,} matches"
-    table = Table(title=f"{matches} (read as {read_as}; {result.mode}), best first")
+    table = Table(title=f"{matches} (read as {shown(read_as)}; {shown(result.mode)}), best first")
     for column in ("rank", "score", "kind", "label", "owner", "why"):
         table.add_column(column, justify="right" if column in ("rank", "score") else "left")
     for hit in result.hits:
@@ -86,16 +86,21 @@ def _table(result: SearchResult) -> None:
             table.add_row(
                 str(hit.rank),
                 f"{hit.score:.3f}" if hit.score is not None else "",
-                hit.kind,
-                escape(hit.label or ""),
-                hit.owner,
-                escape(why),
+                shown(hit.kind),
+                shown(hit.label),
+                shown(hit.owner),
+                shown(why),
             )
         else:
             table.add_row(
-                str(hit.rank), "", hit.kind, "[dim]restricted[/]", hit.owner, f"[dim]{escape(hit.why[0])}[/]"
+                str(hit.rank),
+                "",
+                shown(hit.kind),
+                "[dim]restricted[/]",
+                shown(hit.owner),
+                f"[dim]{shown(hit.why[0])}[/]",
             )
     console.print(table)
     if result.withheld:
-        rules = ", ".join(f"{rule} {n:,}" for rule, n in result.withheld.items())
+        rules = ", ".join(f"{shown(rule)} {n:,}" for rule, n in result.withheld.items())
         console.print(f"[dim]matches not shown in full, by rule: {rules}[/]")

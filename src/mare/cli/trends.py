@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from mare.cli.common import JsonOpt, console, print_json
+from mare.cli.display import SafeConsole, shown
 
-err = Console(stderr=True)
+err = SafeConsole(stderr=True)
 
 
 def trends_command(
@@ -57,13 +57,13 @@ def trends_command(
         series = build_series(rows, period)
         result = detect_all(series, settings)
     except ValueError as exc:
-        err.print(f"[red]{exc}[/]")
+        err.print(f"[red]{shown(exc)}[/]")
         raise typer.Exit(1) from None
     for name, gaps in result.gaps.items():
-        shown = ", ".join(gaps[:5]) + (f" … ({len(gaps)} in all)" if len(gaps) > 5 else "")
-        err.print(f"[yellow]series {name!r}: no row for {shown}; counted as zero[/]")
+        gap_list = ", ".join(gaps[:5]) + (f" … ({len(gaps)} in all)" if len(gaps) > 5 else "")
+        err.print(f"[yellow]series {shown(repr(name))}: no row for {shown(gap_list)}; counted as zero[/]")
     for reason in result.skipped.values():
-        err.print(f"[yellow]skipped: {reason}[/]")
+        err.print(f"[yellow]skipped: {shown(reason)}[/]")
     if len(result.skipped) == len(series):
         err.print("[red]no series long enough to analyse[/]")
         raise typer.Exit(1)
@@ -86,8 +86,8 @@ def trends_command(
         table.add_column(name, justify="right" if name in ("observed", "baseline", "p", "CUSUM") else "left")
     for alert in result.alerts:
         table.add_row(
-            alert.group,
-            alert.start,
+            shown(alert.group),
+            shown(alert.start),
             alert.detected if alert.end == alert.detected else f"{alert.detected}…{alert.end}",
             "↑ up" if alert.direction == "up" else "↓ down",
             f"{alert.observed:,.0f}",

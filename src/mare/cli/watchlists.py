@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from mare.cli.common import (
@@ -19,6 +18,7 @@ from mare.cli.common import (
     hub_context,
     print_json,
 )
+from mare.cli.display import shown
 from mare.hub import watchlists as wl
 
 watchlist_app = typer.Typer(
@@ -46,7 +46,7 @@ def watchlist_create(
     if as_json:
         print_json({"id": made.id, "agency": made.agency, "name": made.name})
         return
-    console.print(f"watchlist [bold]{made.id}[/] ({escape(made.name)}) created for {made.agency}")
+    console.print(f"watchlist [bold]{made.id}[/] ({shown(made.name)}) created for {made.agency}")
 
 
 @watchlist_app.command("add")
@@ -142,18 +142,18 @@ def watchlist_list(
     if not found:
         console.print("no watchlists: mare watchlist create NAME")
     for w, entries in found:
-        table = Table(title=f"{escape(w.name)} ({w.id}, {w.agency}): {len(entries)} entries")
+        table = Table(title=f"{shown(w.name)} ({w.id}, {shown(w.agency)}): {len(entries)} entries")
         for col in ("entry", "kind", "value", "matched as", "birth date", "note", "added by"):
             table.add_column(col, overflow="fold")
         for e in entries:
             table.add_row(
                 e.id,
-                e.kind,
-                escape(e.value),
-                escape(e.key),
-                e.birth_date or "",
-                escape(e.note or ""),
-                e.added_by,
+                shown(e.kind),
+                shown(e.value),
+                shown(e.key),
+                shown(e.birth_date),
+                shown(e.note),
+                shown(e.added_by),
             )
         console.print(table)
 
@@ -182,13 +182,13 @@ def alerts_list(
     for a in found:
         table.add_row(
             a.id,
-            escape(a.watchlist_name),
-            f"{a.entry} ({a.entry_kind})",
-            a.record_uid,
-            a.owner,
-            a.visibility if a.visibility == "full" else f"hit ({a.rule})",
-            escape(" ".join([a.text, *a.caveats])),
-            f"{a.acknowledged_by} {a.acknowledged_at:%Y-%m-%d %H:%M}" if a.acknowledged_at else "",
+            shown(a.watchlist_name),
+            shown(f"{a.entry} ({a.entry_kind})"),
+            shown(a.record_uid),
+            shown(a.owner),
+            a.visibility if a.visibility == "full" else f"hit ({shown(a.rule)})",
+            shown(" ".join([a.text, *a.caveats])),
+            shown(f"{a.acknowledged_by} {a.acknowledged_at:%Y-%m-%d %H:%M}") if a.acknowledged_at else "",
         )
     console.print(table)
 
@@ -207,4 +207,4 @@ def alerts_ack(
             done = wl.acknowledge(ctx, alert)
         except wl.WatchlistError as exc:
             raise fail(str(exc)) from None
-    console.print(f"alert [bold]{done.id}[/] acknowledged by {done.acknowledged_by}")
+    console.print(f"alert [bold]{done.id}[/] acknowledged by {shown(done.acknowledged_by)}")
