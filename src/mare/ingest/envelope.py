@@ -126,7 +126,7 @@ def handling_from(data: dict[str, Any]) -> Handling:
 def evaluation_problems(data: dict[str, Any], file: str, row: int | None, where: str) -> list[Problem]:
     """Check that source and information codes belong to the declared scheme."""
     scheme_name = data.get("scheme", DEFAULT_SCHEME)
-    scheme = load_model().evaluation_schemes.get(scheme_name)
+    scheme = load_model().evaluation_schemes.get(scheme_name) if isinstance(scheme_name, str) else None
     if scheme is None:
         return [
             Problem(

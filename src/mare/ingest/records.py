@@ -82,7 +82,7 @@ def record_from_dict(obj: Any, file: str, row: int | None) -> tuple[RawRecord | 
             Problem(file, row, None, "a record must be a JSON object", 'write {"id": ..., "kind": ..., ...}')
         ]
     kind = obj.get("kind")
-    if kind not in load_model().kinds:
+    if not isinstance(kind, str) or kind not in load_model().kinds:
         return None, [_unknown_kind(kind, file, row)]
     problems = [] if certainly_valid(obj, kind) else schema_problems(record_validator(kind), obj, file, row)
     if isinstance(obj.get("evaluation"), dict):
