@@ -261,3 +261,33 @@ def test_not_a_list_of_records_is_refused_clearly(store: Store, tmp_path: Path) 
     path.write_text(json.dumps({**envelope(), "records": {"a": 1}}), encoding="utf-8")
     report = ingest_file(store, path)
     assert report.status == "refused" and "'records' must be a list" in report.message
+
+
+def test_the_limits_are_stated_in_docs_formats() -> None:
+    from builders import ROOT
+    from mare.schema import limits
+
+    text = (ROOT / "docs" / "formats" / "contribution.md").read_text(encoding="utf-8")
+    section = text[text.index("### Limits") : text.index("**Malformed files.**")]
+    assert f"| {limits.MAX_VALUE_CHARS:,} |" in section
+    assert f"| {limits.MAX_ID_CHARS:,} |" in section
+    assert f"| {limits.MAX_ITEMS:,} |" in section
+    assert f"| {limits.MAX_NESTING:,} |" in section
+    assert f"| {limits.MAX_COLUMNS:,} |" in section
+    assert f"| {limits.MAX_FILE_BYTES >> 30} GiB |" in section
+    assert f"| {limits.MAX_ENVELOPE_BYTES >> 20} MiB |" in section
+    assert f"| {limits.MAX_CALL_ROW_CHARS:,} |" in section
+
+
+def test_numbers_with_tabs_or_spaces_around_them_in_call_records(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "calls.csv"
+    path.write_text(
+        "caller,callee,start,duration,lat,lon\n"
+        "+393331234567,+393331234568,2026-01-01T10:00:00,6 ,\t41.9, 12.5\t\n"
+        "+393331234567,+393331234568,2026-01-01T11:00:00,x,north,\n",
+        encoding="utf-8",
+    )
+    report = ingest_file(store, path, CDR)
+    assert report.status == "stored" and report.calls == 2, report.message
+    rows = store.con.execute("SELECT duration_s, lat, lon FROM calls ORDER BY row_number").fetchall()
+    assert rows == [(6, 41.9, 12.5), (None, None, None)]

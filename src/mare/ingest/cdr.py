@@ -12,7 +12,7 @@ import pyarrow.csv as pacsv
 
 from mare.ingest.csv_text import csv_rows, header_problems
 from mare.ingest.problems import Problem
-from mare.schema.limits import MAX_CALL_ROW_BYTES
+from mare.schema.limits import MAX_CALL_ROW_CHARS
 from mare.schema.types.phones import e164_for_bulk, normalise_phone, phone_to_int
 from mare.schema.types.result import NormaliseContext
 from mare.store.db import Store
@@ -84,11 +84,11 @@ def sniff_encoding(path: Path, declared: str | None = None) -> str:
 
 
 def read_header(path: Path, encoding: str) -> list[str]:
-    """The header row of a CSV file (BOM removed; only its first line, at most MAX_CALL_ROW_BYTES long)."""
+    """The header row of a CSV file (BOM removed; only its first line, at most MAX_CALL_ROW_CHARS long)."""
     import csv
 
     with path.open(encoding=encoding, errors="replace", newline="") as fh:
-        first = fh.readline(MAX_CALL_ROW_BYTES)
+        first = fh.readline(MAX_CALL_ROW_CHARS)
     try:
         return [h.lstrip("\ufeff") for h in next(csv.reader([first]), [])]
     except csv.Error:
@@ -151,6 +151,12 @@ class PhoneCache:
         return pc.take(pa.array(ints, pa.int64()), index)
 
 
+def _number(values: pa.Array, pattern: str) -> pa.Array:
+    """The values that are numbers (spaces and tabs around them trimmed), others null."""
+    trimmed = pc.utf8_trim_whitespace(values)
+    return pc.if_else(pc.match_substring_regex(trimmed, pattern=pattern), trimmed, None)
+
+
 class _Unsafe(Exception):
     """The fast reader cannot name every row of this file: read it the careful way instead."""
 
@@ -189,11 +195,7 @@ class _Sink:
         if "duration" in columns:
             table["duration_s"] = pc.cast(
                 pc.cast(
-                    pc.if_else(
-                        pc.match_substring_regex(col("duration"), pattern=r"^\s*\d+(\.\d+)?\s*$"),
-                        col("duration"),
-                        None,
-                    ),
+                    _number(col("duration"), r"^\d+(\.\d+)?$"),
                     pa.float64(),
                 ),
                 pa.int32(),
@@ -203,8 +205,7 @@ class _Sink:
             if name in columns:
                 values = col(name)
                 if name != "cell":
-                    numeric = pc.match_substring_regex(values, pattern=r"^\s*-?\d+(\.\d+)?\s*$")
-                    table[name] = pc.cast(pc.if_else(numeric, values, None), pa.float64())
+                    table[name] = pc.cast(_number(values, r"^-?\d+(\.\d+)?$"), pa.float64())
                 else:
                     table[name] = pc.if_else(pc.equal(values, ""), None, values)
         arrow = pa.table(table).filter(ok)
@@ -345,9 +346,9 @@ def _load_careful(sink: _Sink, path: Path, header: list[str], enc: str, chunk: i
 
 
 def _bounded(lines: Iterator[str]) -> Iterator[str]:
-    """The lines of a file, each cut at MAX_CALL_ROW_BYTES characters (a longer one is not a call)."""
+    """The lines of a file, each cut at MAX_CALL_ROW_CHARS characters (a longer one is not a call)."""
     for line in lines:
-        yield line if len(line) <= MAX_CALL_ROW_BYTES else line[:MAX_CALL_ROW_BYTES] + "\n"
+        yield line if len(line) <= MAX_CALL_ROW_CHARS else line[:MAX_CALL_ROW_CHARS] + "\n"
 
 
 def _collect_problems(

@@ -20,8 +20,8 @@ MAX_COLUMNS = 1_000
 MAX_FILE_BYTES = 2 << 30
 #: Bytes in one envelope file (envelope.json, FILE.envelope.json).
 MAX_ENVELOPE_BYTES = 1 << 20
-#: Bytes in one row of call records (they are streamed, so the file itself has no limit).
-MAX_CALL_ROW_BYTES = 1 << 20
+#: Characters in one line of call records (they are streamed, so the file itself has no limit).
+MAX_CALL_ROW_CHARS = 1 << 20
 
 
 def too_long(length: int, limit: int = MAX_VALUE_CHARS, unit: str = "characters") -> str:
