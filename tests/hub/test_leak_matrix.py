@@ -865,6 +865,7 @@ MATRIX: dict[str, Case] = {
     ),
     "audit head": Case("reads", _one("audit", "head"), content_free=True),
     "audit verify": Case("reads", _one("audit", "verify"), content_free=True),
+    "doctor": Case("reads", _one("doctor", "--json"), content_free=True),
     "agencies list": Case("reads", _one("agencies", "list", "--json"), content_free=True),
     "users list": Case("reads", _one("users", "list", "--json"), content_free=True),
     "users tokens": Case("reads", lambda w, out: [Run(("users", "tokens", w.username))], content_free=True),

@@ -12,6 +12,7 @@ from mare.cli.access import consent_app, erase_command, notifications_app, reten
 from mare.cli.accounts import agencies_app, users_app
 from mare.cli.audit import audit_app
 from mare.cli.common import HomeOpt, console, fail, print_json
+from mare.cli.doctor import doctor_command
 from mare.cli.early_warning import schedule_app, warnings_app
 from mare.cli.geo import hotspots_command, routes_command
 from mare.cli.ingest import ingest_command
@@ -93,6 +94,7 @@ app.command("profile")(profile_command)
 app.command("polycrime")(polycrime_command)
 app.command("report")(report_command)
 app.command("serve")(serve_command)
+app.command("doctor")(doctor_command)
 app.add_typer(show_app, name="show")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(users_app, name="users")

@@ -6,11 +6,17 @@ is one audit entry (collection, or alteration for a new version). Cross-checking
 run under the named system contexts `system:crosscheck` and `system:geocode`, audited as such, and
 after each cross-check the watchlists are matched as `system:watchlists` (`hub.watchlists`); what
 they produce reaches people only through the policy (notifications and alerts are written when read).
+
+Derived data is a resumable job (`mare.store.jobs`): storing a contribution notes in its transaction
+that it owes a cross-check, a watchlist check and geocoding, and commits its collection audit entry
+with it; each step removes its job in the transaction that writes its result and its audit entry.
+Each run also does whatever a crash left pending, so the next ingest or `mare crosscheck` completes it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +26,7 @@ from mare.hub.context import HubContext, system_context
 from mare.hub.watchlists import check_stored
 from mare.ingest.pipeline import IngestOptions, IngestReport, ingest_source
 from mare.ingest.sources import Source
+from mare.store.jobs import add_jobs, finish_jobs, pending_jobs
 
 if TYPE_CHECKING:
     from mare.resolve import CrosscheckResult
@@ -71,83 +78,143 @@ def log_collection(ctx: HubContext, report: IngestReport) -> None:
 def receive(
     ctx: HubContext, source: Source, options: IngestOptions, on_calls: Callable[[int], None] | None = None
 ) -> IngestReport:
-    """Ingest one contribution for this person (authorised, stored whole or not at all, audited)."""
-    report = ingest_source(ctx.store, source, replace(options, authorise=_authoriser(ctx)), on_calls)
-    if not options.dry_run and report.status != "already_received":
+    """Ingest one contribution for this person (authorised, stored whole or not at all, audited: a
+    stored contribution's audit entry commits in its transaction)."""
+    hooked = replace(
+        options, authorise=_authoriser(ctx), on_stored=lambda report: log_collection(ctx, report)
+    )
+    report = ingest_source(ctx.store, source, hooked, on_calls)
+    if not options.dry_run and report.status not in ("already_received", "stored"):
         log_collection(ctx, report)
     return report
 
 
-def crosscheck_stored(ctx: HubContext, stored: list[str], mode: str = "auto") -> None:
-    """Cross-check what was stored, as `system:crosscheck`: each contribution, or one full run; then
-    match it against the watchlists, as `system:watchlists`."""
-    if mode == "off" or not stored:
-        return
-    from mare.resolve import crosscheck_all, crosscheck_contribution
+def _todo(ctx: HubContext, kind: str, stored: list[str] | None) -> list[str]:
+    """Every contribution whose job of this kind is pending (oldest first: what a crash left, then
+    what was just stored), and these."""
+    return list(dict.fromkeys([*pending_jobs(ctx.store.con, kind), *(stored or [])]))
 
-    system = system_context(ctx.store, "crosscheck")
-    system.permit("crosscheck")
-    results = (
-        [crosscheck_contribution(ctx.store, uid) for uid in stored]
-        if mode == "each" or (mode == "auto" and len(stored) <= AUTO_EACH_LIMIT)
-        else [crosscheck_all(ctx.store, train=True)]
-    )
-    for result in results:
+
+@contextmanager
+def _transaction(ctx: HubContext) -> Iterator[None]:
+    con = ctx.store.con
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def crosscheck_stored(ctx: HubContext, stored: list[str], mode: str = "auto") -> None:
+    """Cross-check what was stored and what is still pending, as `system:crosscheck`: each
+    contribution, or one full run; then match it against the watchlists, as `system:watchlists`.
+    Each cross-check's result, its audit entry and the end of its job commit together."""
+    if mode == "off":
+        return
+    todo = _todo(ctx, "crosscheck", stored)
+    if todo:
+        from mare.resolve import crosscheck_all, crosscheck_contribution
+
+        system = system_context(ctx.store, "crosscheck")
+        system.permit("crosscheck")
+        if mode == "each" or (mode == "auto" and len(todo) <= AUTO_EACH_LIMIT):
+            for uid in todo:
+                crosscheck_contribution(ctx.store, uid, before_commit=_crosschecked(ctx, system, [uid], uid))
+        else:
+            crosscheck_all(ctx.store, train=True, before_commit=_crosschecked(ctx, system, todo, None))
+    check_pending_watchlists(ctx, stored)
+
+
+def _crosschecked(
+    ctx: HubContext, system: HubContext, done: list[str], ref: str | None, resource: str = "contribution"
+) -> Callable[[CrosscheckResult], None]:
+    """What commits with a cross-check: its audit entry, the end of its jobs, the watchlist check owed."""
+
+    def commit(result: CrosscheckResult) -> None:
         data = result.as_dict()
         system.log(
             "combination",
             "done",
-            resource="contribution",
-            ref=data.get("contribution"),
+            resource=resource,
+            ref=ref,
             details={
                 "on_behalf_of": ctx.viewer.user,
                 **{k: v for k, v in data.items() if k != "contribution"},
             },
         )
-    check_stored(ctx, stored)
+        if done:
+            add_jobs(ctx.store.con, "watchlists", done)
+        finish_jobs(ctx.store.con, "crosscheck", done)
+
+    return commit
+
+
+def check_pending_watchlists(ctx: HubContext, stored: list[str] | None) -> None:
+    """Match the contributions whose watchlist check is owed (and these) against the watchlists."""
+    todo = _todo(ctx, "watchlists", stored)
+    if not todo:
+        return
+    with _transaction(ctx):
+        check_stored(ctx, todo)
+        finish_jobs(ctx.store.con, "watchlists", todo)
 
 
 def geocode_stored(ctx: HubContext, stored: list[str]) -> None:
-    """Geocode the place names of what was stored, as `system:geocode` (derived data: `place_geocodes`)."""
+    """Geocode the place names of what was stored and of what is still pending, as `system:geocode`
+    (derived data: `place_geocodes`); each run commits with its audit entry and the end of its jobs."""
     from mare.analyse.geo.enrich import geocode_records
 
-    if not stored:
+    todo = _todo(ctx, "geocode", stored)
+    if not todo:
         return
     system = system_context(ctx.store, "geocode")
-    scopes: list[str | None] = list(stored) if len(stored) <= AUTO_EACH_LIMIT else [None]
+    scopes: list[str | None] = list(todo) if len(todo) <= AUTO_EACH_LIMIT else [None]
     for scope in scopes:
-        done = geocode_records(ctx.store, scope)
-        system.log(
-            "processing",
-            "done",
-            resource="contribution",
-            ref=scope,
-            details={
-                "on_behalf_of": ctx.viewer.user,
-                "process": "geocode",
-                "texts": done.texts,
-                "geocoded": done.geocoded,
-                "unresolved": done.unresolved,
-            },
-        )
+        with _transaction(ctx):
+            done = geocode_records(ctx.store, scope)
+            system.log(
+                "processing",
+                "done",
+                resource="contribution",
+                ref=scope,
+                details={
+                    "on_behalf_of": ctx.viewer.user,
+                    "process": "geocode",
+                    "texts": done.texts,
+                    "geocoded": done.geocoded,
+                    "unresolved": done.unresolved,
+                },
+            )
+            finish_jobs(ctx.store.con, "geocode", todo if scope is None else [scope])
+
+
+def complete_pending(ctx: HubContext, geocode: bool = True) -> None:
+    """Do the derived work a crash left pending (cross-check, watchlists, geocoding)."""
+    crosscheck_stored(ctx, [], "auto")
+    if geocode:
+        geocode_stored(ctx, [])
 
 
 def crosscheck_everything(
     ctx: HubContext, train: bool = True, progress: Callable[[str, float], None] | None = None
 ) -> CrosscheckResult:
-    """A full cross-check re-run asked for by this person (`crosscheck`), run as `system:crosscheck`."""
+    """A full cross-check re-run asked for by this person (`crosscheck`), run as `system:crosscheck`;
+    it completes every pending cross-check, then the pending watchlist checks and geocoding."""
     from mare.resolve import crosscheck_all
 
     ctx.permit("crosscheck")
-    result = crosscheck_all(ctx.store, train=train, progress=progress or (lambda stage, share: None))
-    system_context(ctx.store, "crosscheck").log(
-        "combination",
-        "done",
-        resource="hub",
-        details={
-            "on_behalf_of": ctx.viewer.user,
-            **{k: v for k, v in result.as_dict().items() if k != "contribution"},
-        },
+    system = system_context(ctx.store, "crosscheck")
+    pending = pending_jobs(ctx.store.con, "crosscheck")
+    result = crosscheck_all(
+        ctx.store,
+        train=train,
+        progress=progress or (lambda stage, share: None),
+        before_commit=_crosschecked(ctx, system, pending, None, "hub"),
     )
-    check_stored(ctx, None)
+    with _transaction(ctx):
+        check_stored(ctx, None)
+        finish_jobs(ctx.store.con, "watchlists")
+    geocode_stored(ctx, [])
     return result

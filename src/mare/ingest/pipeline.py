@@ -56,6 +56,9 @@ class IngestOptions:
     #: Asked with the contribution's agency once its envelope is read, before anything is stored:
     #: None lets it through, a message refuses it whole (the hub layer puts the action policy here).
     authorise: Callable[[str], str | None] | None = None
+    #: Called with the report of a contribution being stored, inside its transaction, just before
+    #: COMMIT: what it writes (the hub layer's collection audit entry) commits with the data or not at all.
+    on_stored: Callable[[IngestReport], None] | None = None
 
 
 @dataclass(slots=True)
@@ -459,17 +462,23 @@ def _ingest_source(
             ais_loader(report, pending, cf, options.encoding, cdr_problems) for cf in parsed.call_files
         ]
     _problem_rows(pending, uid, report.problems)
+
+    def stored(calls: int) -> None:
+        report.calls = calls
+        report.status = "stored"
+        report.message = f"stored as {uid}" + (
+            f" (version {version}, replaces {superseded})" if superseded else ""
+        )
+        if options.on_stored is not None:
+            options.on_stored(report)
+
     try:
-        report.calls = write_contribution(store, pending, uid, version, received_at, superseded)
+        report.calls = write_contribution(store, pending, uid, version, received_at, superseded, stored)
     except ContributionError as exc:
         report.status, report.message = "refused", str(exc)
         report.problems = exc.problems + report.problems
         return report
     report.problems += cdr_problems
-    report.status = "stored"
-    report.message = f"stored as {uid}" + (
-        f" (version {version}, replaces {superseded})" if superseded else ""
-    )
     if parsed.format == "ais":
         report.message += "".join(f"; {load.summary}" for load in pending.calls)
     return report

@@ -96,8 +96,11 @@ def crosscheck_contribution(
     contribution_uid: str,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     symbols: SymbolSource | None = None,
+    before_commit: Callable[[CrosscheckResult], None] | None = None,
 ) -> CrosscheckResult:
-    """Cross-check one stored contribution against everything held; record hits and notify."""
+    """Cross-check one stored contribution against everything held; record hits and notify.
+
+    One transaction; `before_commit(result)` runs last in it (the caller's audit entry and job)."""
     started = time.perf_counter()
     result = CrosscheckResult(contribution_uid)
     con = store.con
@@ -125,11 +128,13 @@ def crosscheck_contribution(
         result.identifier_hits, n1 = record_hits(store, id_hits)
         result.person_hits, n2 = record_hits(store, p_hits)
         result.notifications = n1 + n2
+        result.seconds = time.perf_counter() - started
+        if before_commit is not None:
+            before_commit(result)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    result.seconds = time.perf_counter() - started
     return result
 
 
@@ -144,38 +149,42 @@ def crosscheck_all(
     progress: Progress = _noop,
     symbols: SymbolSource | None = None,
     max_block: int = MAX_BLOCK,
+    before_commit: Callable[[CrosscheckResult], None] | None = None,
 ) -> CrosscheckResult:
-    """Full re-run: rebuild features, (re)train the model, score, recluster, record hits."""
+    """Full re-run: rebuild features, (re)train the model, score, recluster, record hits.
+
+    One transaction from the features to the hits, so a crash leaves the old derived data whole;
+    `before_commit(result)` runs last in it (the caller's audit entry and jobs)."""
     started = time.perf_counter()
     result = CrosscheckResult(None)
     progress("features", 0.0)
-    rows = refresh_features(store.con, None, symbols)
-    result.persons = len(rows)
-    _, settings = load_model(store)
-    verdicts = latest(store)
-    same = [k for k, v in verdicts.items() if v == "same"]
-    not_same = [k for k, v in verdicts.items() if v == "not_same"]
-
-    def stage(name: str, done: float) -> None:
-        progress(name, 0.1 + 0.7 * done)
-
-    stored = (
-        settled(store.con).sql("SELECT * FROM person_features").to_arrow_table()
-    )  # with the namesake figures
-    run = dedupe(
-        stored,
-        settings,
-        train=train,
-        thresholds=thresholds,
-        max_block=max_block,
-        progress=stage,
-        same=same,
-        not_same=not_same,
-    )
-    result.candidates, result.trained = run.candidates, run.trained
-    progress("storing", 0.8)
-    store.con.execute("BEGIN TRANSACTION")
+    con = store.con
+    con.execute("BEGIN TRANSACTION")
     try:
+        rows = refresh_features(con, None, symbols)
+        result.persons = len(rows)
+        _, settings = load_model(store)
+        verdicts = latest(store)
+        same = [k for k, v in verdicts.items() if v == "same"]
+        not_same = [k for k, v in verdicts.items() if v == "not_same"]
+
+        def stage(name: str, done: float) -> None:
+            progress(name, 0.1 + 0.7 * done)
+
+        # the stored features, with the namesake figures
+        stored = settled(con).sql("SELECT * FROM person_features").to_arrow_table()
+        run = dedupe(
+            stored,
+            settings,
+            train=train,
+            thresholds=thresholds,
+            max_block=max_block,
+            progress=stage,
+            same=same,
+            not_same=not_same,
+        )
+        result.candidates, result.trained = run.candidates, run.trained
+        progress("storing", 0.8)
         result.model_version = save_model(store, run.model, len(rows), run.trained)
         result.links, result.reviews = _store_pairs(
             store, run.pairs, result.model_version, thresholds, replace_all=True
@@ -185,10 +194,12 @@ def crosscheck_all(
         result.identifier_hits, n1 = record_hits(store, identifier_hits(store))
         result.person_hits, n2 = record_hits(store, person_hits(store))
         result.notifications = n1 + n2
-        store.con.execute("COMMIT")
+        result.seconds = time.perf_counter() - started
+        if before_commit is not None:
+            before_commit(result)
+        con.execute("COMMIT")
     except BaseException:
-        store.con.execute("ROLLBACK")
+        con.execute("ROLLBACK")
         raise
     progress("done", 1.0)
-    result.seconds = time.perf_counter() - started
     return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import chain, repeat
@@ -15,7 +16,11 @@ import numpy as np
 import pyarrow as pa
 
 from mare.store.db import Store
+from mare.store.jobs import add_jobs
 from mare.store.settle import settled
+
+#: The derived work a stored contribution owes (done, and its job removed, by the hub's processing).
+DERIVED_JOBS = ("crosscheck", "watchlists", "geocode")
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,8 +240,12 @@ def write_contribution(
     version: int,
     received_at: datetime,
     superseded_uid: str | None,
+    before_commit: Callable[[int], None] | None = None,
 ) -> int:
-    """Insert the contribution and all its rows in one transaction; returns call rows loaded."""
+    """Insert the contribution and all its rows in one transaction; returns call rows loaded.
+
+    The same transaction notes the derived work the contribution owes (`jobs`) and runs
+    `before_commit(call rows)` last, so that what it writes (the audit entry) commits with the data."""
     c = pending.contribution
     con = store.con
     con.execute("BEGIN TRANSACTION")
@@ -289,6 +298,10 @@ def write_contribution(
         _insert(store, "record_values", pending.values, {"extra": "JSON", "flags": "VARCHAR[]"})
         _insert(store, "links", pending.links, {"restrictions": "JSON", "properties": "JSON"})
         _insert(store, "ingest_problems", pending.problems)
+        for kind in DERIVED_JOBS:
+            add_jobs(con, kind, [uid])
+        if before_commit is not None:
+            before_commit(call_count)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
