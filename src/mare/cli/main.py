@@ -25,6 +25,7 @@ from mare.cli.scenario import demo_command, scenario_app
 from mare.cli.search import search_command
 from mare.cli.serve import serve_command
 from mare.cli.trends import trends_command
+from mare.cli.vessels import vessels_command
 from mare.cli.watchlists import alerts_app, watchlist_app
 from mare.store.db import open_store
 
@@ -89,6 +90,7 @@ app.command("link")(link_command)
 app.command("hotspots")(hotspots_command)
 app.command("routes")(routes_command)
 app.command("trends")(trends_command)
+app.command("vessels")(vessels_command)
 app.command("network")(network_command)
 app.command("profile")(profile_command)
 app.command("polycrime")(polycrime_command)

@@ -34,6 +34,12 @@ _SEA_PLACES = (
 _TYPE = {"mother_ship": 30, "fishing_boat": 30, "yacht": 37, "cargo_ship": 70}
 
 
+def _imo(first_six: int) -> str:
+    """A valid IMO number (the seventh digit is the check digit)."""
+    digits = f"{first_six:06d}"
+    return digits + str(sum(int(d) * w for d, w in zip(digits, range(7, 1, -1), strict=True)) % 10)
+
+
 def _tag(ts: int) -> str:
     body = f"s:MARE-SAT,c:{ts}"
     cs = reduce(lambda a, ch: a ^ ord(ch), body, 0)
@@ -97,15 +103,20 @@ def build_ais(world: World, rng: np.random.Generator, n_legit: int, out: Path) -
         fields: dict[str, object] = {
             "name": f"MV TRADER {k + 1}",
             "vessel_type": "cargo_ship",
-            "imo": str(9_000_000 + k * 13),
+            "imo": _imo(900_000 + k * 13),
             "call_sign": f"LEG{k:03d}",
         }
         truth["vessels"].append({"vessel": f"LEGIT-{k + 1}", "mmsi": str(mmsi), "network": ""})
-        for _ in range(10):
-            a, b = rng.choice(len(_SEA_PLACES), 2, replace=False)
-            pa, pb = PLACES[_SEA_PLACES[int(a)]], PLACES[_SEA_PLACES[int(b)]]
-            t0 = int(rng.uniform(START, END - 4 * DAY))
-            pts = _track(rng, (pa.lat, pa.lon), (pb.lat, pb.lon), t0, t0 + int(rng.uniform(1, 3) * DAY))
+        here = int(rng.choice(len(_SEA_PLACES)))
+        t0 = START + int(rng.uniform(0, 30 * DAY))
+        for _ in range(10):  # one voyage after another, each from where the last ended
+            there = int(rng.choice([i for i in range(len(_SEA_PLACES)) if i != here]))
+            pa, pb = PLACES[_SEA_PLACES[here]], PLACES[_SEA_PLACES[there]]
+            t1 = t0 + int(rng.uniform(1, 3) * DAY)
+            if t1 > END:
+                break
+            pts = _track(rng, (pa.lat, pa.lon), (pb.lat, pb.lon), t0, t1)
+            here, t0 = there, t1 + int(rng.uniform(2, 50) * DAY)
             _emit(msgs, mmsi, pts, fields, pb.city)
     msgs.sort(key=lambda m: m[0])
     folder = out / "ais"
@@ -159,3 +170,39 @@ def _emit(
         }
         for s in encode_dict(pos, talker_id="AI", sentence_type="VDM"):
             msgs.append((ts, _tag(ts) + s))
+
+
+#: Who sends the AIS their receivers and patrols recorded: coast guards first, then maritime police.
+AIS_CONTRIBUTORS = ("GR-HCG", "IT-GDF", "MT-POL", "IT-SCO", "GR-HP", "ES-CGPJ")
+
+
+def ais_contributions(out: Path, agency_ids: list[str], seed: int) -> list[tuple[str, Path, dict[str, Any]]]:
+    """Each month's AIS as a contribution of a coast guard (or maritime police) of the scenario.
+
+    Writes contributions/AGENCY/AGENCY-AIS-YYYY-MM.nmea with its sidecar envelope (handling code and
+    grading drawn like every other contribution's); returns (agency, path, envelope) per file.
+    """
+    from mare.scenario.agencies import AGENCIES
+    from mare.scenario.records import Contribution
+    from mare.scenario.writers import envelope, write_cdr_envelope
+
+    by_id = {a.id: a for a in AGENCIES}
+    senders = [by_id[a] for a in AIS_CONTRIBUTORS if a in agency_ids] or [by_id[agency_ids[0]]]
+    rng = np.random.Generator(np.random.PCG64([seed, 16]))
+    made = []
+    for k, month_file in enumerate(sorted((out / "ais").glob("*.nmea"))):
+        agency = senders[k % len(senders)]
+        month = month_file.stem
+        sent = int(np.datetime64(f"{month}-01", "s").astype(np.int64)) + 40 * DAY
+        c = Contribution(
+            agency=agency, id=f"{agency.id}-AIS-{month}", case_ref=f"{agency.id}-AIS", sent_at=sent
+        )
+        c.crime_areas.add("migrant_smuggling")
+        env = envelope(c, rng, agency_ids)
+        folder = out / "contributions" / agency.id
+        folder.mkdir(parents=True, exist_ok=True)
+        dest = folder / f"{c.id}.nmea"
+        dest.write_bytes(month_file.read_bytes())
+        write_cdr_envelope(dest, env)
+        made.append((agency.id, dest, env))
+    return made

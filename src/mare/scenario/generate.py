@@ -13,7 +13,7 @@ import numpy as np
 
 from mare.scenario.adverts import build_adverts
 from mare.scenario.agencies import Agency, agencies_for
-from mare.scenario.ais import build_ais
+from mare.scenario.ais import ais_contributions, build_ais
 from mare.scenario.cdr import CallGenerator, CaseCalls
 from mare.scenario.comms import build_edges
 from mare.scenario.contribute import case_contribution, incident_contribution, notice_contribution
@@ -167,6 +167,9 @@ def generate(scale: str, seed: int, out: Path, progress: Progress | None = None)
     cdr_rows = _cdr_sidecars(world, rng, cases, calls, gen, noise, out, all_ids, cdr_numbers, stats)
     say("ais", 0, 1)
     ais = build_ais(world, rng, params.scale.ais_vessels, out)
+    for _agency, _path, env in ais_contributions(out, all_ids, seed):
+        stats.add("contributions_by_format", "ais")
+        stats.add("handling", env["handling"]["code"])
     say("truth", 0, 1)
     noise_summary = write_truth(
         world,

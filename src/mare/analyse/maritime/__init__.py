@@ -1,0 +1,1 @@
+"""Maritime analyses: vessel tracks and behaviour events from AIS (pure; data comes from the hub layer)."""

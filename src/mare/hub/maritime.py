@@ -1,0 +1,323 @@
+"""Maritime intelligence for a person: the AIS they may see, behaviour events, and vessels of interest.
+
+AIS positions belong to the contribution that brought them: its agency owns them and its handling
+code applies. Tracks are read with the read policy compiled to SQL over the contributions
+(`HubContext.visibility_sql`), so positions of a contribution the viewer may not see in full never
+reach Python; events are computed from what is left, so an event's evidence is always data the
+viewer may see, and each event names its source contributions. Vessel records, their links to
+suspects, journey legs and events are read the same way (records and links visible in full only).
+
+Score of a vessel (each reason listed with its points): a dark rendezvous (gap at sea after which
+the vessel came back on its track) 3 each, up to 3; another gap at sea 1 each, up to 3 (GFW's
+disabling test met: +1); an encounter 3; loitering 1; an identity anomaly 2 per kind; time off a
+departure or landing area 1; a vessel record naming its MMSI or IMO 1, tied to suspects 3, carried
+journey legs 1 each up to 3, involved in events 1 each up to 3. Listed from `interest_min_score`.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mare.analyse.maritime.events import Area, Event, ShoreKm, behaviour, default_shore_km
+from mare.analyse.maritime.identity import StaticReport, flag_of, identity_anomalies
+from mare.analyse.maritime.thresholds import Thresholds
+from mare.analyse.maritime.tracks import Tracks
+from mare.hub.context import HubContext
+from mare.store.db import Store
+
+HANDLING_ORDER = ("H0", "H1", "H2", "H3")
+LINKS = ("operates_vessel", "leg_used", "involved_in")
+SUSPECTS = ("suspect", "convicted")
+
+
+def gazetteer_areas() -> list[Area]:
+    """Departure and landing areas and ports of the curated gazetteer."""
+    from mare.analyse.geo.gazetteer import curated_gazetteer
+
+    return [
+        Area(p.name, p.kind, p.lat, p.lon)
+        for p in curated_gazetteer().places
+        if p.kind in ("departure_area", "landing_area", "port")
+    ]
+
+
+@dataclass(slots=True)
+class AisView:
+    """The AIS a viewer may see: tracks, static reports, and each source contribution's owner and code."""
+
+    tracks: Tracks
+    static: list[StaticReport]
+    owners: dict[str, tuple[str, str]]  # contribution -> (agency, handling code)
+    withheld: int = 0  # contributions with AIS the viewer may not see
+
+
+def _read(store: Store, where: str, params: list[Any]) -> AisView:
+    con = store.con
+    owners = {
+        str(uid): (str(agency), str(code))
+        for uid, agency, code in con.execute(
+            f"SELECT c.uid, c.agency, c.handling_code FROM contributions c WHERE c.format = 'ais' "
+            f"AND c.superseded_by IS NULL AND {where} ORDER BY c.uid",
+            params,
+        ).fetchall()
+    }
+    sources = sorted(owners)
+    con.execute("CREATE OR REPLACE TEMP TABLE _ais_seen (uid VARCHAR, k INTEGER)")
+    try:
+        if sources:
+            con.executemany("INSERT INTO _ais_seen VALUES (?, ?)", [[u, k] for k, u in enumerate(sources)])
+        cols = con.execute(
+            "SELECT p.mmsi::BIGINT AS mmsi, epoch(p.t)::BIGINT AS t, p.lat, p.lon, "
+            "coalesce(p.sog, 'NaN'::DOUBLE)::DOUBLE AS sog, s.k "
+            "FROM ais_positions p JOIN _ais_seen s ON s.uid = p.contribution WHERE p.t IS NOT NULL"
+        ).fetchnumpy()
+        static = [
+            StaticReport(int(m), first, imo, name, call, typ, src)
+            for m, first, imo, name, call, typ, src in con.execute(
+                "SELECT a.mmsi, a.first_seen, a.imo, a.name, a.call_sign, a.ship_type, a.contribution "
+                "FROM ais_static a JOIN _ais_seen s ON s.uid = a.contribution "
+                "ORDER BY a.mmsi, a.first_seen, a.line"
+            ).fetchall()
+        ]
+    finally:
+        con.execute("DROP TABLE IF EXISTS _ais_seen")
+    tracks = Tracks.build(
+        np.asarray(cols["mmsi"], np.int64),
+        np.asarray(cols["t"], np.int64),
+        np.asarray(cols["lat"], np.float64),
+        np.asarray(cols["lon"], np.float64),
+        np.asarray(cols["sog"], np.float64),
+        np.asarray(cols["k"], np.int32),
+        sources or [""],
+    )
+    return AisView(tracks, static, owners)
+
+
+def visible_ais(ctx: HubContext) -> AisView:
+    """The AIS contributions the viewer may see in full (filtered in SQL), as tracks and static reports."""
+    vis, params = ctx.visibility_sql("c", minor=False, consent=False)
+    view = _read(ctx.store, f"{vis} = 'full'", params)
+    total = ctx.store.con.execute(
+        "SELECT count(*) FROM contributions WHERE format = 'ais' AND superseded_by IS NULL"
+    ).fetchone()
+    view.withheld = (int(total[0]) if total else 0) - len(view.owners)
+    ctx.note_bulk("ais", len(view.owners), {"not visible": view.withheld} if view.withheld else {})
+    return view
+
+
+@dataclass(slots=True)
+class VesselRecord:
+    """A vessel record the viewer may see in full, with what ties it to smuggling."""
+
+    uid: str
+    label: str
+    agency: str
+    mmsi: set[str] = field(default_factory=set)
+    imo: set[str] = field(default_factory=set)
+    suspects: set[str] = field(default_factory=set)
+    legs: set[str] = field(default_factory=set)
+    events: set[str] = field(default_factory=set)
+
+
+def visible_vessel_records(ctx: HubContext) -> list[VesselRecord]:
+    """Vessel records visible in full, with the suspects, legs and events tied to them by visible links."""
+    con = ctx.store.con
+    vis, params = ctx.visibility_sql("r")
+    rows = con.execute(
+        f"SELECT r.uid, coalesce(r.label, ''), r.agency, v.field, coalesce(v.normalised, v.original) "
+        f"FROM records r LEFT JOIN record_values v ON v.record_uid = r.uid AND v.field IN ('mmsi', 'imo') "
+        f"WHERE r.kind = 'vessel' AND {vis} = 'full' ORDER BY r.uid",
+        params,
+    ).fetchall()
+    out: dict[str, VesselRecord] = {}
+    for uid, label, agency, fld, value in rows:
+        rec = out.setdefault(uid, VesselRecord(uid, label, agency))
+        if fld and value:
+            digits = "".join(ch for ch in str(value) if ch.isdigit())
+            (rec.mmsi if fld == "mmsi" else rec.imo).add(digits)
+    if not out:
+        ctx.note_bulk("record", 0, {})
+        return []
+    lvis, lparams = ctx.visibility_sql("l", minor=False, consent=False)
+    svis, sparams = ctx.visibility_sql("s")
+    tvis, tparams = ctx.visibility_sql("t")
+    links = con.execute(
+        f"SELECT l.kind, l.source_uid, l.target_uid, s.category FROM links l "
+        "JOIN records s ON s.uid = l.source_uid JOIN records t ON t.uid = l.target_uid "
+        f"WHERE l.kind IN ('operates_vessel', 'leg_used', 'involved_in') "
+        f"AND {lvis} = 'full' AND {svis} = 'full' AND {tvis} = 'full'",
+        [*lparams, *sparams, *tparams],
+    ).fetchall()
+    for kind, src, dst, category in links:
+        if kind == "operates_vessel" and dst in out and category in SUSPECTS:
+            out[dst].suspects.add(src)
+        elif kind == "leg_used" and dst in out:
+            out[dst].legs.add(src)
+        elif kind == "involved_in" and src in out:
+            out[src].events.add(dst)
+    ctx.note_bulk("record", len(out), {})
+    return list(out.values())
+
+
+def _most_restrictive(codes: set[str]) -> str:
+    return max(codes, key=lambda c: HANDLING_ORDER.index(c) if c in HANDLING_ORDER else 9) if codes else "H2"
+
+
+def rank_vessels(
+    view: AisView, records: list[VesselRecord], events: list[Event], th: Thresholds
+) -> list[dict[str, Any]]:
+    """Vessels of interest, best first: score, why (each reason with its points), evidence, owners."""
+    by_mmsi: dict[int, list[Event]] = defaultdict(list)
+    for e in events:
+        by_mmsi[e.mmsi].append(e)
+        if e.other is not None:
+            by_mmsi[e.other].append(e)
+    imo_of: dict[int, set[str]] = defaultdict(set)
+    names: dict[int, Counter[str]] = defaultdict(Counter)
+    for r in view.static:
+        if r.imo:
+            imo_of[r.mmsi].add(r.imo)
+        if r.name:
+            names[r.mmsi][r.name] += 1
+    rec_by_id: dict[str, list[VesselRecord]] = defaultdict(list)
+    for rec in records:
+        for m in rec.mmsi:
+            rec_by_id["mmsi:" + m].append(rec)
+        for i in rec.imo:
+            rec_by_id["imo:" + i].append(rec)
+    rows: list[dict[str, Any]] = []
+    for mmsi in sorted(set(by_mmsi) | {int(m) for m in view.tracks.vessels().tolist()}):
+        evs = by_mmsi.get(mmsi, [])
+        kinds = Counter(e.kind for e in evs)
+        why: list[tuple[int, str]] = []
+        if kinds["dark_rendezvous"]:
+            why.append(
+                (3 * min(kinds["dark_rendezvous"], 3), f"{kinds['dark_rendezvous']} dark rendezvous at sea")
+            )
+        if kinds["gap"]:
+            gfw = sum(1 for e in evs if e.kind == "gap" and e.evidence.get("gfw_disabling"))
+            why.append(
+                (
+                    min(kinds["gap"], 3) + (1 if gfw else 0),
+                    f"{kinds['gap']} AIS gap(s) at sea"
+                    + (f", {gfw} meeting GFW's disabling test" if gfw else ""),
+                )
+            )
+        if kinds["encounter"]:
+            why.append((3, f"{kinds['encounter']} encounter(s) with other vessels"))
+        if kinds["loitering"]:
+            why.append((1, f"loitered {kinds['loitering']} time(s) at sea"))
+        anomalies = sorted({str(e.evidence.get("anomaly")) for e in evs if e.kind == "identity"})
+        if anomalies:
+            why.append((2 * len(anomalies), "identity: " + ", ".join(a.replace("_", " ") for a in anomalies)))
+        areas = sorted({str(e.evidence.get("area")) for e in evs if e.kind == "area"})
+        if areas:
+            why.append((1, "time off " + ", ".join(areas[:3])))
+        recs = {
+            r.uid: r
+            for key in [f"mmsi:{mmsi}", *(f"imo:{i}" for i in imo_of.get(mmsi, ()))]
+            for r in rec_by_id.get(key, [])
+        }
+        if recs:
+            why.append((1, f"named in {len(recs)} vessel record(s)"))
+            suspects = set().union(*(r.suspects for r in recs.values()))
+            legs = set().union(*(r.legs for r in recs.values()))
+            hub_events = set().union(*(r.events for r in recs.values()))
+            if suspects:
+                why.append((3, f"tied to {len(suspects)} suspect(s)"))
+            if legs:
+                why.append((min(len(legs), 3), f"carried {len(legs)} journey leg(s)"))
+            if hub_events:
+                why.append((min(len(hub_events), 3), f"involved in {len(hub_events)} event(s)"))
+        score = sum(p for p, _ in why)
+        if score < th.interest_min_score:
+            continue
+        sources = sorted({s for e in evs for s in e.sources})
+        owners = sorted(
+            {view.owners[s][0] for s in sources if s in view.owners} | {r.agency for r in recs.values()}
+        )
+        codes = {view.owners[s][1] for s in sources if s in view.owners}
+        rows.append(
+            {
+                "mmsi": mmsi,
+                "name": names[mmsi].most_common(1)[0][0] if names.get(mmsi) else None,
+                "imo": sorted(imo_of.get(mmsi, set())),
+                "flag": flag_of(mmsi),
+                "score": score,
+                "why": [f"{text} (+{points})" for points, text in why],
+                "events": [e.as_dict() for e in sorted(evs, key=lambda e: e.start) if e.kind != "voyage"][
+                    :50
+                ],
+                "voyages": [e.as_dict() for e in evs if e.kind == "voyage"][:20],
+                "records": sorted(recs),
+                "owners": owners,
+                "handling": _most_restrictive(codes),
+                "sources": sources,
+            }
+        )
+    rows.sort(key=lambda r: (-r["score"], r["mmsi"]))
+    return rows
+
+
+def maritime_picture(
+    view: AisView, records: list[VesselRecord], th: Thresholds, shore_km: ShoreKm = default_shore_km
+) -> dict[str, Any]:
+    """Events and the ranked vessels of interest from one view of AIS and vessel records."""
+    areas = gazetteer_areas()
+    events = behaviour(view.tracks, th, areas, shore_km)
+    events += identity_anomalies(view.static, view.tracks.vessels().tolist())
+    vessels = rank_vessels(view, records, events, th)
+    counts = Counter(e.kind for e in events)
+    return {
+        "positions": len(view.tracks),
+        "vessels_tracked": len(view.tracks.vessels()),
+        "contributions": len(view.owners),
+        "withheld_contributions": view.withheld,
+        "events": dict(sorted(counts.items())),
+        "thresholds": th.as_dict(),
+        "vessels": vessels,
+        "all_events": events,
+    }
+
+
+def hub_vessels(
+    ctx: HubContext, th: Thresholds | None = None, shore_km: ShoreKm = default_shore_km
+) -> dict[str, Any]:
+    """The viewer's vessels of interest: AIS and vessel records they may see, events, ranked list."""
+    th = th or Thresholds()
+    view = visible_ais(ctx)
+    records = visible_vessel_records(ctx)
+    picture = maritime_picture(view, records, th, shore_km)
+    ctx.log("combination", "done", resource="vessels", details={"listed": len(picture["vessels"])})
+    return picture
+
+
+def file_vessels(
+    paths: list[Path], th: Thresholds | None = None, shore_km: ShoreKm = default_shore_km
+) -> dict[str, Any]:
+    """The same analysis on AIS files with no hub (a researcher's own files, in a throw-away store)."""
+    from mare.ingest.pipeline import IngestOptions, ingest_file
+    from mare.store.db import open_store
+
+    th = th or Thresholds()
+    with tempfile.TemporaryDirectory(prefix="mare-vessels-") as tmp, open_store(Path(tmp)) as store:
+        reports = [ingest_file(store, p, IngestOptions(agency="LOCAL", handling="H0")) for p in paths]
+        view = _read(store, "TRUE", [])
+        picture = maritime_picture(view, [], th, shore_km)
+    picture["files"] = [
+        {
+            "file": r.source,
+            "status": r.status,
+            "message": r.message,
+            "rejected": r.rejected,
+            "problems": [p.as_dict() for p in r.problems[:200]],
+        }
+        for r in reports
+    ]
+    return picture

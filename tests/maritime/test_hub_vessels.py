@@ -1,0 +1,95 @@
+"""Vessels of interest through the hub: the policy decides which agencies' AIS a viewer's list uses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from typer.testing import CliRunner
+
+from builders import write_contribution
+from mare.access.policy import Viewer
+from mare.cli import app
+from mare.hub.context import HubContext
+from mare.hub.maritime import hub_vessels
+from mare.ingest.pipeline import IngestOptions, ingest_file
+from mare.store.db import Store
+from maritime.ais_builders import position
+
+T0 = 1_760_000_000
+SECRET = 247000111  # in GR-HCG's H2 AIS: other agencies must not learn of it
+OPEN = 247000222  # in IT-GDF's H0 AIS
+
+
+def far(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    return np.full(len(lat), 100.0)
+
+
+def _out_and_back(mmsi: int, lon: float) -> list[str]:
+    """Out for 2 h, dark 6 h, back the same way: a dark rendezvous."""
+    lines = [position(mmsi, T0 + k * 600, 34.0 + 0.01 * k, lon) for k in range(12)]
+    back0 = T0 + 11 * 600 + 6 * 3600
+    lines += [position(mmsi, back0 + k * 600, 34.10 - 0.01 * k, lon) for k in range(12)]
+    return lines
+
+
+def _send(tmp_path: Path, store: Store, name: str, agency: str, handling: str, lines: list[str]) -> None:
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="ascii")
+    report = ingest_file(store, path, IngestOptions(agency=agency, handling=handling))
+    assert report.status == "stored", report.message
+
+
+def _world(tmp_path: Path, store: Store) -> None:
+    _send(tmp_path, store, "hcg.nmea", "GR-HCG", "H2", _out_and_back(SECRET, 25.0))
+    _send(tmp_path, store, "gdf.nmea", "IT-GDF", "H0", _out_and_back(OPEN, 15.0))
+    vessel = {"id": "v1", "kind": "vessel", "name": "OPEN SEA", "mmsi": str(OPEN)}
+    suspect = {"id": "p1", "kind": "person", "name": "Karim Skipper", "category": "suspect"}
+    ingest_file(
+        store,
+        write_contribution(
+            tmp_path / "case.json",
+            [vessel, suspect],
+            links=[{"kind": "operates_vessel", "source": "p1", "target": "v1"}],
+            id="IT-CASE-1",
+            agency="IT-GDF",
+            handling={"code": "H0"},
+        ),
+    )
+
+
+def test_each_agency_sees_only_what_the_policy_allows(tmp_path: Path, store: Store) -> None:
+    _world(tmp_path, store)
+    owner = HubContext(store, Viewer("gr", "GR-HCG", frozenset({"analyst"})), "password")
+    mine = hub_vessels(owner, shore_km=far)
+    assert {v["mmsi"] for v in mine["vessels"]} == {SECRET, OPEN}
+    secret = next(v for v in mine["vessels"] if v["mmsi"] == SECRET)
+    assert secret["owners"] == ["GR-HCG"] and secret["handling"] == "H2"
+    assert any("dark rendezvous" in why for why in secret["why"])
+    opened = next(v for v in mine["vessels"] if v["mmsi"] == OPEN)
+    assert any("suspect" in why for why in opened["why"]) and opened["score"] > secret["score"]
+
+    other = HubContext(store, Viewer("es", "ES-CGPJ", frozenset({"analyst"})), "password")
+    theirs = hub_vessels(other, shore_km=far)
+    text = json.dumps({k: v for k, v in theirs.items() if k != "all_events"}, default=str)
+    assert str(SECRET) not in text  # not the vessel, not its events, not its positions
+    assert "GR-HCG" not in text
+    assert [v["mmsi"] for v in theirs["vessels"]] == [OPEN]
+    assert theirs["withheld_contributions"] == 1
+    assert all(e.mmsi != SECRET for e in theirs["all_events"])
+
+
+def test_cli_vessels_on_files_and_bad_settings(tmp_path: Path) -> None:
+    path = tmp_path / "own.nmea"
+    path.write_text("\n".join(_out_and_back(OPEN, 15.0)) + "\nnot a sentence\n", encoding="ascii")
+    runner = CliRunner()
+    result = runner.invoke(app, ["vessels", str(path), "--json", "--set", "interest_min_score=0"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["files"][0]["rejected"] == 1
+    assert data["files"][0]["problems"][0]["row"] == 25
+    bad = runner.invoke(app, ["vessels", str(path), "--set", "gap=1"])
+    assert bad.exit_code == 2 and "unknown threshold" in bad.output
+    neither = runner.invoke(app, ["vessels"])
+    assert neither.exit_code == 2
