@@ -93,3 +93,18 @@ def test_cli_vessels_on_files_and_bad_settings(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "unknown threshold" in bad.output
     neither = runner.invoke(app, ["vessels"])
     assert neither.exit_code == 2
+
+
+def test_vessels_report_lists_ais_with_its_sources(tmp_path: Path, store: Store) -> None:
+    from mare.products.generate import generate
+
+    _world(tmp_path, store)
+    owner = HubContext(store, Viewer("gr", "GR-HCG", frozenset({"analyst"})), "password")
+    report = generate(owner, "vessels")
+    ais = next(s for s in report.sections if s.key == "maritime")
+    assert ais.data["ais"] is True and ais.data["listed"] >= 1
+    assert {s.agency for s in report.sources} >= {"GR-HCG", "IT-GDF"}
+    assert report.handling_code == "H2"  # GR-HCG's AIS is H2: the report says so
+    other = HubContext(store, Viewer("es", "ES-CGPJ", frozenset({"analyst"})), "password")
+    theirs = json.dumps(generate(other, "vessels").as_dict(), default=str)
+    assert str(SECRET) not in theirs and "GR-HCG" not in theirs

@@ -5,8 +5,9 @@ operates it (`operates_vessel`) or travelled on it (`travelled_on`), it carried 
 (`leg_used`), or it was involved in events (`involved_in`: interceptions, rescues, landings…). Every
 tie counts only when the link and the record at its other end are visible in full. Vessels are ranked
 by how many separate reasons list them, then by how much ties them. Identifiers (IMO, MMSI, call sign,
-flag) are shown as recorded. Maritime tracking (AIS positions, port calls) comes with the maritime work
-and is not used yet: the report says so.
+flag) are shown as recorded. The AIS section lists the vessels of interest from the AIS contributions
+the viewer may see (`mare.hub.maritime`: gaps, dark rendezvous, encounters, identity anomalies, with the
+vessel records above), each AIS contribution used counted among the sources with its handling code.
 """
 
 from __future__ import annotations
@@ -16,18 +17,21 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime
 
 from mare.hub.context import HubContext
+from mare.hub.maritime import hub_vessels
 from mare.products.charts import ChartError, bar_chart
 from mare.products.daily import viewer_of
 from mare.products.read import visible_links, visible_records
-from mare.products.report import Figure, Report, Section, Table, missing, sources_of
+from mare.products.report import Figure, Report, Section, Source, Table, missing, sources_of
 
 LINKS = ("operates_vessel", "travelled_on", "leg_used", "involved_in")
 SUSPECTS = ("suspect", "convicted")
 SHOWN = 60
 MARITIME = (
-    "Maritime tracking (AIS positions, port calls, loitering and rendezvous at sea) is not yet part of the "
-    "hub: this list is built from vessel records and their ties alone, and will grow with it."
+    "From the AIS the hub holds that you may see: gaps at sea, dark rendezvous (silent, then back on its "
+    "track), encounters, loitering, identity anomalies and time off departure and landing areas, combined "
+    "with the vessel records above (docs/maritime.md gives the method and thresholds)."
 )
+NO_AIS = "The hub holds no AIS you may see: this list is built from vessel records and their ties alone."
 
 
 def vessels_report(ctx: HubContext) -> Report:
@@ -119,10 +123,8 @@ def vessels_report(ctx: HubContext) -> Report:
             listed.figures.append(
                 Figure("Vessels of interest by type", bar_chart(types, "Vessels by type", "vessels"))
             )
-    sections = [
-        listed,
-        Section("maritime", "Maritime tracking", [MARITIME], data={"ais": False}),
-    ]
+    maritime, ais_sources = _maritime(ctx)
+    sections = [listed, maritime]
     return Report(
         kind="vessels",
         title="Vessels of interest",
@@ -130,5 +132,48 @@ def vessels_report(ctx: HubContext) -> Report:
         generated_at=datetime.now(UTC).replace(tzinfo=None),
         viewer=viewer_of(ctx),
         sections=sections,
-        sources=sources_of(ctx, used),
+        sources=sources_of(ctx, used) + ais_sources,
     )
+
+
+def _maritime(ctx: HubContext) -> tuple[Section, list[Source]]:
+    """The AIS vessels of interest, and the AIS contributions they come from (as report sources)."""
+    picture = hub_vessels(ctx)
+    if not picture["contributions"]:
+        return Section("maritime", "Maritime tracking", [NO_AIS], data={"ais": False}), []
+    vessels = picture["vessels"]
+    used = sorted({s for v in vessels[:SHOWN] for s in v["sources"]})
+    rows = [
+        [
+            str(v["mmsi"]),
+            v["name"] or "",
+            v["flag"] or "",
+            str(v["score"]),
+            "; ".join(v["why"]),
+            ", ".join(v["owners"]),
+            v["handling"],
+        ]
+        for v in vessels[:SHOWN]
+    ]
+    text = [
+        MARITIME,
+        f"{picture['positions']} positions of {picture['vessels_tracked']} vessels from "
+        f"{picture['contributions']} AIS contribution(s); {len(vessels)} vessel(s) of interest.",
+    ]
+    section = Section(
+        "maritime",
+        "Maritime tracking (AIS)",
+        text,
+        [Table(["MMSI", "name", "flag", "score", "why listed", "from", "code"], rows)] if rows else [],
+        data={"ais": True, "listed": len(vessels), "events": picture["events"]},
+    )
+    sources = []
+    if used:
+        marks = ", ".join("?" for _ in used)
+        for uid, agency, sender, code, restrictions in ctx.store.con.execute(
+            "SELECT uid, agency, sender_id, handling_code, restrictions->>'text' FROM contributions "
+            f"WHERE uid IN ({marks}) ORDER BY uid",
+            used,
+        ).fetchall():
+            sources.append(Source(uid, agency, sender, code, restrictions or None, "AIS", 0))
+    return section, sources
