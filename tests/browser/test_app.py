@@ -237,6 +237,21 @@ def test_map_shows_hotspots(hub: Watched, app: App) -> None:
     assert drawn > 0
 
 
+def test_reports_page_and_a_report(hub: Watched, app: App) -> None:
+    page = hub.page
+    page.goto(f"{app.url}/reports")
+    check_screen(hub, "reports")
+    assert page.locator("main a[href^='/reports/initiation?network=']").count() >= 1
+    page.locator("main a[href='/reports/situation?format=html']").click()
+    page.wait_for_url(re.compile(r"/reports/situation"))
+    assert "Handling:" in page.locator("body").inner_text()
+    # the report's inline style applies under its own CSP (allowed by its hash): the banner has its border
+    border = page.evaluate("() => getComputedStyle(document.querySelector('.handling')).borderTopStyle")
+    assert border == "solid"
+    hub.screenshot("report-situation")
+    assert hub.problems(ALLOWED) == []
+
+
 def test_upload_a_broken_file_and_read_the_report(browser: Any, app: App, tmp_path: Path) -> None:
     broken = tmp_path / "IT-SCO-2026-990001.json"
     broken.write_text(

@@ -96,6 +96,14 @@ SWEEP: dict[tuple[str, str], Calls] = {
     ("GET", "/api/audit"): _one("/api/audit?limit=1000"),
     ("GET", "/api/stats"): _one("/api/stats"),
     ("GET", "/api/dashboard"): lambda w: [Call("/api/dashboard", echo=w.watched)],
+    ("GET", "/api/reports"): _one("/api/reports"),
+    ("GET", "/api/reports/{kind}"): lambda w: [
+        # the day of a case's landing, its leg in the week; IT-SCO's alerts show what it typed in its list
+        Call("/api/reports/daily?day=2026-03-13", echo=w.watched),
+        Call("/api/reports/vessels"),
+        Call("/api/reports/situation"),
+        Call("/api/reports/initiation?network=N1&min_size=2"),
+    ],
 }
 #: Routes that read in a purpose of their own.
 PURPOSE: dict[str, Purpose] = {"/api/retention": "oversight", "/api/audit": "oversight"}

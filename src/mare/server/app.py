@@ -33,7 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from mare import __version__
 from mare.hub.context import Refused
 from mare.hub.identity import SignInError
-from mare.server import pages
+from mare.server import pages, reports
 from mare.server.access import BadInput
 from mare.server.actions import ACTIONS
 from mare.server.session import LoginLimiter, Signer, session_secret
@@ -99,7 +99,11 @@ class Guard:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+                headers = message.get("headers", [])
+                # A report page brings a CSP of its own (stricter: its inline style by hash, no script).
+                own = any(name.lower() == b"content-security-policy" for name, _ in headers)
+                added = [h for h in SECURITY_HEADERS if not (own and h[0] == b"content-security-policy")]
+                message["headers"] = [*headers, *added]
             await send(message)
 
         await self.app(scope, counted, with_headers)
@@ -209,8 +213,10 @@ def create_app(
         problems = [f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()[:5]]
         return _error(request, 422, "; ".join(problems) or "invalid request", problems=problems)
 
-    for path, view in DATA_ROUTES:
+    for path, view in [*DATA_ROUTES, *reports.DATA_ROUTES]:
         app.add_api_route("/api" + path, view, methods=["GET"], tags=["data"])
+    for path, document in reports.DOCUMENT_ROUTES:
+        app.add_api_route(path, document, methods=["GET"], include_in_schema=False)
     for entry in PAGES:
         app.add_api_route("/api" + entry.path, entry.view, methods=["GET"], tags=["pages"])
         app.add_api_route(
