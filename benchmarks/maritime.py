@@ -14,6 +14,7 @@ sentence accounted for and the events found with the default thresholds. Run:
 
     uv run python benchmarks/maritime.py                                   # 1 M sentences, 10 M positions
     uv run python benchmarks/maritime.py --sentences 200000 --positions 2000000   # quicker
+    uv run python benchmarks/maritime.py --sentences 0 --positions 0 --scenario DIR  # truth only
 """
 
 from __future__ import annotations
@@ -210,6 +211,47 @@ def real_data(work: Path) -> None:
         )
 
 
+def scenario_truth(folder: Path, work: Path) -> None:
+    """The scenario's AIS contributions ingested, events run, compared with truth/ais.json."""
+    import json
+
+    from mare.analyse.maritime.thresholds import Thresholds
+    from mare.hub.maritime import _read, maritime_picture
+    from mare.ingest.pipeline import IngestOptions, ingest_file
+    from mare.store.db import open_store
+
+    home = work / "scenario"
+    shutil.rmtree(home, ignore_errors=True)
+    truth = json.loads((folder / "truth" / "ais.json").read_text(encoding="utf-8"))
+    with open_store(home) as store:
+        for path in sorted(folder.glob("contributions/*/*-AIS-*.nmea")):
+            ingest_file(store, path, IngestOptions())
+        picture = maritime_picture(_read(store, "TRUE", []), [], Thresholds())
+    mmsi_of = {v["vessel"]: int(v["mmsi"]) for v in truth["vessels"]}
+    found = [e for e in picture["all_events"] if e.kind == "dark_rendezvous"]
+    hit, used = set(), set()
+    for k, r in enumerate(truth["rendezvous"]):
+        for j, e in enumerate(found):
+            if e.mmsi == mmsi_of[r["mother_ship"]] and e.start - 6 * 3600 <= r["at"] <= e.end + 6 * 3600:
+                hit.add(k)
+                used.add(j)
+    benign = {int(v["mmsi"]) for v in truth["vessels"] if not v["network"]}
+    listed = {v["mmsi"] for v in picture["vessels"]}
+    smugglers = {int(v["mmsi"]) for v in truth["vessels"] if v["network"]}
+    n = len(truth["rendezvous"])
+    print(f"\nscenario {folder.name}: {picture['positions']} positions, events {picture['events']}")
+    print(
+        f"  mother-ship rendezvous: {n} true, {len(found)} found; "
+        f"recall {len(hit) / max(n, 1):.3f} (target 0.9), "
+        f"precision {len(used) / max(len(found), 1):.3f} (target 0.8)"
+    )
+    print(
+        f"  vessels listed: {len(listed)}; "
+        f"smuggling vessels listed {len(listed & smugglers)} of {len(smugglers)}; "
+        f"benign listed {len(listed & benign)} of {len(benign)}"
+    )
+
+
 def _days(home: Path) -> float:
     from mare.store.db import open_store
 
@@ -224,6 +266,7 @@ def main() -> None:
     parser.add_argument("--sentences", type=int, default=1_000_000)
     parser.add_argument("--positions", type=int, default=10_000_000)
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--scenario", type=Path, default=None, help="A generated scenario folder to score.")
     args = parser.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="mare-maritime-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -279,6 +322,8 @@ def main() -> None:
         if note:
             print(f"{'':28} {note}")
     real_data(work)
+    if args.scenario:
+        scenario_truth(args.scenario, work)
     if args.workdir is None:
         shutil.rmtree(work, ignore_errors=True)
 

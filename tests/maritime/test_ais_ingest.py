@@ -104,7 +104,7 @@ def test_nmea_decode_counts_other_types() -> None:
     base_station = encode_dict({"msg_type": 4, "mmsi": 2190047, "lat": 55.0, "lon": 12.0})[0]
     decoded = read_nmea((tag(T0) + base_station + "\n" + position(211000001, T0, 54.0, 10.0)).encode())
     assert decoded.other_types == {4: 1}
-    assert decoded.pos["mmsi"] == [211000001]
+    assert decoded.positions()["mmsi"].tolist() == [211000001]
 
 
 def test_csv_marinecadastre_and_plain(tmp_path: Path, store: Store) -> None:

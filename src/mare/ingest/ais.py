@@ -217,25 +217,26 @@ def _store_decoded(store: Store, uid: str, d: Decoded, now: datetime, result: Ai
     if d.untimed:
         result.untimed += d.untimed
         result.first_untimed = result.first_untimed or d.first_untimed
-    p = d.pos
+    p = d.positions()
     n = len(p["line"])
     if n:
-        seconds = np.array([-(2**62) if t is None else t for t in p["t"]], dtype=np.int64)
-        t = pa.array(seconds * 1_000_000, pa.timestamp("us"), mask=np.array([t is None for t in p["t"]]))
-        lines = pa.array(p["line"], pa.int64())
+        times = p["t"].astype(np.int64)
+        t = pa.array(times * 1_000_000, pa.timestamp("us"), mask=times < 0)
+        lines = pa.array(p["line"].astype(np.int64))
         keep = _checked_times(t, lines, now, result)
+        heading = p["heading"].astype(np.int16)
         table = pa.table(
             {
                 "contribution": pa.array([uid] * n, pa.string()),
                 "line": lines,
-                "mmsi": pa.array(p["mmsi"], pa.int32()),
+                "mmsi": pa.array(p["mmsi"].astype(np.int32)),
                 "t": t,
-                "lat": pa.array(p["lat"], pa.float64()),
-                "lon": pa.array(p["lon"], pa.float64()),
-                "sog": pa.array(p["sog"], pa.float32()),
-                "cog": pa.array(p["cog"], pa.float32()),
-                "heading": pa.array(p["heading"], pa.int16()),
-                "msg_type": pa.array(p["type"], pa.int8()),
+                "lat": pa.array(p["lat"].astype(np.float64)),
+                "lon": pa.array(p["lon"].astype(np.float64)),
+                "sog": pa.array(p["sog"].astype(np.float32), from_pandas=True),
+                "cog": pa.array(p["cog"].astype(np.float32), from_pandas=True),
+                "heading": pa.array(heading, mask=heading < 0),
+                "msg_type": pa.array(p["type"].astype(np.int8)),
             }
         ).filter(keep)
         _insert(store, "_ais_positions_batch", table, "ais_positions")

@@ -9,6 +9,7 @@ multi-part ones included, is decoded by pyais.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,17 +30,17 @@ _FIELDS: dict[str, tuple[int, int, int, bool]] = {
 POSITION_TYPES = frozenset({1, 2, 3, 18, 19, 27})
 STATIC_TYPES = frozenset({5, 19, 24})
 MAX_PROBLEMS = 100_000
+_TAG_TIME = re.compile(rb"(?:^|,)c:(\d+)(?=[,*]|$)")
 
 
 @dataclass(slots=True)
 class Decoded:
     """Columns decoded from one file: positions, static reports, counts and problems."""
 
-    pos: dict[str, list[Any]] = field(
-        default_factory=lambda: {
-            k: [] for k in ("line", "mmsi", "t", "lat", "lon", "sog", "cog", "heading", "type")
-        }
-    )
+    chunks: list[dict[str, NDArray[Any]]] = field(default_factory=list)  # validated positions, column-wise
+    slow_rows: list[tuple[Any, ...]] = field(
+        default_factory=list
+    )  # positions pyais decoded, not yet validated
     static: list[dict[str, Any]] = field(default_factory=list)
     sentences: int = 0
     other_types: dict[int, int] = field(default_factory=dict)
@@ -47,6 +48,13 @@ class Decoded:
     rejected: int = 0
     untimed: int = 0
     first_untimed: int | None = None
+
+    def positions(self) -> dict[str, NDArray[Any]]:
+        """Every validated position, column-wise (t -1: no receiver time; heading -1, NaN speeds: none)."""
+        names = ("line", "mmsi", "t", "lat", "lon", "sog", "cog", "heading", "type")
+        if not self.chunks:
+            return {n: np.zeros(0) for n in names}
+        return {n: np.concatenate([c[n] for c in self.chunks]) for n in names}
 
     def problem(self, line: int, fld: str, reason: str, severity: str = "error") -> None:
         """Note one problem (an error rejects the line's sentence)."""
@@ -70,12 +78,13 @@ class _Sentence:
 
 def _tag_time(tag: bytes) -> int | None:
     """The receiver time (`c:`, UNIX seconds or milliseconds) in an NMEA 4.0 tag block."""
-    star = tag.rfind(b"*")
-    for part in (tag[:star] if star >= 0 else tag).split(b","):
-        if part.startswith(b"c:"):
-            value = int(part[2:])  # ValueError: the caller reports it
-            return value // 1000 if value > 100_000_000_000 else value
-    return None
+    found = _TAG_TIME.search(tag)
+    if found is None:
+        if b"c:" in tag.split(b"*", 1)[0]:
+            raise ValueError(tag)  # a c: field that is not a number: the caller reports it
+        return None
+    value = int(found.group(1))
+    return value // 1000 if value > 100_000_000_000 else value
 
 
 def _split(lines: list[bytes], first_line: int, out: Decoded) -> list[_Sentence]:
@@ -207,6 +216,17 @@ def read_nmea(data: bytes, first_line: int = 1, out: Decoded | None = None) -> D
         _incomplete(out, parts)
     if fast:
         _add_fast(out, fast)
+    if out.slow_rows:
+        columns = list(zip(*out.slow_rows, strict=True))
+        names = ("lat", "lon", "mmsi", "speed", "course", "heading")
+        _positions(
+            out,
+            np.array(columns[0], np.int64),
+            np.array(columns[1], np.int64),
+            dict(zip(names, columns[2:8], strict=True)),
+            np.array(columns[8], np.int64),
+        )
+        out.slow_rows = []
     return out
 
 
@@ -217,46 +237,59 @@ def _incomplete(out: Decoded, parts: list[_Sentence]) -> None:
 
 
 def _add_fast(out: Decoded, fast: list[_Sentence]) -> None:
-    types = np.array([{49: 1, 50: 2, 51: 3, 66: 18}[s.payload[0]] for s in fast], dtype=np.int64)
+    kinds = {49: 1, 50: 2, 51: 3, 66: 18}
+    types = np.array([kinds[s.payload[0]] for s in fast], dtype=np.int64)
     cols = decode_fast([s.payload for s in fast], types)
-    _positions(out, [s.line for s in fast], [s.t for s in fast], cols, types.tolist())
+    lines = np.array([s.line for s in fast], dtype=np.int64)
+    times = np.array([-1 if s.t is None else s.t for s in fast], dtype=np.int64)
+    _positions(out, lines, times, cols, types)
 
 
 def _positions(
-    out: Decoded, lines: list[int], times: list[int | None], cols: dict[str, Any], types: list[int]
+    out: Decoded,
+    lines: NDArray[np.int64],
+    times: NDArray[np.int64],
+    cols: dict[str, Any],
+    types: NDArray[np.int64],
 ) -> None:
-    """Validate position reports and append the good ones (bad ones become problems)."""
-    pos = out.pos
-    for i, line in enumerate(lines):
-        lat, lon, mmsi = float(cols["lat"][i]), float(cols["lon"][i]), int(cols["mmsi"][i])
-        if lat == 91.0 or lon == 181.0:
-            out.problem(line, "position", "position not available (lat 91 / lon 181 sent)")
-            continue
-        if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
-            out.problem(line, "position", f"impossible position lat {lat}, lon {lon}")
-            continue
-        if mmsi <= 0:
-            out.problem(line, "mmsi", "MMSI 0 (no identity)")
-            continue
-        speed = float(cols["speed"][i])
-        if speed >= 102.3:
-            out.problem(line, "sog", "speed not available (102.3); stored without speed", "warning")
-        course = float(cols["course"][i])
-        heading = int(cols["heading"][i])
-        t = times[i]
-        if t is None:
-            out.untimed += 1
-            if out.first_untimed is None:
-                out.first_untimed = line
-        pos["line"].append(line)
-        pos["mmsi"].append(mmsi)
-        pos["t"].append(t)
-        pos["lat"].append(lat)
-        pos["lon"].append(lon)
-        pos["sog"].append(speed if speed < 102.3 else None)
-        pos["cog"].append(course if course < 360.0 else None)
-        pos["heading"].append(heading if heading < 360 else None)
-        pos["type"].append(types[i])
+    """Validate position reports column-wise, keep the good ones (time -1: none); bad ones become problems."""
+    lat = np.asarray(cols["lat"], np.float64)
+    lon = np.asarray(cols["lon"], np.float64)
+    mmsi = np.asarray(cols["mmsi"], np.int64)
+    speed = np.asarray(cols["speed"], np.float64)
+    course = np.asarray(cols["course"], np.float64)
+    heading = np.asarray(cols["heading"], np.int64)
+    missing = (lat == 91.0) | (lon == 181.0)
+    impossible = ~missing & ((np.abs(lat) > 90.0) | (np.abs(lon) > 180.0))
+    nobody = ~missing & ~impossible & (mmsi <= 0)
+    for i in np.flatnonzero(missing).tolist():
+        out.problem(int(lines[i]), "position", "position not available (lat 91 / lon 181 sent)")
+    for i in np.flatnonzero(impossible).tolist():
+        out.problem(int(lines[i]), "position", f"impossible position lat {lat[i]}, lon {lon[i]}")
+    for i in np.flatnonzero(nobody).tolist():
+        out.problem(int(lines[i]), "mmsi", "MMSI 0 (no identity)")
+    keep = ~(missing | impossible | nobody)
+    no_speed = keep & (speed >= 102.3)
+    for i in np.flatnonzero(no_speed).tolist():
+        out.problem(int(lines[i]), "sog", "speed not available (102.3); stored without speed", "warning")
+    untimed = keep & (times < 0)
+    if untimed.any():
+        out.untimed += int(untimed.sum())
+        if out.first_untimed is None:
+            out.first_untimed = int(lines[np.flatnonzero(untimed)[0]])
+    out.chunks.append(
+        {
+            "line": lines[keep],
+            "mmsi": mmsi[keep],
+            "t": times[keep],
+            "lat": lat[keep],
+            "lon": lon[keep],
+            "sog": np.where(speed >= 102.3, np.nan, speed)[keep],
+            "cog": np.where(course >= 360.0, np.nan, course)[keep],
+            "heading": np.where(heading >= 360, -1, heading)[keep],
+            "type": types[keep],
+        }
+    )
 
 
 def _slow(out: Decoded, parts: list[_Sentence]) -> None:
@@ -269,15 +302,19 @@ def _slow(out: Decoded, parts: list[_Sentence]) -> None:
         return
     kind = int(msg.get("msg_type", 0))
     if kind in POSITION_TYPES and "lat" in msg:
-        cols = {
-            "lat": [msg.get("lat", 91.0)],
-            "lon": [msg.get("lon", 181.0)],
-            "mmsi": [msg.get("mmsi", 0)],
-            "speed": [msg.get("speed", 102.3)],
-            "course": [msg.get("course", 360.0)],
-            "heading": [msg.get("heading", 511)],
-        }
-        _positions(out, [first.line], [first.t], cols, [kind])
+        out.slow_rows.append(
+            (
+                first.line,
+                -1 if first.t is None else first.t,
+                float(msg.get("lat", 91.0)),
+                float(msg.get("lon", 181.0)),
+                int(msg.get("mmsi", 0)),
+                float(msg.get("speed", 102.3)),
+                float(msg.get("course", 360.0)),
+                int(msg.get("heading", 511)),
+                kind,
+            )
+        )
     if kind in STATIC_TYPES:
         out.static.append(_static(msg, first.line, first.t))
     if kind not in POSITION_TYPES and kind not in STATIC_TYPES:
