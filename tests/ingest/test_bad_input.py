@@ -291,3 +291,18 @@ def test_numbers_with_tabs_or_spaces_around_them_in_call_records(store: Store, t
     assert report.status == "stored" and report.calls == 2, report.message
     rows = store.con.execute("SELECT duration_s, lat, lon FROM calls ORDER BY row_number").fetchall()
     assert rows == [(6, 41.9, 12.5), (None, None, None)]
+
+
+def test_nul_in_an_envelope_or_a_call_records_cell_is_rejected(store: Store, tmp_path: Path) -> None:
+    path = write_contribution(tmp_path / "e.json", [], case_refs=["CASE\x00-1"])
+    report = ingest_file(store, path)
+    assert report.status == "refused" and report.problems[0].field == "case_refs"
+    calls = tmp_path / "calls.csv"
+    calls.write_text(
+        "caller,callee,start,cell\n"
+        "+393331234567,+393331234568,2026-01-01T10:00:00,C\x001\n"
+        "+393331234567,+393331234568,2026-01-01T11:00:00,C2\n",
+        encoding="utf-8",
+    )
+    report = ingest_file(store, calls, CDR)
+    assert report.calls == 1 and [(p.row, p.field) for p in _errors(report)] == [(2, "cell")]

@@ -208,6 +208,7 @@ class _Sink:
                     table[name] = pc.cast(_number(values, r"^-?\d+(\.\d+)?$"), pa.float64())
                 else:
                     table[name] = pc.if_else(pc.equal(values, ""), None, values)
+                    ok = pc.and_(ok, pc.invert(pc.match_substring(values, "\x00")))  # a NUL rejects its row
         arrow = pa.table(table).filter(ok)
         con = self.store.con
         settled(con).register("_cdr_batch", arrow)
@@ -220,7 +221,7 @@ class _Sink:
         bad = n - arrow.num_rows
         if bad:
             self.result.rejected += bad
-            _collect_problems(self.result, batch, columns, caller, callee, started, lines, self.phones)
+            _collect_problems(self.result, batch, columns, caller, callee, started, lines, self.phones, ok)
         if self.on_progress:
             self.on_progress(n)
 
@@ -360,13 +361,17 @@ def _collect_problems(
     started: pa.Array,
     lines: pa.Array,
     phones: PhoneCache,
+    ok: pa.Array,
 ) -> None:
     raw = {name: batch.column(columns[name]).to_pylist() for name in REQUIRED}
     at = lines.to_pylist()
+    good = ok.to_pylist()
     fix = "correct the row and re-send"
     for i, (a, b, t) in enumerate(
         zip(caller.to_pylist(), callee.to_pylist(), started.to_pylist(), strict=True)
     ):
+        if good[i]:
+            continue
         if len(result.problem_rows) >= MAX_PROBLEM_ROWS:
             return
         if a is None:
@@ -382,4 +387,13 @@ def _collect_problems(
         elif t is None:
             result.problem_rows.append(
                 (at[i], "start", f"{raw['start'][i]!r} is not a time in a known format", fix)
+            )
+        else:
+            result.problem_rows.append(
+                (
+                    at[i],
+                    "cell",
+                    "holds a NUL character (byte 0x00)",
+                    "remove it: it is never part of a cell id",
+                )
             )

@@ -78,6 +78,17 @@ def _types(names: Any) -> list[str]:
     return [words.get(str(n), str(n)) for n in (names if isinstance(names, list) else [names])]
 
 
+def _holds_nul(value: Any) -> bool:
+    """True when a string anywhere in this (schema-checked, shallow) JSON value holds a NUL."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
 def parse_timestamp(value: str) -> datetime:
     """An ISO 8601 timestamp as an aware UTC datetime (naive taken as UTC)."""
     stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -183,6 +194,13 @@ def parse_envelope(data: Any, file: str) -> Envelope:
         problems += evaluation_problems(head["evaluation"], file, None, "evaluation")
     if not problems:
         problems += handling_problems(head.get("handling"), file, None, "handling")
+    problems += [
+        Problem(
+            file, None, key, "holds a NUL character (byte 0x00)", "remove it: it is never part of a value"
+        )
+        for key, value in head.items()
+        if _holds_nul(value)
+    ]
     sent_at = None
     if not problems and head.get("sent_at"):
         try:
