@@ -125,3 +125,16 @@ def test_ingest_problems_print_file_and_column_names_literally(tmp_path: Path) -
     )
     _assert_safe(result.output)
     assert "'[bold]x\\x1b[2J\\u202e'" in result.output
+
+
+def test_ingest_messages_name_files_literally(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "[bold]x.json").write_text("{not json", encoding="utf-8")
+    (folder / "[red]\x1b[2J.txt").write_text("x", encoding="utf-8")
+    result = runner.invoke(
+        app, ["ingest", str(folder), "--home", str(tmp_path / "h")], env={"COLUMNS": "400"}
+    )
+    assert result.exit_code == 1
+    _assert_safe(result.output)
+    assert "[bold]x.json" in result.output and "[red]\\x1b[2J.txt" in result.output

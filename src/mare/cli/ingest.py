@@ -19,6 +19,7 @@ from mare.cli.common import (
     hub_context,
     print_json,
 )
+from mare.cli.display import shown
 from mare.cli.render import ingest_summary, problems_table, write_report
 from mare.hub.intake import CROSSCHECK_MODES, crosscheck_stored, geocode_stored, receive
 from mare.ingest.pipeline import IngestOptions, forced_format
@@ -63,7 +64,7 @@ def ingest_command(
         raise typer.BadParameter(str(exc)) from exc
     sources, skipped = find_sources(paths, forced)
     for skip in skipped:
-        err.print(f"[yellow]skipped[/] {skip.path}: {skip.reason}")
+        err.print(f"[yellow]skipped[/] {shown(skip.path)}: {shown(skip.reason)}")
     if not sources:
         err.print("[red]nothing to ingest[/]")
         raise typer.Exit(2)
@@ -108,7 +109,7 @@ def ingest_command(
         problems_table(console, reports, include_warnings=warnings)
         for r in reports:
             if r.status in ("refused", "failed"):
-                err.print(f"[red]{Path(r.source).name}[/]: {r.message}")
+                err.print(f"[red]{shown(Path(r.source).name)}[/]: {shown(r.message)}")
     bad = any(
         r.status in ("refused", "failed") or r.rejected or any(p.severity == "error" for p in r.problems)
         for r in reports
