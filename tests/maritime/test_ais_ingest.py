@@ -10,7 +10,7 @@ import pytest
 from pyais import decode
 from pyais.encode import encode_dict
 
-from mare.ingest.ais_nmea import decode_fast, read_nmea
+from mare.ingest.ais_nmea import decode_fast, decode_static5, read_nmea
 from mare.ingest.pipeline import IngestOptions, ingest_file
 from mare.ingest.sources import detect_format
 from mare.store.db import Store
@@ -48,6 +48,37 @@ def test_fast_decoder_matches_pyais() -> None:
             ("heading", "heading"),
         ):
             assert cols[ours][i] == pytest.approx(want[theirs], abs=1e-9), (ours, want)
+
+
+def test_fast_static_decoder_matches_pyais() -> None:
+    rng = np.random.default_rng(5)
+    payloads, expected = [], []
+    for k in range(50):
+        fields = {
+            "msg_type": 5,
+            "mmsi": int(rng.integers(1, 999_999_999)),
+            "imo": int(rng.integers(0, 9_999_999)),
+            "callsign": f"C{k}X",
+            "shipname": f"VESSEL NUMBER {k}",
+            "ship_type": int(rng.integers(0, 99)),
+            "to_bow": int(rng.integers(0, 300)),
+            "to_stern": int(rng.integers(0, 300)),
+            "to_port": int(rng.integers(0, 60)),
+            "to_starboard": int(rng.integers(0, 60)),
+            "draught": round(float(rng.uniform(0, 25)), 1),
+            "destination": f"PORT {k}",
+        }
+        parts = encode_dict(fields)
+        payloads.append("".join(p.split(",")[5] for p in parts).encode())
+        expected.append(decode(*parts).asdict())
+    for want, got in zip(expected, decode_static5(payloads), strict=True):
+        assert got["mmsi"] == want["mmsi"] and got["imo"] == (str(want["imo"]) if want["imo"] else None)
+        assert got["name"] == want["shipname"] and got["call_sign"] == want["callsign"]
+        assert got["destination"] == want["destination"] and got["ship_type"] == (
+            int(want["ship_type"]) or None
+        )
+        assert got["length_m"] == (want["to_bow"] + want["to_stern"] or None)
+        assert got["draught_m"] == pytest.approx(want["draught"] or None)
 
 
 def _nmea(tmp_path: Path, lines: list[str], name: str = "feed.nmea") -> Path:

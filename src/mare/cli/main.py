@@ -13,6 +13,7 @@ from mare.cli.accounts import agencies_app, users_app
 from mare.cli.audit import audit_app
 from mare.cli.common import HomeOpt, console, fail, print_json
 from mare.cli.doctor import doctor_command
+from mare.cli.documents import documents_command, mrz_command
 from mare.cli.early_warning import schedule_app, warnings_app
 from mare.cli.geo import hotspots_command, routes_command
 from mare.cli.ingest import ingest_command
@@ -94,6 +95,8 @@ app.command("vessels")(vessels_command)
 app.command("network")(network_command)
 app.command("profile")(profile_command)
 app.command("polycrime")(polycrime_command)
+app.command("documents")(documents_command)
+app.command("mrz")(mrz_command)
 app.command("report")(report_command)
 app.command("serve")(serve_command)
 app.command("doctor")(doctor_command)

@@ -30,6 +30,11 @@ _FIELDS: dict[str, tuple[int, int, int, bool]] = {
 POSITION_TYPES = frozenset({1, 2, 3, 18, 19, 27})
 STATIC_TYPES = frozenset({5, 19, 24})
 MAX_PROBLEMS = 100_000
+#: One well-formed line: optional tag block whose fields are plain and include c:, then the sentence.
+_LINE = re.compile(
+    rb"(?:\\(?:[a-bd-z]:[^,*\\]*,)*c:(\d+)(?:,[a-z]:[^,*\\]*)*\*[0-9A-Fa-f]{2}\\)?"
+    rb"([!$][A-Z]{2}VD[MO],(\d),(\d),([0-9]?),([AB12]?),([0-9:;<=>?@A-W`a-w]*),[0-5]\*[0-9A-Fa-f]{2})\r?$"
+)
 _TAG_TIME = re.compile(rb"(?:^|,)c:(\d+)(?=[,*]|$)")
 
 
@@ -90,8 +95,19 @@ def _tag_time(tag: bytes) -> int | None:
 def _split(lines: list[bytes], first_line: int, out: Decoded) -> list[_Sentence]:
     """Tag blocks and fields of each line; malformed lines become problems."""
     sentences: list[_Sentence] = []
+    match = _LINE.match
+    add = sentences.append
     for k, raw in enumerate(lines):
         line_no = first_line + k
+        m = match(raw)
+        if m is not None:  # the common shape: an optional tag block with c:, then a whole sentence
+            stamp, text, cnt, num, seq, channel, payload = m.groups()
+            out.sentences += 1
+            t0 = int(stamp) if stamp is not None else None
+            if t0 is not None and t0 > 100_000_000_000:
+                t0 //= 1000
+            add(_Sentence(line_no, text, t0, int(cnt), int(num), seq, channel, payload))
+            continue
         text = raw.strip()
         if not text:
             continue
@@ -147,21 +163,33 @@ def _hex(text: bytes) -> int:
         return -1
 
 
-def _sixbit(payloads: list[bytes]) -> NDArray[np.uint8]:
-    """N×168 bits of N 28-character payloads."""
-    raw = np.frombuffer(b"".join(payloads), dtype=np.uint8).reshape(len(payloads), 28).astype(np.int16) - 48
+def _sixbit(payloads: list[bytes], chars: int = 28) -> NDArray[np.uint8]:
+    """N×(6·chars) bits of N payloads of `chars` characters each."""
+    n = len(payloads)
+    raw = np.frombuffer(b"".join(payloads), dtype=np.uint8).reshape(n, chars).astype(np.int16) - 48
     raw[raw > 40] -= 8
     packed: NDArray[np.uint8] = (raw.astype(np.uint8) << np.uint8(2)).astype(np.uint8).reshape(-1)
-    return np.unpackbits(packed).reshape(len(payloads), 28, 8)[:, :, :6].reshape(len(payloads), 168)
+    return np.unpackbits(packed).reshape(n, chars, 8)[:, :, :6].reshape(n, chars * 6)
 
 
-def _bits(bits: NDArray[np.uint8], start: NDArray[np.int64], length: int, signed: bool) -> NDArray[np.int64]:
-    weights = (1 << np.arange(length - 1, -1, -1, dtype=np.int64)).astype(np.int64)
-    cols = start[:, None] + np.arange(length)[None, :]
-    values = (np.take_along_axis(bits, cols, axis=1).astype(np.int64) * weights).sum(axis=1)
+def _uint(bits: NDArray[np.uint8], start: int, length: int, signed: bool = False) -> NDArray[np.int64]:
+    """The unsigned (or two's-complement) integer in bits [start, start+length) of every row."""
+    weights = 1 << np.arange(length - 1, -1, -1, dtype=np.int64)
+    values = bits[:, start : start + length].astype(np.int64) @ weights
     if signed:
         values = np.where(values >= 1 << (length - 1), values - (1 << length), values)
-    return values
+    return np.asarray(values, np.int64)
+
+
+def _text(bits: NDArray[np.uint8], start: int, chars: int) -> list[str | None]:
+    """AIS six-bit text (@ and trailing spaces removed; empty: None) of every row."""
+    codes = np.stack([_uint(bits, start + 6 * k, 6) for k in range(chars)], axis=1)
+    ascii_codes = np.where(codes < 32, codes + 64, codes).astype(np.uint8)
+    out: list[str | None] = []
+    for row in ascii_codes:
+        value = row.tobytes().decode("ascii").replace("@", "").strip()
+        out.append(value or None)
+    return out
 
 
 def decode_fast(payloads: list[bytes], types: NDArray[np.int64]) -> dict[str, NDArray[Any]]:
@@ -170,13 +198,37 @@ def decode_fast(payloads: list[bytes], types: NDArray[np.int64]) -> dict[str, ND
     b18 = types == 18
     out: dict[str, NDArray[Any]] = {}
     for name, (a, b, length, signed) in _FIELDS.items():
-        start = np.where(b18, b, a).astype(np.int64)
-        out[name] = _bits(bits, start, length, signed)
+        out[name] = np.where(b18, _uint(bits, b, length, signed), _uint(bits, a, length, signed))
     out["lat"] = np.round(out["lat"] / 600_000.0, 6)
     out["lon"] = np.round(out["lon"] / 600_000.0, 6)
     out["speed"] = out["speed"] / 10.0
     out["course"] = out["course"] / 10.0
     return out
+
+
+def decode_static5(payloads: list[bytes]) -> list[dict[str, Any]]:
+    """Type 5 (static and voyage data, 424 bits in 71 characters) decoded column-wise."""
+    bits = _sixbit(payloads, 71)
+    mmsi, imo = _uint(bits, 8, 30), _uint(bits, 40, 30)
+    call, name, dest = _text(bits, 70, 7), _text(bits, 112, 20), _text(bits, 302, 20)
+    ship_type = _uint(bits, 232, 8)
+    length = _uint(bits, 240, 9) + _uint(bits, 249, 9)
+    width = _uint(bits, 258, 6) + _uint(bits, 264, 6)
+    draught = _uint(bits, 294, 8) / 10.0
+    return [
+        {
+            "mmsi": int(mmsi[i]),
+            "imo": str(int(imo[i])) if imo[i] else None,
+            "name": name[i],
+            "call_sign": call[i],
+            "ship_type": int(ship_type[i]) or None,
+            "length_m": float(length[i]) or None,
+            "width_m": float(width[i]) or None,
+            "draught_m": float(draught[i]) or None,
+            "destination": dest[i],
+        }
+        for i in range(len(payloads))
+    ]
 
 
 def read_nmea(data: bytes, first_line: int = 1, out: Decoded | None = None) -> Decoded:
@@ -185,6 +237,7 @@ def read_nmea(data: bytes, first_line: int = 1, out: Decoded | None = None) -> D
     sentences = _split(data.splitlines(), first_line, out)
     ok = _checksums_ok(sentences)
     fast: list[_Sentence] = []
+    five: list[tuple[_Sentence, bytes]] = []  # complete two-part type 5 messages
     pending: dict[tuple[bytes, bytes, int], list[_Sentence]] = {}
     for s, good in zip(sentences, ok.tolist(), strict=True):
         if not good:
@@ -211,11 +264,20 @@ def read_nmea(data: bytes, first_line: int = 1, out: Decoded | None = None) -> D
             out.problem(s.line, "fragment", f"part {s.frag_num} of {s.frag_cnt} without the parts before it")
             continue
         if len(pending[key]) == s.frag_cnt:
-            _slow(out, pending.pop(key))
+            done = pending.pop(key)
+            payload = b"".join(p.payload for p in done)
+            if len(payload) == 71 and payload[:1] == b"5":
+                five.append((done[0], payload))
+            else:
+                _slow(out, done)
     for parts in pending.values():
         _incomplete(out, parts)
     if fast:
         _add_fast(out, fast)
+    if five:
+        for (first, _), row in zip(five, decode_static5([p for _, p in five]), strict=True):
+            row["line"], row["t"] = first.line, first.t
+            out.static.append(row)
     if out.slow_rows:
         columns = list(zip(*out.slow_rows, strict=True))
         names = ("lat", "lon", "mmsi", "speed", "course", "heading")

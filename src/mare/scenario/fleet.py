@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 
 from mare.scenario.countries import IBAN, SHIP_FLAGS, iban, imo, mmsi, mrz_check, plate
@@ -187,8 +189,14 @@ def document(
     return _add(world, "D", "document", fields, holder.id, network)
 
 
+_MRZ_LETTERS = {"ß": "SS", "Æ": "AE", "Ø": "OE", "Þ": "TH", "Ł": "L", "Đ": "D", "İ": "I", "ı": "I", "Œ": "OE"}
+
+
 def _mrz_name(name: str) -> str:
-    out = "".join(c if c.isascii() and c.isalpha() else "<" for c in name.upper())
+    """A name in MRZ characters: Latin letters without diacritics (Doc 9303 part 3), '<' elsewhere."""
+    plain = "".join(_MRZ_LETTERS.get(c, c) for c in name)
+    plain = "".join(c for c in unicodedata.normalize("NFKD", plain) if not unicodedata.combining(c))
+    out = "".join(c if c.isascii() and c.isalpha() else "<" for c in plain.upper())
     return out.strip("<") or "X"
 
 

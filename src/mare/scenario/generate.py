@@ -17,6 +17,7 @@ from mare.scenario.ais import ais_contributions, build_ais
 from mare.scenario.cdr import CallGenerator, CaseCalls
 from mare.scenario.comms import build_edges
 from mare.scenario.contribute import case_contribution, incident_contribution, notice_contribution
+from mare.scenario.documents import document_check_contributions, write_document_checks
 from mare.scenario.journeys import simulate
 from mare.scenario.money import build_money
 from mare.scenario.networks import active_itineraries, build_networks
@@ -170,6 +171,8 @@ def generate(scale: str, seed: int, out: Path, progress: Progress | None = None)
     for _agency, _path, env in ais_contributions(out, all_ids, seed):
         stats.add("contributions_by_format", "ais")
         stats.add("handling", env["handling"]["code"])
+    checks = document_check_contributions(world, agencies, noise, seed, next_n, out / "truth")
+    write_document_checks(checks, out, all_ids, seed, record_map, stats.contribution)
     say("truth", 0, 1)
     noise_summary = write_truth(
         world,
