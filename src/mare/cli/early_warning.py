@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from mare.cli.common import (
@@ -21,6 +20,7 @@ from mare.cli.common import (
     hub_context,
     print_json,
 )
+from mare.cli.display import shown
 from mare.hub import early_warning as ew
 
 warnings_app = typer.Typer(
@@ -72,8 +72,8 @@ def warnings_run(
         table.add_column(column)
     for agency, summary in result.recipients.items():
         table.add_row(
-            agency,
-            str(summary.get("data")),
+            shown(agency),
+            shown(summary.get("data")),
             str(summary.get("series", 0)),
             str(len(summary.get("skipped", {}))),
             str(summary.get("found", 0)),
@@ -112,8 +112,9 @@ def warnings_list(
         table.add_column(column)
     for w in found:
         table.add_row(
-            w.id, w.detector, escape(w.subject), w.start.isoformat(), "↑" if w.direction == "up" else "↓",
-            f"{w.baseline:g}", f"{w.observed:g}", f"{w.score:g}", "yes" if w.acknowledged_at else "",
+            w.id, shown(w.detector), shown(w.subject), w.start.isoformat(),
+            "↑" if w.direction == "up" else "↓", f"{w.baseline:g}", f"{w.observed:g}", f"{w.score:g}",
+            "yes" if w.acknowledged_at else "",
         )  # fmt: skip
     console.print(table)
 
@@ -133,7 +134,7 @@ def warnings_show(
     if as_json:
         print_json(found.as_dict())
         return
-    console.print(f"[bold]{found.id}[/] {found.detector}: {escape(found.subject)} ({found.direction})")
+    console.print(f"[bold]{found.id}[/] {shown(found.detector)}: {shown(found.subject)} ({found.direction})")
     console.print(found.explanation, markup=False, highlight=False)
     evidence = dict(found.evidence)
     counts = evidence.pop("counts", {})
@@ -157,7 +158,7 @@ def warnings_ack(
     with hub_context(home, user, as_agency, role, what="mare warnings ack") as ctx:
         done = ew.acknowledge(ctx, warning_id)
     console.print(
-        f"warning [bold]{done.id}[/] acknowledged by {done.acknowledged_by} at {done.acknowledged_at}"
+        f"warning [bold]{done.id}[/] acknowledged by {shown(done.acknowledged_by)} at {done.acknowledged_at}"
     )
 
 
