@@ -76,8 +76,22 @@ class CsvBatch:
 
 
 def _number(values: pa.Array, kind: pa.DataType) -> pa.Array:
-    ok = pc.match_substring_regex(values, pattern=_NUMBER)
-    return pc.cast(pc.cast(pc.if_else(ok, values, None), pa.float64()), kind, safe=False)
+    try:  # the usual case: every value a number (one C pass)
+        return pc.cast(pc.cast(values, pa.float64()), kind, safe=False)
+    except pa.ArrowInvalid:  # some are not (empty, text): those become nulls, checked later
+        ok = pc.match_substring_regex(values, pattern=_NUMBER)
+        return pc.cast(pc.cast(pc.if_else(ok, values, None), pa.float64()), kind, safe=False)
+
+
+def _mmsi(values: pa.Array) -> pa.Array:
+    try:
+        number = pc.cast(values, pa.int64())
+    except pa.ArrowInvalid:
+        number = pc.cast(
+            pc.if_else(pc.match_substring_regex(values, pattern=r"^\d{1,9}$"), values, None), pa.int64()
+        )
+    in_range = pc.and_(pc.greater(number, 0), pc.less_equal(number, 999_999_999))
+    return pc.cast(pc.if_else(in_range, number, None), pa.int32())
 
 
 def read_csv_batches(path: Path, encoding: str | None = None) -> Iterator[CsvBatch]:
@@ -102,10 +116,7 @@ def read_csv_batches(path: Path, encoding: str | None = None) -> Iterator[CsvBat
     for batch in reader:
         raw = {ours: pc.utf8_trim_whitespace(batch.column(theirs)) for ours, theirs in columns.items()}
         typed: dict[str, pa.Array] = {}
-        mmsi = raw["mmsi"]
-        typed["mmsi"] = pc.cast(
-            pc.if_else(pc.match_substring_regex(mmsi, pattern=r"^\d{1,9}$"), mmsi, None), pa.int32()
-        )
+        typed["mmsi"] = _mmsi(raw["mmsi"])
         text_t = pc.replace_substring_regex(raw["t"], pattern=r"(\d\d:\d\d:\d\d)\.\d+", replacement=r"\1")
         typed["t"] = pc.cast(_parse_times(text_t, OTHER), pa.timestamp("us"))
         typed["lat"] = _number(raw["lat"], pa.float64())
