@@ -101,6 +101,7 @@ def _cli_paths(store: Store, tmp_path: Path) -> dict[str, list[str]]:
         "mare records": ["records", "--home", home, "--as-agency", "IT-SCO", "--json", "--limit", "999"],
         "mare export": ["export", "person", "-o", str(out), "--home", home, "--as-agency", "IT-SCO"],
         "mare stats": ["stats", "--home", home, "--json"],
+        "mare documents --hub": ["documents", "--hub", "--home", home, "--as-agency", "IT-SCO", "--json"],
     }
 
 
