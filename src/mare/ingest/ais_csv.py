@@ -75,10 +75,24 @@ class CsvBatch:
     typed: dict[str, pa.Array]
 
 
+def _times(values: pa.Array) -> pa.Array:
+    """Times in one pass when they all share the first value's ISO shape; else every known format."""
+    first = next((v for v in values.to_pylist()[:1] if v), "")
+    if len(first) == 19 and first[4] == "-" and first[10] in "T ":
+        fast = pc.strptime(values, format=f"%Y-%m-%d{first[10]}%H:%M:%S", unit="s", error_is_null=True)
+        if fast.null_count == 0:
+            return pc.cast(fast, pa.timestamp("us"))
+    text = pc.utf8_trim_whitespace(values)
+    if pc.any(pc.match_substring(text, ".")).as_py():  # fractions of a second: dropped
+        text = pc.replace_substring_regex(text, pattern=r"(\d\d:\d\d:\d\d)\.\d+", replacement=r"\1")
+    return pc.cast(_parse_times(text, OTHER), pa.timestamp("us"))
+
+
 def _number(values: pa.Array, kind: pa.DataType) -> pa.Array:
     try:  # the usual case: every value a number (one C pass)
         return pc.cast(pc.cast(values, pa.float64()), kind, safe=False)
-    except pa.ArrowInvalid:  # some are not (empty, text): those become nulls, checked later
+    except pa.ArrowInvalid:  # some are not (empty, text, spaces): those become nulls, checked later
+        values = pc.utf8_trim_whitespace(values)
         ok = pc.match_substring_regex(values, pattern=_NUMBER)
         return pc.cast(pc.cast(pc.if_else(ok, values, None), pa.float64()), kind, safe=False)
 
@@ -87,6 +101,7 @@ def _mmsi(values: pa.Array) -> pa.Array:
     try:
         number = pc.cast(values, pa.int64())
     except pa.ArrowInvalid:
+        values = pc.utf8_trim_whitespace(values)
         number = pc.cast(
             pc.if_else(pc.match_substring_regex(values, pattern=r"^\d{1,9}$"), values, None), pa.int64()
         )
@@ -114,11 +129,10 @@ def read_csv_batches(path: Path, encoding: str | None = None) -> Iterator[CsvBat
     )
     line = 2
     for batch in reader:
-        raw = {ours: pc.utf8_trim_whitespace(batch.column(theirs)) for ours, theirs in columns.items()}
+        raw = {ours: batch.column(theirs) for ours, theirs in columns.items()}
         typed: dict[str, pa.Array] = {}
         typed["mmsi"] = _mmsi(raw["mmsi"])
-        text_t = pc.replace_substring_regex(raw["t"], pattern=r"(\d\d:\d\d:\d\d)\.\d+", replacement=r"\1")
-        typed["t"] = pc.cast(_parse_times(text_t, OTHER), pa.timestamp("us"))
+        typed["t"] = _times(raw["t"])
         typed["lat"] = _number(raw["lat"], pa.float64())
         typed["lon"] = _number(raw["lon"], pa.float64())
         for name, kind in (("sog", pa.float32()), ("cog", pa.float32()), ("heading", pa.float32())):
@@ -131,9 +145,12 @@ def read_csv_batches(path: Path, encoding: str | None = None) -> Iterator[CsvBat
             typed["ship_type"] = pc.cast(_number(raw["ship_type"], pa.float64()), pa.int16(), safe=False)
         for name in ("name", "call_sign"):
             if name in raw:
-                typed[name] = pc.if_else(pc.equal(raw[name], ""), None, raw[name])
+                text = pc.utf8_trim_whitespace(raw[name])
+                typed[name] = pc.if_else(pc.equal(text, ""), None, text)
         if "imo" in raw:
-            digits = pc.replace_substring_regex(raw["imo"], pattern=r"^(?i:IMO)\s*", replacement="")
+            digits = pc.replace_substring_regex(
+                pc.utf8_trim_whitespace(raw["imo"]), pattern=r"^(?i:IMO)\s*", replacement=""
+            )
             typed["imo"] = pc.if_else(
                 pc.match_substring_regex(digits, pattern=r"^[1-9]\d{0,6}$"), digits, None
             )
