@@ -120,19 +120,23 @@ def _cells_of(
     return header, rows, problems
 
 
+#: Columns whose values may run over several lines: free text, and an MRZ (2 or 3 lines, ICAO 9303).
+MULTILINE_COLUMNS = frozenset({"note", "mrz"})
+
+
 def _spanning(name: str, line: int, lines: int, header: list[str], cells: list[str]) -> list[Problem]:
-    """Warn about values that run over several lines (legal in a note, a sign of an open quote elsewhere)."""
+    """Warn about values over several lines (legal in a note and an MRZ, else a sign of an open quote)."""
     return [
         Problem(
             name,
             line,
             column,
             f"the value runs over several lines (lines {line}–{line + lines - 1}); it was kept as given",
-            "check that no quote was left open; line breaks belong only in notes",
+            "check that no quote was left open; line breaks belong only in notes and MRZs",
             "warning",
         )
         for column, cell in zip(header, cells, strict=True)
-        if column != "note" and ("\n" in cell or "\r" in cell)
+        if column not in MULTILINE_COLUMNS and ("\n" in cell or "\r" in cell)
     ]
 
 
