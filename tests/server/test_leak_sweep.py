@@ -66,6 +66,7 @@ SWEEP: dict[tuple[str, str], Calls] = {
     ("GET", "/api/entities/{entity_id}"): _each("/api/entities/{ref}", lambda w: [*_persons(w), *w.entities]),
     ("GET", "/api/entities/{entity_id}/graph"): _each("/api/entities/{ref}/graph?depth=2", _linked),
     ("GET", "/api/entities/{entity_id}/timeline"): _each("/api/entities/{ref}/timeline", _persons),
+    ("GET", "/api/entities/{entity_id}/places"): _each("/api/entities/{ref}/places", _persons),
     ("GET", "/api/records/{uid}"): _each("/api/records/{ref}", lambda w: w.records),
     ("GET", "/api/contributions"): _one("/api/contributions?size=200"),
     ("GET", "/api/contributions/{uid}"): _each(

@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from mare.hub.context import HubContext
+from mare.hub.visible import read_visible
 
 EVENT_FIELDS = ("event_type", "occurred_at", "place", "country", "lat", "lon")
 LEG_FIELDS = (
@@ -83,7 +84,7 @@ class Leg:
 
 @dataclass
 class _Read:
-    """Visible records of one kind: their values, geocodes, and counts withheld by rule."""
+    """Visible records of one kind: their first values, geocodes, and counts withheld by rule."""
 
     values: dict[str, dict[str, str]]
     geocodes: dict[str, dict[str, Geocode]]
@@ -91,48 +92,19 @@ class _Read:
 
 
 def _read(ctx: HubContext, kind: str, fields: tuple[str, ...]) -> _Read:
-    """First values of `fields` and geocodes of the records of `kind` the viewer may see in full."""
-    con = ctx.store.con
-    rvis, rparams = ctx.visibility_sql("r")
-    rrule, rrule_params = ctx.rule_sql("r")
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _geo_records AS SELECT r.uid, {rvis} AS visibility, {rrule} AS rule "
-        "FROM records r WHERE r.kind = ?",
-        [*rparams, *rrule_params, kind],
-    )
-    try:
-        withheld = {
-            str(rule): int(n)
-            for rule, n in con.execute(
-                "SELECT rule, count(*) FROM _geo_records WHERE visibility <> 'full' GROUP BY 1 ORDER BY 1"
-            ).fetchall()
-        }
-        values: dict[str, dict[str, str]] = {
-            str(uid): {}
-            for (uid,) in con.execute(
-                "SELECT uid FROM _geo_records WHERE visibility = 'full' ORDER BY uid"
-            ).fetchall()
-        }
-        marks = ", ".join("?" for _ in fields)
-        for uid, fld, value in con.execute(
-            "SELECT v.record_uid, v.field, coalesce(v.normalised, v.original) FROM record_values v "
-            "JOIN _geo_records r ON r.uid = v.record_uid AND r.visibility = 'full' "
-            f"WHERE v.field IN ({marks}) ORDER BY v.record_uid, v.field, v.position",
-            list(fields),
-        ).fetchall():
-            if value is not None:
-                values[uid].setdefault(fld, str(value))
-        geocodes: dict[str, dict[str, Geocode]] = defaultdict(dict)
-        for uid, fld, lat, lon, country, name in con.execute(
-            "SELECT g.record_uid, g.field, g.lat, g.lon, g.country, g.place_name FROM place_geocodes g "
-            "JOIN _geo_records r ON r.uid = g.record_uid AND r.visibility = 'full' "
-            "WHERE g.lat IS NOT NULL AND g.lon IS NOT NULL ORDER BY g.record_uid, g.field"
-        ).fetchall():
-            geocodes[uid][fld] = Geocode(float(lat), float(lon), country, name)
-    finally:
-        con.execute("DROP TABLE IF EXISTS _geo_records")
-    ctx.note_bulk("record", len(values), withheld)
-    return _Read(values, dict(geocodes), withheld)
+    """First values of `fields` and geocodes of the records of `kind` the viewer may see in full
+    (`hub.visible.read_visible`)."""
+    found = read_visible(ctx, [kind], fields)
+    values = {uid: {f: v[0] for f, v in seen.values.items() if v} for uid, seen in found.records.items()}
+    geocodes: dict[str, dict[str, Geocode]] = defaultdict(dict)
+    for uid, fld, lat, lon, country, name in ctx.store.con.execute(
+        "SELECT record_uid, field, lat, lon, country, place_name FROM place_geocodes "
+        "WHERE record_uid IN (SELECT unnest(?::VARCHAR[])) AND lat IS NOT NULL AND lon IS NOT NULL "
+        "ORDER BY record_uid, field",
+        [list(values)],
+    ).fetchall():
+        geocodes[uid][fld] = Geocode(float(lat), float(lon), country, name)
+    return _Read(values, dict(geocodes), found.withheld)
 
 
 def _number(text: str | None) -> float | None:

@@ -1,8 +1,9 @@
 """Charts for reports, drawn offline with matplotlib (Agg) and embedded as data: URIs.
 
 Nothing is fetched: bar and line charts are SVG (text drawn as paths, so no font is needed where the
-report is opened); the network chart (networkx spring layout, seeded, nodes coloured by assessed role)
-and the map (points and lines over the Natural Earth country outlines of the world-atlas package that
+report is opened); the network chart (networkx Kamada-Kawai layout, or a seeded spring layout for large
+or disconnected networks; nodes coloured by assessed role, labels placed without overlap) and the map
+(points and lines over the Natural Earth country outlines of the world-atlas package that
 `mare.analyse.geo.atlas` loads) are PNG. A chart that cannot be drawn raises `ChartError` with why.
 """
 
@@ -89,7 +90,7 @@ def network_chart(
     seed: int = 1,
 ) -> str:
     """The network: spring layout (seeded), nodes coloured by assessed role, leaders and organisers
-    named (PNG data URI)."""
+    named, their labels placed around their nodes so that they do not overlap (PNG data URI)."""
     import networkx as nx
 
     if not nodes:
@@ -97,7 +98,12 @@ def network_chart(
     graph = nx.Graph()
     graph.add_nodes_from(nodes)
     graph.add_edges_from((a, b) for a, b in edges if a in graph and b in graph and a != b)
-    pos = nx.spring_layout(graph, seed=seed, k=1.5 / max(1, len(nodes)) ** 0.5)
+    # Kamada-Kawai spreads a dense core and its periphery evenly (spring layouts pack the core into a
+    # blot with the periphery far out); seeded spring layout for large or disconnected networks.
+    if len(nodes) <= 300 and nx.is_connected(graph):
+        pos = nx.kamada_kawai_layout(graph)
+    else:
+        pos = nx.spring_layout(graph, seed=seed, k=1.5 / max(1, len(nodes)) ** 0.5)
     fig, ax = plt.subplots(figsize=(6.4, 5.0))
     nx.draw_networkx_edges(graph, pos, ax=ax, edge_color="#bbbbbb", width=0.6)
     for role, colour in ROLE_COLOURS.items():
@@ -107,12 +113,50 @@ def network_chart(
             nx.draw_networkx_nodes(
                 graph, pos, nodelist=chosen, node_color=colour, node_size=size, ax=ax, label=role
             )
-    named = {n: labels.get(n, n) for n in nodes if roles.get(n) in ("leader", "organiser")}
-    nx.draw_networkx_labels(graph, pos, labels=named, font_size=6, ax=ax)
+    order = sorted(
+        (n for n in nodes if roles.get(n) in ("leader", "organiser")),
+        key=lambda n: (roles.get(n) != "leader", str(labels.get(n, n))),
+    )
     ax.set_title(title, loc="left")
+    place_labels(fig, ax, [(pos[n], str(labels.get(n, n))) for n in order])
     ax.legend(fontsize=7, frameon=False, loc="lower left", markerscale=0.7)
     ax.set_axis_off()
     return _uri(fig, "png")
+
+
+#: Where a label may go around its point (offsets in points), tried in this order.
+LABEL_OFFSETS = ((0, 7), (0, -8), (9, 0), (-9, 0), (8, 7), (-8, 7), (8, -8), (-8, -8), (0, 15), (0, -16),
+                 (16, 0), (-16, 0), (14, 13), (-14, 13), (14, -14), (-14, -14))  # fmt: skip
+
+
+def place_labels(fig: MplFigure, ax: Any, points: Sequence[tuple[Any, str]], size: float = 6) -> None:
+    """Label points without overlap where possible: each label (most important first) takes the first
+    offset around its point whose box overlaps no label placed before, else the one overlapping least."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    placed: list[Any] = []
+    style = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8}
+    for xy, text in points:
+        best: tuple[float, Any] | None = None
+        for dx, dy in LABEL_OFFSETS:
+            label = ax.annotate(text, xy=xy, xytext=(dx, dy), textcoords="offset points", fontsize=size,
+                                ha="center", va="center", bbox=style)  # fmt: skip
+            box = label.get_window_extent(renderer)
+            overlap = sum(
+                max(0.0, min(box.x1, o.x1) - max(box.x0, o.x0))
+                * max(0.0, min(box.y1, o.y1) - max(box.y0, o.y0))
+                for o in placed
+            )
+            if best is None or overlap < best[0]:
+                if best is not None:
+                    best[1].remove()
+                best = (overlap, label)
+            else:
+                label.remove()
+            if overlap == 0:
+                break
+        if best is not None:
+            placed.append(best[1].get_window_extent(renderer))
 
 
 def map_figure(

@@ -173,10 +173,13 @@ async def disruption_action(request: Request, network_id: IdPath) -> dict[str, A
         "fragmentation_before": plan["fragmentation_before"],
         "fragmentation": plan["fragmentation"],
         "lcc_fraction": plan["lcc_fraction"],
-        "stand_ins": {
-            gone: [{**s, "label": labels.get(s.get("id"))} for s in found[:3]]
+        "stand_ins": [
+            {
+                "for": {"id": gone, "label": labels.get(gone)},
+                "people": [{**s, "label": labels.get(s.get("id"))} for s in found[:3]],
+            }
             for gone, found in stand_ins.items()
-        },
+        ],
     }
 
 

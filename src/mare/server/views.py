@@ -120,8 +120,8 @@ def entity_graph(
     return shapes.graph(net, report)
 
 
-def entity_timeline(request: Request, entity_id: IdPath) -> dict[str, Any]:
-    """One entity's dated values and those of the records linked to it (widget shape)."""
+def _entity(request: Request, entity_id: str) -> Any:
+    """One entity as the viewer may see it, or 404."""
     with hub_context(request, _what(request)) as ctx:
         try:
             view = entity(ctx, entity_id)
@@ -129,7 +129,30 @@ def entity_timeline(request: Request, entity_id: IdPath) -> dict[str, Any]:
             raise BadInput(str(exc)) from None
     if view is None:
         raise not_found(f"no entity {entity_id!r} you may know of")
-    return shapes.timeline(view.timeline)
+    return view
+
+
+def entity_timeline(request: Request, entity_id: IdPath) -> dict[str, Any]:
+    """One entity's dated values and those of the records linked to it (widget shape)."""
+    return shapes.timeline(_entity(request, entity_id).timeline)
+
+
+def entity_places(request: Request, entity_id: IdPath) -> dict[str, Any]:
+    """One entity's own places (those its records and the records linked to it name), as GeoJSON for the
+    map widget: one point per place, its count the records that name it."""
+    view = _entity(request, entity_id)
+    features = [
+        shapes.feature(
+            shapes.point(p["lat"], p["lon"]),
+            "place",
+            str(p.get("place") or p.get("text") or "coordinates given"),
+            count=len(p["records"]),
+            ref=p["records"][0] if p["records"] else None,
+        )
+        for p in view.places
+        if p.get("lat") is not None and p.get("lon") is not None
+    ]
+    return {"type": "FeatureCollection", "features": features}
 
 
 @page("/records/{uid}", "record.html", "Record")
@@ -346,6 +369,40 @@ def routes_view(
 MAP_LAYERS = ("hotspots", "routes", "events")
 
 
+def _hotspot_features(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One map point per hot place. Gi* sums a cell's ring, so the empty cells around a busy one test hot
+    too, each named after the same nearest place ("Kos: persistent hot spot (0)" several times): the hot
+    cells of one name are one hotspot, drawn at its cell with the most events around it, its count the
+    events in that cell and its ring (the hotspots page lists every hot cell)."""
+    best: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row["hotspot"] != "hot":
+            continue
+        name = str(row.get("name") or row["cell"])
+        rank = (row.get("neighbourhood_count") or 0, row.get("count") or 0, row.get("z") or 0.0)
+        held = best.get(name)
+        if held is None or rank > (
+            held.get("neighbourhood_count") or 0,
+            held.get("count") or 0,
+            held.get("z") or 0.0,
+        ):
+            best[name] = row
+    features = []
+    for name, row in best.items():
+        pattern = str(row.get("pattern") or "")
+        emerging = any(w in pattern for w in ("new", "intensifying", "emerging"))
+        features.append(
+            shapes.feature(
+                shapes.point(row["lat"], row["lon"]),
+                "emerging_hotspot" if emerging else "hotspot",
+                f"{name}: {pattern or 'hot spot'}",
+                count=row.get("neighbourhood_count") or row.get("count"),
+                ref=row["cell"],
+            )
+        )
+    return features
+
+
 @page("/map", "map.html", "Map")
 def map_view(
     request: Request,
@@ -365,22 +422,7 @@ def map_view(
         found_legs = legs(ctx) if "routes" in wanted else []
         start = shapes.since([p.at for p in points] + [leg.departed_at for leg in found_legs], days)
         if "hotspots" in wanted:
-            spots = hub_hotspots(ctx)
-            for row in spots["rows"]:
-                if row["hotspot"] != "hot":
-                    continue
-                pattern = str(row.get("pattern") or "")
-                kind = (
-                    "emerging_hotspot"
-                    if any(w in pattern for w in ("new", "intensifying", "emerging"))
-                    else "hotspot"
-                )
-                label = f"{row.get('name') or row['cell']}: {pattern or 'hot spot'}"
-                features.append(
-                    shapes.feature(
-                        shapes.point(row["lat"], row["lon"]), kind, label, count=row["count"], ref=row["cell"]
-                    )
-                )
+            features += _hotspot_features(hub_hotspots(ctx)["rows"])
     if "routes" in wanted:
         for leg in found_legs:
             if start and (not leg.departed_at or leg.departed_at[:10] < start):
@@ -530,6 +572,7 @@ def dashboard_view(request: Request) -> dict[str, Any]:
 DATA_ROUTES: list[tuple[str, Callable[..., dict[str, Any]]]] = [
     ("/entities/{entity_id}/graph", entity_graph),
     ("/entities/{entity_id}/timeline", entity_timeline),
+    ("/entities/{entity_id}/places", entity_places),
     ("/networks/chart", networks_chart),
     ("/networks/{network_id}/graph", network_graph),
     ("/networks/{network_id}/chart", network_chart),

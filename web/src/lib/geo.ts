@@ -1,7 +1,7 @@
 // Pure GeoJSON helpers for the map widget: check the server's FeatureCollection, bounds, kinds.
 import type { Feature, FeatureCollection, Geometry, Position } from "geojson";
 
-export const KINDS = ["hotspot", "emerging_hotspot", "route", "event", "track"] as const;
+export const KINDS = ["hotspot", "emerging_hotspot", "route", "event", "track", "place"] as const;
 export type Kind = (typeof KINDS)[number];
 
 export const KIND_LABELS: Record<Kind, string> = {
@@ -10,6 +10,7 @@ export const KIND_LABELS: Record<Kind, string> = {
   route: "Route",
   event: "Event",
   track: "Vessel track",
+  place: "Place named",
 };
 
 /** Check a FeatureCollection whose features carry `properties.kind`; the message names the bad feature. */

@@ -20,6 +20,7 @@ const COLOURS: Record<Kind, string> = {
   route: "#1d4ed8",
   event: "#334155",
   track: "#0f766e",
+  place: "#0369a1",
 };
 
 let atlas: Promise<FeatureCollection> | null = null;
@@ -55,6 +56,14 @@ function dataLayers(): LayerSpecification[] {
     {
       id: "event", type: "circle", source: "data", filter: isKind("event"),
       paint: { "circle-radius": 3.5, "circle-color": COLOURS.event, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1 },
+    },
+    {
+      id: "place", type: "circle", source: "data", filter: isKind("place"),
+      paint: {
+        "circle-radius": ["interpolate", ["linear"], count, 1, 5, 5, 10, 15, 16],
+        "circle-color": COLOURS.place, "circle-opacity": 0.8,
+        "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5,
+      },
     },
     {
       id: "hotspot", type: "circle", source: "data", filter: isKind("hotspot"),
