@@ -481,8 +481,6 @@ def _ingest_source(
     report.problems += cdr_problems
     if parsed.format == "ais":
         report.message += "".join(f"; {load.summary}" for load in pending.calls)
-    if parsed.format == "ais":
-        report.message += "".join(f"; {load.summary}" for load in pending.calls)
     return report
 
 
