@@ -795,6 +795,19 @@ MATRIX: dict[str, Case] = {
             ),
         ],
     ),
+    "documents": Case(
+        "reads",
+        lambda w, out: [
+            Run(("documents", "--hub", "--json")),
+            Run(("documents", "--hub"), extended=True),
+        ],
+    ),
+    "vessels": Case(
+        "reads",
+        lambda w, out: [
+            Run(("vessels", "--hub", "--json")),  # withheld counts not yet in its audit entry (issue 16)
+        ],
+    ),
     "routes": Case(
         "reads",
         lambda w, out: [
@@ -975,6 +988,7 @@ MATRIX: dict[str, Case] = {
     # files: a user's own file, no hub store
     "link": Case("files", why="deduplicates a user's CSV of persons"),
     "trends": Case("files", why="flags shifts in the counts of a user's CSV"),
+    "mrz": Case("files", why="checks the MRZ blocks of a user's file"),
     "schema": Case("files", why="prints the contribution schema: no data"),
     "version": Case("files", why="prints the version: no data"),
     "scenario generate": Case("files", why="writes a synthetic world to a folder"),
