@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from mare.ingest.cdr import OTHER, _parse_times, read_header, sniff_encoding
+from mare.ingest.cdr import OTHER, _parse_times, match_columns, read_header, sniff_encoding
 
 #: Accepted header names for each column (lower-case), MarineCadastre's first.
 AIS_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -41,13 +41,7 @@ class AisHeaderError(ValueError):
 
 def ais_columns(header: list[str]) -> dict[str, str]:
     """Map our column names to the file's (missing optional ones are left out)."""
-    lowered = {h.strip().lower().lstrip("\ufeff"): h for h in header}
-    found = {}
-    for ours, aliases in AIS_COLUMNS.items():
-        for alias in aliases:
-            if alias in lowered:
-                found[ours] = lowered[alias]
-                break
+    found = match_columns(header, AIS_COLUMNS)
     missing = [c for c in REQUIRED if c not in found]
     if missing:
         raise AisHeaderError(

@@ -50,15 +50,20 @@ class CdrHeaderError(ValueError):
         self.fix = fix
 
 
-def resolve_columns(header: list[str]) -> dict[str, str]:
-    """Map our column names to the file's header names."""
+def match_columns(header: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Map our column names to the file's header names, by the first alias present (case-blind)."""
     lowered = {h.strip().lower().lstrip("\ufeff"): h for h in header}
     found: dict[str, str] = {}
-    for ours, aliases in COLUMN_ALIASES.items():
-        for alias in aliases:
-            if alias in lowered:
-                found[ours] = lowered[alias]
-                break
+    for ours, names in aliases.items():
+        alias = next((a for a in names if a in lowered), None)
+        if alias is not None:
+            found[ours] = lowered[alias]
+    return found
+
+
+def resolve_columns(header: list[str]) -> dict[str, str]:
+    """Map our column names to the file's header names."""
+    found = match_columns(header, COLUMN_ALIASES)
     missing = [c for c in REQUIRED if c not in found]
     if missing:
         raise CdrHeaderError(
