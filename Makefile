@@ -5,7 +5,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 PYTEST_ARGS ?=
 WIDGETS := src/mare/server/static/dist/widgets.js
 
-.PHONY: help setup chromium test test-slow test-browser lint typecheck demo scenario bench clean
+.PHONY: help setup chromium postgresql java test test-slow test-browser test-postgres test-spark lint typecheck demo scenario bench clean
 
 help:
 	@echo "make demo   - set up, generate the sample world, ingest it, serve it on http://127.0.0.1:8000"
@@ -41,6 +41,18 @@ chromium:
 	  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1 || sudo apt-get install -y -qq chromium \
 	  || { echo "!! could not install chromium (needed by the browser tests): apt-get install -y chromium"; exit 1; }; }
 
+# The PostgreSQL tests start a throw-away cluster with Debian's initdb (no service needs to run).
+postgresql:
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { echo ">> PostgreSQL not found: installing Debian's postgresql for the server-store tests"; \
+	  (apt-get update -qq && apt-get install -y -qq postgresql) >/dev/null 2>&1 || sudo apt-get install -y -qq postgresql \
+	  || { echo "!! could not install PostgreSQL (needed by the server-store tests): apt-get install -y postgresql"; exit 1; }; }
+
+# Spark (pyspark from PyPI) runs on Debian's OpenJDK 17 JRE.
+java:
+	@command -v java >/dev/null || { echo ">> Java not found: installing Debian's openjdk-17-jre-headless for the Spark tests"; \
+	  (apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless) >/dev/null 2>&1 || sudo apt-get install -y -qq openjdk-17-jre-headless \
+	  || { echo "!! could not install Java (needed by Spark): apt-get install -y openjdk-17-jre-headless"; exit 1; }; }
+
 lint: setup
 	$(UV) run ruff check
 	$(UV) run ruff format --check --quiet
@@ -56,6 +68,12 @@ test-slow: setup
 
 test-browser: setup chromium
 	$(UV) run pytest -q -m browser $(PYTEST_ARGS)
+
+test-postgres: setup postgresql
+	$(UV) run pytest -q -m postgres $(PYTEST_ARGS)
+
+test-spark: setup java
+	$(UV) run pytest -q -m spark $(PYTEST_ARGS)
 
 demo: setup
 	$(UV) run mare demo
