@@ -101,3 +101,30 @@ def test_structural_holes_broker_has_low_constraint() -> None:
     holes = structural_holes(from_networkx(g, weight=None))
     assert holes["0"]["effective_size"] == pytest.approx(3.0)
     assert holes["0"]["constraint"] < holes["4"]["constraint"]
+
+
+@pytest.mark.parametrize("weighted", [True, False])
+@pytest.mark.parametrize("seed", range(8))
+def test_structural_holes_equal_networkx_per_node_definitions(seed: int, weighted: bool) -> None:
+    """The sparse-matrix form gives networkx's per-node effective size and constraint (isolated: NaN)."""
+    import math
+    import random
+
+    from mare.analyse.network.graph import STRENGTH
+
+    rnd = random.Random(seed)
+    g = nx.gnp_random_graph(rnd.randint(3, 40), 0.05 + rnd.random() * 0.5, seed=seed)
+    for a, b in g.edges:
+        g[a][b]["weight"] = rnd.uniform(0.1, 5.0)
+    net = from_networkx(g, weight="weight" if weighted else None)
+    ours = structural_holes(net)
+    h = net.to_networkx()
+    weight = STRENGTH if weighted else None
+    size = nx.effective_size(h, nodes=list(h), weight=weight)
+    constraint = nx.constraint(h, nodes=list(h), weight=weight)
+    for i, node in enumerate(net.ids):
+        for mine, theirs in (
+            (ours[node]["effective_size"], size[i]),
+            (ours[node]["constraint"], constraint[i]),
+        ):
+            assert (math.isnan(mine) and math.isnan(theirs)) or mine == pytest.approx(theirs, abs=1e-9)

@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import networkx as nx
+import numpy as np
+from scipy import sparse
 
-from mare.analyse.network.graph import STRENGTH, Network
+from mare.analyse.network.graph import Network
 
 ROLES = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
 UNDIRECTED_ROLES = ("coordinator", "itinerant", "gatekeeper_representative", "liaison")
@@ -80,15 +81,56 @@ def gould_fernandez(net: Network, groups: Mapping[str, str | None], attribute: s
 
 
 def structural_holes(net: Network, nodes: list[str] | None = None) -> dict[str, dict[str, float]]:
-    """Burt's effective size and constraint per node (tie strength as investment in the tie)."""
-    g = net.to_networkx()
-    if net.directed:
-        g = g.to_undirected()
+    """Burt's effective size and constraint per node (tie strength as investment in the tie).
+
+    The same definitions as networkx's `effective_size` and `constraint` (Burt 1992; Borgatti 1997
+    for the unweighted effective size), computed on sparse matrices: with W the symmetric tie matrix
+    (self-ties dropped), P = W scaled to row sums and M = W scaled to row maxima, a node i's constraint
+    is sum over its contacts j of (P[i,j] + (P P)[i,j])^2 and its effective size is its number of
+    contacts minus sum over contacts j of (P M^T)[i,j]. networkx's loops over neighbours cost O(d^3)
+    per node and took 19 s on a 61-person network of the demo hub; this takes milliseconds. A node
+    without contacts gets NaN for both, as in networkx.
+    """
     index = net.index()
     wanted = [index[n] for n in nodes] if nodes is not None else list(range(net.n))
-    weight = STRENGTH if net.weighted else None
-    size = nx.effective_size(g, nodes=wanted, weight=weight)
-    constraint = nx.constraint(g, nodes=wanted, weight=weight)
-    return {
-        net.ids[i]: {"effective_size": float(size[i]), "constraint": float(constraint[i])} for i in wanted
-    }
+    if not wanted:
+        return {}
+    # One tie per unordered pair, as in the undirected networkx graph (the last strength given wins);
+    # self-ties carry no brokerage and are dropped.
+    pairs: dict[tuple[int, int], float] = {}
+    for a, b, strength in zip(net.src, net.dst, net.strengths(), strict=True):
+        if a != b:
+            pairs[(int(min(a, b)), int(max(a, b)))] = float(strength)
+    upper = sparse.coo_matrix(
+        (
+            np.fromiter(pairs.values(), dtype=float, count=len(pairs)),
+            (
+                np.array([k[0] for k in pairs], dtype=np.int64),
+                np.array([k[1] for k in pairs], dtype=np.int64),
+            ),
+        ),
+        shape=(net.n, net.n),
+    )
+    w = (upper + upper.T).tocsr()
+    row_sum = np.asarray(w.sum(axis=1)).ravel()
+    row_max = w.max(axis=1).toarray().ravel()
+    with np.errstate(divide="ignore"):
+        p = sparse.diags(np.where(row_sum > 0, 1.0 / row_sum, 0.0)) @ w
+        m = sparse.diags(np.where(row_max > 0, 1.0 / row_max, 0.0)) @ w
+    p = p.tocsr()
+    rows = p[wanted]
+    contacts = (rows != 0).astype(float)
+    indirect = rows @ p
+    constraint = np.asarray(contacts.multiply((rows + indirect).power(2)).sum(axis=1)).ravel()
+    redundancy = np.asarray(contacts.multiply(rows @ m.T).sum(axis=1)).ravel()
+    degree = np.asarray(contacts.sum(axis=1)).ravel()
+    out: dict[str, dict[str, float]] = {}
+    for k, i in enumerate(wanted):
+        if degree[k] == 0:
+            out[net.ids[i]] = {"effective_size": float("nan"), "constraint": float("nan")}
+        else:
+            out[net.ids[i]] = {
+                "effective_size": float(degree[k] - redundancy[k]),
+                "constraint": float(constraint[k]),
+            }
+    return out
