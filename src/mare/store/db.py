@@ -1,10 +1,17 @@
-"""Opening the embedded store: where it lives, its connection, its migrations."""
+"""Opening the store: where it lives, its connection, its migrations.
+
+The default store is one DuckDB file in the data folder. With `MARE_STORE=postgresql://…` (or a
+`postgresql://` URL given for HOME) the store is a PostgreSQL database instead, reached through
+`mare.store.postgres.PostgresConnection`, which speaks the part of DuckDB's API Mare uses; the raw
+archive stays in the data folder ($MARE_HOME) either way (docs/server_store.md).
+"""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import duckdb
 
@@ -39,18 +46,46 @@ def mare_home(explicit: Path | None = None) -> Path:
     return Path(env) if env else DEFAULT_HOME
 
 
+def store_url(explicit: Path | str | None = None) -> str | None:
+    """The PostgreSQL URL of the store, if it is one: HOME given as a URL, else $MARE_STORE."""
+    from mare.store.postgres import is_postgres_url
+
+    if isinstance(explicit, str) and is_postgres_url(explicit):
+        return explicit
+    env = os.environ.get("MARE_STORE", "").strip()
+    if not env or env.lower() == "duckdb":
+        return None
+    if not is_postgres_url(env):
+        from mare.store.postgres import StoreUnavailable
+
+        raise StoreUnavailable(
+            f"MARE_STORE={env[:60]!r} is not a store Mare knows: leave it unset (DuckDB in MARE_HOME) "
+            "or set postgresql://USER:PASSWORD@HOST:5432/DATABASE"
+        )
+    return env
+
+
 @dataclass
 class Store:
-    """An open store: the DuckDB connection and the raw-file archive beside it."""
+    """An open store: the connection (DuckDB, or PostgreSQL behind the same API) and the raw archive.
+
+    `con` is typed as DuckDB's connection; on PostgreSQL it is a `PostgresConnection` offering the
+    same methods (`url` is then set)."""
 
     home: Path
     con: duckdb.DuckDBPyConnection
     archive: RawArchive
+    url: str | None = None
 
     @property
     def db_path(self) -> Path:
-        """The DuckDB file."""
+        """The DuckDB file (on PostgreSQL: the file a DuckDB store would have here)."""
         return self.home / DB_NAME
+
+    @property
+    def backend(self) -> str:
+        """duckdb or postgres."""
+        return "postgres" if self.url else "duckdb"
 
     def close(self) -> None:
         """Checkpoint and close the connection."""
@@ -63,9 +98,21 @@ class Store:
         self.close()
 
 
-def open_store(home: Path | None = None, *, create: bool = True, read_only: bool = False) -> Store:
-    """Open (and by default create and migrate) the store in HOME."""
-    root = mare_home(home)
+def open_store(home: Path | str | None = None, *, create: bool = True, read_only: bool = False) -> Store:
+    """Open (and by default create and migrate) the store in HOME (or at $MARE_STORE's URL)."""
+    url = store_url(home)
+    if url is not None:
+        from mare.store.postgres import open_postgres
+
+        root = mare_home(None if isinstance(home, str) else home)
+        server = open_postgres(url, create=create, read_only=read_only)
+        if create and not root.exists():
+            root.mkdir(parents=True)
+            root.chmod(0o700)
+        return Store(
+            home=root, con=cast(duckdb.DuckDBPyConnection, server), archive=RawArchive(root / "raw"), url=url
+        )
+    root = mare_home(home if not isinstance(home, str) else Path(home))
     db = root / DB_NAME
     if not db.exists() and not create:
         raise FileNotFoundError(f"no Mare store at {db}: run `mare init` first (or set MARE_HOME)")

@@ -1,0 +1,117 @@
+"""The read policy as row-level security on a PostgreSQL store (the second wall; docs/security.md).
+
+The one read policy (`mare.access.policy.decide`, compiled to SQL by `mare.access.sql`) depends on
+the viewer only through their agency, whether they are hub staff, two role facts (analyst or
+supervisor; dpo or supervisor), the purpose, and today. So the policy is compiled once per *class*
+of viewer (hub or agency x the two role facts x the four purposes: 32 classes, fewer distinct
+bodies), with the agency read from the transaction's setting `mare.viewer_agency` and today as
+`CURRENT_DATE`, translated to PostgreSQL, and installed as the function `mare_visibility` that the
+policies of `mare.store.postgres_rls` call. No second policy is written: the same `visibility_sql`
+that filters DuckDB bulk reads generates it, and `tests/postgres` check the two agree.
+
+`viewer_settings(viewer, purpose)` gives the settings a transaction runs with; a `HubContext` on a
+PostgreSQL store sets them on the store's connection (`PostgresConnection.set_viewer`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from typing import Any
+
+from mare.access.policy import HUB_AGENCY, PURPOSES, Purpose, Viewer
+from mare.access.sql import PolicyColumns, visibility_sql
+from mare.store.db import Store
+from mare.store.postgres import translate
+from mare.store.postgres_rls import AGENCY, CLASS, SCOPE, SYSTEM, secure, visibility_function
+
+_AGENCY_SENTINEL = "\x00viewer-agency"
+_TODAY_SENTINEL = date(1, 1, 1)
+_COLUMNS = PolicyColumns(
+    owner="p_owner",
+    handling_code="p_code",
+    restrictions="p_restrictions",
+    minor="p_minor",
+    consented="p_consented",
+)
+
+
+def viewer_class(viewer: Viewer, purpose: Purpose) -> str:
+    """The class of a viewer: what the policy reads of them besides their agency."""
+    if viewer.has("system") and viewer.is_hub:
+        return SYSTEM
+    analyst = "a" if viewer.has("analyst", "supervisor") else "-"
+    dpo = "d" if viewer.has("dpo", "supervisor") else "-"
+    return f"{'hub' if viewer.is_hub else 'agency'}:{analyst}{dpo}:{purpose}"
+
+
+def viewer_settings(viewer: Viewer, purpose: Purpose, scope: str = "match") -> dict[str, str]:
+    """The `mare.*` settings a transaction of this viewer runs with."""
+    return {CLASS: viewer_class(viewer, purpose), AGENCY: viewer.agency, SCOPE: scope}
+
+
+def _example(hub: bool, analyst: bool, dpo: bool) -> Viewer:
+    roles = {"viewer"}
+    if analyst and dpo:
+        roles = {"supervisor"}
+    elif analyst:
+        roles = {"analyst"}
+    elif dpo:
+        roles = {"dpo"}
+    return Viewer("rls", HUB_AGENCY if hub else _AGENCY_SENTINEL, frozenset(roles))
+
+
+def _bind(sql: str, params: list[Any]) -> str:
+    """Put SQL for each `?` (outside quotes): the agency setting, or CURRENT_DATE."""
+    values = iter(params)
+    out, quote = [], ""
+    for ch in sql:
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "?":
+            value = next(values)
+            if value in (_AGENCY_SENTINEL, HUB_AGENCY):
+                out.append(f"current_setting('{AGENCY}', true)")
+            elif value == _TODAY_SENTINEL:
+                out.append("CURRENT_DATE")
+            else:
+                raise ValueError(f"unexpected policy parameter {value!r}")
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+def policy_cases() -> list[tuple[list[str], str]]:
+    """The policy per class of viewer, as PostgreSQL CASE bodies; classes sharing a body grouped."""
+    bodies: dict[str, list[str]] = {}
+    for hub, analyst, dpo, purpose in itertools.product(
+        (True, False), (True, False), (True, False), PURPOSES
+    ):
+        viewer = _example(hub, analyst, dpo)
+        sql, params = visibility_sql(viewer, purpose, _COLUMNS, _TODAY_SENTINEL)
+        duck = "SELECT " + _bind(sql, params)
+        (statement,) = translate(duck)
+        body = statement.sql.removeprefix("SELECT ")
+        bodies.setdefault(body, []).append(viewer_class(viewer, purpose))
+    return [(classes, body) for body, classes in bodies.items()]
+
+
+def secure_store(store: Store) -> list[str]:
+    """Install the row-level security policies (as the owner role); the tables secured.
+
+    Run by `mare init` on a PostgreSQL store, and again after an upgrade adds tables."""
+    if store.url is None:
+        return []
+    from mare.store.postgres import parse_url
+
+    roles = parse_url(store.url).app_roles
+    return secure(store.con, visibility_function(policy_cases()), roles)
+
+
+def apply_viewer(store: Store, viewer: Viewer, purpose: Purpose) -> None:
+    """Run the store's following transactions as this viewer (PostgreSQL only; DuckDB: nothing)."""
+    set_viewer = getattr(store.con, "set_viewer", None)
+    if set_viewer is not None:
+        set_viewer(viewer_settings(viewer, purpose))

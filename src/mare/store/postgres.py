@@ -1,0 +1,766 @@
+"""PostgreSQL as the server store: a connection offering the part of DuckDB's Python API that Mare uses.
+
+`open_store("postgresql://…")` (or `MARE_STORE=postgresql://…`) returns a `Store` whose `con` is a
+`PostgresConnection`: `execute(sql, params)` with DuckDB SQL and `?` placeholders, `fetchone`,
+`fetchall`, `fetchnumpy`, `executemany`, `register`/`unregister` of Arrow tables, `sql(...)
+.to_arrow_table()`, `cursor()`, `BEGIN`/`COMMIT`/`ROLLBACK`. So the same migrations and the same
+hub code run on both engines; nothing above the store knows which one it talks to.
+
+How DuckDB SQL becomes PostgreSQL SQL (`translate`, cached per statement text):
+
+- sqlglot parses the statement as DuckDB and writes it as PostgreSQL (types, `list()`,
+  `list_contains`, `->>'$.key'`, `now()::TIMESTAMP`, `&&` for `list_has_any`, …);
+- each `?` becomes `$n`, numbered in order, so a placeholder that sqlglot's rewrite repeats (as
+  `list_contains` does) still takes one value;
+- explicit overrides, each for one construct sqlglot leaves as DuckDB: `INSERT OR IGNORE` becomes
+  `ON CONFLICT DO NOTHING`; `TRY_CAST(… AS VARCHAR[])` of JSON and `TRY_CAST(… AS DATE)` become the
+  helper functions below (PostgreSQL has no TRY_CAST); `STRUCT` columns are stored as `jsonb`;
+  DuckDB's settings (`SET memory_limit`, `preserve_insertion_order`, …) and `CHECKPOINT` are no-ops;
+- a few DuckDB functions with no PostgreSQL twin of the same name are created once in the database
+  as small SQL functions (`COMPAT_FUNCTIONS`: `regexp_full_match`, `json_type`, `length` of an
+  array, `split`, `mare_text_array`, `mare_try_date`).
+
+Values: JSON columns come back as their text (as DuckDB returns them), NUMERIC as int or float;
+the session's time zone is UTC, so `now()::TIMESTAMP` is UTC as in DuckDB. Registering an Arrow
+table creates a temporary table of the session (DuckDB registers a view over the same memory).
+
+Errors: a wrong URL, refused credentials, a missing database or a server that does not answer
+raise `StoreUnavailable` with what to fix, install or start (the CLI prints it; no traceback).
+
+Row-level security (the second wall, docs/security.md) is set up by `mare.store.postgres_rls`; the
+connection carries the viewer and sets it in every transaction (`set_config(…, true)`, i.e.
+`SET LOCAL`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import math
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pyarrow as pa
+
+SCHEMES = ("postgresql", "postgres")
+
+
+class StoreUnavailable(RuntimeError):
+    """The PostgreSQL store cannot be reached or used; the message says what to fix."""
+
+
+def is_postgres_url(text: str | os.PathLike[str] | None) -> bool:
+    """True when TEXT names a PostgreSQL store (`postgresql://…` or `postgres://…`)."""
+    return isinstance(text, str) and text.split("://", 1)[0].lower() in SCHEMES and "://" in text
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a PostgreSQL store is: parsed from its URL."""
+
+    user: str
+    password: str | None
+    host: str | None
+    port: int
+    database: str
+    unix_sock: str | None
+    app_roles: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """The target without its password, for messages."""
+        where = f"socket {self.unix_sock}" if self.unix_sock else f"{self.host}:{self.port}"
+        return f"database {self.database!r} as role {self.user!r} at {where}"
+
+
+_ROLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+
+
+def parse_url(url: str) -> Target:
+    """Parse `postgresql://user:password@host:port/database?host=/socket/dir&app_role=…`.
+
+    A `host` query parameter (or a host that is a path) names the folder of the server's Unix
+    socket, as libpq reads it. The password may instead come from $PGPASSWORD. `app_role` (owner
+    URLs only; may repeat) names the roles the application connects as: the owner grants them the
+    tables and the row-level security policies apply to them.
+    """
+    example = "postgresql://USER:PASSWORD@HOST:5432/DATABASE (or ?host=/run/postgresql for a socket)"
+    try:
+        parts = urlsplit(url)
+        port = parts.port or 5432
+    except ValueError as err:
+        raise StoreUnavailable(f"the store URL is malformed ({err}): expected {example}") from None
+    if parts.scheme.lower() not in SCHEMES:
+        raise StoreUnavailable(f"the store URL must start with postgresql://: expected {example}")
+    query = parse_qs(parts.query)
+    unknown = sorted(set(query) - {"host", "port", "app_role", "user", "password"})
+    if unknown:
+        raise StoreUnavailable(
+            f"the store URL has unknown parameter(s) {', '.join(unknown)}: "
+            "only host, port, user, password and app_role are read"
+        )
+    database = unquote(parts.path.lstrip("/"))
+    if not database:
+        raise StoreUnavailable(f"the store URL names no database: expected {example}")
+    user = unquote(parts.username or "") or query.get("user", [""])[0] or os.environ.get("PGUSER", "")
+    if not user:
+        raise StoreUnavailable(f"the store URL names no role (user): expected {example}")
+    password = parts.password
+    password = unquote(password) if password is not None else None
+    password = password or query.get("password", [None])[0] or os.environ.get("PGPASSWORD")
+    host = query.get("host", [None])[0] or (unquote(parts.hostname) if parts.hostname else None)
+    if "port" in query:
+        try:
+            port = int(query["port"][0])
+        except ValueError:
+            raise StoreUnavailable(f"the store URL's port {query['port'][0]!r} is not a number") from None
+    unix_sock = None
+    if host is None or host.startswith("/"):
+        folder = host or "/var/run/postgresql"
+        unix_sock = f"{folder.rstrip('/')}/.s.PGSQL.{port}"
+        host = None
+    roles = tuple(query.get("app_role", []))
+    for role in (user, *roles):
+        if not _ROLE.match(role):
+            raise StoreUnavailable(f"role name {role!r} in the store URL: use letters, digits and _")
+    return Target(user, password, host, port, database, unix_sock, roles)
+
+
+def _connect(target: Target) -> Any:
+    import pg8000.native
+    from pg8000.exceptions import DatabaseError, InterfaceError
+
+    kwargs: dict[str, Any] = {
+        "user": target.user,
+        "password": target.password,
+        "database": target.database,
+        "application_name": "mare",
+        "timeout": 30,
+    }
+    if target.unix_sock:
+        kwargs["unix_sock"] = target.unix_sock
+    else:
+        kwargs["host"], kwargs["port"] = target.host, target.port
+    try:
+        con = pg8000.native.Connection(**kwargs)
+    except DatabaseError as err:
+        info = err.args[0] if err.args and isinstance(err.args[0], dict) else {}
+        code, message = info.get("C", ""), info.get("M", str(err))
+        if code in ("28P01", "28000"):
+            raise StoreUnavailable(
+                f"PostgreSQL refused the credentials for {target.describe()} ({message}): "
+                "check the user and password in MARE_STORE (or $PGPASSWORD)"
+            ) from None
+        if code == "3D000":
+            raise StoreUnavailable(
+                f"PostgreSQL has no {target.describe()} ({message}): create it, "
+                f"e.g. `createdb -O OWNER {target.database}`"
+            ) from None
+        raise StoreUnavailable(f"PostgreSQL refused {target.describe()}: {message}") from None
+    except (InterfaceError, OSError) as err:
+        if target.user and "password" in str(err).lower():
+            raise StoreUnavailable(
+                f"PostgreSQL asks a password for {target.describe()}: put it in MARE_STORE or $PGPASSWORD"
+            ) from None
+        raise StoreUnavailable(
+            f"PostgreSQL does not answer for {target.describe()} ({err}): start the server "
+            "(`pg_ctlcluster 15 main start` or `systemctl start postgresql`), or install it "
+            "(`apt-get install postgresql`, or `make postgresql`)"
+        ) from None
+    con.run("SET TIME ZONE 'UTC'")
+    con.run("SET client_min_messages = WARNING")
+    for oid in (114, 3802):  # json, jsonb: their text, as DuckDB returns JSON columns
+        con.register_in_adapter(oid, str)
+    con.register_in_adapter(1700, _numeric)
+    return con
+
+
+def _numeric(text: str) -> int | float:
+    value = Decimal(text)
+    return int(value) if value == value.to_integral_value() and "." not in text else float(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# DuckDB SQL to PostgreSQL SQL
+
+#: DuckDB functions without a PostgreSQL twin of that name, created in the store's schema.
+COMPAT_FUNCTIONS = (
+    "CREATE OR REPLACE FUNCTION regexp_full_match(text, text) RETURNS boolean "
+    "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT $1 ~ ('^(?:' || $2 || ')$') $$",
+    "CREATE OR REPLACE FUNCTION json_type(json) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+    "AS $$ SELECT upper(json_typeof($1)) $$",
+    "CREATE OR REPLACE FUNCTION json_type(jsonb) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+    "AS $$ SELECT upper(jsonb_typeof($1)) $$",
+    "CREATE OR REPLACE FUNCTION length(anyarray) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+    "AS $$ SELECT coalesce(cardinality($1), 0) $$",
+    "CREATE OR REPLACE FUNCTION split(text, text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+    "AS $$ SELECT string_to_array($1, $2) $$",
+    # TRY_CAST(json AS VARCHAR[]): the array's elements as text; NULL unless a JSON array
+    "CREATE OR REPLACE FUNCTION mare_text_array(json) RETURNS text[] LANGUAGE sql IMMUTABLE "
+    "PARALLEL SAFE AS $$ SELECT CASE WHEN json_typeof($1) = 'array' THEN "
+    "ARRAY(SELECT CASE WHEN json_typeof(e) = 'string' THEN e #>> '{}' ELSE e::text END "
+    "FROM json_array_elements($1) e) END $$",
+    "CREATE OR REPLACE FUNCTION mare_text_array(anyelement) RETURNS text[] LANGUAGE sql IMMUTABLE "
+    "PARALLEL SAFE AS $$ SELECT mare_text_array(to_json($1)) $$",
+    # TRY_CAST(text AS DATE): NULL for what is not a date
+    "CREATE OR REPLACE FUNCTION mare_try_date(text) RETURNS date LANGUAGE plpgsql IMMUTABLE "
+    "PARALLEL SAFE AS $$ BEGIN RETURN $1::date; EXCEPTION WHEN others THEN RETURN NULL; END $$",
+)
+
+_NOOP = re.compile(
+    r"^\s*(SET\s+(preserve_insertion_order|memory_limit|temp_directory|threads|enable_progress_bar)\b"
+    r"|CHECKPOINT\b|FORCE\s+CHECKPOINT\b)",
+    re.I,
+)
+_TX = re.compile(r"^\s*(BEGIN|START|COMMIT|END|ROLLBACK|ABORT)\b(\s+TRANSACTION|\s+WORK)?\s*;?\s*$", re.I)
+
+
+def _number_placeholders(sql: str) -> str:
+    """Each `?` outside quotes and comments as `$n`, numbered in the order written."""
+    out: list[str] = []
+    n, i, size = 0, 0, len(sql)
+    while i < size:
+        ch = sql[i]
+        if ch in "'\"":
+            end = i + 1
+            while end < size:
+                if sql[end] == ch:
+                    if end + 1 < size and sql[end + 1] == ch:
+                        end += 2
+                        continue
+                    break
+                end += 1
+            out.append(sql[i : end + 1])
+            i = end + 1
+        elif sql.startswith("--", i):
+            end = sql.find("\n", i)
+            end = size if end < 0 else end
+            out.append(sql[i:end])
+            i = end
+        elif ch == "?":
+            n += 1
+            out.append(f"${n}")
+            i += 1
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One PostgreSQL statement translated from DuckDB SQL."""
+
+    sql: str
+    params: int  # how many `?` of the original it uses ($1..$params)
+    control: str | None = None  # BEGIN, COMMIT, ROLLBACK: handled by the connection
+
+
+@functools.lru_cache(maxsize=8192)
+def translate(sql: str) -> tuple[Statement, ...]:
+    """DuckDB SQL (one or more statements, `?` placeholders) as PostgreSQL statements."""
+    import sqlglot
+    from sqlglot import exp
+
+    if _NOOP.match(sql):
+        return ()
+    tx = _TX.match(sql)
+    if tx:
+        word = tx.group(1).upper()
+        control = {"START": "BEGIN", "END": "COMMIT", "ABORT": "ROLLBACK"}.get(word, word)
+        return (Statement(control, 0, control),)
+    sql = _number_placeholders(sql)  # in the order they are written: $1, $2, …
+    try:
+        trees = [t for t in sqlglot.parse(sql, read="duckdb") if t is not None]
+    except sqlglot.errors.ParseError as err:
+        raise ValueError(f"cannot translate this DuckDB SQL to PostgreSQL ({err}): {sql[:200]}") from None
+    out = []
+    for tree in trees:
+        counter = [0, 0]
+
+        def fix(node: exp.Expression, counter: list[int] = counter) -> exp.Expression:
+            if isinstance(node, exp.Placeholder) and str(node.this or "").isdigit():
+                counter[0] = max(counter[0], int(node.this))
+                return exp.Parameter(this=exp.Literal.number(int(node.this)))
+            if isinstance(node, exp.TryCast):
+                to = node.args["to"]
+                if to.is_type(exp.DataType.Type.ARRAY):
+                    return exp.Anonymous(this="mare_text_array", expressions=[node.this])
+                if to.is_type(exp.DataType.Type.DATE):
+                    return exp.Anonymous(
+                        this="mare_try_date",
+                        expressions=[exp.Cast(this=node.this, to=exp.DataType.build("text"))],
+                    )
+                return exp.Cast(this=node.this, to=to)
+            if isinstance(node, exp.DataType) and _has_struct(node):
+                return exp.DataType.build("jsonb")
+            if (
+                isinstance(node, exp.Subquery)
+                and not node.alias
+                and isinstance(node.parent, (exp.From, exp.Join))
+            ):  # PostgreSQL (before 16) wants every subquery in FROM named
+                counter[1] += 1
+                node.set("alias", exp.TableAlias(this=exp.to_identifier(f"_q{counter[1]}")))
+            return node
+
+        tree = tree.transform(fix)
+        if isinstance(tree, exp.Insert) and str(tree.args.get("alternative") or "").upper() == "IGNORE":
+            tree.set("alternative", None)
+            tree.set("conflict", exp.OnConflict(nothing=True))
+        out.append(Statement(tree.sql(dialect="postgres"), counter[0]))
+    if len(out) > 1 and any(s.params for s in out):
+        raise ValueError("several statements with ? placeholders in one execute(): split them")
+    return tuple(out)
+
+
+def _has_struct(node: Any) -> bool:
+    from sqlglot import exp
+
+    if node.is_type(exp.DataType.Type.STRUCT):
+        return True
+    return bool(
+        node.is_type(exp.DataType.Type.ARRAY) and node.expressions and _has_struct(node.expressions[0])
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Parameters
+
+_OID_UNKNOWN, _OID_BOOL, _OID_INT8, _OID_FLOAT8 = 0, 16, 20, 701
+_OID_TIMESTAMP, _OID_TIMESTAMPTZ, _OID_DATE, _OID_TIME = 1114, 1184, 1082, 1083
+_OID_TEXT_ARRAY, _OID_INT8_ARRAY, _OID_FLOAT8_ARRAY = 1009, 1016, 1022
+
+
+def _param(value: Any) -> tuple[Any, int]:
+    """A Python value (numpy scalars included) and the type PostgreSQL is told it has."""
+    if hasattr(value, "item") and not isinstance(value, (list, tuple, dict, str, bytes)):
+        value = value.item()  # numpy scalar
+    if value is None or isinstance(value, str):
+        return value, _OID_UNKNOWN  # the server infers it from where it stands
+    if isinstance(value, bool):
+        return value, _OID_BOOL
+    if isinstance(value, int):
+        return value, _OID_INT8
+    if isinstance(value, float):
+        return value, _OID_FLOAT8
+    if isinstance(value, datetime):
+        return value, _OID_TIMESTAMPTZ if value.tzinfo else _OID_TIMESTAMP
+    if isinstance(value, date):
+        return value, _OID_DATE
+    if isinstance(value, time):
+        return value, _OID_TIME
+    if isinstance(value, (list, tuple)):
+        items = [v.item() if hasattr(v, "item") else v for v in value]
+        kinds = {type(v) for v in items if v is not None}
+        if kinds <= {int}:
+            return items, _OID_INT8_ARRAY if kinds else _OID_TEXT_ARRAY
+        if kinds <= {int, float}:
+            return items, _OID_FLOAT8_ARRAY
+        return [None if v is None else str(v) for v in items], _OID_TEXT_ARRAY
+    if isinstance(value, dict):
+        return json.dumps(value), _OID_UNKNOWN
+    return value, _OID_UNKNOWN
+
+
+# ---------------------------------------------------------------------------------------------
+# Arrow tables in and out
+
+_ARROW_TO_PG = (
+    (pa.types.is_string, "text"),
+    (pa.types.is_large_string, "text"),
+    (pa.types.is_boolean, "boolean"),
+    (pa.types.is_int8, "smallint"),
+    (pa.types.is_int16, "smallint"),
+    (pa.types.is_int32, "integer"),
+    (pa.types.is_uint8, "smallint"),
+    (pa.types.is_uint16, "integer"),
+    (pa.types.is_uint32, "bigint"),
+    (pa.types.is_int64, "bigint"),
+    (pa.types.is_uint64, "numeric"),
+    (pa.types.is_float32, "real"),
+    (pa.types.is_float64, "double precision"),
+    (pa.types.is_timestamp, "timestamp"),
+    (pa.types.is_date, "date"),
+    (pa.types.is_null, "text"),
+)
+
+
+def _pg_type(kind: pa.DataType) -> str:
+    for test, name in _ARROW_TO_PG:
+        if test(kind):
+            if name == "timestamp" and getattr(kind, "tz", None):
+                return "timestamptz"
+            return name
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        inner = kind.value_type
+        if pa.types.is_struct(inner) or pa.types.is_list(inner):
+            return "jsonb"
+        return _pg_type(inner) + "[]"
+    return "jsonb"  # structs, maps: as JSON
+
+
+def _text(value: Any, kind: str) -> str | None:
+    """One value in PostgreSQL's text input form for a column of type KIND."""
+    if value is None:
+        return None
+    if kind == "jsonb":
+        return json.dumps(value, default=str)
+    if kind.endswith("[]"):
+        inner = kind[:-2]
+        return "{" + ",".join(_array_item(_text(v, inner)) for v in value) + "}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _array_item(text: str | None) -> str:
+    if text is None:
+        return "NULL"
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+_ARROW_FROM_OID = {
+    16: pa.bool_(),
+    20: pa.int64(),
+    21: pa.int16(),
+    23: pa.int32(),
+    700: pa.float32(),
+    701: pa.float64(),
+    1082: pa.date32(),
+    1114: pa.timestamp("us"),
+    1184: pa.timestamp("us", tz="UTC"),
+    1009: pa.list_(pa.string()),
+    1016: pa.list_(pa.int64()),
+    1007: pa.list_(pa.int32()),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# The connection
+
+
+class PostgresConnection:
+    """A PostgreSQL connection that speaks DuckDB's Python API, as far as Mare uses it."""
+
+    def __init__(self, target: Target, con: Any | None = None) -> None:
+        self.target = target
+        self._con = con if con is not None else _connect(target)
+        self._rows: list[tuple[Any, ...]] = []
+        self._pos = 0
+        self._columns: list[dict[str, Any]] = []
+        self._in_tx = False
+        self._registered: set[str] = set()
+        self.viewer: dict[str, str] | None = None
+
+    # -- the viewer (row-level security) ------------------------------------------------------
+    def set_viewer(self, settings: dict[str, str] | None) -> None:
+        """The viewer every following transaction runs as (`mare.*` settings); None: none set."""
+        self.viewer = dict(settings) if settings else None
+        if self._in_tx:
+            self._apply_viewer()
+
+    def _apply_viewer(self) -> None:
+        if not self.viewer:
+            return
+        names = list(self.viewer)
+        sql = "SELECT " + ", ".join(f"set_config('{n}', ${i + 1}, true)" for i, n in enumerate(names))
+        self._run(sql, [self.viewer[n] for n in names])
+
+    # -- executing ------------------------------------------------------------------------------
+    def _run(self, sql: str, values: Sequence[Any] = ()) -> Any:
+        from pg8000.exceptions import DatabaseError, InterfaceError
+
+        converted = [_param(v) for v in values]
+        try:
+            return self._con.execute_unnamed(
+                sql, vals=[v for v, _ in converted], oids=[o for _, o in converted]
+            )
+        except DatabaseError as err:
+            info = err.args[0] if err.args and isinstance(err.args[0], dict) else {}
+            raise PostgresError(info.get("M", str(err)), info.get("C", ""), sql) from None
+        except (InterfaceError, OSError) as err:
+            raise StoreUnavailable(
+                f"lost the connection to PostgreSQL ({self.target.describe()}): {err}; "
+                "start the server again and repeat the command (nothing half-written was kept)"
+            ) from None
+
+    def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> PostgresConnection:
+        """Run DuckDB SQL; results are read with fetchone/fetchall/fetchnumpy."""
+        statements = translate(sql)
+        values = list(parameters or [])
+        if len(statements) == 1 and statements[0].params != len(values):
+            raise ValueError(
+                f"{len(values)} parameter(s) given for {statements[0].params} placeholder(s): {sql[:200]}"
+            )
+        self._rows, self._pos, self._columns = [], 0, []
+        for statement in statements:
+            if statement.control:
+                self._control(statement.control)
+                continue
+            args = values[: statement.params]
+            wrap = self.viewer is not None and not self._in_tx
+            if wrap:
+                self._run("BEGIN")
+                try:
+                    self._apply_viewer()
+                    context = self._run(statement.sql, args)
+                    self._run("COMMIT")
+                except BaseException:
+                    self._rollback_quietly()
+                    raise
+            else:
+                context = self._run(statement.sql, args)
+            self._columns = list(context.columns or [])
+            self._rows = [tuple(r) for r in (context.rows or [])]
+        return self
+
+    def _control(self, word: str) -> None:
+        if word == "BEGIN":
+            self._run("BEGIN")
+            self._in_tx = True
+            try:
+                self._apply_viewer()
+            except BaseException:
+                self._rollback_quietly()
+                raise
+        elif word == "COMMIT":
+            try:
+                self._run("COMMIT")
+            finally:
+                self._in_tx = False
+        else:
+            self._rollback_quietly()
+
+    def _rollback_quietly(self) -> None:
+        self._in_tx = False
+        with contextlib.suppress(PostgresError):
+            self._run("ROLLBACK")
+
+    def execute_native(self, sql: str, parameters: Sequence[Any] = ()) -> PostgresConnection:
+        """Run PostgreSQL SQL as it is (`$n` placeholders), for the store's own setup."""
+        context = self._run(sql, parameters)
+        self._columns = list(context.columns or [])
+        self._rows, self._pos = [tuple(r) for r in (context.rows or [])], 0
+        return self
+
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]]) -> PostgresConnection:
+        """Run the statement once per parameter row (in the caller's transaction, if any)."""
+        for row in parameters:
+            self.execute(sql, row)
+        return self
+
+    @property
+    def description(self) -> list[tuple[Any, ...]] | None:
+        """Column names of the last result, DB-API style."""
+        if not self._columns:
+            return None
+        return [(c["name"], c.get("type_oid"), None, None, None, None, None) for c in self._columns]
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        if self._pos >= len(self._rows):
+            return None
+        row = self._rows[self._pos]
+        self._pos += 1
+        return row
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        rows = self._rows[self._pos :]
+        self._pos = len(self._rows)
+        return rows
+
+    def fetchmany(self, size: int = 1) -> list[tuple[Any, ...]]:
+        rows = self._rows[self._pos : self._pos + size]
+        self._pos += len(rows)
+        return rows
+
+    def fetchnumpy(self) -> dict[str, Any]:
+        import numpy as np
+
+        rows = self.fetchall()
+        table = self._arrow(rows)
+        return {
+            name: np.asarray(table.column(name).to_numpy(zero_copy_only=False)) for name in table.column_names
+        }
+
+    def fetch_arrow_table(self) -> pa.Table:
+        return self._arrow(self.fetchall())
+
+    arrow = fetch_arrow_table
+
+    def _arrow(self, rows: list[tuple[Any, ...]]) -> pa.Table:
+        names = [c["name"] for c in self._columns]
+        arrays = []
+        for i, column in enumerate(self._columns):
+            values = [r[i] for r in rows]
+            kind = _ARROW_FROM_OID.get(column.get("type_oid", 0))
+            try:
+                arrays.append(pa.array(values, type=kind) if kind else pa.array(values))
+            except (pa.ArrowException, TypeError, ValueError):
+                arrays.append(pa.array([None if v is None else str(v) for v in values], pa.string()))
+        return pa.Table.from_arrays(arrays, names=names)
+
+    def sql(self, query: str, params: Sequence[Any] | None = None) -> _Relation:
+        """A relation over a query (run at once), as DuckDB's `con.sql(…)` is used in Mare."""
+        return _Relation(self, query, params)
+
+    def complete(self) -> None:
+        """DuckDB finishes half-read results here; PostgreSQL results are read whole."""
+
+    # -- Arrow tables as temporary tables --------------------------------------------------------
+    def register(self, name: str, table: Any) -> PostgresConnection:
+        """Make an Arrow table (or anything pa.table() takes) queryable under NAME in this session."""
+        if not isinstance(table, pa.Table):
+            table = pa.table(table) if not hasattr(table, "to_arrow_table") else table.to_arrow_table()
+        ident = _ident(name)
+        kinds = [_pg_type(f.type) for f in table.schema]
+        columns = ", ".join(f"{_ident(f.name)} {k}" for f, k in zip(table.schema, kinds, strict=True))
+        self._run(f"DROP TABLE IF EXISTS pg_temp.{ident}")
+        self._run(f"CREATE TEMP TABLE {ident} ({columns})")
+        self._registered.add(name)
+        if table.num_rows == 0 or not kinds:
+            return self
+        select = ", ".join(f"u.c{i}::{k}" for i, k in enumerate(kinds))
+        arrays = ", ".join(f"${i + 1}::text[]" for i in range(len(kinds)))
+        aliases = ", ".join(f"c{i}" for i in range(len(kinds)))
+        sql = f"INSERT INTO {ident} SELECT {select} FROM unnest({arrays}) AS u({aliases})"
+        step = 20_000
+        for start in range(0, table.num_rows, step):
+            chunk = table.slice(start, step)
+            cols = [[_text(v, k) for v in chunk.column(i).to_pylist()] for i, k in enumerate(kinds)]
+            self._con.execute_unnamed(sql, vals=cols, oids=[_OID_TEXT_ARRAY] * len(cols))
+        return self
+
+    def unregister(self, name: str) -> PostgresConnection:
+        if name in self._registered:
+            self._registered.discard(name)
+            try:
+                self._run(f"DROP TABLE IF EXISTS pg_temp.{_ident(name)}")
+            except PostgresError:
+                if not self._in_tx:
+                    raise
+        return self
+
+    # -- sessions -------------------------------------------------------------------------------
+    def cursor(self) -> PostgresConnection:
+        """Another session on the same store (DuckDB's cursor() is another connection too)."""
+        other = PostgresConnection(self.target)
+        other.viewer = self.viewer
+        return other
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):  # already closed, or the server went away
+            self._con.close()
+
+    def __enter__(self) -> PostgresConnection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _Relation:
+    def __init__(self, con: PostgresConnection, query: str, params: Sequence[Any] | None = None) -> None:
+        con.execute(query, params)
+        self._rows = con.fetchall()
+        self._table = con._arrow(self._rows)
+
+    def to_arrow_table(self) -> pa.Table:
+        return self._table
+
+    arrow = to_arrow_table
+    fetch_arrow_table = to_arrow_table
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return list(self._rows)
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self._table.column_names)
+
+
+class PostgresError(RuntimeError):
+    """A statement PostgreSQL refused: its message, SQLSTATE code and the statement."""
+
+    def __init__(self, message: str, code: str, sql: str) -> None:
+        super().__init__(f"{message} [{code}] in: {sql[:300]}")
+        self.message, self.code, self.sql = message, code, sql
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening a PostgreSQL store
+
+
+def open_postgres(url: str, *, create: bool = True, read_only: bool = False) -> PostgresConnection:
+    """Connect, and (as a role that may create tables in `public`) migrate and secure the store.
+
+    The owner role runs the migrations, creates `COMPAT_FUNCTIONS` and grants the tables to the
+    URL's `app_role`s; the row-level security policies come from the hub layer
+    (`mare.hub.server_store.secure_store`, run by `mare init`), as the store knows no policy.
+    The application role (NOSUPERUSER NOBYPASSRLS, no CREATE) only opens a store already at
+    this Mare's version.
+    """
+    from mare.store.migrations import MIGRATIONS, migrate
+
+    target = parse_url(url)
+    con = PostgresConnection(target)
+    try:
+        have = con.execute(
+            "SELECT CASE WHEN to_regclass('public.schema_migrations') IS NULL THEN -1 ELSE 0 END"
+        ).fetchone()
+        exists = bool(have and have[0] == 0)
+        version = 0
+        if exists:
+            row = con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+            version = int(row[0]) if row else 0
+        latest = MIGRATIONS[-1].version
+        if version > latest:
+            raise StoreUnavailable(
+                f"the store in {target.describe()} is at schema version {version}, newer than this Mare "
+                f"({latest}): upgrade Mare"
+            )
+        if not create and version == 0:
+            raise StoreUnavailable(
+                f"no Mare store in {target.describe()}: run `mare init` with the owner role's URL first"
+            )
+        may_setup = bool(con.execute("SELECT has_schema_privilege('public', 'CREATE')").fetchone()[0])  # type: ignore[index]
+        if version < latest and not may_setup:
+            raise StoreUnavailable(
+                f"the store in {target.describe()} is at schema version {version} and this Mare needs "
+                f"{latest}; role {target.user!r} may not migrate it: run `mare init` once with the "
+                "owner role's URL (MARE_STORE=postgresql://OWNER:…@…/DB?app_role=APP)"
+            )
+        if may_setup and not read_only:
+            for function in COMPAT_FUNCTIONS:
+                con.execute_native(function)
+            migrate(con)  # type: ignore[arg-type]
+            for role in target.app_roles:
+                con.execute_native(
+                    f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"
+                )
+                con.execute_native(f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {role}")
+        if not read_only:
+            from mare.store.db import os_account
+
+            con.execute(
+                "INSERT INTO store_operator SELECT ?, ?, now()::TIMESTAMP "
+                "WHERE NOT EXISTS (SELECT 1 FROM store_operator)",
+                [*os_account()],
+            )
+    except BaseException:
+        con.close()
+        raise
+    return con

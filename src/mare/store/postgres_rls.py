@@ -1,0 +1,163 @@
+"""Row-level security on a PostgreSQL store: the second wall behind the application's policy.
+
+The store knows its tables, not the policy (`store` may not import `access`): the caller (the hub
+layer, `mare.hub.server_store`) hands `secure()` the read policy compiled to one SQL `CASE` over
+the function's arguments, per class of viewer. `secure()` then
+
+- creates `mare_visibility(p_owner, p_code, p_restrictions, p_minor, p_consented)` from it (the
+  viewer comes from the transaction's settings: `mare.viewer_class`, `mare.viewer_agency`), and
+  `mare_record_visibility(uid)` / `mare_contribution_visibility(uid)` for rows that belong to a
+  record or a contribution;
+- enables row-level security on every table of `READ_RULES` and (re)creates one SELECT policy
+  per table, plus permissive write policies (writes are the application's business: its action
+  policy decides them);
+- grants the application roles reads and writes on all tables (they own none, so the policies
+  apply to them: they are NOSUPERUSER NOBYPASSRLS).
+
+A row is returned only when its policy says so for the transaction's viewer; with no viewer set
+(`mare.viewer_class` empty) nothing of these tables is returned. What each level means:
+`known` — the viewer may know the row exists (visibility 'full' or 'hit': the hit/no-hit answer);
+`full` — the viewer may see the row's content. In the `match` scope (`mare.scope = 'match'`)
+content rows of records seen as 'hit' are readable too, because hit/no-hit answers are computed
+from them (docs/security.md says what this leaves to the application's wall).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+#: The setting naming the class of viewer (its roles and purpose), and the agency.
+CLASS, AGENCY, SCOPE = "mare.viewer_class", "mare.viewer_agency", "mare.scope"
+#: The class of the hub's own processing (cross-check, geocoding, …): every row.
+SYSTEM = "system"
+
+_CONSENTED = (
+    "uid IN (SELECT record_uid FROM consent_requests WHERE requester_agency = "
+    f"current_setting('{AGENCY}', true) AND status = 'granted')"
+)
+_OWN = f"{{col}} = current_setting('{AGENCY}', true)"
+
+
+def _level(vis: str, level: str) -> str:
+    """SQL boolean: visibility VIS reaches LEVEL (known / full; full widens to known in match scope)."""
+    if level == "known":
+        return f"coalesce({vis} <> 'none', false)"
+    return (
+        f"coalesce({vis} = 'full' OR (current_setting('{SCOPE}', true) = 'match' AND {vis} = 'hit'), false)"
+    )
+
+
+def _record(col: str, level: str) -> str:
+    return _level(f"mare_record_visibility({col})", level)
+
+
+def _contribution(col: str, level: str) -> str:
+    return _level(f"mare_contribution_visibility({col})", level)
+
+
+#: Each table under row-level security and the SQL condition of its SELECT policy. A table a
+#: migration adds that derives from records belongs here too (tests/postgres check DERIVED_TABLES).
+READ_RULES: dict[str, str] = {
+    "records": _level(
+        "mare_visibility(agency, handling_code, restrictions, minor, " + _CONSENTED + ")", "known"
+    ),
+    "record_values": _record("record_uid", "full"),
+    "links": _level("mare_visibility(agency, handling_code, restrictions, false, false)", "known")
+    + " AND "
+    + _record("source_uid", "known")
+    + " AND "
+    + _record("target_uid", "known"),
+    "contributions": _level("mare_visibility(agency, handling_code, restrictions, false, false)", "known"),
+    "contribution_files": _contribution("contribution", "full"),
+    "calls": _contribution("contribution", "full"),
+    "ais_positions": _contribution("contribution", "full"),
+    "ais_static": _contribution("contribution", "full"),
+    "ingest_problems": _contribution("contribution", "full"),
+    "person_features": _record("record_uid", "full"),
+    "person_keys": _record("record_uid", "full"),
+    "person_name_tokens": _record("record_uid", "full"),
+    "identifier_index": _record("record_uid", "full"),
+    "entities": _record("record_uid", "full"),
+    "place_geocodes": _record("record_uid", "full"),
+    "candidate_pairs": _record("left_uid", "full") + " AND " + _record("right_uid", "full"),
+    "judgements": _record("left_uid", "known") + " AND " + _record("right_uid", "known"),
+    "hits": _record("left_uid", "known") + " AND " + _record("right_uid", "known"),
+    "alerts": _OWN.format(col="agency") + " AND " + _record("record_uid", "full"),
+    "notifications": _OWN.format(col="agency"),
+    "early_warnings": _OWN.format(col="agency"),
+    "early_warning_seen": _OWN.format(col="agency"),
+}
+
+
+def policy_condition(table: str) -> str:
+    """The full SELECT condition of TABLE: the hub's processing sees all, anyone else by the rule."""
+    return f"(current_setting('{CLASS}', true) = '{SYSTEM}' OR ({READ_RULES[table]}))"
+
+
+def visibility_function(cases: Iterable[tuple[Iterable[str], str]]) -> str:
+    """CREATE FUNCTION mare_visibility from PostgreSQL CASE bodies, one per group of viewer classes.
+
+    Each body is an SQL expression over p_owner, p_code, p_restrictions, p_minor, p_consented and
+    the settings, giving 'full', 'hit' or 'none'."""
+    branches = []
+    for classes, body in cases:
+        names = ", ".join("'" + c.replace("'", "''") + "'" for c in classes)
+        branches.append(f"WHEN current_setting('{CLASS}', true) IN ({names}) THEN {body}")
+    return (
+        "CREATE OR REPLACE FUNCTION mare_visibility(p_owner text, p_code text, p_restrictions json, "
+        "p_minor boolean, p_consented boolean) RETURNS text LANGUAGE sql STABLE PARALLEL SAFE AS $fn$ "
+        f"SELECT CASE WHEN current_setting('{CLASS}', true) = '{SYSTEM}' THEN 'full' "
+        + " ".join(branches)
+        + " ELSE 'none' END $fn$"
+    )
+
+
+_HELPERS = (
+    "CREATE OR REPLACE FUNCTION mare_record_visibility(p_uid text) RETURNS text LANGUAGE sql STABLE "
+    "PARALLEL SAFE AS $fn$ SELECT mare_visibility(r.agency, r.handling_code, r.restrictions, r.minor, "
+    "r.uid IN (SELECT record_uid FROM consent_requests WHERE requester_agency = "
+    f"current_setting('{AGENCY}', true) AND status = 'granted')) FROM records r WHERE r.uid = p_uid $fn$",
+    "CREATE OR REPLACE FUNCTION mare_contribution_visibility(p_uid text) RETURNS text LANGUAGE sql STABLE "
+    "PARALLEL SAFE AS $fn$ SELECT mare_visibility(c.agency, c.handling_code, c.restrictions, false, false) "
+    "FROM contributions c WHERE c.uid = p_uid $fn$",
+)
+
+
+def secure(con: Any, visibility: str, app_roles: Iterable[str] = ()) -> list[str]:
+    """Set up row-level security (as the tables' owner); returns the tables now under a policy."""
+    existing = {
+        str(r[0])
+        for r in con.execute_native(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        ).fetchall()
+    }
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute_native(visibility)
+        for helper in _HELPERS:
+            con.execute_native(helper)
+        secured = []
+        for table in READ_RULES:
+            if table not in existing:
+                continue
+            con.execute_native(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY')
+            for name in ("mare_read", "mare_insert", "mare_update", "mare_delete"):
+                con.execute_native(f'DROP POLICY IF EXISTS {name} ON "{table}"')
+            con.execute_native(
+                f'CREATE POLICY mare_read ON "{table}" FOR SELECT USING {policy_condition(table)}'
+            )
+            con.execute_native(f'CREATE POLICY mare_insert ON "{table}" FOR INSERT WITH CHECK (true)')
+            con.execute_native(f'CREATE POLICY mare_update ON "{table}" FOR UPDATE USING (true)')
+            con.execute_native(f'CREATE POLICY mare_delete ON "{table}" FOR DELETE USING (true)')
+            secured.append(table)
+        for role in app_roles:
+            con.execute_native(
+                f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"
+            )
+            con.execute_native(f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {role}")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return secured
