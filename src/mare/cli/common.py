@@ -18,7 +18,7 @@ from mare.cli.display import SafeConsole, json_safe, shown
 from mare.hub.audit import AuditKeyMissing
 from mare.hub.context import HubContext, Refused
 from mare.hub.identity import Credentials, SignInError, open_context
-from mare.store.db import open_store
+from mare.store.db import StoreUnavailable, open_store
 
 console = SafeConsole()
 err = SafeConsole(stderr=True)
@@ -104,7 +104,7 @@ def hub_context(
     )
     try:
         store = open_store(home, create=create)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, StoreUnavailable) as exc:
         raise fail(str(exc)) from None
     with store:
         try:
@@ -119,6 +119,8 @@ def hub_context(
         except Refused as exc:
             raise fail(f"refused: {exc}") from None
         except AuditKeyMissing as exc:
+            raise fail(str(exc)) from None
+        except StoreUnavailable as exc:  # a server store that went away mid-command
             raise fail(str(exc)) from None
 
 
