@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,4 +17,43 @@ from mare.store.db import Store, open_store
 def store(tmp_path: Path) -> Iterator[Store]:
     """An empty, migrated store in a temporary folder."""
     with open_store(tmp_path / "home") as opened:
+        yield opened
+
+
+# --- the store on both backends (Splink's pattern: one test body, a fixture param per engine) ---
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Any]:
+    """A throw-away PostgreSQL cluster for the session (tests/pgcluster.py)."""
+    from pgcluster import throwaway_cluster
+
+    with throwaway_cluster() as cluster:
+        yield cluster
+
+
+_PG_DATABASES = itertools.count()
+
+
+def open_backend(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Store:
+    """A fresh, migrated store on BACKEND ('duckdb' or 'postgres'). On PostgreSQL the owner role
+    migrates it and installs the row-level security policies; the store returned is the
+    application role's (NOSUPERUSER NOBYPASSRLS), as a server runs it."""
+    if backend == "duckdb":
+        return open_store(tmp_path / "home")
+    from mare.hub.accounts import ensure_hub_agency
+    from mare.hub.server_store import secure_store
+    from pgcluster import APP, APP_PASSWORD, OWNER, OWNER_PASSWORD
+
+    cluster = request.getfixturevalue("pg_cluster")
+    name = cluster.new_database(f"t{os.getpid()}_{next(_PG_DATABASES)}")
+    home = tmp_path / "home"
+    with open_store(home, url=cluster.url(OWNER, OWNER_PASSWORD, name) + f"&app_role={APP}") as owner:
+        ensure_hub_agency(owner)
+        secure_store(owner)
+    return open_store(home, url=cluster.url(APP, APP_PASSWORD, name))
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """An empty, migrated store on each backend: DuckDB (default run) and PostgreSQL (-m postgres)."""
+    with open_backend(request.param, tmp_path, request) as opened:
         yield opened

@@ -39,6 +39,7 @@ from mare.access.policy import (
 )
 from mare.access.sql import PolicyColumns, rule_sql, visibility_sql
 from mare.hub.audit import AuditLog, ConsultationBatch
+from mare.hub.server_store import apply_viewer, restore_viewer
 from mare.store.db import Store
 
 Via = Literal["password", "token", "operator", "preview", "system"]
@@ -65,10 +66,13 @@ class HubContext:
     today: date | None = None
     _grants: frozenset[str] | None = field(default=None, repr=False)
     _batch: ConsultationBatch | None = field(default=None, repr=False)
+    _viewer_before: dict[str, str] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.purpose not in PURPOSES:
             raise ValueError(f"unknown purpose {self.purpose!r}; use one of {', '.join(PURPOSES)}")
+        # PostgreSQL: the store's transactions run as this viewer (row-level security; no-op on DuckDB)
+        self._viewer_before = apply_viewer(self.store, self.viewer, self.purpose)
 
     # --- who -----------------------------------------------------------------------------------
     @property
@@ -198,6 +202,7 @@ class HubContext:
         """Write the request's consultation entry (and one entry per denial)."""
         if self._batch is not None:
             self._batch.flush()
+        restore_viewer(self.store, self._viewer_before)
 
     def __enter__(self) -> HubContext:
         return self

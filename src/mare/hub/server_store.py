@@ -22,7 +22,6 @@ from typing import Any
 from mare.access.policy import HUB_AGENCY, PURPOSES, Purpose, Viewer
 from mare.access.sql import PolicyColumns, visibility_sql
 from mare.store.db import Store
-from mare.store.postgres import translate
 from mare.store.postgres_rls import AGENCY, CLASS, SCOPE, SYSTEM, secure, visibility_function
 
 _AGENCY_SENTINEL = "\x00viewer-agency"
@@ -85,6 +84,8 @@ def _bind(sql: str, params: list[Any]) -> str:
 
 def policy_cases() -> list[tuple[list[str], str]]:
     """The policy per class of viewer, as PostgreSQL CASE bodies; classes sharing a body grouped."""
+    from mare.store.postgres import translate
+
     bodies: dict[str, list[str]] = {}
     for hub, analyst, dpo, purpose in itertools.product(
         (True, False), (True, False), (True, False), PURPOSES
@@ -101,7 +102,7 @@ def policy_cases() -> list[tuple[list[str], str]]:
 def secure_store(store: Store) -> list[str]:
     """Install the row-level security policies (as the owner role); the tables secured.
 
-    Run by `mare init` on a PostgreSQL store, and again after an upgrade adds tables."""
+    Run by `mare store secure` (owner URL), and again after an upgrade adds tables."""
     if store.url is None:
         return []
     from mare.store.postgres import parse_url
@@ -110,8 +111,20 @@ def secure_store(store: Store) -> list[str]:
     return secure(store.con, visibility_function(policy_cases()), roles)
 
 
-def apply_viewer(store: Store, viewer: Viewer, purpose: Purpose) -> None:
-    """Run the store's following transactions as this viewer (PostgreSQL only; DuckDB: nothing)."""
+def apply_viewer(store: Store, viewer: Viewer, purpose: Purpose) -> dict[str, str] | None:
+    """Run the store's following transactions as this viewer (PostgreSQL only; DuckDB: nothing).
+
+    Returns the settings in force before, for `restore_viewer`."""
+    set_viewer = getattr(store.con, "set_viewer", None)
+    if set_viewer is None:
+        return None
+    before: dict[str, str] | None = getattr(store.con, "viewer", None)
+    set_viewer(viewer_settings(viewer, purpose))
+    return before
+
+
+def restore_viewer(store: Store, before: dict[str, str] | None) -> None:
+    """Put back the viewer in force before a context set its own (PostgreSQL only)."""
     set_viewer = getattr(store.con, "set_viewer", None)
     if set_viewer is not None:
-        set_viewer(viewer_settings(viewer, purpose))
+        set_viewer(before)

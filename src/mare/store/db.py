@@ -46,6 +46,10 @@ def mare_home(explicit: Path | None = None) -> Path:
     return Path(env) if env else DEFAULT_HOME
 
 
+class StoreUnavailable(RuntimeError):
+    """The store cannot be reached or used (a server store down, refused, misnamed); says what to fix."""
+
+
 def store_url(explicit: Path | str | None = None) -> str | None:
     """The PostgreSQL URL of the store, if it is one: HOME given as a URL, else $MARE_STORE."""
     from mare.store.postgres import is_postgres_url
@@ -56,8 +60,6 @@ def store_url(explicit: Path | str | None = None) -> str | None:
     if not env or env.lower() == "duckdb":
         return None
     if not is_postgres_url(env):
-        from mare.store.postgres import StoreUnavailable
-
         raise StoreUnavailable(
             f"MARE_STORE={env[:60]!r} is not a store Mare knows: leave it unset (DuckDB in MARE_HOME) "
             "or set postgresql://USER:PASSWORD@HOST:5432/DATABASE"
@@ -98,13 +100,16 @@ class Store:
         self.close()
 
 
-def open_store(home: Path | str | None = None, *, create: bool = True, read_only: bool = False) -> Store:
-    """Open (and by default create and migrate) the store in HOME (or at $MARE_STORE's URL)."""
-    url = store_url(home)
+def open_store(
+    home: Path | str | None = None, *, create: bool = True, read_only: bool = False, url: str | None = None
+) -> Store:
+    """Open (and by default create and migrate) the store in HOME, or the PostgreSQL store at URL
+    (else at HOME given as a URL, else at $MARE_STORE); the raw archive stays in HOME."""
+    url = url or store_url(home)
     if url is not None:
         from mare.store.postgres import open_postgres
 
-        root = mare_home(None if isinstance(home, str) else home)
+        root = mare_home(home if isinstance(home, Path) else None)
         server = open_postgres(url, create=create, read_only=read_only)
         if create and not root.exists():
             root.mkdir(parents=True)

@@ -18,7 +18,7 @@ How DuckDB SQL becomes PostgreSQL SQL (`translate`, cached per statement text):
   DuckDB's settings (`SET memory_limit`, `preserve_insertion_order`, …) and `CHECKPOINT` are no-ops;
 - a few DuckDB functions with no PostgreSQL twin of the same name are created once in the database
   as small SQL functions (`COMPAT_FUNCTIONS`: `regexp_full_match`, `json_type`, `length` of an
-  array, `split`, `mare_text_array`, `mare_try_date`).
+  array, `split`, `mare_list_contains`, `mare_text_array`, `mare_try_date`).
 
 Values: JSON columns come back as their text (as DuckDB returns them), NUMERIC as int or float;
 the session's time zone is UTC, so `now()::TIMESTAMP` is UTC as in DuckDB. Registering an Arrow
@@ -49,11 +49,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pyarrow as pa
 
+from mare.store.db import StoreUnavailable
+
+__all__ = ["PostgresConnection", "StoreUnavailable", "open_postgres", "parse_url", "translate"]
+
 SCHEMES = ("postgresql", "postgres")
-
-
-class StoreUnavailable(RuntimeError):
-    """The PostgreSQL store cannot be reached or used; the message says what to fix."""
 
 
 def is_postgres_url(text: str | os.PathLike[str] | None) -> bool:
@@ -208,6 +208,10 @@ COMPAT_FUNCTIONS = (
     "FROM json_array_elements($1) e) END $$",
     "CREATE OR REPLACE FUNCTION mare_text_array(anyelement) RETURNS text[] LANGUAGE sql IMMUTABLE "
     "PARALLEL SAFE AS $$ SELECT mare_text_array(to_json($1)) $$",
+    # list_contains(list, x): NULL for a NULL x, as in DuckDB (x's type from the list's)
+    "CREATE OR REPLACE FUNCTION mare_list_contains(anyarray, anyelement) RETURNS boolean LANGUAGE sql "
+    "IMMUTABLE PARALLEL SAFE AS $$ SELECT CASE WHEN $2 IS NULL THEN NULL "
+    "ELSE coalesce($2 = ANY($1), false) END $$",
     # TRY_CAST(text AS DATE): NULL for what is not a date
     "CREATE OR REPLACE FUNCTION mare_try_date(text) RETURNS date LANGUAGE plpgsql IMMUTABLE "
     "PARALLEL SAFE AS $$ BEGIN RETURN $1::date; EXCEPTION WHEN others THEN RETURN NULL; END $$",
@@ -260,6 +264,8 @@ class Statement:
     sql: str
     params: int  # how many `?` of the original it uses ($1..$params)
     control: str | None = None  # BEGIN, COMMIT, ROLLBACK: handled by the connection
+    before: str | None = None  # run first, without parameters (the DROP of CREATE OR REPLACE TABLE)
+    inline: bool = False  # parameters written into the SQL as literals (CREATE TABLE … AS takes none)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -287,9 +293,16 @@ def translate(sql: str) -> tuple[Statement, ...]:
         def fix(node: exp.Expression, counter: list[int] = counter) -> exp.Expression:
             if isinstance(node, exp.Placeholder) and str(node.this or "").isdigit():
                 counter[0] = max(counter[0], int(node.this))
-                return exp.Parameter(this=exp.Literal.number(int(node.this)))
+                param = exp.Parameter(this=exp.Literal.number(int(node.this)))
+                if isinstance(node.parent, exp.Is):  # `$n IS NULL` alone tells no type
+                    return exp.Cast(this=param, to=exp.DataType.build("text"))
+                return param
+            if isinstance(node, exp.ArrayContains):  # list_contains(list, x)
+                args = [node.this.transform(fix), node.expression.transform(fix)]
+                return exp.Anonymous(this="mare_list_contains", expressions=args)
             if isinstance(node, exp.TryCast):
                 to = node.args["to"]
+                node = exp.TryCast(this=node.this.transform(fix), to=to)
                 if to.is_type(exp.DataType.Type.ARRAY):
                     return exp.Anonymous(this="mare_text_array", expressions=[node.this])
                 if to.is_type(exp.DataType.Type.DATE):
@@ -313,7 +326,18 @@ def translate(sql: str) -> tuple[Statement, ...]:
         if isinstance(tree, exp.Insert) and str(tree.args.get("alternative") or "").upper() == "IGNORE":
             tree.set("alternative", None)
             tree.set("conflict", exp.OnConflict(nothing=True))
-        out.append(Statement(tree.sql(dialect="postgres"), counter[0]))
+        before = None
+        if (
+            isinstance(tree, exp.Create)
+            and tree.args.get("replace")
+            and str(tree.args.get("kind")).upper() == "TABLE"
+        ):
+            # PostgreSQL has no CREATE OR REPLACE TABLE: drop it first
+            tree.set("replace", False)
+            name = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+            before = f"DROP TABLE IF EXISTS {name.sql(dialect='postgres')}"
+        inline = isinstance(tree, exp.Create) and counter[0] > 0
+        out.append(Statement(tree.sql(dialect="postgres"), counter[0], before=before, inline=inline))
     if len(out) > 1 and any(s.params for s in out):
         raise ValueError("several statements with ? placeholders in one execute(): split them")
     return tuple(out)
@@ -366,6 +390,38 @@ def _param(value: Any) -> tuple[Any, int]:
     if isinstance(value, dict):
         return json.dumps(value), _OID_UNKNOWN
     return value, _OID_UNKNOWN
+
+
+def _literal(value: Any) -> str:
+    """A value as a PostgreSQL literal (for the statements that take no parameters)."""
+    value, oid = _param(value)
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return repr(value) if math.isfinite(value) else f"'{value}'::float8"
+    if isinstance(value, list):
+        array = {_OID_INT8_ARRAY: "bigint[]", _OID_FLOAT8_ARRAY: "float8[]"}.get(oid, "text[]")
+        return "ARRAY[" + ", ".join(_literal(v) for v in value) + f"]::{array}"
+    text = "'" + str(value).replace("'", "''") + "'"
+    kinds = {
+        _OID_TIMESTAMP: "timestamp",
+        _OID_TIMESTAMPTZ: "timestamptz",
+        _OID_DATE: "date",
+        _OID_TIME: "time",
+    }
+    return f"{text}::{kinds[oid]}" if oid in kinds else text
+
+
+def _inline(sql: str, values: Sequence[Any]) -> str:
+    """SQL with each `$n` (outside quotes) replaced by its value as a literal."""
+    literals = [_literal(v) for v in values]
+    return re.sub(
+        r"'(?:[^']|'')*'|\$(\d+)",
+        lambda m: literals[int(m.group(1)) - 1] if m.group(1) else m.group(0),
+        sql,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -508,17 +564,24 @@ class PostgresConnection:
                 self._control(statement.control)
                 continue
             args = values[: statement.params]
+            if statement.inline:
+                statement = Statement(_inline(statement.sql, args), 0, before=statement.before)
+                args = []
             wrap = self.viewer is not None and not self._in_tx
             if wrap:
                 self._run("BEGIN")
                 try:
                     self._apply_viewer()
+                    if statement.before:
+                        self._run(statement.before)
                     context = self._run(statement.sql, args)
                     self._run("COMMIT")
                 except BaseException:
                     self._rollback_quietly()
                     raise
             else:
+                if statement.before:
+                    self._run(statement.before)
                 context = self._run(statement.sql, args)
             self._columns = list(context.columns or [])
             self._rows = [tuple(r) for r in (context.rows or [])]
@@ -707,9 +770,10 @@ def _ident(name: str) -> str:
 def open_postgres(url: str, *, create: bool = True, read_only: bool = False) -> PostgresConnection:
     """Connect, and (as a role that may create tables in `public`) migrate and secure the store.
 
-    The owner role runs the migrations, creates `COMPAT_FUNCTIONS` and grants the tables to the
-    URL's `app_role`s; the row-level security policies come from the hub layer
-    (`mare.hub.server_store.secure_store`, run by `mare init`), as the store knows no policy.
+    The owner role runs the migrations and creates `COMPAT_FUNCTIONS`. The row-level security
+    policies, and the grants to the URL's `app_role`s that come with them, are installed by the
+    hub layer (`mare.hub.server_store.secure_store`, `mare store secure`), as the store knows no
+    policy: until then the application role can read nothing.
     The application role (NOSUPERUSER NOBYPASSRLS, no CREATE) only opens a store already at
     this Mare's version.
     """
@@ -747,11 +811,6 @@ def open_postgres(url: str, *, create: bool = True, read_only: bool = False) -> 
             for function in COMPAT_FUNCTIONS:
                 con.execute_native(function)
             migrate(con)  # type: ignore[arg-type]
-            for role in target.app_roles:
-                con.execute_native(
-                    f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"
-                )
-                con.execute_native(f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {role}")
         if not read_only:
             from mare.store.db import os_account
 
