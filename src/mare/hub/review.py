@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mare.hub.context import HubContext
+from mare.hub.context import HubContext, system_context
 from mare.hub.repository import RecordView, Repository
-from mare.resolve.review import apply_judgement, review_queue
+from mare.resolve.review import apply_judgement, iter_queue
 
 VERDICTS = ("same", "not_same", "unsure")
 
@@ -27,6 +27,7 @@ class ReviewItem:
     right: RecordView
     match_probability: float
     explanation: dict[str, Any]
+    reason: str = ""  # why the queue offers this pair (what its judgement would teach)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,24 +39,79 @@ class ReviewQueue:
 
 
 def queue(ctx: HubContext, limit: int = 50) -> ReviewQueue:
-    """Unjudged pairs in the review band that this reviewer may see in full, most likely first."""
+    """Unjudged pairs that this reviewer may see in full, those whose judgement would teach the
+    model most first (`resolve.review`); withheld pairs met on the way are counted."""
     ctx.permit("review")
     repo = Repository(ctx)
     items: list[ReviewItem] = []
-    withheld, offset, page = 0, 0, max(limit, 50)
-    while len(items) < limit:
-        pairs = review_queue(ctx.store, page, offset)
-        if not pairs:
+    withheld = 0
+    for pair in iter_queue(ctx.store):
+        if len(items) >= limit:
             break
-        offset += len(pairs)
-        for pair in pairs:
-            left, right = repo.record(pair.left_uid), repo.record(pair.right_uid)
-            if left is None or right is None or not (left.decision.full and right.decision.full):
-                withheld += 1
-                continue
-            if len(items) < limit:
-                items.append(ReviewItem(left, right, pair.match_probability, pair.explanation))
+        left, right = repo.record(pair.left_uid), repo.record(pair.right_uid)
+        if left is None or right is None or not (left.decision.full and right.decision.full):
+            withheld += 1
+            continue
+        items.append(ReviewItem(left, right, pair.match_probability, pair.explanation, pair.reason))
     return ReviewQueue(items, withheld)
+
+
+@dataclass(frozen=True, slots=True)
+class Learning:
+    """What a refit on the judgements changed (counts only: never content)."""
+
+    same: int
+    not_same: int
+    pairs: int
+    links: int
+    reviews: int
+    changed: int
+    calibration: dict[str, float]
+
+
+def learn(ctx: HubContext) -> Learning:
+    """Refit the model's weights on every judgement so far and rescore every stored pair with them,
+    as the hub's own processing (`system:crosscheck`, on behalf of this reviewer); new links are
+    reported as hits. One transaction, audited."""
+    from mare.resolve.hits import person_hits, record_hits
+    from mare.resolve.learning import relearn
+
+    ctx.permit("judge")
+    system = system_context(ctx.store, "crosscheck")
+    con = ctx.store.con
+    con.execute("BEGIN TRANSACTION")
+    try:
+        result = relearn(ctx.store)
+        record_hits(ctx.store, person_hits(ctx.store))
+        learned = result.learned
+        out = Learning(
+            learned.same if learned else 0,
+            learned.not_same if learned else 0,
+            result.rescored,
+            result.links,
+            result.reviews,
+            result.changed,
+            dict(learned.calibration) if learned else {},
+        )
+        system.log(
+            "combination",
+            "learned",
+            resource="model",
+            details={
+                "on_behalf_of": ctx.viewer.user,
+                "same": out.same,
+                "not_same": out.not_same,
+                "pairs": out.pairs,
+                "links": out.links,
+                "reviews": out.reviews,
+                "changed": out.changed,
+            },
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return out
 
 
 def judge(ctx: HubContext, left_uid: str, right_uid: str, verdict: str, reason: str | None = None) -> None:

@@ -25,6 +25,7 @@ from mare.resolve.entities import rebuild_entities
 from mare.resolve.extract import refresh_features
 from mare.resolve.hits import identifier_hits, person_hits, record_hits
 from mare.resolve.judgements import latest
+from mare.resolve.learning import relearn, scoring_model
 from mare.resolve.model import load_model, save_model
 from mare.resolve.sqlscore import score_sql
 from mare.resolve.symbols import SymbolSource
@@ -114,7 +115,7 @@ def crosscheck_contribution(
             candidates = pairs_between(con, "_new_keys", "person_keys", MAX_BLOCK)
             con.unregister("_new_keys")
             result.candidates = candidates.num_rows
-            result.model_version, settings = load_model(store)
+            result.model_version, settings = scoring_model(store)  # with weights learnt from judgements
             if candidates.num_rows:  # scored in SQL from the stored model: no Splink set-up per call
                 predictions = score_sql(
                     con, settings, candidates, "person_features", thresholds.keep, explain=True
@@ -189,6 +190,9 @@ def crosscheck_all(
         result.links, result.reviews = _store_pairs(
             store, run.pairs, result.model_version, thresholds, replace_all=True
         )
+        if verdicts:  # the judgements refit the new model's weights: every pair rescored
+            relearned = relearn(store, thresholds, rebuild=False)
+            result.links, result.reviews = relearned.links, relearned.reviews
         rebuild_entities(store)
         progress("hits", 0.9)
         result.identifier_hits, n1 = record_hits(store, identifier_hits(store))

@@ -536,6 +536,20 @@ MIGRATIONS: tuple[Migration, ...] = (
         WHERE r.kind = 'person' AND r.uid NOT IN (SELECT record_uid FROM person_features);
         """,
     ),
+    Migration(
+        15,
+        "resolve_learned: the comparison levels' weights learnt from analysts' judgements",
+        """
+        CREATE TABLE resolve_learned (
+            version INTEGER PRIMARY KEY,
+            model_version INTEGER NOT NULL,
+            learned_at TIMESTAMP NOT NULL,
+            same INTEGER NOT NULL,
+            not_same INTEGER NOT NULL,
+            weights JSON NOT NULL
+        );
+        """,
+    ),
 )
 
 
