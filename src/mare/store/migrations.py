@@ -550,6 +550,22 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        16,
+        "call_counts: calls and seconds per contribution, phone pair and day/week/month (bulk aggregation)",
+        """
+        CREATE TABLE call_counts (
+            contribution VARCHAR NOT NULL,
+            caller BIGINT NOT NULL,
+            callee BIGINT NOT NULL,
+            period VARCHAR NOT NULL,
+            start DATE NOT NULL,
+            calls BIGINT NOT NULL,
+            seconds BIGINT NOT NULL
+        );
+        CREATE INDEX call_counts_pair ON call_counts (caller, callee);
+        """,
+    ),
 )
 
 
