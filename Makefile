@@ -21,7 +21,7 @@ $(UV):
 	  || { echo "!! could not install uv; install it with 'pip install uv' and retry"; exit 1; }
 
 setup: $(UV)
-	@$(UV) sync --frozen --quiet
+	@$(UV) sync --frozen --quiet --compile-bytecode
 	@command -v npm >/dev/null || { echo ">> npm not found: installing Debian's npm"; \
 	  (apt-get update -qq && apt-get install -y -qq npm) >/dev/null || sudo apt-get install -y -qq npm \
 	  || { echo "!! could not install npm (needed for the offline world atlas): apt-get install npm"; exit 1; }; }
@@ -61,6 +61,7 @@ typecheck: setup
 	$(UV) run mypy
 
 test: lint typecheck
+	npm test --silent
 	$(UV) run pytest -q $(PYTEST_ARGS)
 
 test-slow: setup

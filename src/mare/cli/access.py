@@ -6,12 +6,10 @@ import os
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from mare.access.retention_rules import RetentionError
 from mare.cli.common import (
     AgencyOpt,
     HomeOpt,
@@ -24,9 +22,9 @@ from mare.cli.common import (
     print_json,
 )
 from mare.cli.display import shown
-from mare.hub import consent, retention
-from mare.hub.erasure import erase
-from mare.hub.notifications import inbox, mark_read
+
+if TYPE_CHECKING:
+    from mare.hub import consent
 
 consent_app = typer.Typer(
     help="Ask data owners for consent; owners decide; threat-to-life override.", no_args_is_help=True
@@ -58,6 +56,8 @@ def consent_request(
     home: HomeOpt = None,
 ) -> None:
     """Ask the owner of a record to release it to your agency."""
+    from mare.hub import consent
+
     with hub_context(home, user, as_agency, role, what="mare consent request") as ctx:
         try:
             req = consent.request_consent(ctx, record, why)
@@ -75,6 +75,10 @@ def consent_list(
     as_json: JsonOpt = False,
 ) -> None:
     """Requests your agency made or must decide on."""
+    from rich.table import Table
+
+    from mare.hub import consent
+
     with hub_context(home, user, as_agency, role, what="mare consent list") as ctx:
         requests = consent.requests_for(ctx)
         agency = ctx.viewer.agency
@@ -98,6 +102,8 @@ def _decide(
     role: str | None,
     home: HomeOpt,
 ) -> None:
+    from mare.hub import consent
+
     with hub_context(home, user, as_agency, role, what="mare consent decide") as ctx:
         try:
             req = consent.decide(ctx, request_id, grant, reason)
@@ -142,6 +148,8 @@ def consent_override(
     home: HomeOpt = None,
 ) -> None:
     """Start a threat-to-life override (needs a second person's approval)."""
+    from mare.hub import consent
+
     with hub_context(home, user, as_agency, role, what="mare consent override") as ctx:
         try:
             req = consent.request_override(ctx, record, why)
@@ -159,6 +167,8 @@ def consent_approve(
     home: HomeOpt = None,
 ) -> None:
     """Approve another person's override (four eyes); the owner is notified at once."""
+    from mare.hub import consent
+
     with hub_context(home, user, as_agency, role, what="mare consent approve") as ctx:
         try:
             req = consent.approve_override(ctx, request_id)
@@ -190,6 +200,10 @@ def retention_due(
     as_json: JsonOpt = False,
 ) -> None:
     """Records whose retention review is due (metadata only; your agency's, or all for the hub)."""
+    from rich.table import Table
+
+    from mare.hub import retention
+
     with hub_context(home, user, as_agency, role, purpose="oversight", what="mare retention due") as ctx:
         rows = retention.due(ctx, _day(on), agency)
     if as_json:
@@ -221,6 +235,9 @@ def retention_extend(
     home: HomeOpt = None,
 ) -> None:
     """Keep a record until a later review; the reason is recorded."""
+    from mare.access.retention_rules import RetentionError
+    from mare.hub import retention
+
     new_date = _day(until, "--until")
     assert new_date is not None
     with hub_context(
@@ -242,6 +259,8 @@ def retention_run(
     on: DayOpt = None,
 ) -> None:
     """Erase every record whose review date passed without an extension."""
+    from mare.hub import retention
+
     with hub_context(home, user, as_agency, role, purpose="administration", what="mare retention run") as ctx:
         _records, report = retention.run_retention(ctx, _day(on))
     console.print(f"erased {report.records:,} records ({report.values:,} values, {report.links:,} links)")
@@ -256,6 +275,8 @@ def erase_command(
     home: HomeOpt = None,
 ) -> None:
     """Erase records now, everywhere (store, derived data, raw files), leaving an audit entry."""
+    from mare.hub.erasure import erase
+
     with hub_context(home, user, as_agency, role, purpose="administration", what="mare erase") as ctx:
         try:
             report = erase(ctx, records, reason)
@@ -274,6 +295,8 @@ def notifications_list(
     as_json: JsonOpt = False,
 ) -> None:
     """Your agency's notifications, newest first (each written for you, through the policy)."""
+    from mare.hub.notifications import inbox
+
     with hub_context(home, user, as_agency, role, what="mare notifications list") as ctx:
         items = inbox(ctx, unread)
     if as_json:
@@ -299,6 +322,8 @@ def notifications_read(
     role: RoleOpt = None,
 ) -> None:
     """Mark one of your agency's notifications read."""
+    from mare.hub.notifications import mark_read
+
     with hub_context(home, user, as_agency, role, what="mare notifications read") as ctx:
         if not mark_read(ctx, notification_id):
             raise fail(f"no unread notification {notification_id!r} for {ctx.viewer.agency}")

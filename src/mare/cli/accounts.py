@@ -8,12 +8,12 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from mare.access.policy import ROLES
+from mare.cli.choices import AGENCY_TYPES
 from mare.cli.common import (
     AgencyOpt,
     HomeOpt,
@@ -27,9 +27,9 @@ from mare.cli.common import (
     print_json,
 )
 from mare.cli.display import shown
-from mare.hub import admin
-from mare.hub.accounts import AGENCY_TYPES, AccountError
-from mare.hub.context import HubContext
+
+if TYPE_CHECKING:
+    from mare.hub.context import HubContext
 
 users_app = typer.Typer(help="User accounts and their API tokens.", no_args_is_help=True)
 agencies_app = typer.Typer(help="Agencies that contribute to or work at the hub.", no_args_is_help=True)
@@ -40,6 +40,8 @@ def _admin(
     home: Path | None, user: str | None, as_agency: str | None, role: str | None, what: str
 ) -> Iterator[HubContext]:
     """Sign in for an account command; an AccountError becomes a red message and exit status 1."""
+    from mare.hub.accounts import AccountError
+
     with hub_context(home, user, as_agency, role, purpose="administration", what=what, create=True) as ctx:
         try:
             yield ctx
@@ -69,6 +71,8 @@ def agencies_add(
     role: RoleOpt = None,
 ) -> None:
     """Register an agency."""
+    from mare.hub import admin
+
     with _admin(home, user, as_agency, role, "mare agencies add") as ctx:
         agency = admin.add_agency(ctx, agency_id, name, country, agency_type)
     where = agency.country or "no country"
@@ -86,6 +90,10 @@ def agencies_list(
     as_json: JsonOpt = False,
 ) -> None:
     """List agencies."""
+    from rich.table import Table
+
+    from mare.hub import admin
+
     with _admin(home, user, as_agency, role, "mare agencies list") as ctx:
         found = admin.list_agencies(ctx)
     if as_json:
@@ -113,6 +121,8 @@ def agencies_disable(
     role: RoleOpt = None,
 ) -> None:
     """Disable an agency: its users' passwords and tokens stop working at once."""
+    from mare.hub import admin
+
     with _admin(home, user, as_agency, role, "mare agencies disable") as ctx:
         admin.disable_agency(ctx, agency_id)
     console.print(f"agency [bold]{shown(agency_id)}[/bold] disabled")
@@ -152,6 +162,8 @@ def users_add(
     ] = None,
 ) -> None:
     """Add a user (asks for the new user's password unless --password-stdin or --no-password)."""
+    from mare.hub import admin
+
     with _admin(home, user, as_agency, as_role, "mare users add") as ctx:
         password = _read_password(password_stdin, no_password)
         added = admin.add_user(ctx, username, agency, role, password, full_name=full_name)
@@ -170,6 +182,10 @@ def users_list(
     as_json: JsonOpt = False,
 ) -> None:
     """List users (never their passwords)."""
+    from rich.table import Table
+
+    from mare.hub import admin
+
     with _admin(home, user, as_agency, role, "mare users list") as ctx:
         found = admin.list_users(ctx)
     if as_json:
@@ -198,6 +214,8 @@ def users_disable(
     role: RoleOpt = None,
 ) -> None:
     """Disable a user and revoke all their tokens at once."""
+    from mare.hub import admin
+
     with _admin(home, user, as_agency, role, "mare users disable") as ctx:
         revoked = admin.disable_user(ctx, username)
     console.print(f"user [bold]{shown(username)}[/bold] disabled; {revoked} token(s) revoked")
@@ -216,6 +234,8 @@ def users_token(
     role: RoleOpt = None,
 ) -> None:
     """Issue an API token for a user and print it once."""
+    from mare.hub import admin
+
     with _admin(home, user, as_agency, role, "mare users token") as ctx:
         expires = datetime.now(UTC) + timedelta(days=days) if days is not None else None
         token_id, token = admin.issue_token(ctx, username, label=label, expires_at=expires)
@@ -236,6 +256,8 @@ def users_revoke(
     role: RoleOpt = None,
 ) -> None:
     """Revoke an API token at once."""
+    from mare.hub import admin
+
     with _admin(home, user, as_agency, role, "mare users revoke") as ctx:
         admin.revoke_token(ctx, token_id)
     console.print(f"token [bold]{shown(token_id)}[/bold] revoked")
@@ -251,6 +273,10 @@ def users_tokens(
     as_json: JsonOpt = False,
 ) -> None:
     """List a user's API tokens (never the tokens themselves)."""
+    from rich.table import Table
+
+    from mare.hub import admin
+
     with _admin(home, user, as_agency, role, "mare users tokens") as ctx:
         found = admin.list_tokens(ctx, username)
     if as_json:

@@ -8,12 +8,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
+from mare.cli import choices
 from mare.cli.common import AgencyOpt, RoleOpt, UserOpt, hub_context
 from mare.cli.display import SafeConsole, shown
-from mare.hub import oversight
-from mare.hub.audit import ACTIONS
 
 audit_app = typer.Typer(
     help="The tamper-evident audit trail (LED art. 25): verify the chain, export it, read it.",
@@ -74,6 +72,8 @@ def verify(
     ] = None,
 ) -> None:
     """Check the hash chain; exit 1 naming the first broken entry."""
+    from mare.hub import oversight
+
     noted = _anchor(anchor) if anchor else None
     with hub_context(home, user, as_agency, role, purpose="oversight", what="mare audit verify") as ctx:
         try:
@@ -98,6 +98,8 @@ def export(
     role: RoleOpt = None,
 ) -> None:
     """Export the entries of a period as JSON lines for the supervisory authority."""
+    from mare.hub import oversight
+
     since, until = _moment(start, end=False), _moment(end, end=True)
     if until <= since:
         raise typer.BadParameter("--to must come after --from")
@@ -117,13 +119,20 @@ def export(
 @audit_app.command()
 def show(
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many of the latest entries.")] = 50,
-    action: Annotated[str | None, typer.Option("--action", help=f"Only: {', '.join(ACTIONS)}.")] = None,
+    action: Annotated[
+        str | None, typer.Option("--action", help=f"Only: {', '.join(choices.ACTIONS)}.")
+    ] = None,
     home: HomeOpt = None,
     user: UserOpt = None,
     as_agency: AgencyOpt = None,
     role: RoleOpt = None,
 ) -> None:
     """Show the latest audit entries as a table."""
+    from rich.table import Table
+
+    from mare.hub import oversight
+    from mare.hub.audit import ACTIONS
+
     if action is not None and action not in ACTIONS:
         raise typer.BadParameter(f"unknown action {action!r}; use one of {', '.join(ACTIONS)}")
     table = Table(title="Audit trail (latest first)")
@@ -153,6 +162,8 @@ def head(
     home: HomeOpt = None, user: UserOpt = None, as_agency: AgencyOpt = None, role: RoleOpt = None
 ) -> None:
     """Print SEQ:HASH of the last entry, to note outside the system (detects a cut tail later)."""
+    from mare.hub import oversight
+
     with hub_context(home, user, as_agency, role, purpose="oversight", what="mare audit head") as ctx:
         last = oversight.head(ctx)
     if last is None:

@@ -8,17 +8,15 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import typer
 
 from mare.access.policy import PURPOSES, ROLES, Purpose
 from mare.cli.display import SafeConsole, json_safe, shown
-from mare.hub.audit import AuditKeyMissing
-from mare.hub.context import HubContext, Refused
-from mare.hub.identity import Credentials, SignInError, open_context
-from mare.store.db import StoreUnavailable, open_store
+
+if TYPE_CHECKING:
+    from mare.hub.context import HubContext
 
 console = SafeConsole()
 err = SafeConsole(stderr=True)
@@ -72,6 +70,8 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 def _ask_password(user: str) -> str | None:
     """Ask for a user's password on the terminal (None when there is no one to ask)."""
+    import click
+
     try:
         return str(typer.prompt(f"Password for {user}", hide_input=True, err=True))
     except (click.exceptions.Abort, typer.Abort, EOFError):
@@ -91,6 +91,11 @@ def hub_context(
     create: bool = False,
 ) -> Iterator[HubContext]:
     """Open the store and sign in; yield the request's context. A refusal is one red line and exit 1."""
+    from mare.hub.audit import AuditKeyMissing
+    from mare.hub.context import Refused
+    from mare.hub.identity import Credentials, SignInError, open_context
+    from mare.store.db import StoreUnavailable, open_store
+
     if purpose not in PURPOSES:
         raise typer.BadParameter(f"unknown purpose {purpose!r}; use one of {', '.join(PURPOSES)}")
     if role is not None and role not in ROLES:

@@ -6,10 +6,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from mare.cli.common import AgencyOpt, HomeOpt, JsonOpt, RoleOpt, UserOpt, console, hub_context, print_json
-from mare.hub.doctor import doctor
 
 
 def doctor_command(
@@ -24,6 +22,10 @@ def doctor_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Check a store after a crash (or any day); --repair repairs what is safe. Exit 1: a person is needed."""
+    from rich.table import Table
+
+    from mare.hub.doctor import doctor
+
     with hub_context(home, user, as_agency, role, purpose="administration", what="mare doctor") as ctx:
         report = doctor(ctx, repair=repair)
     if as_json:

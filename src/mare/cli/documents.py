@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from mare.cli.common import (
     AgencyOpt,
@@ -90,6 +89,8 @@ def documents_command(
 
     A document presented by different persons, or on more legs than one holder could travel, is
     flagged with the persons and legs involved. With --hub: the documents you may see."""
+    from rich.table import Table
+
     if (file is None) == (not hub):
         raise typer.BadParameter(
             "give a FILE of presentations or --hub, not both" if hub else "give a FILE or --hub"
@@ -150,6 +151,8 @@ def documents_command(
 
 
 def _findings(title: str, findings: list[dict[str, Any]], top: int) -> None:
+    from rich.table import Table
+
     if not findings:
         console.print(f"{title}: none")
         return

@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from mare.cli.common import (
     AgencyOpt,
@@ -21,7 +20,6 @@ from mare.cli.common import (
     print_json,
 )
 from mare.cli.display import shown
-from mare.hub import early_warning as ew
 
 warnings_app = typer.Typer(
     help="Early warnings: changes in the hub's data, computed per agency from what it may see.",
@@ -58,6 +56,10 @@ def warnings_run(
     as_json: JsonOpt = False,
 ) -> None:
     """Run the detectors for the hub and every agency (each under its own view); list what is new."""
+    from rich.table import Table
+
+    from mare.hub import early_warning as ew
+
     day = _day(today, "--today")
     with hub_context(home, user, as_agency, role, what="mare warnings run") as ctx:
         try:
@@ -100,6 +102,10 @@ def warnings_list(
     as_json: JsonOpt = False,
 ) -> None:
     """Your agency's early warnings, newest first."""
+    from rich.table import Table
+
+    from mare.hub import early_warning as ew
+
     day = _day(since, "--since")
     moment = datetime.combine(day, datetime.min.time()) if day else None
     with hub_context(home, user, as_agency, role, what="mare warnings list") as ctx:
@@ -129,6 +135,8 @@ def warnings_show(
     as_json: JsonOpt = False,
 ) -> None:
     """One warning with its explanation and the data behind it."""
+    from mare.hub import early_warning as ew
+
     with hub_context(home, user, as_agency, role, what="mare warnings show") as ctx:
         found = ew.warning(ctx, warning_id)
     if as_json:
@@ -155,6 +163,8 @@ def warnings_ack(
     home: HomeOpt = None,
 ) -> None:
     """Acknowledge one of your agency's warnings."""
+    from mare.hub import early_warning as ew
+
     with hub_context(home, user, as_agency, role, what="mare warnings ack") as ctx:
         done = ew.acknowledge(ctx, warning_id)
     console.print(
@@ -171,6 +181,7 @@ def schedule_run(
 ) -> None:
     """Run the scheduled work as the hub's own processing (for cron): detectors, retention due check,
     and yesterday's daily report for the hub and every agency under its own view."""
+    from mare.hub import early_warning as ew
     from mare.hub.identity import is_operator
     from mare.products.scheduled import scheduled_run
     from mare.store.db import open_store

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from mare.cli.common import (
     AgencyOpt,
@@ -20,10 +19,6 @@ from mare.cli.common import (
     print_json,
 )
 from mare.cli.display import shown
-from mare.cli.render import ingest_summary, problems_table, write_report
-from mare.hub.intake import CROSSCHECK_MODES, crosscheck_stored, geocode_stored, receive
-from mare.ingest.pipeline import IngestOptions, forced_format
-from mare.ingest.sources import find_sources
 
 CrosscheckOpt = Annotated[
     str,
@@ -54,6 +49,13 @@ def ingest_command(
     warnings: Annotated[bool, typer.Option("--warnings", help="Also list warnings.")] = False,
 ) -> None:
     """Ingest contributions (JSON, CSV bundle, call records CSV, FtM JSON lines)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from mare.cli.render import ingest_summary, problems_table, write_report
+    from mare.hub.intake import CROSSCHECK_MODES, crosscheck_stored, geocode_stored, receive
+    from mare.ingest.pipeline import IngestOptions, forced_format
+    from mare.ingest.sources import find_sources
+
     if handling not in ("H0", "H1", "H2", "H3"):
         raise typer.BadParameter("handling must be H0, H1, H2 or H3")
     if crosscheck not in CROSSCHECK_MODES:

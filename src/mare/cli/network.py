@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from mare.cli.common import AgencyOpt, HomeOpt, PurposeOpt, RoleOpt, UserOpt, WhyOpt, hub_context
 from mare.cli.display import SafeConsole, json_safe, shown
@@ -319,6 +318,8 @@ def _comparison(
     profiles: list[dict[str, Any]], typed: dict[str, Any], as_json: bool, out: Path | None
 ) -> None:
     """Print (or write) the comparative table and the types."""
+    from rich.table import Table
+
     data = {"networks": profiles, "typology": typed}
     if out:
         from mare.analyse.network.profiles import COLUMNS, export_table
@@ -389,6 +390,8 @@ def _windows(net: Any, period: str, top: int) -> dict[str, Any]:
 
 
 def _networks_table(data: dict[str, Any]) -> None:
+    from rich.table import Table
+
     console = SafeConsole()
     found = data["networks"]
     if not found:
@@ -419,6 +422,8 @@ def _plain(value: Any) -> Any:
 
 
 def _render(report: dict[str, Any], top: int, rows: list[list[str]]) -> None:
+    from rich.table import Table
+
     labels: dict[str, str | None] = report.get("labels") or {}
 
     def name(node: str) -> str:

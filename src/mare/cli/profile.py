@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
+from mare.cli import choices
 from mare.cli.common import (
     AgencyOpt,
     HomeOpt,
@@ -22,7 +22,6 @@ from mare.cli.common import (
     print_json,
 )
 from mare.cli.display import shown
-from mare.hub.profiles import SUSPECT_CATEGORIES, suspect_profile
 
 TITLES = {
     "nationality": "Nationality",
@@ -50,7 +49,8 @@ def profile_command(
     category: Annotated[
         list[str] | None,
         typer.Option(
-            "--category", help=f"Person categories profiled (default {', '.join(SUSPECT_CATEGORIES)})."
+            "--category",
+            help=f"Person categories profiled (default {', '.join(choices.SUSPECT_CATEGORIES)}).",
         ),
     ] = None,
     top: Annotated[int, typer.Option("--top", help="Rows per table.")] = 10,
@@ -64,7 +64,10 @@ def profile_command(
 ) -> None:
     """The criminal profile of the suspects: nationality, age, gender, residence, activity, roles, crime
     areas, prior records (counts only, never a list of people)."""
+    from rich.table import Table
+
     from mare.hub.networks import NetworkError, network
+    from mare.hub.profiles import SUSPECT_CATEGORIES, suspect_profile
 
     what = "mare profile" + (f" --network {network_id}" if network_id else "")
     with (
@@ -122,6 +125,8 @@ def polycrime_command(
 ) -> None:
     """Polycriminality: crime areas per person (and network), and the records that link smuggling to
     other crime areas (the same person, or a shared identifier, in another crime's contribution)."""
+    from rich.table import Table
+
     from mare.hub.networks import entity_network, find_networks
     from mare.hub.polycrime import polycriminality
 

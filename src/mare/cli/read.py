@@ -22,9 +22,6 @@ from mare.cli.common import (
     print_json,
 )
 from mare.cli.display import shown
-from mare.cli.render import entity_panel, record_panel, stats_tables
-from mare.hub.entity import EntityError, entity
-from mare.hub.repository import Repository
 
 show_app = typer.Typer(
     help="Show one contribution, record or entity, as the access policy allows.", no_args_is_help=True
@@ -43,6 +40,9 @@ def show_record(
     as_json: JsonOpt = False,
 ) -> None:
     """Show one record (content only where the policy allows)."""
+    from mare.cli.render import record_panel
+    from mare.hub.repository import Repository
+
     with hub_context(
         home, user, as_agency, role, purpose=purpose, why=why, what=f"mare show record {uid}"
     ) as ctx:
@@ -75,6 +75,9 @@ def show_entity(
     as_json: JsonOpt = False,
 ) -> None:
     """Show one entity: its records (as the policy allows), hits, judgements, links, timeline and places."""
+    from mare.cli.render import entity_panel
+    from mare.hub.entity import EntityError, entity
+
     with hub_context(
         home, user, as_agency, role, purpose=purpose, why=why, what=f"mare show entity {entity_id}"
     ) as ctx:
@@ -105,6 +108,8 @@ def show_contribution(
     as_json: JsonOpt = False,
 ) -> None:
     """Show a contribution (hub uid or the sender's id) with its counts and problems."""
+    from mare.hub.repository import Repository
+
     with hub_context(
         home, user, as_agency, role, purpose=purpose, why=why, what=f"mare show contribution {uid}"
     ) as ctx:
@@ -141,6 +146,8 @@ def records_command(
     as_json: JsonOpt = False,
 ) -> None:
     """List records (labels only where the policy allows)."""
+    from mare.hub.repository import Repository
+
     with hub_context(home, user, as_agency, role, purpose=purpose, why=why, what="mare records") as ctx:
         views = Repository(ctx).records(kind, agency, limit)
     if as_json:
@@ -167,6 +174,7 @@ def export_command(
 ) -> None:
     """Export records of one kind as CSV (formulas neutralised; withheld rows marked; caveats kept)."""
     from mare.analyse.export import write_csv
+    from mare.hub.repository import Repository
     from mare.schema.model import load_model
 
     spec = load_model().kind(kind)
@@ -201,6 +209,9 @@ def stats_command(
     as_json: JsonOpt = False,
 ) -> None:
     """What the hub holds that you may see: counts by kind, agency, handling code and category."""
+    from mare.cli.render import stats_tables
+    from mare.hub.repository import Repository
+
     with hub_context(home, user, as_agency, role, what="mare stats") as ctx:
         data = Repository(ctx).stats()
     if as_json:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.table import Table
 
-from mare.analyse.export import write_csv
 from mare.cli.display import shown
-from mare.hub.entity import EntityView
-from mare.hub.repository import RecordView
-from mare.ingest.pipeline import IngestReport
-from mare.ingest.problems import Problem
+
+if TYPE_CHECKING:
+    from mare.hub.entity import EntityView
+    from mare.hub.repository import RecordView
+    from mare.ingest.pipeline import IngestReport
+    from mare.ingest.problems import Problem
 
 STATUS_STYLE = {
     "stored": "green",
@@ -27,6 +27,8 @@ STATUS_STYLE = {
 
 def ingest_summary(console: Console, reports: list[IngestReport]) -> None:
     """One line per contribution."""
+    from rich.table import Table
+
     table = Table(title="Contributions", show_lines=False)
     for col in (
         "source",
@@ -62,6 +64,8 @@ def problems_table(
     console: Console, reports: list[IngestReport], limit: int = 30, include_warnings: bool = False
 ) -> None:
     """The first problems, with file, row, field, reason and fix."""
+    from rich.table import Table
+
     rows = [p for r in reports for p in r.problems if include_warnings or p.severity == "error"]
     if not rows:
         return
@@ -84,6 +88,8 @@ def problems_table(
 
 def write_report(path: Path, reports: list[IngestReport]) -> None:
     """The per-row error report as CSV or JSON (by extension)."""
+    from mare.analyse.export import write_csv
+
     if path.suffix.lower() == ".json":
         path.write_text(json.dumps([r.as_dict() for r in reports], indent=2, default=str), encoding="utf-8")
         return
@@ -97,6 +103,8 @@ def write_report(path: Path, reports: list[IngestReport]) -> None:
 
 def record_panel(console: Console, view: RecordView) -> None:
     """A record with provenance, values and links; or the hit/no-hit answer."""
+    from rich.table import Table
+
     d = view.decision
     console.print(
         f"[bold]{shown(view.kind)}[/] {shown(view.uid)}  owner [bold]{shown(view.owner)}[/]  "
@@ -136,6 +144,8 @@ def record_panel(console: Console, view: RecordView) -> None:
 
 def _table(console: Console, title: str, columns: list[str], rows: list[list[str]]) -> None:
     """A titled table, printed only when it has rows."""
+    from rich.table import Table
+
     if not rows:
         return
     table = Table(title=title)
@@ -254,6 +264,8 @@ def entity_panel(console: Console, view: EntityView) -> None:
 
 def stats_tables(console: Console, stats: dict[str, Any]) -> None:
     """What the hub holds."""
+    from rich.table import Table
+
     console.print(
         f"[bold]{stats['contributions']:,}[/] contributions, "
         f"[bold]{sum(stats['records'].values()):,}[/] records, "

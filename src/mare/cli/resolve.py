@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from mare.cli.common import AgencyOpt, HomeOpt, RoleOpt, UserOpt, WhyOpt, console, hub_context
 from mare.cli.display import shown
-from mare.hub.repository import RecordView
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from mare.hub.repository import RecordView
 
 
 def crosscheck_command(
@@ -24,6 +26,9 @@ def crosscheck_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Cross-check everything held again: features, model, candidate pairs, entities, hits."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
     from mare.hub.intake import crosscheck_everything
 
     with (
@@ -66,6 +71,8 @@ def _values(view: RecordView | None) -> dict[str, str]:
 
 
 def _side_by_side(left: RecordView | None, right: RecordView | None, a: str, b: str) -> Table:
+    from rich.table import Table
+
     lv, rv = _values(left), _values(right)
     table = Table(title="Candidate pair", show_lines=False)
     table.add_column("field")
@@ -77,6 +84,8 @@ def _side_by_side(left: RecordView | None, right: RecordView | None, a: str, b: 
 
 
 def _waterfall(explanation: dict[str, Any]) -> Table:
+    from rich.table import Table
+
     table = Table(title=f"Why: match probability {explanation['match_probability']:.3f}")
     table.add_column("feature")
     table.add_column("level")

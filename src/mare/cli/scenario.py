@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from mare.cli.common import HomeOpt, JsonOpt, console, err, hub_context, print_json
-from mare.cli.render import problems_table, record_panel, stats_tables
-from mare.hub.intake import crosscheck_stored, geocode_stored, receive
-from mare.hub.repository import Repository
-from mare.ingest.pipeline import IngestOptions
-from mare.ingest.sources import find_sources
-from mare.store.db import mare_home
 
 scenario_app = typer.Typer(help="Synthetic smuggling worlds with ground truth.", no_args_is_help=True)
 
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
 
 def _progress() -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -57,6 +54,8 @@ def scenario_generate(
 @scenario_app.command("describe")
 def scenario_describe(path: Path, as_json: JsonOpt = False) -> None:
     """Print a scenario's distributions beside the reference figures (DOMAIN.md, 2016 report)."""
+    from rich.table import Table
+
     from mare.scenario import describe, describe_table
 
     data = describe(path)
@@ -83,6 +82,13 @@ def demo_command(
 ) -> None:
     """The main job on the embedded default: generate sample contributions, ingest, report; then serve the
     web app on http://127.0.0.1:8000 with demo users (--no-serve: stop after the terminal summary)."""
+    from mare.cli.render import problems_table, record_panel, stats_tables
+    from mare.hub.intake import crosscheck_stored, geocode_stored, receive
+    from mare.hub.repository import Repository
+    from mare.ingest.pipeline import IngestOptions
+    from mare.ingest.sources import find_sources
+    from mare.store.db import mare_home
+
     root = mare_home(home)
     world = root / f"scenario-{scale}-seed{seed}"
     if not (world / "scenario.json").is_file():
@@ -134,6 +140,8 @@ def demo_command(
 
 def _serve_demo(home: Path | None, port: int) -> None:
     """Demo users for three agencies and the hub (new passwords, printed once), then the web app."""
+    from rich.table import Table
+
     from mare.cli.serve import demo_users
     from mare.cli.serve import serve as run_server
 

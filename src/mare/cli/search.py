@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
+from mare.cli.choices import MAX_LIMIT, QUERY_KINDS
 from mare.cli.common import (
     AgencyOpt,
     HomeOpt,
@@ -21,7 +21,9 @@ from mare.cli.common import (
     print_json,
 )
 from mare.cli.display import shown
-from mare.hub.search import MAX_LIMIT, QUERY_KINDS, SearchResult, search
+
+if TYPE_CHECKING:
+    from mare.hub.search import SearchResult
 
 #: Caveats worth repeating beside a result (H0's "use only to prevent and combat crime" holds for all).
 _SHOWN_CAVEATS = ("H1", "H2", "H3", "Provider")
@@ -57,6 +59,8 @@ def search_command(
 ) -> None:
     """Search names, phones, documents, plates, IMO/MMSI, IBANs, e-mails, handles and places (ranked, with
     why each matched; hit/no-hit where the policy withholds)."""
+    from mare.hub.search import search
+
     kinds = [k.strip() for value in kind or [] for k in value.split(",") if k.strip()] or None
     with hub_context(home, user, as_agency, role, purpose=purpose, why=why, what="mare search") as ctx:
         try:
@@ -71,6 +75,8 @@ def search_command(
 
 def _table(result: SearchResult) -> None:
     """The results as a table, then what was withheld."""
+    from rich.table import Table
+
     read_as = ", ".join(result.read_as)
     if not result.hits:
         console.print(f"no matches (read as {shown(read_as)}; {shown(result.mode)})")

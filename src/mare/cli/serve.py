@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from mare.cli.common import HomeOpt, console, fail
-from mare.hub.context import HubContext
-from mare.store.db import DB_NAME, mare_home
+
+if TYPE_CHECKING:
+    from mare.hub.context import HubContext
 
 HostOpt = Annotated[
     str, typer.Option("--host", help="Address to listen on (keep 127.0.0.1 unless behind TLS).")
@@ -39,6 +40,7 @@ def serve(home: Path | None, host: str, port: int, secure_cookies: bool | None =
     import uvicorn
 
     from mare.server.app import create_app
+    from mare.store.db import DB_NAME, mare_home
 
     root = mare_home(home)
     if not (root / DB_NAME).is_file():

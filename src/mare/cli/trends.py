@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from mare.cli.common import JsonOpt, console, print_json
 from mare.cli.display import SafeConsole, shown
@@ -37,6 +36,8 @@ def trends_command(
     """Flag sustained rises and falls in counts: negative-binomial baseline, CUSUM on its residuals.
 
     Gaps (periods without a row) count as zero and are reported on stderr. See docs/trends.md."""
+    from rich.table import Table
+
     from mare.analyse.trends import PERIODS, Settings, build_series, detect_all
 
     if period not in PERIODS:

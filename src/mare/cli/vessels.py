@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from mare.cli.common import (
     AgencyOpt,
@@ -85,6 +84,8 @@ def vessels_command(
 
 
 def _print(picture: dict[str, Any], top: int, events: list[Any]) -> None:
+    from rich.table import Table
+
     counts = ", ".join(f"{n} {k}" for k, n in picture["events"].items()) or "none"
     console.print(
         f"{picture['positions']} positions of {picture['vessels_tracked']} vessels from "

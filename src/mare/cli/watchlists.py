@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
+from mare.cli.choices import ENTRY_KINDS
 from mare.cli.common import (
     AgencyOpt,
     HomeOpt,
@@ -19,7 +19,6 @@ from mare.cli.common import (
     print_json,
 )
 from mare.cli.display import shown
-from mare.hub import watchlists as wl
 
 watchlist_app = typer.Typer(
     help="Your agency's watchlists: wanted persons, phones, documents, plates, vessels, IBANs, handles.",
@@ -38,6 +37,8 @@ def watchlist_create(
     as_json: JsonOpt = False,
 ) -> None:
     """Create a watchlist of your agency."""
+    from mare.hub import watchlists as wl
+
     with hub_context(home, user, as_agency, role, what="mare watchlist create") as ctx:
         try:
             made = wl.create_watchlist(ctx, name)
@@ -55,7 +56,7 @@ def watchlist_add(
     value: Annotated[
         str, typer.Argument(help="The value as you have it (a person's name for --kind person).")
     ],
-    kind: Annotated[str, typer.Option("--kind", help=f"One of {', '.join(wl.ENTRY_KINDS)}.")],
+    kind: Annotated[str, typer.Option("--kind", help=f"One of {', '.join(ENTRY_KINDS)}.")],
     birth_date: Annotated[
         str | None, typer.Option("--birth-date", help="A person's birth date: YYYY, YYYY-MM or YYYY-MM-DD.")
     ] = None,
@@ -67,6 +68,8 @@ def watchlist_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Add an entry to a watchlist; it is checked at once against everything held."""
+    from mare.hub import watchlists as wl
+
     with hub_context(home, user, as_agency, role, what="mare watchlist add") as ctx:
         try:
             entry, raised = wl.add_entry(ctx, watchlist, kind, value, birth_date=birth_date, note=note)
@@ -89,6 +92,8 @@ def watchlist_remove(
     home: HomeOpt = None,
 ) -> None:
     """Remove an entry from a watchlist (and the alerts it raised)."""
+    from mare.hub import watchlists as wl
+
     with hub_context(home, user, as_agency, role, what="mare watchlist remove") as ctx:
         try:
             removed = wl.remove_entry(ctx, entry)
@@ -107,6 +112,10 @@ def watchlist_list(
     as_json: JsonOpt = False,
 ) -> None:
     """Your agency's watchlists and their entries."""
+    from rich.table import Table
+
+    from mare.hub import watchlists as wl
+
     with hub_context(home, user, as_agency, role, what="mare watchlist list") as ctx:
         try:
             found = wl.watchlists(ctx, watchlist)
@@ -170,6 +179,10 @@ def alerts_list(
     as_json: JsonOpt = False,
 ) -> None:
     """Alerts raised on your agency's watchlists, as you may see them."""
+    from rich.table import Table
+
+    from mare.hub import watchlists as wl
+
     with hub_context(home, user, as_agency, role, what="mare alerts list") as ctx:
         found = wl.alerts(ctx, unacknowledged)
         agency = ctx.viewer.agency
@@ -202,6 +215,8 @@ def alerts_ack(
     home: HomeOpt = None,
 ) -> None:
     """Acknowledge an alert of your agency."""
+    from mare.hub import watchlists as wl
+
     with hub_context(home, user, as_agency, role, what="mare alerts ack") as ctx:
         try:
             done = wl.acknowledge(ctx, alert)
