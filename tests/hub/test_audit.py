@@ -345,3 +345,31 @@ def test_consultation_batch_writes_one_entry_plus_denials(store: Store) -> None:
     assert empty.flush() is None
     last = next(iter(log.entries(newest_first=True, limit=1)))
     assert last["action"] == "consultation" and last["outcome"] == "empty"
+
+
+def test_entries_beside_an_open_transaction_keep_one_chain(store: Store) -> None:
+    """As in the server: an upload's transaction chains its entry before COMMIT while reads on other
+    cursors append theirs. The entry continues from the newest committed head, not from its snapshot,
+    and the append lock held until COMMIT keeps the chain whole."""
+    from mare.hub.audit import appends_held
+
+    writer = Store(home=store.home, con=store.con.cursor(), archive=store.archive)
+    reader = Store(home=store.home, con=store.con.cursor(), archive=store.archive)
+
+    def read_entry(log: AuditLog) -> int:
+        return log.append(actor="reader", actor_agency="IT-SCO", action="consultation", outcome="done")
+
+    read_entry(AuditLog(reader))
+    writer.con.execute("BEGIN TRANSACTION")
+    writer.con.execute("SELECT count(*) FROM audit_log").fetchone()  # the writer's snapshot
+    after_snapshot = read_entry(AuditLog(reader))  # committed, unseen by the writer's snapshot
+    with appends_held() as hold:
+        hold()
+        own = AuditLog(writer).append(
+            actor="system:ingest", actor_agency=None, action="collection", outcome="stored"
+        )
+        writer.con.execute("COMMIT")
+    assert own == after_snapshot + 1
+    read_entry(AuditLog(reader))
+    result = AuditLog(store).verify()
+    assert result.ok and result.checked == 4, result

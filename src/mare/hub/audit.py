@@ -36,7 +36,8 @@ import os
 import secrets
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,6 +69,28 @@ KEY_BYTES = 32
 KEY_ENV = "MARE_AUDIT_KEY_FILE"
 #: One append at a time in this process: the web server's request threads and its writer share the chain.
 APPEND_LOCK = threading.RLock()
+
+
+@contextmanager
+def appends_held() -> Iterator[Callable[[], None]]:
+    """For a transaction that chains audit entries before its COMMIT while other threads append (the
+    server's upload job, beside the reads' consultation entries): call `hold()` just before its first
+    entry; the append lock is then kept until this block ends, after the COMMIT or ROLLBACK, so no
+    other entry takes the same number or chains onto one that may yet be rolled back."""
+    held = 0
+
+    def hold() -> None:
+        nonlocal held
+        APPEND_LOCK.acquire()
+        held += 1
+
+    try:
+        yield hold
+    finally:
+        for _ in range(held):
+            APPEND_LOCK.release()
+
+
 BATCH = 10_000
 COLUMNS = (
     "seq, logged_at, actor, actor_agency, action, resource, ref, purpose, justification, outcome, "
@@ -182,6 +205,19 @@ class VerifyResult:
     head: str | None = None
 
 
+HEAD = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
+
+
+def _committed_head(con: Any) -> tuple[Any, ...] | None:
+    """The last committed entry, read on a fresh cursor (outside the caller's transaction)."""
+    cursor = con.cursor()
+    try:
+        row = cursor.execute(HEAD).fetchone()
+        return tuple(row) if row else None
+    finally:
+        cursor.close()
+
+
 class AuditLog:
     """The hash-chained audit trail of one store."""
 
@@ -224,7 +260,12 @@ class AuditLog:
         logged_at = _naive_utc(at) if at is not None else datetime.now(UTC).replace(tzinfo=None)
         with APPEND_LOCK:
             con = self.store.con
-            last = con.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+            last = con.execute(HEAD).fetchone()
+            # Inside a transaction the snapshot may predate entries other cursors committed since
+            # (the reads beside a server's upload): the chain continues from the newer head.
+            committed = _committed_head(con)
+            if committed is not None and (last is None or int(committed[0]) > int(last[0])):
+                last = committed
             seq = int(last[0]) + 1 if last else 1
             prev_hash = str(last[1]) if last else GENESIS
             row = (

@@ -19,9 +19,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mare.access.policy import ActionTarget, allowed
+from mare.hub.audit import APPEND_LOCK, appends_held
 from mare.hub.context import HubContext, system_context
 from mare.hub.watchlists import check_stored
 from mare.ingest.pipeline import IngestOptions, IngestReport, ingest_source
@@ -80,10 +81,18 @@ def receive(
 ) -> IngestReport:
     """Ingest one contribution for this person (authorised, stored whole or not at all, audited: a
     stored contribution's audit entry commits in its transaction)."""
-    hooked = replace(
-        options, authorise=_authoriser(ctx), on_stored=lambda report: log_collection(ctx, report)
-    )
-    report = ingest_source(ctx.store, source, hooked, on_calls)
+    from mare.hub.adverts import post_facts
+
+    with appends_held() as hold:
+
+        def stored(report: IngestReport) -> None:
+            hold()
+            log_collection(ctx, report)
+
+        hooked = replace(
+            options, authorise=_authoriser(ctx), on_stored=stored, read_post=options.read_post or post_facts
+        )
+        report = ingest_source(ctx.store, source, hooked, on_calls)
     if not options.dry_run and report.status not in ("already_received", "stored"):
         log_collection(ctx, report)
     return report
@@ -97,14 +106,16 @@ def _todo(ctx: HubContext, kind: str, stored: list[str] | None) -> list[str]:
 
 @contextmanager
 def _transaction(ctx: HubContext) -> Iterator[None]:
+    """A short transaction whose audit entries commit with it (the append lock held throughout)."""
     con = ctx.store.con
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+    with APPEND_LOCK:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
 
 
 def crosscheck_stored(ctx: HubContext, stored: list[str], mode: str = "auto") -> None:
@@ -121,18 +132,32 @@ def crosscheck_stored(ctx: HubContext, stored: list[str], mode: str = "auto") ->
         system.permit("crosscheck")
         if mode == "each" or (mode == "auto" and len(todo) <= AUTO_EACH_LIMIT):
             for uid in todo:
-                crosscheck_contribution(ctx.store, uid, before_commit=_crosschecked(ctx, system, [uid], uid))
+                with appends_held() as hold:
+                    crosscheck_contribution(
+                        ctx.store, uid, before_commit=_crosschecked(ctx, system, [uid], uid, hold=hold)
+                    )
         else:
-            crosscheck_all(ctx.store, train=True, before_commit=_crosschecked(ctx, system, todo, None))
+            with appends_held() as hold:
+                crosscheck_all(
+                    ctx.store, train=True, before_commit=_crosschecked(ctx, system, todo, None, hold=hold)
+                )
     check_pending_watchlists(ctx, stored)
 
 
 def _crosschecked(
-    ctx: HubContext, system: HubContext, done: list[str], ref: str | None, resource: str = "contribution"
+    ctx: HubContext,
+    system: HubContext,
+    done: list[str],
+    ref: str | None,
+    resource: str = "contribution",
+    hold: Callable[[], None] | None = None,
 ) -> Callable[[CrosscheckResult], None]:
-    """What commits with a cross-check: its audit entry, the end of its jobs, the watchlist check owed."""
+    """What commits with a cross-check: its audit entry, the end of its jobs, the watchlist check owed
+    (`hold`: from `appends_held`, keeps the append lock until the cross-check's COMMIT)."""
 
     def commit(result: CrosscheckResult) -> None:
+        if hold is not None:
+            hold()
         data = result.as_dict()
         system.log(
             "combination",
@@ -198,21 +223,34 @@ def complete_pending(ctx: HubContext, geocode: bool = True) -> None:
 
 
 def crosscheck_everything(
-    ctx: HubContext, train: bool = True, progress: Callable[[str, float], None] | None = None
+    ctx: HubContext,
+    train: bool = True,
+    progress: Callable[[str, float], None] | None = None,
+    engine: str = "duckdb",
 ) -> CrosscheckResult:
     """A full cross-check re-run asked for by this person (`crosscheck`), run as `system:crosscheck`;
-    it completes every pending cross-check, then the pending watchlist checks and geocoding."""
+    it completes every pending cross-check, then the pending watchlist checks and geocoding.
+    `engine`: "duckdb" (in process) or "spark" (blocking, training and scoring on Spark)."""
     from mare.resolve import crosscheck_all
+    from mare.resolve.dedupe import dedupe
+
+    deduper: Callable[..., Any] = dedupe
+    if engine == "spark":
+        from mare.resolve.spark.dedupe import dedupe_spark
+
+        deduper = dedupe_spark
 
     ctx.permit("crosscheck")
     system = system_context(ctx.store, "crosscheck")
     pending = pending_jobs(ctx.store.con, "crosscheck")
-    result = crosscheck_all(
-        ctx.store,
-        train=train,
-        progress=progress or (lambda stage, share: None),
-        before_commit=_crosschecked(ctx, system, pending, None, "hub"),
-    )
+    with appends_held() as hold:
+        result = crosscheck_all(
+            ctx.store,
+            train=train,
+            progress=progress or (lambda stage, share: None),
+            before_commit=_crosschecked(ctx, system, pending, None, "hub", hold=hold),
+            deduper=deduper,
+        )
     with _transaction(ctx):
         check_stored(ctx, None)
         finish_jobs(ctx.store.con, "watchlists")

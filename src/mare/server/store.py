@@ -8,8 +8,11 @@ long ingest runs beside the reads instead of in front of them.
 
 The audit chain is appended to from both (every read writes its consultation entry), one append at a
 time (`mare.hub.audit.APPEND_LOCK`). A short write job holds that lock while it runs, because some hub
-writes chain audit entries inside their own transaction; an upload does not (its audit entries are
-written between its transactions), so page reads go on while it ingests and cross-checks.
+writes chain audit entries inside their own transaction. An upload holds it only from its first
+in-transaction entry to that transaction's COMMIT (`mare.hub.audit.appends_held`: the contribution's
+collection entry, the cross-check's entry), and each entry continues from the newest committed head,
+not from its transaction's snapshot; so page reads go on while it ingests and cross-checks, and the
+chain stays whole (`benchmarks/load.py` found the race: two entries given one number).
 """
 
 from __future__ import annotations
