@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from mare.resolve.symbols import SymbolSource
+from mare.resolve.symbols import CROSS_SCRIPT_CLASSES, CROSS_SCRIPTS, SymbolSource, cross_script_symbols
 
 NAME_FIELDS = ("name", "given_name", "family_name", "alias")
 FEATURE_FIELDS = (
@@ -68,6 +68,7 @@ class _Name:
     latin: str
     tokens: list[str]
     phonetic: list[str]
+    cross: list[bool] = field(default_factory=list)  # per token: written in Arabic script
 
 
 def fold_text(text: str) -> str:
@@ -86,7 +87,8 @@ def _name(value: Value) -> _Name | None:
     phonetic = [str(p) for p in extra.get("phonetic") or []]
     if len(phonetic) != len(tokens):
         phonetic = [""] * len(tokens)
-    return _Name(str(extra.get("latin") or value.normalised), tokens, phonetic)
+    cross = [extra.get("script") in CROSS_SCRIPTS] * len(tokens)
+    return _Name(str(extra.get("latin") or value.normalised), tokens, phonetic, cross)
 
 
 def _combine(given: _Name | None, family: _Name | None) -> _Name | None:
@@ -94,9 +96,17 @@ def _combine(given: _Name | None, family: _Name | None) -> _Name | None:
     if not parts:
         return None
     pairs = sorted(
-        zip([t for n in parts for t in n.tokens], [p for n in parts for p in n.phonetic], strict=True)
+        zip(
+            [t for n in parts for t in n.tokens],
+            [p for n in parts for p in n.phonetic],
+            [c for n in parts for c in n.cross],
+            strict=True,
+        )
     )
-    return _Name(" ".join(n.latin for n in parts), [t for t, _ in pairs], [p for _, p in pairs])
+    return _Name(
+        " ".join(n.latin for n in parts), [t for t, _, _ in pairs], [p for _, p, _ in pairs],
+        [c for _, _, c in pairs],
+    )  # fmt: skip
 
 
 def _names(values: list[Value]) -> tuple[_Name | None, list[_Name], list[_Name]]:
@@ -173,14 +183,7 @@ def build_row(person: PersonInput, symbols: SymbolSource) -> dict[str, Any]:
     row["name_key"] = " ".join(primary.tokens) if primary else None
     row["name_keys"] = _order_free_keys(names)
     row["phon_keys"] = _sound_keys(names)
-    row["name_parts"] = (
-        [
-            {"t": t, "p": p, "s": list(symbols.get(t))}
-            for t, p in zip(primary.tokens, primary.phonetic, strict=True)
-        ]
-        if primary
-        else None
-    )
+    row["name_parts"] = name_parts(primary, symbols) if primary else None
     row.update(_birth(values))
     row["nationality"] = sorted({v.normalised for v in values if v.field == "nationality"})
     row["gender"] = _first(values, "gender")
@@ -201,6 +204,26 @@ def build_row(person: PersonInput, symbols: SymbolSource) -> dict[str, Any]:
     row["name_years"] = row["name_frequency"] = None  # over the whole table: `namesakes.fill_name_stats`
     row["alias_keys"] = sorted(set(_order_free_keys(aliases)) | set(_sound_keys(aliases)))
     return row
+
+
+def name_parts(
+    name: _Name, symbols: SymbolSource, classes: tuple[str, str] = CROSS_SCRIPT_CLASSES
+) -> list[dict[str, Any]]:
+    """A name's parts for the similarity: token, phonetic key, symbols (Wikidata equivalents and,
+    for a token written in Arabic script, its cross-script key)."""
+    cross = name.cross if len(name.cross) == len(name.tokens) else [False] * len(name.tokens)
+    return [
+        {"t": t, "p": p, "s": list(symbols.get(t)) + (cross_script_symbols(p, classes) if c else [])}
+        for t, p, c in zip(name.tokens, name.phonetic, cross, strict=True)
+    ]
+
+
+def value_parts(
+    value: Value, symbols: SymbolSource, classes: tuple[str, str] = CROSS_SCRIPT_CLASSES
+) -> list[dict[str, Any]]:
+    """The parts of one normalised name value (empty when it has no tokens)."""
+    name = _name(value)
+    return name_parts(name, symbols, classes) if name else []
 
 
 def build_rows(people: Iterable[PersonInput], symbols: SymbolSource) -> list[dict[str, Any]]:

@@ -13,21 +13,41 @@ import math
 from typing import Any
 
 from mare.resolve.namesakes import FREQUENCY_LEVELS
+from mare.resolve.symbols import CROSS_SCRIPT_CLASSES, CROSS_SCRIPT_MARK, CROSS_SCRIPT_WEIGHT
 
 UID = "record_uid"
 
+
 #: Name similarity: each token of one name scores its best counterpart in the other (1.0 exact or
-#: a shared Wikidata name symbol, 0.95 the same phonetic key, else Jaro-Winkler), both directions,
-#: averaged over all tokens: order-free, cross-script (tokens are already transliterated).
-_TOKEN_SCORE = (
-    "CASE WHEN x.t = y.t OR len(list_intersect(x.s, y.s)) > 0 THEN 1.0 "
-    "WHEN x.p = y.p AND x.p <> '' THEN 0.95 ELSE jaro_winkler_similarity(x.t, y.t) END"
-)
+#: a shared Wikidata name symbol, 0.95 the same phonetic key; against a token written in Arabic
+#: script 0.93 the same cross-script key (`symbols.cross_script_key`), else the better of
+#: Jaro-Winkler and 0.9 times that of the cross-script keys; else Jaro-Winkler), both directions,
+#: averaged over all tokens: order-free, cross-script.
+def name_sim_macro(classes: tuple[str, str] = CROSS_SCRIPT_CLASSES) -> str:
+    """The `mare_name_sim` macro with these letter classes (from, to) for cross-script keys."""
+    kx, ky = (f"translate({side}.p, '{classes[0]}', '{classes[1]}')" for side in ("x", "y"))
+    # a token written in Arabic script carries its own cross-script key among its symbols
+    cross = (
+        f"(y.p <> '' AND list_contains(y.s, '{CROSS_SCRIPT_MARK}' || {ky})) "
+        f"OR (x.p <> '' AND list_contains(x.s, '{CROSS_SCRIPT_MARK}' || {kx}))"
+    )
+    score = (
+        "CASE WHEN x.t = y.t OR len(list_intersect(x.s, y.s)) > 0 THEN 1.0 "
+        "WHEN x.p = y.p AND x.p <> '' THEN 0.95 "
+        f"WHEN {cross} THEN CASE WHEN {kx} = {ky} THEN 0.93 ELSE greatest(jaro_winkler_similarity(x.t, y.t), "
+        f"{CROSS_SCRIPT_WEIGHT} * jaro_winkler_similarity({kx}, {ky})) END "
+        "ELSE jaro_winkler_similarity(x.t, y.t) END"
+    )
+    return (
+        "CREATE OR REPLACE MACRO mare_name_sim(a, b) AS "
+        f"(list_sum(list_transform(a, lambda x: list_max(list_transform(b, lambda y: {score})))) + "
+        f"list_sum(list_transform(b, lambda x: list_max(list_transform(a, lambda y: {score}))))) "
+        "/ (len(a) + len(b))"
+    )
+
+
 MACROS = (
-    "CREATE OR REPLACE MACRO mare_name_sim(a, b) AS "
-    f"(list_sum(list_transform(a, lambda x: list_max(list_transform(b, lambda y: {_TOKEN_SCORE})))) + "
-    f"list_sum(list_transform(b, lambda x: list_max(list_transform(a, lambda y: {_TOKEN_SCORE}))))) "
-    "/ (len(a) + len(b))",
+    name_sim_macro(),
     "CREATE OR REPLACE MACRO mare_doc_near(a, b) AS "
     "len(list_filter(a, lambda x: len(list_filter(b, lambda y: length(x) >= 5 "
     "AND damerau_levenshtein(x, y) <= 1)) > 0)) > 0",

@@ -1,0 +1,79 @@
+"""Names across scripts: cross-script keys of Arabic-script tokens, learnt letter classes, the similarity."""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from mare.resolve.features import Value, value_parts
+from mare.resolve.settings import MACROS
+from mare.resolve.symbols import (
+    CROSS_SCRIPT_CLASSES,
+    CROSS_SCRIPT_MARK,
+    SymbolSource,
+    cross_script_key,
+    learn_letter_classes,
+)
+from mare.schema.types.names import normalise_person_name
+
+
+def _parts(text: str) -> list[dict[str, object]]:
+    n = normalise_person_name(text)
+    return value_parts(
+        Value("name", n.value or "", tuple(n.flags), dict(n.extra or {})), SymbolSource(enabled=False)
+    )
+
+
+def _sim(a: str, b: str) -> float:
+    con = duckdb.connect()
+    for macro in MACROS:
+        con.execute(macro)
+    con.register("t", pa.table({"a": [_parts(a)], "b": [_parts(b)]}))
+    row = con.execute("SELECT mare_name_sim(a, b) FROM t").fetchone()
+    assert row is not None
+    return float(row[0])
+
+
+def test_arabic_script_tokens_carry_their_cross_script_key_latin_ones_none() -> None:
+    arabic = _parts("فيينا")
+    assert arabic and all(any(str(s).startswith(CROSS_SCRIPT_MARK) for s in p["s"]) for p in arabic)  # type: ignore[union-attr]
+    assert all(not p["s"] for p in _parts("Villena"))
+
+
+def test_the_key_in_python_is_the_key_in_sql() -> None:
+    con = duckdb.connect()
+    source, target = CROSS_SCRIPT_CLASSES
+    for key in ("vln", "gtmns", "pzj", "fn", "yrk", ""):
+        row = con.execute("SELECT translate(?, ?, ?)", [key, source, target]).fetchone()
+        assert row is not None and row[0] == cross_script_key(key)
+
+
+@pytest.mark.parametrize(
+    ("latin", "arabic"),
+    [("Kondratiev", "كوندراتييف"), ("Gutmans", "جتمانز"), ("Nikolov", "نيكولوف"), ("Cuper", "كوبر")],
+)
+def test_latin_and_arabic_spellings_of_one_name_score_high(latin: str, arabic: str) -> None:
+    assert _sim(latin, arabic) >= 0.85
+    assert _sim(arabic, latin) == pytest.approx(_sim(latin, arabic))
+
+
+def test_latin_pairs_score_as_before() -> None:
+    import jellyfish
+
+    # no cross-script key on either side: Jaro-Winkler of the tokens, as the similarity always gave
+    assert _sim("Villena", "Filena") == pytest.approx(
+        jellyfish.jaro_winkler_similarity("villena", "filena"), abs=1e-6
+    )
+
+
+def test_unrelated_names_across_scripts_stay_low() -> None:
+    assert _sim("Tomita", "فيينا") < 0.75
+
+
+def test_letter_classes_are_learnt_from_pairs_of_keys() -> None:
+    pairs = [("vln", "fln")] * 40 + [("prk", "brk")] * 40 + [("mhmd", "mhmd")] * 100 + [("tr", "dr")] * 3
+    source, target = learn_letter_classes(pairs, min_count=30, min_share=0.2)
+    mapping = dict(zip(source, target, strict=False))
+    assert mapping == {"p": "b", "v": "f"}  # t/d seen 3 times only: not a class
+    assert learn_letter_classes([], 30, 0.2) == ("", "")
