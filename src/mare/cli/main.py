@@ -22,6 +22,7 @@ from mare.cli.documents import documents_command, mrz_command
 from mare.cli.early_warning import schedule_app, warnings_app
 from mare.cli.geo import hotspots_command, routes_command
 from mare.cli.ingest import ingest_command
+from mare.cli.money import money_command
 from mare.cli.network import network_command
 from mare.cli.profile import polycrime_command, profile_command
 from mare.cli.read import export_command, records_command, show_app, stats_command
@@ -171,6 +172,7 @@ app.command("profile")(profile_command)
 app.command("polycrime")(polycrime_command)
 app.command("documents")(documents_command)
 app.command("mrz")(mrz_command)
+app.command("money")(money_command)
 app.command("report")(report_command)
 app.command("serve")(serve_command)
 app.command("doctor")(doctor_command)

@@ -20,6 +20,7 @@ from mare.scenario.contribute import case_contribution, incident_contribution, n
 from mare.scenario.documents import document_check_contributions, write_document_checks
 from mare.scenario.journeys import simulate
 from mare.scenario.money import build_money
+from mare.scenario.money_records import money_contributions
 from mare.scenario.networks import active_itineraries, build_networks
 from mare.scenario.noise import Noise, NoiseLog
 from mare.scenario.params import END, SCALES, Params
@@ -173,6 +174,8 @@ def generate(scale: str, seed: int, out: Path, progress: Progress | None = None)
         stats.add("handling", env["handling"]["code"])
     checks = document_check_contributions(world, agencies, noise, seed, next_n, out / "truth")
     write_document_checks(checks, out, all_ids, seed, record_map, stats.contribution)
+    ledgers = money_contributions(world, agencies, cases, noise, seed, next_n, out / "truth")
+    write_document_checks(ledgers, out, all_ids, seed, record_map, stats.contribution)
     say("truth", 0, 1)
     noise_summary = write_truth(
         world,

@@ -1,0 +1,283 @@
+"""Money in the hub, read through the access policy: transfers between parties, flows, patterns, fees.
+
+Payment records, the parties that `paid` and `received` them (persons, organisations, financial
+accounts), account holders (`holds_financial_account`) and journey legs are read with the read
+policy compiled to SQL (`hub.visible.read_visible`, and the links here the same way): only what the
+viewer may see in full is used, a link only when it and both its ends are; counts withheld, by rule,
+go to the request's consultation entry, never what.
+
+Parties: a person is one node per resolved person (the cross-check's entity, `E…`, else the record);
+an account held by a person or organisation the viewer sees is that holder's, else the account itself
+(one node per IBAN or account number); an organisation is one node per name and country. A payment
+with a payer and a payee is a transfer; one with only one of them counts in the corridors only.
+Payments whose amount or currency cannot be used are reported with their contribution, file row and
+field, and left out of the sums. The analyses are in `mare.analyse.money`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from mare.analyse.money.currency import AmountError, check_amount, currency_code
+from mare.analyse.money.flows import Flows, flows
+from mare.analyse.money.networks import Fees, fee_observations
+from mare.analyse.money.patterns import Analysis, Party, Thresholds, find_patterns
+from mare.analyse.money.transactions import Problem, Transfer, parse_time
+from mare.hub.context import HubContext
+from mare.hub.network import payment_purpose
+from mare.hub.visible import Seen, read_visible
+
+PAYMENT_FIELDS = ("amount", "currency", "paid_at", "method", "purpose", "from_country", "to_country")
+ACCOUNT_FIELDS = ("iban", "account_number", "institution", "country", "holder_name", "account_type")
+PERSON_FIELDS = ("name", "given_name", "family_name", "role", "residence_country", "nationality")
+ORG_FIELDS = ("name", "country", "business_type")
+LINKS = ("paid", "received", "holds_financial_account")
+
+
+@dataclass
+class MoneyResult:
+    """What `mare money --hub` shows."""
+
+    payments: int = 0
+    transfers: list[Transfer] = field(default_factory=list)
+    incomplete: int = 0  # payments with no visible payer or payee
+    parties: dict[str, Party] = field(default_factory=dict)
+    flows: Flows | None = None
+    analysis: Analysis | None = None
+    fees: Fees | None = None
+    networks: list[Fees] = field(default_factory=list)
+    journeys_on_legs: int = 0  # persons counted on the journey legs seen
+    problems: list[Problem] = field(default_factory=list)
+    withheld: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self, top: int | None = None) -> dict[str, Any]:
+        """JSON-able form (turnover is added by the caller, `products.money`)."""
+        analysis = self.analysis
+        return {
+            "payments": self.payments,
+            "transfers": len(self.transfers),
+            "incomplete": self.incomplete,
+            "parties": len(self.parties),
+            "flows": self.flows.as_dict(top) if self.flows else None,
+            "patterns": [p.as_dict(self.parties) for p in analysis.patterns] if analysis else [],
+            "thresholds": analysis.thresholds.as_dict() if analysis else None,
+            "notes": analysis.notes if analysis else [],
+            "fees": self.fees.as_dict() if self.fees else None,
+            "networks": [n.as_dict() for n in self.networks],
+            "journeys_on_legs": self.journeys_on_legs,
+            "problems": [p.as_dict() for p in self.problems],
+            "withheld": self.withheld,
+        }
+
+
+def _links(ctx: HubContext) -> tuple[list[tuple[str, str, str]], int]:
+    """Money links visible in full with both ends, and how many were withheld."""
+    con = ctx.store.con
+    lvis, lparams = ctx.visibility_sql("l", minor=False, consent=False)
+    svis, sparams = ctx.visibility_sql("s")
+    tvis, tparams = ctx.visibility_sql("t")
+    marks = ", ".join("?" for _ in LINKS)
+    rows = con.execute(
+        f"SELECT l.kind, l.source_uid, l.target_uid, {lvis} = 'full' AND {svis} = 'full' AND {tvis} = 'full' "
+        "FROM links l JOIN records s ON s.uid = l.source_uid JOIN records t ON t.uid = l.target_uid "
+        f"WHERE l.kind IN ({marks}) ORDER BY l.uid",
+        [*lparams, *sparams, *tparams, *LINKS],
+    ).fetchall()
+    shown = [(str(k), str(s), str(t)) for k, s, t, ok in rows if ok]
+    return shown, len(rows) - len(shown)
+
+
+def _entities(ctx: HubContext, uids: list[str]) -> dict[str, str]:
+    if not uids:
+        return {}
+    return {
+        str(r): str(e)
+        for r, e in ctx.store.con.execute(
+            "SELECT record_uid, entity_id FROM entities WHERE record_uid IN (SELECT unnest(?))", [uids]
+        ).fetchall()
+    }
+
+
+def _where(ctx: HubContext, uids: list[str]) -> dict[str, str]:
+    """'contribution, row' for records (already seen in full) with a problem."""
+    if not uids:
+        return {}
+    return {
+        str(u): f"{c}, {row}" if row else str(c)
+        for u, c, row in ctx.store.con.execute(
+            "SELECT uid, contribution, row_ref FROM records WHERE uid IN (SELECT unnest(?))", [uids]
+        ).fetchall()
+    }
+
+
+def _name(seen: Seen) -> str | None:
+    name = seen.label or seen.first("name")
+    if name:
+        return name
+    parts = [seen.first(f) for f in ("given_name", "family_name")]
+    return " ".join(p for p in parts if p) or None
+
+
+def _parties(
+    ctx: HubContext,
+    persons: dict[str, Seen],
+    accounts: dict[str, Seen],
+    orgs: dict[str, Seen],
+    links: list[tuple[str, str, str]],
+) -> tuple[dict[str, str], dict[str, Party]]:
+    """Node id of each person, account and organisation record, and the parties by node."""
+    entity = _entities(ctx, sorted(persons))
+    node: dict[str, str] = {uid: entity.get(uid, uid) for uid in persons}
+    for uid, seen in orgs.items():
+        name = (seen.first("name") or seen.label or uid).upper()
+        node[uid] = f"ORG:{name}|{seen.first('country') or '?'}"
+    holders: dict[str, list[str]] = defaultdict(list)
+    for kind, src, dst in links:
+        if kind == "holds_financial_account" and dst in accounts and src in node:
+            holders[dst].append(src)
+    for uid, seen in accounts.items():
+        if holders.get(uid):
+            node[uid] = node[sorted(holders[uid])[0]]
+        elif seen.first("iban"):
+            node[uid] = f"IBAN:{seen.first('iban')}"
+        elif seen.first("account_number"):
+            node[uid] = f"ACCOUNT:{seen.first('account_number')}|{seen.first('institution') or '?'}"
+        else:
+            node[uid] = uid
+    records: dict[str, list[str]] = defaultdict(list)
+    held: dict[str, list[str]] = defaultdict(list)
+    for uid, n in node.items():
+        (held if uid in accounts else records)[n].append(uid)
+    parties: dict[str, Party] = {}
+    for n in set(node.values()):
+        recs = sorted(records.get(n, []))
+        accs = sorted(held.get(n, []))
+        first = persons.get(recs[0]) if recs and recs[0] in persons else None
+        org = orgs.get(recs[0]) if recs and recs[0] in orgs else None
+        if first is not None:
+            roles = Counter(r for u in recs if u in persons for r in persons[u].values.get("role", []))
+            parties[n] = Party(
+                n,
+                "person",
+                _name(first),
+                first.first("residence_country", "nationality"),
+                roles.most_common(1)[0][0] if roles else None,
+                tuple(recs),
+                tuple(accs),
+            )
+        elif org is not None:
+            parties[n] = Party(
+                n,
+                "organisation",
+                _name(org),
+                org.first("country"),
+                org.first("business_type"),
+                tuple(recs),
+                tuple(accs),
+            )
+        else:
+            acc = accounts[accs[0]]
+            parties[n] = Party(
+                n,
+                "account",
+                acc.first("holder_name") or acc.first("iban", "account_number"),
+                acc.first("country"),
+                acc.first("account_type"),
+                (),
+                tuple(accs),
+            )
+    return node, parties
+
+
+def _transfer(uid: str, seen: Seen, src: str, dst: str) -> Transfer | Problem:
+    """A payment as a transfer, or the problem that keeps it out of the sums."""
+    written = seen.first("amount")
+    if written is None:
+        return Problem(uid, "amount", "no amount", "left out of flows and patterns")
+    try:
+        code = currency_code(seen.first("currency") or "")
+        amount = check_amount(float(written), code)
+    except (AmountError, ValueError) as exc:
+        field_ = "currency" if "currency" in str(exc) else "amount"
+        return Problem(uid, field_, str(exc), "left out of flows and patterns")
+    when = seen.first("paid_at")
+    time = None
+    if when:
+        try:
+            time = parse_time(when)
+        except ValueError:
+            time = None
+    return Transfer(
+        src,
+        dst,
+        amount.value,
+        amount.currency,
+        amount.eur,
+        time,
+        seen.first("from_country"),
+        seen.first("to_country"),
+        seen.first("method"),
+        payment_purpose(seen.values.get("purpose", [])),
+        uid,
+    )
+
+
+def hub_money(ctx: HubContext, thresholds: Thresholds | None = None) -> MoneyResult:
+    """Transfers the viewer may see, their flows and corridors, the patterns in them and the fees."""
+    result = MoneyResult()
+    payments = read_visible(ctx, ["payment"], PAYMENT_FIELDS)
+    accounts = read_visible(ctx, ["financial_account"], ACCOUNT_FIELDS)
+    orgs = read_visible(ctx, ["organisation"], ORG_FIELDS)
+    persons = read_visible(ctx, ["person"], PERSON_FIELDS)
+    legs = read_visible(ctx, ["journey_leg"], ["persons_count"])
+    links, links_withheld = _links(ctx)
+    ctx.note_bulk("link", len(links), {"not visible": links_withheld} if links_withheld else {})
+    withheld: Counter[str] = Counter()
+    for part in (payments, accounts, orgs, persons, legs):
+        withheld.update(part.withheld)
+    if links_withheld:
+        withheld["links"] += links_withheld
+    result.withheld = dict(withheld)
+    result.payments = len(payments.records)
+    node, result.parties = _parties(ctx, persons.records, accounts.records, orgs.records, links)
+    payers: dict[str, set[str]] = defaultdict(set)
+    payees: dict[str, set[str]] = defaultdict(set)
+    for kind, src, dst in links:
+        if kind in ("paid", "received") and dst in payments.records and src in node:
+            (payers if kind == "paid" else payees)[dst].add(node[src])
+    corridor_only: list[Transfer] = []
+    problems: list[Problem] = []
+    for uid, seen in payments.records.items():
+        froms = sorted(payers.get(uid, set()))
+        tos = sorted(payees.get(uid, set()))
+        pairs = [(a, b) for a in froms for b in tos if a != b] or [
+            (froms[0] if froms else "?", tos[0] if tos else "?")
+        ]
+        for a, b in pairs:
+            made = _transfer(uid, seen, a, b)
+            if isinstance(made, Problem):
+                problems.append(made)
+                break
+            if "?" in (a, b):
+                corridor_only.append(made)
+            else:
+                result.transfers.append(made)
+    result.incomplete = len(corridor_only)
+    where = _where(ctx, sorted({p.where for p in problems}))
+    result.problems = [
+        Problem(f"{where.get(p.where, p.where)} (record {p.where})", p.field, p.reason, p.action)
+        for p in problems
+    ]
+    result.flows = flows([*result.transfers, *corridor_only])
+    result.analysis = find_patterns(result.transfers, result.parties, thresholds)
+    result.fees, result.networks = fee_observations(result.transfers, result.analysis.flagged("broker"))
+    total = 0
+    for seen in legs.records.values():
+        try:
+            total += int(float(seen.first("persons_count") or 0))
+        except ValueError:
+            continue
+    result.journeys_on_legs = total
+    return result

@@ -1,0 +1,119 @@
+"""Money patterns on small hand-made transfer sets: each kind found where it is, and not where it is not."""
+
+from __future__ import annotations
+
+from mare.analyse.money.flows import flows
+from mare.analyse.money.networks import fee_observations
+from mare.analyse.money.patterns import Party, Thresholds, find_patterns
+from mare.analyse.money.transactions import DAY, Transfer
+
+T0 = 1_750_000_000
+
+
+def tr(src: str, dst: str, amount: float, day: float | None, **kw: object) -> Transfer:
+    return Transfer(src, dst, amount, "EUR", amount, None if day is None else int(T0 + day * DAY), **kw)  # type: ignore[arg-type]
+
+
+def test_fan_in_and_fan_out_need_enough_counterparties_within_the_window() -> None:
+    collect = [tr(f"payer{k}", "C", 4000 + 10 * k, k) for k in range(6)]
+    spread = [tr(f"payer{k}", "S", 500, k * 40) for k in range(6)]  # six payers, but 40 days apart
+    distribute = [tr("D", f"payee{k}", 900, k) for k in range(5)]
+    a = find_patterns(collect + spread + distribute)
+    assert a.flagged("fan-in") == {"C"}
+    (fan,) = a.of_kind("fan-in")
+    assert fan.details["counterparties"] == 6 and fan.transfers == 6
+    assert any("6 distinct payers within 90 days" in r for r in fan.reasons)
+    assert any("similar amounts" in r for r in fan.reasons)
+    assert any("known fee level" in r for r in fan.reasons)
+    assert a.flagged("fan-out") == {"D"}
+    assert find_patterns(spread, thresholds=Thresholds(window_days=365)).flagged("fan-in") == {"S"}
+
+
+def test_fees_from_three_payers_make_a_collector() -> None:
+    fees = [tr(f"migrant{k}", "org", 1500, k, purpose="fee") for k in range(3)]
+    other = [tr(f"x{k}", "y", 100, k) for k in range(3)]
+    a = find_patterns(fees + other)
+    assert a.flagged("fan-in") == {"org"}
+    assert "fees from 3 distinct payers" in a.of_kind("fan-in")[0].reasons[0]
+
+
+def test_cycle_only_when_each_transfer_follows_the_one_before() -> None:
+    ordered = [tr("A", "B", 1000, 1), tr("B", "C", 950, 3), tr("C", "A", 900, 6)]
+    a = find_patterns(ordered)
+    (cycle,) = a.of_kind("cycle")
+    assert cycle.parties == ["A", "B", "C"] and cycle.transfers == 3
+    assert any("5 days in all" in r for r in cycle.reasons)
+    backwards = [tr("A", "B", 1000, 9), tr("B", "C", 950, 5), tr("C", "A", 900, 1)]
+    # B->C (5) then C->A (9)? no: C->A is on day 1; only A->B(9) ... nothing follows: no ordered loop
+    assert not find_patterns(backwards).of_kind("cycle")
+    too_slow = [tr("A", "B", 1000, 1), tr("B", "C", 950, 60), tr("C", "A", 900, 120)]
+    assert not find_patterns(too_slow).of_kind("cycle")
+    two = [tr("A", "B", 1000, 1), tr("B", "A", 1000, 2)]
+    assert not find_patterns(two).of_kind("cycle")  # back and forth is not a cycle of three or more
+    long = [tr(f"N{k}", f"N{(k + 1) % 8}", 1000, k) for k in range(8)]
+    assert not find_patterns(long).of_kind("cycle")  # longer than cycle_max
+    assert find_patterns(long, thresholds=Thresholds(cycle_max=8)).of_kind("cycle")
+
+
+def test_layering_chain_through_pass_through_parties() -> None:
+    chain = [
+        tr("src", "L1", 10_000, 0),
+        tr("L1", "L2", 9_500, 2),
+        tr("L2", "L3", 9_000, 4),
+        tr("L3", "dst", 8_800, 5),
+    ]
+    (layer,) = find_patterns(chain).of_kind("layering")
+    assert layer.parties == ["src", "L1", "L2", "L3", "dst"] and layer.transfers == 4
+    kept = [tr("src", "L1", 10_000, 0), tr("L1", "L2", 2_000, 2), tr("L2", "L3", 1_900, 4)]
+    assert not find_patterns(kept).of_kind("layering")  # L1 keeps most of it: no pass-through
+
+
+def test_hawala_broker_pays_out_abroad_and_settles_with_another() -> None:
+    parties = {"H1": Party("H1", "person", "Hawaladar One", "DE"), "H2": Party("H2", "person", "Two", "TR")}
+    t = []
+    for k in range(4):
+        t.append(tr(f"relative{k}", "H1", 3000, k, method="hawala", from_country="DE", to_country="DE"))
+        t.append(tr("H1", f"smuggler{k % 2}", 2940, k + 1, method="cash", from_country="DE", to_country="TR"))
+        t.append(tr(f"client{k}", "H2", 2000, k, method="hawala", from_country="SE", to_country="TR"))
+        t.append(tr("H2", f"payee{k}", 1960, k + 2, method="cash", from_country="TR", to_country="LY"))
+    t.append(tr("H1", "H2", 5000, 10, method="hawala"))
+    a = find_patterns(t, parties)
+    assert a.flagged("broker") == {"H1", "H2"}
+    h1 = next(p for p in a.of_kind("broker") if p.parties[0] == "H1")
+    text = " ".join(h1.reasons)
+    assert "paid by hawala by 4 payers" in text and "paid out in" in text and "settles with broker H2" in text
+    (settle,) = a.of_kind("settlement")
+    assert settle.parties == ["H1", "H2"] and settle.eur == 5000
+    shop = [tr(f"c{k}", "shop", 20, k) for k in range(6)]  # many payers, pays nothing on: not a broker
+    assert not find_patterns(shop).of_kind("broker")
+
+
+def test_business_receiving_from_a_collector_and_fee_levels() -> None:
+    parties = {"ORG:CARS|DE": Party("ORG:CARS|DE", "organisation", "Cars GmbH", "DE")}
+    t = [tr(f"m{k}", "org", 4500, k, purpose="fee") for k in range(5)]
+    t.append(tr("org", "ORG:CARS|DE", 9000, 20, method="bank_transfer"))
+    a = find_patterns(t, parties)
+    (biz,) = a.of_kind("business")
+    assert biz.parties[0] == "ORG:CARS|DE" and "collector" in biz.reasons[0]
+    (fee,) = a.of_kind("fee-level")
+    assert fee.parties[0] == "org" and fee.transfers == 5 and "seeds/004" in fee.reasons[0]
+    assert biz.as_dict(parties)["who"][0]["label"] == "Cars GmbH"
+
+
+def test_flows_by_corridor_and_month_and_fees_per_network() -> None:
+    t = [
+        tr("a", "b", 100, 0, from_country="DE", to_country="TR"),
+        tr("a", "b", 300, 40, from_country="DE", to_country="TR"),
+        tr("c", "d", 50, 0, from_country="SE", to_country="IQ"),
+        Transfer("c", "d", 1000, "XAU", None, None, "SE", "IQ"),
+    ]
+    f = flows(t)
+    assert [(c.source, c.target, c.count, c.eur) for c in f.corridors] == [
+        ("DE", "TR", 2, 400),
+        ("SE", "IQ", 2, 50),
+    ]
+    assert f.not_converted == {"XAU": 1} and sum(n for n, _ in f.months.values()) == 3
+    fees = [tr(f"m{k}", "org", 4000, k, purpose="fee") for k in range(4)] + [tr("org", "boss", 9000, 9)]
+    whole, nets = fee_observations(fees, set())
+    assert whole.payers == 4 and whole.eur == 16_000
+    assert len(nets) == 1 and nets[0].payers == 4 and nets[0].eur_all == 25_000
