@@ -138,3 +138,14 @@ def test_ingest_messages_name_files_literally(tmp_path: Path) -> None:
     assert result.exit_code == 1
     _assert_safe(result.output)
     assert "[bold]x.json" in result.output and "[red]\\x1b[2J.txt" in result.output
+
+
+def test_template_value_makes_strings_visible_and_leaves_markup() -> None:
+    """Jinja's finalize for pages and reports: data strings escaped, the templates' own markup kept."""
+    from markupsafe import Markup
+
+    from mare.visible_text import template_value
+
+    assert template_value("a\u202eb\nc") == "a\\u202eb\nc"
+    assert template_value(Markup("<bdi>x</bdi>")) == Markup("<bdi>x</bdi>")
+    assert template_value(3) == 3 and template_value(None) is None

@@ -45,6 +45,7 @@ def test_every_page_and_its_json(client: TestClient, server_world: ServerWorld) 
         "{entity_id}": w.lookalike["h2"],
         "{uid}": w.lookalike["h2"],
         "{network_id}": "N1",
+        "{mmsi}": "247000111",  # the leak world holds no AIS: 404 (tests/server/test_vessels.py has AIS)
     }
     _login(client)
     for entry in PAGES:
@@ -56,7 +57,8 @@ def test_every_page_and_its_json(client: TestClient, server_world: ServerWorld) 
         if entry.path.startswith("/networks"):
             path += "?min_size=2"  # the world's networks are pairs and triples
         page = client.get(path)
-        assert page.status_code in (200, 403), (path, page.status_code, page.text[:300])
+        allowed = (200, 403, 404) if entry.path == "/vessels/{mmsi}" else (200, 403)
+        assert page.status_code in allowed, (path, page.status_code, page.text[:300])
         assert page.headers["content-type"].startswith("text/html")
         data = client.get("/api" + path)
         assert data.status_code == page.status_code, (path, data.text[:300])
@@ -249,6 +251,25 @@ def test_markup_in_names_is_escaped(client: TestClient, server_world: ServerWorl
     assert any(w["name"] == name for w in client.get("/api/watchlists").json()["items"])
     search = client.get("/search", params={"q": "<img src=x onerror=alert(1)>"}).text
     assert "<img src=x" not in search
+
+
+def test_bidi_and_invisible_characters_are_shown_not_obeyed(
+    client: TestClient, server_world: ServerWorld
+) -> None:
+    """A name carrying a right-to-left override and a zero-width space is shown with those characters
+    written out (\\u202e), isolated in <bdi>, on the record's page; the JSON keeps the data as sent."""
+    name = "Ops \u202egpj.exe \u200bVallescura"
+    sent = _contribution([{"id": "b1", "kind": "person", "name": name}], "WEB-BIDI")
+    headers = bearer(server_world, "IT-SCO", "analyst")
+    answer = client.post("/api/contributions", files={"file": ("bidi.json", sent)}, headers=headers)
+    assert answer.status_code == 200, answer.text
+    uid = answer.json()["reports"][0]["contribution"] + ":b1"
+    _login(client, "web-analyst")
+    page = client.get(f"/records/{uid}").text
+    assert "\u202e" not in page and "\u200b" not in page
+    assert "<bdi>Ops \\u202egpj.exe \\u200bVallescura</bdi>" in page
+    values = client.get(f"/api/records/{uid}", headers=headers).json()["values"]
+    assert any(v["original"] == name for v in values)
 
 
 def _zip(members: dict[str, bytes]) -> bytes:

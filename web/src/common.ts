@@ -1,4 +1,6 @@
-// DOM and fetch helpers shared by the widgets. Text always goes in as text nodes (never as HTML).
+// DOM and fetch helpers shared by the widgets. Text always goes in as text nodes (never as HTML), with
+// control and bidi characters made visible (lib/text.ts), so a value cannot reorder the text around it.
+import { visible } from "./lib/text";
 
 /** An error whose message is meant for the reader of the page. */
 export class WidgetError extends Error {}
@@ -13,11 +15,11 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
     if (value === null || value === undefined || value === false) continue;
     if (typeof value === "function") el.addEventListener(key.slice(2), value);
     else if (value === true) el.setAttribute(key, "");
-    else el.setAttribute(key, String(value));
+    else el.setAttribute(key, visible(String(value)));
   }
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
-    el.append(typeof child === "object" ? child : String(child));
+    el.append(typeof child === "object" ? child : visible(String(child)));
   }
   return el;
 }
@@ -27,8 +29,8 @@ const SVG_NS = "http://www.w3.org/2000/svg";
 /** Create an SVG element with attributes and children. */
 export function s(tag: string, attrs: Record<string, string | number> = {}, ...children: (Node | string)[]): SVGElement {
   const el = document.createElementNS(SVG_NS, tag) as SVGElement;
-  for (const [key, value] of Object.entries(attrs)) el.setAttribute(key, String(value));
-  for (const child of children) el.append(child);
+  for (const [key, value] of Object.entries(attrs)) el.setAttribute(key, visible(String(value)));
+  for (const child of children) el.append(typeof child === "string" ? visible(child) : child);
   return el;
 }
 

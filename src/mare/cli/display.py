@@ -20,34 +20,9 @@ from rich.errors import MarkupError
 from rich.markup import escape
 from rich.text import Text
 
-# C0 controls (but tab and newline), DEL and C1 controls; then the invisible formatting characters
-# that reorder or hide text: bidi marks, embeddings, overrides and isolates, zero-width characters,
-# line and paragraph separators, the BOM, interlinear annotation and the Unicode tag block
-# (the joiners U+200C and U+200D, part of Persian and Indic names, are kept).
-_CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f"
-_INVISIBLE = "\u061c\u115f\u1160\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\ufff9-\ufffb"
-_TAGS = "\U000e0000-\U000e007f"
-_UNSAFE = re.compile(f"[{_CONTROL}{_INVISIBLE}{_TAGS}]")
-_UNSAFE_VALUE = re.compile(f"[\t\n{_CONTROL}{_INVISIBLE}{_TAGS}]")
+from mare.visible_text import INVISIBLE, visible
 
-
-def _escape_char(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if code == 0x09:
-        return "\\t"
-    if code == 0x0A:
-        return "\\n"
-    if code < 0x100:
-        return f"\\x{code:02x}"
-    if code < 0x10000:
-        return f"\\u{code:04x}"
-    return f"\\U{code:08x}"
-
-
-def visible(text: str, *, keep_lines: bool = False) -> str:
-    """Control and invisible formatting characters written as escapes (tab and newline kept if asked)."""
-    pattern = _UNSAFE if keep_lines else _UNSAFE_VALUE
-    return pattern.sub(_escape_char, text)
+__all__ = ["SafeConsole", "json_safe", "shown", "visible"]
 
 
 def shown(value: Any) -> str:
@@ -62,7 +37,7 @@ def json_safe(text: str) -> str:
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-_JSON_UNSAFE = re.compile(f"[\x7f-\x9f{_INVISIBLE}]")
+_JSON_UNSAFE = re.compile(f"[\x7f-\x9f{INVISIBLE}]")
 
 
 class SafeConsole(Console):

@@ -286,16 +286,101 @@ def maritime_picture(
     }
 
 
+def track_segments(
+    tracks: Tracks, mmsi: int, break_s: int, max_points: int = 400
+) -> list[list[tuple[float, float, int]]]:
+    """One vessel's fixes as (lat, lon, epoch seconds) segments, broken where the transponder was
+    silent for `break_s` or more (a gap is not drawn as a straight run), thinned to about
+    `max_points` fixes in all by keeping every k-th fix and each segment's ends."""
+    lo, hi = np.searchsorted(tracks.mmsi, [mmsi, mmsi + 1])
+    if hi <= lo:
+        return []
+    t, lat, lon = tracks.t[lo:hi], tracks.lat[lo:hi], tracks.lon[lo:hi]
+    ok = np.isfinite(lat) & np.isfinite(lon)
+    t, lat, lon = t[ok], lat[ok], lon[ok]
+    if not len(t):
+        return []
+    cuts = np.flatnonzero(np.diff(t) >= break_s) + 1
+    step = max(1, int(np.ceil(len(t) / max_points)))
+    segments: list[list[tuple[float, float, int]]] = []
+    for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(t)], strict=True):
+        keep = sorted({*range(int(a), int(b), step), int(b) - 1})
+        segments.append([(float(lat[i]), float(lon[i]), int(t[i])) for i in keep])
+    return segments
+
+
 def hub_vessels(
-    ctx: HubContext, th: Thresholds | None = None, shore_km: ShoreKm = default_shore_km
+    ctx: HubContext,
+    th: Thresholds | None = None,
+    shore_km: ShoreKm = default_shore_km,
+    tracks_for: int = 0,
 ) -> dict[str, Any]:
-    """The viewer's vessels of interest: AIS and vessel records they may see, events, ranked list."""
+    """The viewer's vessels of interest: AIS and vessel records they may see, events, ranked list.
+    With `tracks_for` N, the first N listed vessels also carry their track (`track`: segments)."""
     th = th or Thresholds()
-    view = visible_ais(ctx)
-    records = visible_vessel_records(ctx)
-    picture = maritime_picture(view, records, th, shore_km)
+    view, picture = _picture(ctx, th, shore_km)
+    for row in picture["vessels"][:tracks_for]:
+        row["track"] = track_segments(view.tracks, int(row["mmsi"]), int(th.gap_hours * 3600))
     ctx.log("combination", "done", resource="vessels", details={"listed": len(picture["vessels"])})
     return picture
+
+
+def _picture(ctx: HubContext, th: Thresholds, shore_km: ShoreKm) -> tuple[AisView, dict[str, Any]]:
+    view = visible_ais(ctx)
+    return view, maritime_picture(view, visible_vessel_records(ctx), th, shore_km)
+
+
+class VesselNotFound(LookupError):
+    """No AIS the viewer may see for this MMSI."""
+
+
+def hub_vessel(
+    ctx: HubContext, mmsi: int, th: Thresholds | None = None, shore_km: ShoreKm = default_shore_km
+) -> dict[str, Any]:
+    """One vessel as the viewer may see it: its listing (score and why) when it is of interest, its
+    static reports, every behaviour event it is in, and its track. Raises VesselNotFound when no
+    AIS the viewer may see carries the MMSI (the same answer whether it exists elsewhere or not)."""
+    th = th or Thresholds()
+    view, picture = _picture(ctx, th, shore_km)
+    track = track_segments(view.tracks, mmsi, int(th.gap_hours * 3600), max_points=2000)
+    static = [r for r in view.static if r.mmsi == mmsi]
+    if not track and not static:
+        ctx.log("consultation", "not found", resource="vessel", ref=str(mmsi))
+        raise VesselNotFound(f"no AIS you may see for MMSI {mmsi}: list vessels with `mare vessels --hub`")
+    listed = next((row for row in picture["vessels"] if int(row["mmsi"]) == mmsi), None)
+    events = [e for e in picture["all_events"] if mmsi in (e.mmsi, e.other)]
+    lo, hi = np.searchsorted(view.tracks.mmsi, [mmsi, mmsi + 1])
+    sources = sorted({view.tracks.sources[int(k)] for k in np.unique(view.tracks.source[lo:hi])})
+    ctx.log("consultation", "done", resource="vessel", ref=str(mmsi), details={"events": len(events)})
+    return {
+        "mmsi": mmsi,
+        "flag": flag_of(mmsi),
+        "listed": listed is not None,
+        "score": listed["score"] if listed else 0,
+        "why": listed["why"] if listed else [],
+        "records": listed["records"] if listed else [],
+        "static": [
+            {
+                "first_seen": r.first_seen,
+                "name": r.name,
+                "imo": r.imo,
+                "call_sign": r.call_sign,
+                "ship_type": r.ship_type,
+                "contribution": r.source,
+            }
+            for r in static
+        ],
+        "events": [e.as_dict() for e in sorted(events, key=lambda e: e.start)],
+        "positions": int(hi - lo),
+        "sources": [
+            {"contribution": s, "agency": view.owners[s][0], "handling": view.owners[s][1]}
+            for s in sources
+            if s in view.owners
+        ],
+        "handling": _most_restrictive({view.owners[s][1] for s in sources if s in view.owners}),
+        "track": track,
+        "thresholds": th.as_dict(),
+    }
 
 
 def file_vessels(

@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 
 from mare.products.report import Report
+from mare.visible_text import template_value
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -27,6 +28,7 @@ def environment(folder: Path = TEMPLATES) -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(folder)),
         autoescape=True,
+        finalize=template_value,  # control and bidi characters of values made visible
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

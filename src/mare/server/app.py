@@ -40,6 +40,7 @@ from mare.server.session import LoginLimiter, Signer, session_secret
 from mare.server.store import ServerStore
 from mare.server.upload import MAX_UPLOAD, TooLarge, upload_action
 from mare.server.views import DATA_ROUTES, PAGES
+from mare.visible_text import template_value
 
 HERE = Path(__file__).parent
 CSP = (
@@ -169,7 +170,10 @@ def create_app(
         openapi_url="/api/openapi.json",
         redoc_url=None,
     )
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
+    # Every value printed by a template: escaped for HTML, its control and bidi characters made visible.
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, finalize=template_value
+    )
     # `tojson` in templates encodes what the JSON twin would (decimals, dates) the same way.
     env.policies["json.dumps_function"] = _template_json
     templates = Jinja2Templates(env=env)

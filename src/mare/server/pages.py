@@ -26,6 +26,7 @@ NAV = (
     ("/review", "Review"),
     ("/networks", "Networks"),
     ("/map", "Map"),
+    ("/vessels", "Vessels"),
     ("/reports", "Reports"),
     ("/contributions", "Contributions"),
     ("/alerts", "Alerts"),

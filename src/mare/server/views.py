@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import HTTPException, Path, Query, Request
@@ -17,6 +18,7 @@ from mare.access.policy import Purpose
 from mare.hub import consent, oversight, retention
 from mare.hub import watchlists as wl
 from mare.hub.entity import EntityError, entity
+from mare.hub.maritime import VesselNotFound, hub_vessel, hub_vessels
 from mare.hub.networks import NetworkError, entity_network, find_networks, neighbourhood, network, summarise
 from mare.hub.notifications import inbox
 from mare.hub.places import event_points, hub_hotspots, hub_routes, legs
@@ -244,6 +246,7 @@ def review_view(request: Request, limit: Annotated[int, Query(ge=1, le=200)] = 2
                 "left": item.left.as_dict(),
                 "right": item.right.as_dict(),
                 "match_probability": item.match_probability,
+                "reason": item.reason,
                 "waterfall": steps,
                 "total": running,
             }
@@ -366,7 +369,37 @@ def routes_view(
         return hub_routes(ctx, period)
 
 
-MAP_LAYERS = ("hotspots", "routes", "events")
+MAP_LAYERS = ("hotspots", "routes", "events", "vessels")
+MAP_TRACKS = 25  # vessel tracks drawn on the map: the first N vessels of interest
+
+
+def _vessel_features(vessels: list[dict[str, Any]], start: str | None) -> list[dict[str, Any]]:
+    """Each vessel's track (a line per segment between AIS gaps) and its behaviour events as points."""
+    features: list[dict[str, Any]] = []
+    for row in vessels:
+        name = row.get("name") or f"MMSI {row['mmsi']}"
+        ref = f"/vessels/{row['mmsi']}"
+        for segment in row.get("track", []):
+            if start and iso_day(segment[-1][2]) < start:
+                continue
+            if len(segment) >= 2:
+                when = iso_day(segment[0][2])
+                label = f"{name} (score {row['score']})"
+                coords = [(lat, lon) for lat, lon, _ in segment]
+                features.append(shapes.feature(shapes.line(coords), "track", label, ref=ref, time=when))
+        for ev in row.get("events", []):
+            if ev.get("lat") is None or ev.get("lon") is None or (start and (ev["start"] or "")[:10] < start):
+                continue
+            label = f"{name}: {ev['summary']}"
+            features.append(
+                shapes.feature(shapes.point(ev["lat"], ev["lon"]), "event", label, ref=ref, time=ev["start"])
+            )
+    return features
+
+
+def iso_day(epoch: int) -> str:
+    """The UTC day of an epoch second, as ISO text."""
+    return datetime.fromtimestamp(epoch, tz=UTC).date().isoformat()
 
 
 def _hotspot_features(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -407,7 +440,7 @@ def _hotspot_features(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def map_view(
     request: Request,
     layers: Annotated[
-        str, Query(max_length=100, description="Comma-separated: hotspots, routes, events.")
+        str, Query(max_length=100, description="Comma-separated: hotspots, routes, events, vessels.")
     ] = ("hotspots,routes,events"),
     days: Annotated[int | None, Query(ge=1, le=3650, description="Only the last N days of the data.")] = None,
 ) -> dict[str, Any]:
@@ -443,7 +476,55 @@ def map_view(
                 continue
             label = " · ".join(x for x in (p.event_type, p.place_name or p.place) if x) or "event"
             features.append(shapes.feature(shapes.point(p.lat, p.lon), "event", label, ref=p.uid, time=p.at))
+    if "vessels" in wanted:
+        with hub_context(request, _what(request)) as ctx:
+            vessels = hub_vessels(ctx, tracks_for=MAP_TRACKS)["vessels"][:MAP_TRACKS]
+        features += _vessel_features(vessels, start)
     return {"type": "FeatureCollection", "features": features, "layers": wanted, "since": start}
+
+
+# --- vessels -----------------------------------------------------------------------------------------
+
+
+@page("/vessels", "vessels.html", "Vessels of interest")
+def vessels_view(request: Request, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
+    """Vessels of interest from the AIS and vessel records you may see, best first, each with why."""
+    with hub_context(request, _what(request)) as ctx:
+        picture = hub_vessels(ctx)
+    return {
+        "positions": picture["positions"],
+        "vessels_tracked": picture["vessels_tracked"],
+        "contributions": picture["contributions"],
+        "withheld_contributions": picture["withheld_contributions"],
+        "events": picture["events"],
+        "thresholds": picture["thresholds"],
+        "vessels": [
+            {k: v for k, v in row.items() if k not in ("events", "voyages")}
+            | {"event_count": len(row["events"])}
+            for row in picture["vessels"][:limit]
+        ],
+        "listed": len(picture["vessels"]),
+    }
+
+
+@page("/vessels/{mmsi}", "vessel.html", "Vessel")
+def vessel_view(request: Request, mmsi: Annotated[int, Path(ge=1, le=999_999_999)]) -> dict[str, Any]:
+    """One vessel: why it is listed, its identities over time, its behaviour events, its track."""
+    with hub_context(request, _what(request)) as ctx:
+        try:
+            return hub_vessel(ctx, mmsi)
+        except VesselNotFound as exc:
+            raise not_found(str(exc)) from None
+
+
+def vessel_map(request: Request, mmsi: Annotated[int, Path(ge=1, le=999_999_999)]) -> dict[str, Any]:
+    """One vessel's track and events as GeoJSON (map widget)."""
+    data = vessel_view(request, mmsi)
+    row = {"mmsi": mmsi, "name": next((s["name"] for s in data["static"] if s["name"]), None)}
+    features = _vessel_features(
+        [row | {"score": data["score"], "track": data["track"], "events": data["events"]}], None
+    )
+    return {"type": "FeatureCollection", "features": features, "layers": ["vessels"], "since": None}
 
 
 # --- notifications, watchlists, alerts ---------------------------------------------------------------
@@ -576,4 +657,5 @@ DATA_ROUTES: list[tuple[str, Callable[..., dict[str, Any]]]] = [
     ("/networks/chart", networks_chart),
     ("/networks/{network_id}/graph", network_graph),
     ("/networks/{network_id}/chart", network_chart),
+    ("/vessels/{mmsi}/map", vessel_map),
 ]

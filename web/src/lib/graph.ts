@@ -1,6 +1,7 @@
 // Pure network helpers: parse the server's graph JSON, merge it into a graphology graph,
 // filter edges by time, find a path, pick colours and sizes. No DOM here (unit-tested).
 import Graph from "graphology";
+import { visible } from "./text";
 import { bidirectional } from "graphology-shortest-path/unweighted";
 
 export interface NodeData {
@@ -58,7 +59,7 @@ export function parseGraphData(raw: unknown): GraphData {
     if (id === null) throw new Error(`${where} has no id`);
     return {
       id,
-      label: optString(r.label, `${where}.label`) ?? id,
+      label: visible(optString(r.label, `${where}.label`) ?? id),
       cell: optString(r.cell, `${where}.cell`),
       role: optString(r.role, `${where}.role`),
       score: optNumber(r.score, `${where}.score`),
