@@ -112,7 +112,7 @@ def review_command(
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many pairs.")] = 50,
 ) -> None:
     """Review candidate pairs: both records side by side with the explanation; s/n/u to judge, q to quit."""
-    from mare.hub.review import judge, queue
+    from mare.hub.review import judge, learn, queue
 
     with hub_context(home, user, as_agency, role, why=why, what="mare review") as ctx:
         pending = queue(ctx, limit)
@@ -126,6 +126,8 @@ def review_command(
         judged = 0
         for i, item in enumerate(pending.items, start=1):
             console.rule(f"Pair {i} of {len(pending.items)}")
+            if item.reason:
+                console.print(f"Offered because: {shown(item.reason)}")
             console.print(_side_by_side(item.left, item.right, item.left.uid, item.right.uid))
             console.print(_waterfall(item.explanation))
             key = ""
@@ -138,6 +140,13 @@ def review_command(
             judge(ctx, item.left.uid, item.right.uid, verdict, reason or None)
             judged += 1
         console.print(f"{judged} judgement(s) recorded.")
+        if judged:  # the model learns from every judgement so far; every stored pair is rescored
+            done = learn(ctx)
+            console.print(
+                f"Model refitted on {done.same} 'same' and {done.not_same} 'not same' judgement(s): "
+                f"{done.pairs} pair(s) rescored, {done.changed} decision(s) changed; now {done.links} "
+                f"link(s), {done.reviews} in the review band."
+            )
 
 
 def link_command(
