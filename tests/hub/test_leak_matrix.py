@@ -36,6 +36,7 @@ import functools
 import json
 import shutil
 import sys
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -968,6 +969,14 @@ MATRIX: dict[str, Case] = {
     ),
     "alerts ack": Case("acts", lambda w, out: [Run(("alerts", "ack", w.alert))], content_free=True),
     "warnings run": Case("acts", _one("warnings", "run", "--json")),
+    # the whole store into an empty one elsewhere (outside the run's output folder: a hub administrator
+    # copies everything by design); refused to anyone but the hub's administrators
+    "store copy": Case(
+        "acts",
+        lambda w, out: [Run(("store", "copy", "--to", str(w.scratch / f"copy-{uuid.uuid4().hex}")))],
+        content_free=True,
+    ),
+    "store secure": Case("acts", _one("store", "secure"), content_free=True),
     "warnings ack": Case("acts", _one("warnings", "ack", "EWnone"), content_free=True),
     "notifications outbox": Case(
         "acts",
