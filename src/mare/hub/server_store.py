@@ -16,13 +16,19 @@ PostgreSQL store sets them on the store's connection (`PostgresConnection.set_vi
 from __future__ import annotations
 
 import itertools
+import shutil
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from mare.access.policy import HUB_AGENCY, PURPOSES, Purpose, Viewer
 from mare.access.sql import PolicyColumns, visibility_sql
 from mare.store.db import Store
 from mare.store.postgres_rls import AGENCY, CLASS, SCOPE, SYSTEM, secure, visibility_function
+
+if TYPE_CHECKING:
+    from mare.hub.context import HubContext
 
 _AGENCY_SENTINEL = "\x00viewer-agency"
 _TODAY_SENTINEL = date(1, 1, 1)
@@ -128,3 +134,115 @@ def restore_viewer(store: Store, before: dict[str, str] | None) -> None:
     set_viewer = getattr(store.con, "set_viewer", None)
     if set_viewer is not None:
         set_viewer(before)
+
+
+@dataclass
+class CopyReport:
+    """What `mare store copy` did and what it checked."""
+
+    source: str
+    target: str
+    rows: dict[str, int]
+    counts_match: bool
+    mismatched: dict[str, tuple[int, int]]
+    chain_ok: bool
+    chain_entries: int
+    chain_problem: str | None
+    head_match: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.counts_match and self.chain_ok and self.head_match
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "target": self.target,
+            "ok": self.ok,
+            "rows": self.rows,
+            "counts_match": self.counts_match,
+            "mismatched": {t: list(v) for t, v in self.mismatched.items()},
+            "audit_chain": {
+                "ok": self.chain_ok,
+                "entries": self.chain_entries,
+                "problem": self.chain_problem,
+            },
+            "head_match": self.head_match,
+        }
+
+
+def describe_store(store: Store) -> str:
+    """Where a store is, without secrets."""
+    if store.url is None:
+        return str(store.db_path)
+    from mare.store.postgres import parse_url
+
+    return parse_url(store.url).describe()
+
+
+def copy_store(ctx: HubContext, target: str, target_home: Path | None = None) -> CopyReport:
+    """Copy the context's store into an empty store at TARGET (a postgresql:// URL of the owner role,
+    or a folder for a DuckDB store), then verify per-table counts and the audit chain there.
+
+    Needs `agencies.manage` (hub administrators). The copy runs as the hub's own processing
+    (`system:store_copy`); the person's request is audited before (so the copy holds its own
+    entry) and after, with the counts. Raw files and the audit key go along when the target's
+    data folder is another one. A PostgreSQL target gets its row-level security policies."""
+    from mare.hub.audit import AuditLog, audit_key_path
+    from mare.hub.context import system_context
+    from mare.store.db import open_store
+    from mare.store.postgres import is_postgres_url
+    from mare.store.postgres_copy import CopyRefused, copy_tables, table_counts
+
+    ctx.permit("agencies.manage")
+    source = ctx.store
+    if is_postgres_url(target):
+        home = target_home or source.home
+        url: str | None = target
+    else:
+        home, url = Path(target), None
+        if source.url is None and home.resolve() == source.home.resolve():
+            raise CopyRefused("the target is the store itself: name another folder or a postgresql:// URL")
+    if home.resolve() != source.home.resolve():
+        key = audit_key_path(source.home)
+        if key.exists():
+            mirrored = audit_key_path(home)
+            if mirrored.exists() and mirrored.read_bytes() != key.read_bytes():
+                raise CopyRefused(f"{mirrored} holds another audit key: copy into a fresh folder")
+            mirrored.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            shutil.copy2(key, mirrored)
+            mirrored.chmod(0o600)
+        if (source.home / "raw").exists():
+            shutil.copytree(source.home / "raw", home / "raw", dirs_exist_ok=True)
+    with open_store(home, url=url or "duckdb") as destination:
+        where = describe_store(destination)
+        ctx.log("administration", "copying", resource="store", details={"to": where})
+        key = AuditLog(source).key
+        with system_context(source, "store_copy"):
+            head = AuditLog(source).head()
+            rows = copy_tables(source, destination)
+            before = table_counts(source, list(rows))
+        after = table_counts(destination, list(rows))
+        if destination.url is not None:
+            secure_store(destination)
+        verified = AuditLog(destination, key=key).verify()
+        copied_head = AuditLog(destination, key=key).head()
+        mismatched = {t: (before[t], after.get(t, -1)) for t in before if before[t] != after.get(t, -1)}
+        report = CopyReport(
+            source=describe_store(source),
+            target=where,
+            rows=rows,
+            counts_match=not mismatched,
+            mismatched=mismatched,
+            chain_ok=verified.ok,
+            chain_entries=verified.checked,
+            chain_problem=verified.problem,
+            head_match=head == copied_head,
+        )
+    ctx.log(
+        "administration",
+        "copied" if report.ok else "copy-failed-verification",
+        resource="store",
+        details={"to": where, "rows": sum(rows.values()), "ok": report.ok},
+    )
+    return report

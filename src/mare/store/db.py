@@ -104,8 +104,9 @@ def open_store(
     home: Path | str | None = None, *, create: bool = True, read_only: bool = False, url: str | None = None
 ) -> Store:
     """Open (and by default create and migrate) the store in HOME, or the PostgreSQL store at URL
-    (else at HOME given as a URL, else at $MARE_STORE); the raw archive stays in HOME."""
-    url = url or store_url(home)
+    (else at HOME given as a URL, else at $MARE_STORE); the raw archive stays in HOME.
+    URL "duckdb" opens the DuckDB store in HOME whatever $MARE_STORE says."""
+    url = None if url == "duckdb" else (url or store_url(home))
     if url is not None:
         from mare.store.postgres import open_postgres
 

@@ -148,7 +148,13 @@ def _connect(target: Target) -> Any:
     else:
         kwargs["host"], kwargs["port"] = target.host, target.port
     try:
-        con = pg8000.native.Connection(**kwargs)
+        try:
+            con = pg8000.native.Connection(**kwargs)
+        except InterfaceError as err:
+            if "network error" not in str(err):
+                raise
+            # the server may close the socket before pg8000 reads its refusal: ask once more
+            con = pg8000.native.Connection(**kwargs)
     except DatabaseError as err:
         info = err.args[0] if err.args and isinstance(err.args[0], dict) else {}
         code, message = info.get("C", ""), info.get("M", str(err))
@@ -167,6 +173,11 @@ def _connect(target: Target) -> Any:
         if target.user and "password" in str(err).lower():
             raise StoreUnavailable(
                 f"PostgreSQL asks a password for {target.describe()}: put it in MARE_STORE or $PGPASSWORD"
+            ) from None
+        if "network error" in str(err):
+            raise StoreUnavailable(
+                f"PostgreSQL closed the connection while {target.describe()} signed in: check the user "
+                "and password in MARE_STORE (or $PGPASSWORD), and the server's log (pg_hba.conf)"
             ) from None
         raise StoreUnavailable(
             f"PostgreSQL does not answer for {target.describe()} ({err}): start the server "
@@ -325,7 +336,7 @@ def translate(sql: str) -> tuple[Statement, ...]:
         tree = tree.transform(fix)
         if isinstance(tree, exp.Insert) and str(tree.args.get("alternative") or "").upper() == "IGNORE":
             tree.set("alternative", None)
-            tree.set("conflict", exp.OnConflict(nothing=True))
+            tree.set("conflict", exp.OnConflict(duplicate=False, action=exp.var("DO NOTHING")))
         before = None
         if (
             isinstance(tree, exp.Create)

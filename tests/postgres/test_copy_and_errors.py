@@ -1,0 +1,141 @@
+"""`mare store copy` (DuckDB to PostgreSQL and back, checked by counts and the audit chain), and the
+messages for a wrong URL, refused credentials or a server that does not answer (never a traceback)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from builders import write_contribution
+from mare.cli import app
+from mare.store.postgres import StoreUnavailable, parse_url, translate
+
+runner = CliRunner()
+
+
+# --- URLs and unreachable servers (no cluster needed) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("mysql://u:p@host/db", "must start with postgresql://"),
+        ("postgresql://u:p@host:5432/", "names no database"),
+        ("postgresql://u:p@host:port/db", "malformed"),
+        ("postgresql://u:p@host/db?sslmode=require", "unknown parameter(s) sslmode"),
+        ("postgresql://u;drop:p@host/db", "role name"),
+        ("postgresql://u:p@/db?host=/run/pg&app_role=app;x", "role name"),
+    ],
+)
+def test_a_wrong_url_says_what_is_expected(url: str, says: str) -> None:
+    with pytest.raises(StoreUnavailable, match=says.replace("(", r"\(").replace(")", r"\)")):
+        parse_url(url)
+
+
+def test_a_url_names_a_socket_or_a_host() -> None:
+    sock = parse_url("postgresql://mare:pw@/hub?host=/run/postgresql&app_role=mare_app")
+    assert sock.unix_sock == "/run/postgresql/.s.PGSQL.5432" and sock.host is None
+    assert sock.app_roles == ("mare_app",) and sock.password == "pw" and sock.database == "hub"
+    tcp = parse_url("postgresql://mare:p%40ss@db.example:6543/hub")
+    assert (tcp.host, tcp.port, tcp.password, tcp.unix_sock) == ("db.example", 6543, "p@ss", None)
+    assert "p@ss" not in tcp.describe()
+
+
+@pytest.mark.parametrize(
+    "env",
+    ["mysql://x", "postgresql://mare_app:pw@/mare?host={nowhere}", "postgresql://mare_app:pw@/"],
+)
+def test_the_cli_names_what_to_fix_without_a_traceback(tmp_path: Path, env: str) -> None:
+    nowhere = tmp_path / "no-server"
+    nowhere.mkdir()
+    result = runner.invoke(
+        app, ["stats", "--home", str(tmp_path / "h")], env={"MARE_STORE": env.format(nowhere=nowhere)}
+    )
+    assert result.exit_code == 1
+    assert ("Traceback" not in result.output and result.exception is None) or isinstance(
+        result.exception, SystemExit
+    )
+    assert any(hint in result.output for hint in ("postgresql://", "start the server", "names no database"))
+
+
+def test_translation_numbers_placeholders_as_written_and_overrides_duckdb_only_forms() -> None:
+    (one,) = translate("INSERT OR IGNORE INTO t SELECT ?, ? WHERE list_contains(x, ?) AND y = '?'")
+    assert one.params == 3 and "ON CONFLICT DO NOTHING" in one.sql
+    assert (
+        "$1" in one.sql and "$3" in one.sql and "'?'" in one.sql and "mare_list_contains" in one.sql.lower()
+    )
+    (cast,) = translate("SELECT TRY_CAST(json_extract(r, '$.a') AS VARCHAR[]), TRY_CAST(d AS DATE) FROM t")
+    assert "mare_text_array" in cast.sql.lower() and "mare_try_date" in cast.sql.lower()
+    assert translate("SET memory_limit = '4GB'") == ()
+    (struct,) = translate("CREATE TABLE f (n STRUCT(t VARCHAR)[])")
+    assert "JSONB" in struct.sql.upper()
+    (replace,) = translate("CREATE OR REPLACE TEMPORARY TABLE v AS SELECT * FROM t WHERE a = ?")
+    assert replace.before and "DROP TABLE IF EXISTS" in replace.before and replace.inline
+
+
+# --- on a throw-away cluster ---------------------------------------------------------------------
+
+
+def _json(result: Any) -> Any:
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+@pytest.mark.postgres
+def test_copy_to_postgresql_and_back_keeps_counts_and_the_audit_chain(
+    pg_cluster: Any, tmp_path: Path
+) -> None:
+    from pgcluster import APP, APP_PASSWORD, OWNER, OWNER_PASSWORD
+
+    name = pg_cluster.new_database("copy")
+    owner = pg_cluster.url(OWNER, OWNER_PASSWORD, name) + f"&app_role={APP}"
+    home = str(tmp_path / "home")
+    env = {"MARE_NAME_SYMBOLS": "off", "MARE_STORE": ""}
+    assert runner.invoke(app, ["init", "--home", home], env=env).exit_code == 0
+    for sender, code in (("A", "H0"), ("B", "H2")):
+        path = write_contribution(
+            tmp_path / f"{sender}.json",
+            [{"id": "p", "kind": "person", "name": f"Person {sender}", "phone": ["+49 151 1234567"]},
+             {"id": "v", "kind": "person", "name": f"Associate {sender}"}],
+            [{"id": "k", "kind": "associate_of", "source": "p", "target": "v"}],
+            id=sender, agency="HUB", handling={"code": code},
+        )  # fmt: skip
+        result = runner.invoke(app, ["ingest", str(path), "--home", home], env=env)
+        assert result.exit_code == 0, result.output
+    there = _json(runner.invoke(app, ["store", "copy", "--to", owner, "--home", home, "--json"], env=env))
+    assert there["ok"] and there["counts_match"] and there["audit_chain"]["ok"] and there["head_match"]
+    assert there["rows"]["records"] == 4 and there["rows"]["links"] == 2
+    stats_duck = _json(runner.invoke(app, ["stats", "--home", home, "--json"], env=env))
+    app_env = {**env, "MARE_STORE": pg_cluster.url(APP, APP_PASSWORD, name)}
+    stats_pg = _json(runner.invoke(app, ["stats", "--home", home, "--json"], env=app_env))
+    assert stats_pg == stats_duck
+    back = str(tmp_path / "back")
+    owner_env = {**env, "MARE_STORE": owner}
+    again = _json(
+        runner.invoke(app, ["store", "copy", "--to", back, "--home", home, "--json"], env=owner_env)
+    )
+    assert again["ok"] and again["rows"]["records"] == 4
+    verify = runner.invoke(app, ["audit", "verify", "--home", back], env=env)
+    assert verify.exit_code == 0 and "intact" in verify.output
+    refused = runner.invoke(app, ["store", "copy", "--to", owner, "--home", home], env=env)
+    assert refused.exit_code == 1 and "already holds data" in refused.output
+
+
+@pytest.mark.postgres
+def test_refused_credentials_and_an_unmigrated_store_are_one_line(pg_cluster: Any, tmp_path: Path) -> None:
+    from pgcluster import APP
+
+    wrong = pg_cluster.url(APP, "not-the-password", pg_cluster.database)
+    result = runner.invoke(app, ["stats", "--home", str(tmp_path)], env={"MARE_STORE": wrong})
+    assert result.exit_code == 1 and "check the user" in result.output
+    name = pg_cluster.new_database("empty")
+    app_only = pg_cluster.url(APP, "app-secret", name)
+    result = runner.invoke(app, ["stats", "--home", str(tmp_path)], env={"MARE_STORE": app_only})
+    assert result.exit_code == 1 and "mare init" in result.output
+    missing = pg_cluster.url(APP, "app-secret", "no_such_db")
+    result = runner.invoke(app, ["stats", "--home", str(tmp_path)], env={"MARE_STORE": missing})
+    assert result.exit_code == 1 and "createdb" in result.output
