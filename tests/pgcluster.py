@@ -84,6 +84,10 @@ class Cluster:
             timeout=60,
         )
 
+    def restart(self) -> None:
+        """Restart the server (fast: open sessions are ended, their transactions rolled back)."""
+        self.pg_ctl("restart", "-m", "fast", "-l", str(self.root / "log"))
+
     def new_database(self, name: str) -> str:
         """A fresh database owned by the owner role (one per test keeps tests apart); its name."""
         import pg8000.native

@@ -762,11 +762,26 @@ class _Relation:
         return list(self._table.column_names)
 
 
-class PostgresError(RuntimeError):
-    """A statement PostgreSQL refused: its message, SQLSTATE code and the statement."""
+#: SQLSTATE classes of a statement PostgreSQL cannot run as translated (syntax, unknown function or
+#: type, a type mismatch): DuckDB SQL that `translate` does not cover yet.
+_UNTRANSLATED = ("42601", "42883", "42804", "42846", "42P18", "42725", "0A000")
+
+
+class PostgresError(StoreUnavailable):
+    """A statement PostgreSQL refused: its message, SQLSTATE code and the statement.
+
+    A `StoreUnavailable`, so the CLI prints it as one line; statements of DuckDB SQL that the
+    translation does not cover yet say so (docs/server_store.md lists what runs on PostgreSQL)."""
 
     def __init__(self, message: str, code: str, sql: str) -> None:
-        super().__init__(f"{message} [{code}] in: {sql[:300]}")
+        hint = (
+            "; this part of Mare does not run on PostgreSQL yet (docs/server_store.md): use a DuckDB store"
+            if code in _UNTRANSLATED
+            else ""
+        )
+        super().__init__(
+            f"PostgreSQL refused a statement: {message} [{code}]{hint}; the statement: {sql[:200]}"
+        )
         self.message, self.code, self.sql = message, code, sql
 
 
