@@ -204,13 +204,13 @@ def copy_store(ctx: HubContext, target: str, target_home: Path | None = None) ->
         if source.url is None and home.resolve() == source.home.resolve():
             raise CopyRefused("the target is the store itself: name another folder or a postgresql:// URL")
     if home.resolve() != source.home.resolve():
-        key = audit_key_path(source.home)
-        if key.exists():
+        key_file = audit_key_path(source.home)
+        if key_file.exists():
             mirrored = audit_key_path(home)
-            if mirrored.exists() and mirrored.read_bytes() != key.read_bytes():
+            if mirrored.exists() and mirrored.read_bytes() != key_file.read_bytes():
                 raise CopyRefused(f"{mirrored} holds another audit key: copy into a fresh folder")
             mirrored.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            shutil.copy2(key, mirrored)
+            shutil.copy2(key_file, mirrored)
             mirrored.chmod(0o600)
         if (source.home / "raw").exists():
             shutil.copytree(source.home / "raw", home / "raw", dirs_exist_ok=True)
