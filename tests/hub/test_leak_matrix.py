@@ -803,6 +803,13 @@ MATRIX: dict[str, Case] = {
             Run(("documents", "--hub"), extended=True),
         ],
     ),
+    "money": Case(
+        "reads",
+        lambda w, out: [
+            Run(("money", "--hub", "--json")),
+            Run(("money", "--hub"), extended=True),
+        ],
+    ),
     "vessels": Case(
         "reads",
         lambda w, out: [
