@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 
 from mare.resolve.blocking import MAX_BLOCK, key_table, pairs_between
-from mare.resolve.dedupe import ScoredPair, dedupe
+from mare.resolve.dedupe import DedupeResult, ScoredPair, dedupe
 from mare.resolve.engine import scored_pairs
 from mare.resolve.entities import rebuild_entities
 from mare.resolve.extract import refresh_features
@@ -151,11 +151,13 @@ def crosscheck_all(
     symbols: SymbolSource | None = None,
     max_block: int = MAX_BLOCK,
     before_commit: Callable[[CrosscheckResult], None] | None = None,
+    deduper: Callable[..., DedupeResult] = dedupe,
 ) -> CrosscheckResult:
     """Full re-run: rebuild features, (re)train the model, score, recluster, record hits.
 
     One transaction from the features to the hits, so a crash leaves the old derived data whole;
-    `before_commit(result)` runs last in it (the caller's audit entry and jobs)."""
+    `before_commit(result)` runs last in it (the caller's audit entry and jobs). `deduper`: the
+    engine that blocks, trains and scores (`dedupe`; `spark.dedupe.dedupe_spark` on Spark)."""
     started = time.perf_counter()
     result = CrosscheckResult(None)
     progress("features", 0.0)
@@ -174,7 +176,7 @@ def crosscheck_all(
 
         # the stored features, with the namesake figures
         stored = settled(con).sql("SELECT * FROM person_features").to_arrow_table()
-        run = dedupe(
+        run = deduper(
             stored,
             settings,
             train=train,

@@ -129,11 +129,17 @@ def frequency_level_probabilities(
     dates are both full show what each level means: the same date (or its day/month swap) marks
     the same person, birth years more than two apart two namesakes. Their shares per level
     (add-one smoothed) are m and u. None when either side has fewer than 30 pairs."""
+    return frequency_levels_from(con.execute(frequency_level_sql(table)).fetchall())
+
+
+def frequency_level_sql(table: str) -> str:
+    """The query `frequency_level_probabilities` counts with: (kind 'm' or 'u', then the pairs under
+    each level's bound, cumulative). DuckDB SQL; the Spark engine runs it through sqlglot."""
     cases = ", ".join(
         f"count(*) FILTER (WHERE lam < {bound!r})" if math.isfinite(bound) else "count(*)"
         for _, bound, _, _ in FREQUENCY_LEVELS
     )
-    rows = con.execute(
+    return (
         f"WITH d AS (SELECT record_uid, name_sound, birth_date, birth_alt, birth_year, name_frequency "
         f"FROM {table} WHERE birth_precision = 'day' AND name_frequency IS NOT NULL AND name_sound IN "
         f"(SELECT name_sound FROM {table} GROUP BY name_sound HAVING count(*) <= {_MAX_GROUP})), "
@@ -142,7 +148,11 @@ def frequency_level_probabilities(
         "WHEN abs(a.birth_year - b.birth_year) > 2 THEN 'u' END AS kind "
         "FROM d a JOIN d b ON a.name_sound = b.name_sound AND a.record_uid < b.record_uid) "
         f"SELECT kind, {cases} FROM p WHERE kind IS NOT NULL GROUP BY kind"
-    ).fetchall()
+    )
+
+
+def frequency_levels_from(rows: Sequence[Sequence[Any]]) -> dict[str, tuple[float, float]] | None:
+    """m and u per frequency level from the rows of `frequency_level_sql`."""
     counts = {kind: [int(c) for c in cumulative] for kind, *cumulative in rows}
     if set(counts) != {"m", "u"} or min(counts["m"][-1], counts["u"][-1]) < _MIN_PAIRS:
         return None
