@@ -24,8 +24,28 @@ def crosscheck_command(
     role: RoleOpt = None,
     train: Annotated[bool, typer.Option("--train/--no-train", help="Retrain the model on the store.")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="duckdb (in process) or spark (blocking, training, scoring on Spark: docs/spark.md).",
+        ),
+    ] = "duckdb",
 ) -> None:
     """Cross-check everything held again: features, model, candidate pairs, entities, hits."""
+    if engine not in ("duckdb", "spark"):
+        console.print(f"[red]error:[/] --engine {shown(engine)}: use duckdb or spark")
+        raise typer.Exit(2)
+    unavailable: tuple[type[Exception], ...] = ()  # Spark cannot start: one red line, nothing written
+    if engine == "spark":
+        from mare.resolve.spark.session import SparkUnavailable, check
+
+        unavailable = (SparkUnavailable,)
+        try:
+            check()  # pyspark and Java, before the store is opened
+        except SparkUnavailable as exc:
+            console.print(f"[red]error:[/] {shown(exc)}")
+            raise typer.Exit(2) from exc
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
@@ -46,7 +66,11 @@ def crosscheck_command(
         def step(stage: str, done: float) -> None:
             bar.update(task, completed=done * 100, description=stage)
 
-        result = crosscheck_everything(ctx, train=train, progress=step)
+        try:
+            result = crosscheck_everything(ctx, train=train, progress=step, engine=engine)
+        except unavailable as exc:
+            console.print(f"[red]error:[/] {shown(exc)}")
+            raise typer.Exit(2) from exc
     if as_json:
         typer.echo(json.dumps(result.as_dict(), indent=2))
         return
