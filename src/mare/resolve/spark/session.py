@@ -11,7 +11,7 @@ keeps DuckDB's NULL-on-error semantics that the model's conditions were written 
 no parts divides by zero: NULL in DuckDB, an error under Spark 4's ANSI default); the session
 time zone UTC (call records are naive UTC timestamps). `MARE_SPARK_MASTER` (default
 `local[2]`) and `MARE_SPARK_CONF` (a properties file, as spark-submit's `--properties-file`)
-set the rest; under spark-submit the session spark-submit made is used as it is.
+set the rest. Under spark-submit (`docs/spark.md`) its master, properties file and `--jars` hold.
 """
 
 from __future__ import annotations
@@ -109,12 +109,17 @@ def spark_session(master: str | None = None, config: dict[str, str] | None = Non
     if conf_file:
         settings.update(read_properties(Path(conf_file)))
     settings.update(config or {})
-    settings.update(mare_config())
+    settings.update(mare_config())  # spark-submit: pass the jar with --jars (docs/spark.md)
     home = java_home()
     if home and not os.environ.get("JAVA_HOME"):
         os.environ["JAVA_HOME"] = home
-    builder = SparkSession.builder.master(master or os.environ.get("MARE_SPARK_MASTER", DEFAULT_MASTER))
-    builder = builder.appName("mare")
+    builder = SparkSession.builder.appName("mare")
+    # under spark-submit the JVM is up with its --master and --properties-file: keep them
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ
+    if master or not submitted:
+        builder = builder.master(master or os.environ.get("MARE_SPARK_MASTER", DEFAULT_MASTER))
+    if submitted:  # only what Mare's SQL needs (the jar comes with --jars)
+        settings = {k: v for k, v in mare_config().items() if k != "spark.jars"}
     for key, value in settings.items():
         builder = builder.config(key, value)
     try:
