@@ -1,0 +1,150 @@
+"""Spark local[2] beside DuckDB for the full cross-check, and the call aggregation, on the same data.
+
+    uv run python benchmarks/spark.py crosscheck 100000        # N records, both engines, one run
+    uv run python benchmarks/spark.py crosscheck 100000 --no-train
+    uv run python benchmarks/spark.py calls 2000000            # N call rows, partitioned by day
+
+The cross-check part: the synthetic persons of `benchmarks/crosscheck.py dedupe` (records of
+persons with typos, transliterations, missing dates), their feature table built once, then
+`dedupe.dedupe` (DuckDB) and `spark.dedupe.dedupe_spark` (Spark local[2]) on that same table:
+blocking, training (unless --no-train), scoring and clustering — the steps that differ between the
+engines. Extraction before and the store writer after are the same code on both. Per engine: the
+wall time of each stage, the candidate pairs and the accuracy against the truth; for Spark also
+the JVM start (not counted) and the partitions each stage ran as, from which the per-partition
+costs of the projection in docs/benchmarks.md are taken.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+
+def _timed(label: str) -> tuple[dict[str, float], Any]:
+    stages: dict[str, float] = {}
+    started = time.perf_counter()
+    last = [started, "start"]
+
+    def progress(stage: str, done: float) -> None:
+        now = time.perf_counter()
+        stages[str(last[1])] = stages.get(str(last[1]), 0.0) + now - float(last[0])
+        last[0], last[1] = now, stage
+        print(f"  {label}: {stage} at {now - started:.1f} s", flush=True)
+
+    return stages, progress
+
+
+def crosscheck(n: int, train: bool) -> None:
+    """Both engines on the same feature table of n synthetic records."""
+    from crosscheck import _dedupe_people
+    from mare.resolve.dedupe import dedupe
+    from mare.resolve.metrics import accuracy
+    from mare.resolve.spark.dedupe import dedupe_spark
+    from mare.resolve.spark.session import spark_session
+    from mare.resolve.symbols import SymbolSource
+    from mare.resolve.table import feature_table
+
+    people, truth = _dedupe_people(n)
+    rows = feature_table(people, SymbolSource(enabled=False))
+    del people
+    print(f"{n} records, {len(set(truth.values()))} persons; training {'on' if train else 'off'}", flush=True)
+    results = {}
+    started = time.perf_counter()
+    spark = spark_session()
+    print(
+        f"spark local[2] session started in {time.perf_counter() - started:.1f} s (not counted)", flush=True
+    )
+    for engine in ("duckdb", "spark"):
+        stages, progress = _timed(engine)
+        started = time.perf_counter()
+        if engine == "duckdb":
+            result = dedupe(rows, train=train, progress=progress)
+        else:
+            result = dedupe_spark(rows, train=train, progress=progress, spark=spark)
+        total = time.perf_counter() - started
+        acc = accuracy(result.clusters, truth)
+        results[engine] = (total, result)
+        print(
+            f"{engine:<7} {total:8.1f} s  candidates {result.candidates}  kept {len(result.pairs)}  "
+            f"trained {result.trained}  F1 {acc.f1:.4f}  B3-F1 {acc.bcubed_f1:.4f}  "
+            + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()),
+            flush=True,
+        )
+    duck, spark_run = results["duckdb"], results["spark"]
+    same = {(p[0], p[1]) for p in duck[1].pairs} == {(p[0], p[1]) for p in spark_run[1].pairs}
+    print(
+        f"ratio spark/duckdb {spark_run[0] / duck[0]:.1f}; kept pairs identical: {same}; "
+        f"clusters identical: {duck[1].clusters == spark_run[1].clusters}; "
+        f"shuffle partitions {spark.conf.get('spark.sql.shuffle.partitions')}",
+        flush=True,
+    )
+
+
+def calls(n: int) -> None:
+    """n synthetic call rows over a year, exported by day, aggregated per week on both engines."""
+    import numpy as np
+    import pyarrow as pa
+
+    from mare.resolve.spark.calls import aggregate_duckdb, aggregate_spark, export_calls
+    from mare.resolve.spark.session import spark_session
+    from mare.store.db import open_store
+    from mare.store.settle import settled
+
+    rng = np.random.default_rng(1)
+    phones = 4915_000_000_000 + rng.integers(0, 50_000, size=2 * n)
+    start = np.datetime64("2025-01-01T00:00:00") + rng.integers(0, 365 * 86400, size=n).astype(
+        "timedelta64[s]"
+    )
+    table = pa.table(
+        {
+            "contribution": pa.array([f"C{i % 20}" for i in range(n)]),
+            "row_number": pa.array(np.arange(n)),
+            "caller": pa.array(phones[:n]),
+            "callee": pa.array(phones[n:]),
+            "started_at": pa.array(start),
+            "duration_s": pa.array(rng.integers(0, 600, size=n).astype("int32")),
+        }
+    )
+    spark = spark_session()
+    with tempfile.TemporaryDirectory() as tmp, open_store(Path(tmp) / "home") as store:
+        settled(store.con).register("_c", table)
+        store.con.execute(
+            "INSERT INTO calls SELECT contribution, row_number, caller, callee, started_at, duration_s, "
+            "NULL, NULL, NULL FROM _c"
+        )
+        began = time.perf_counter()
+        export_calls(store, Path(tmp) / "calls")
+        print(f"{n} calls exported by day in {time.perf_counter() - began:.1f} s", flush=True)
+        out = {}
+        for engine in ("duckdb", "spark"):
+            began = time.perf_counter()
+            if engine == "duckdb":
+                out[engine] = aggregate_duckdb(Path(tmp) / "calls", "week")
+            else:
+                out[engine] = aggregate_spark(Path(tmp) / "calls", "week", spark)
+            print(
+                f"{engine:<7} {time.perf_counter() - began:6.1f} s  {out[engine].num_rows} weekly pair counts"
+            )
+        print(f"identical: {out['duckdb'].equals(out['spark'])}")
+
+
+def main() -> None:
+    """Run the part named on the command line."""
+    what = sys.argv[1] if len(sys.argv) > 1 else "crosscheck"
+    size = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
+    if what == "crosscheck":
+        crosscheck(size, train="--no-train" not in sys.argv)
+    elif what == "calls":
+        calls(size)
+    else:
+        raise SystemExit(f"unknown part {what!r}: crosscheck or calls")
+
+
+if __name__ == "__main__":
+    main()
