@@ -15,6 +15,7 @@ from typer.models import CommandInfo, TyperInfo
 from mare import __version__
 from mare.cli.access import consent_app, erase_command, notifications_app, retention_app
 from mare.cli.accounts import agencies_app, users_app
+from mare.cli.adverts import adverts_command
 from mare.cli.audit import audit_app
 from mare.cli.common import HomeOpt, console, fail, print_json
 from mare.cli.doctor import doctor_command
@@ -173,6 +174,7 @@ app.command("polycrime")(polycrime_command)
 app.command("documents")(documents_command)
 app.command("mrz")(mrz_command)
 app.command("money")(money_command)
+app.command("adverts")(adverts_command)
 app.command("report")(report_command)
 app.command("serve")(serve_command)
 app.command("doctor")(doctor_command)

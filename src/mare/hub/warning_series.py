@@ -146,7 +146,7 @@ def observe(ctx: HubContext, period: Period, end: int) -> Observations:
     events = read_visible(ctx, "event", ("event_type", "occurred_at", "place"))
     leg_values = read_visible(ctx, "journey_leg", ("departed_at", "conveyance", "persons_count"))
     persons = read_visible(ctx, "person", ("nationality",))
-    adverts = read_visible(ctx, "advert", ("posted_at", "price", "currency"))
+    adverts = read_visible(ctx, "advert", ("posted_at", "price", "currency", "route_offered"))
     payments = read_visible(ctx, "payment", ("paid_at", "amount", "currency"))
     uids = [*events.values, *leg_values.values, *persons.values, *adverts.values, *payments.values]
     obs.agency_of = agency = _agencies(ctx, uids)
@@ -208,6 +208,12 @@ def observe(ctx: HubContext, period: Period, end: int) -> Observations:
             obs.tally(f"median {subject} ({currency})", "median", currency).add(
                 index, number, uid, agency.get(uid, "?")
             )
+            route = values.get("route_offered") or ""  # 'origin>destination' as read at intake (hub.adverts)
+            destination = route.rpartition(">")[2].strip() if ">" in route else ""
+            if values_of is adverts and destination not in ("", "?"):
+                obs.tally(f"median {subject} to {destination} ({currency})", "median", currency).add(
+                    index, number, uid, agency.get(uid, "?")
+                )
     # hotspots: events per hot cell of the whole visible history
     obs.points = points
     if points:

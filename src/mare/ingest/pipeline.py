@@ -56,6 +56,9 @@ class IngestOptions:
     #: Asked with the contribution's agency once its envelope is read, before anything is stored:
     #: None lets it through, a message refuses it whole (the hub layer puts the action policy here).
     authorise: Callable[[str], str | None] | None = None
+    #: Reads a post's text (Telegram exports, posts CSVs): the hub's intake sets it from
+    #: `mare.analyse.adverts`, so phones, handles and prices in the text are stored as values.
+    read_post: Callable[[str, str | None], dict[str, Any]] | None = None
     #: Called with the report of a contribution being stored, inside its transaction, just before
     #: COMMIT: what it writes (the hub layer's collection audit entry) commits with the data or not at all.
     on_stored: Callable[[IngestReport], None] | None = None
@@ -124,6 +127,14 @@ def read_source(source: Source, options: IngestOptions) -> ParsedContribution:
     files = [(source.path.name, source.path)]
     if source.sidecar.is_file():
         files.append((source.sidecar.name, source.sidecar))
+    if source.format in ("telegram", "posts"):
+        from mare.ingest.posts_csv import read_posts_contribution
+        from mare.ingest.telegram import read_telegram_contribution
+
+        reader = read_telegram_contribution if source.format == "telegram" else read_posts_contribution
+        parsed = reader(source.path, envelope, options.encoding, options.read_post)
+        parsed.files = files
+        return parsed
     if source.format in ("cdr", "ais"):
         return ParsedContribution(
             envelope=envelope,
@@ -498,7 +509,7 @@ def forced_format(name: str | None) -> Format | None:
     """Validate a --format option."""
     if name is None:
         return None
-    allowed: tuple[Format, ...] = ("json", "csv_bundle", "cdr", "ftm", "ais")
+    allowed: tuple[Format, ...] = ("json", "csv_bundle", "cdr", "ftm", "ais", "telegram", "posts")
     if name not in allowed:
         raise ValueError(f"unknown format {name!r}; use one of {', '.join(allowed)}")
     return name

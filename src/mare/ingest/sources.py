@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-Format = Literal["json", "csv_bundle", "cdr", "ftm", "ais"]
+Format = Literal["json", "csv_bundle", "cdr", "ftm", "ais", "telegram", "posts"]
 SIDECAR_SUFFIX = ".envelope.json"
 BUNDLE_ENVELOPE = "envelope.json"
 
@@ -44,9 +44,15 @@ def detect_format(path: Path, forced: Format | None = None) -> Format | None:
     if name.endswith((".ftm.json", ".ftm.jsonl", ".jsonl", ".ijson")):
         return "ftm"
     if name.endswith(".json"):
-        return "json"
+        from mare.ingest.telegram import looks_like_telegram
+
+        return "telegram" if looks_like_telegram(path) else "json"
     if name.endswith(".csv"):
         from mare.ingest.ais import looks_like_ais_csv
+        from mare.ingest.posts_csv import looks_like_posts_csv
+
+        if looks_like_posts_csv(path):
+            return "posts"
 
         return "ais" if looks_like_ais_csv(path) else "cdr"
     from mare.ingest.ais import looks_like_nmea
@@ -80,7 +86,8 @@ def find_sources(paths: list[Path], forced: Format | None = None) -> tuple[list[
                 Skipped(
                     path,
                     "not a contribution format Mare reads (json, csv bundle "
-                    "folder, call records csv, FtM jsonl, AIS nmea or csv)",
+                    "folder, call records csv, FtM jsonl, AIS nmea or csv, Telegram export json, "
+                    "posts csv)",
                 )
             )
 

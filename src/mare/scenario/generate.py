@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from mare.scenario.advert_posts import advert_contributions
 from mare.scenario.adverts import build_adverts
 from mare.scenario.agencies import Agency, agencies_for
 from mare.scenario.ais import ais_contributions, build_ais
@@ -176,6 +177,9 @@ def generate(scale: str, seed: int, out: Path, progress: Progress | None = None)
     write_document_checks(checks, out, all_ids, seed, record_map, stats.contribution)
     ledgers = money_contributions(world, agencies, cases, noise, seed, next_n, out / "truth")
     write_document_checks(ledgers, out, all_ids, seed, record_map, stats.contribution)
+    posts, subscribers = advert_contributions(world, agencies, noise, seed, next_n, out, record_map)
+    write_document_checks(subscribers, out, all_ids, seed, record_map, stats.contribution)
+    stats.add("contributions_by_format", "adverts", posts)
     say("truth", 0, 1)
     noise_summary = write_truth(
         world,

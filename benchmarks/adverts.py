@@ -1,0 +1,145 @@
+"""Adverts: extraction precision and recall per field beside a naive baseline; posters linked to persons.
+
+Extraction: the hand-labelled posts written for the tests (`tests/adverts/labelled_posts.jsonl`, 116
+posts in seven languages, negatives included) and the posts held out while the lexicon was tuned
+(`tests/adverts/heldout_posts.jsonl`, 30), read by `mare.analyse.adverts.extract` and by the naive
+baseline of `mare.analyse.adverts.scoring` (plain regular expressions) in the same run.
+
+Linking (with --home HOME --world SCENARIO, a hub that ingested the scenario): every advert the
+scenario's finders contributed (`truth/advert_posts.csv`) is looked up in what `hub_adverts` returns
+for the hub's analyst view; its poster's linked person records are mapped to true persons
+(`truth/records.csv`).
+
+- recall: of the contributed adverts, the share whose poster is linked to the right person; also
+  over the adverts whose poster the hub can know: another contribution holds the advert's phone and
+  a record of the poster (a case file, a subscriber check);
+- precision: of the adverts linked to someone, the share linked to the right person (and no one else).
+
+Target (issue 17): recall >= 0.9 on the `small` scenario.
+Run: uv run python benchmarks/adverts.py [--home HOME --world SCENARIO]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import time
+from pathlib import Path
+from typing import Any
+
+from mare.analyse.adverts.extract import advert_gazetteer
+from mare.analyse.adverts.scoring import FIELDS, load_labelled, naive, ours, score
+
+ROOT = Path(__file__).resolve().parents[1]
+SETS = {
+    "labelled": ROOT / "tests" / "adverts" / "labelled_posts.jsonl",
+    "held out": ROOT / "tests" / "adverts" / "heldout_posts.jsonl",
+}
+
+
+def extraction() -> dict[str, Any]:
+    """Per set and field, our precision and recall beside the baseline's, and the time each took."""
+    gaz = advert_gazetteer()
+    out: dict[str, Any] = {}
+    for name, path in SETS.items():
+        posts = load_labelled(path)
+        row: dict[str, Any] = {"posts": len(posts)}
+        for label, reader in (("ours", ours(gaz)), ("naive", naive(gaz))):
+            start = time.perf_counter()
+            scores = score(posts, reader, gaz)
+            row[f"{label}_seconds"] = round(time.perf_counter() - start, 3)
+            row[label] = {f: scores[f].as_dict() for f in FIELDS}
+        out[name] = row
+    return out
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def linking(home: Path, world: Path) -> dict[str, Any]:
+    """Recall and precision of posters linked to the right person, for the hub's analyst view."""
+    from mare.access.policy import HUB_AGENCY, Viewer
+    from mare.hub.adverts import hub_adverts
+    from mare.hub.context import HubContext
+    from mare.store.db import open_store
+
+    truth = _csv(world / "truth" / "advert_posts.csv")
+    records = _csv(world / "truth" / "records.csv")
+    true_id = {(r["agency"], r["contribution"], r["record"]): r["true_id"] for r in records}
+    held: dict[tuple[str, str], set[str]] = {}
+    for r in records:
+        held.setdefault((r["agency"], r["contribution"]), set()).add(r["true_id"])
+    with open_store(home) as store:
+        key_of = {
+            str(uid): (str(a), str(s), str(local))
+            for uid, a, s, local in store.con.execute(
+                "SELECT r.uid, r.agency, c.sender_id, r.local_id FROM records r "
+                "JOIN contributions c ON c.uid = r.contribution"
+            ).fetchall()
+        }
+        viewer = Viewer("benchmark", HUB_AGENCY, frozenset({"analyst"}))
+        start = time.perf_counter()
+        with HubContext(store, viewer, "operator", why="validation (benchmarks/adverts.py)") as ctx:
+            result = hub_adverts(ctx)
+        seconds = time.perf_counter() - start
+    persons: dict[tuple[str, str, str], set[str]] = {}
+    for poster in result.posters:
+        people = {true_id.get(key_of[p["record"]], "?") for p in poster.persons}
+        for ad in poster.adverts:
+            persons[key_of[ad]] = people
+    n = right = linked = only_right = knowable = knowable_right = 0
+    missing = 0
+    for t in truth:
+        key = (t["agency"], t["contribution"], t["record"])
+        if key not in persons:
+            missing += 1
+            continue
+        n += 1
+        got = persons[key]
+        ok = t["poster"] in got
+        right += ok
+        linked += bool(got)
+        only_right += got == {t["poster"]}
+        if any(t["phone"] in ids and t["poster"] in ids for c, ids in held.items() if c[1] != t["contribution"]):
+            knowable += 1
+            knowable_right += ok
+    return {
+        "adverts_contributed": len(truth),
+        "adverts_seen": n,
+        "adverts_not_in_hub": missing,
+        "linked_right": right,
+        "recall": round(right / n, 3) if n else None,
+        "knowable": knowable,
+        "recall_knowable": round(knowable_right / knowable, 3) if knowable else None,
+        "linked_to_someone": linked,
+        "precision": round(only_right / linked, 3) if linked else None,
+        "posters": len(result.posters),
+        "hits": len(result.hits),
+        "seconds": round(seconds, 1),
+    }
+
+
+def main() -> None:
+    """Print the extraction table (and the linking figures with --home and --world)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path)
+    parser.add_argument("--world", type=Path)
+    args = parser.parse_args()
+    for name, row in extraction().items():
+        print(
+            f"\n{name}: {row['posts']} posts (ours {row['ours_seconds']} s, naive {row['naive_seconds']} s)"
+        )
+        print(f"{'field':10} {'ours P':>7} {'ours R':>7} {'naive P':>8} {'naive R':>8}")
+        for f in FIELDS:
+            a, b = row["ours"][f], row["naive"][f]
+            print(f"{f:10} {a['precision']:7.3f} {a['recall']:7.3f} {b['precision']:8.3f} {b['recall']:8.3f}")
+    if args.home and args.world:
+        print()
+        for key, value in linking(args.home, args.world).items():
+            print(f"{key}: {value}")
+
+
+if __name__ == "__main__":
+    main()
