@@ -34,7 +34,8 @@ def ingest_command(
     agency: Annotated[str | None, typer.Option(help="Agency for files without an envelope.")] = None,
     handling: Annotated[str, typer.Option(help="Handling code for files without an envelope.")] = "H2",
     fmt: Annotated[
-        str | None, typer.Option("--format", help="Force a format: json, csv_bundle, cdr, ftm.")
+        str | None,
+        typer.Option("--format", help="Force a format: json, csv_bundle, cdr, ftm, ais, telegram, posts."),
     ] = None,
     encoding: Annotated[str | None, typer.Option(help="Text encoding, e.g. cp1256.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; store nothing.")] = False,
@@ -48,7 +49,8 @@ def ingest_command(
     as_json: JsonOpt = False,
     warnings: Annotated[bool, typer.Option("--warnings", help="Also list warnings.")] = False,
 ) -> None:
-    """Ingest contributions (JSON, CSV bundle, call records CSV, FtM JSON lines)."""
+    """Ingest contributions (JSON, CSV bundle, call records CSV, FtM JSON lines, AIS NMEA or CSV,
+    Telegram Desktop exports, posts CSV)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from mare.cli.render import ingest_summary, problems_table, write_report
