@@ -13,11 +13,11 @@ gone) fails `test_every_command_is_in_the_matrix`, so a new command that returns
 
 The world: contributions of DE-BKA, one per case: H2; H3 under each kind of restriction (agencies
 denied, agencies allowed, ask first, expired); H0 with restrictions; H1 (withheld for judicial use);
-a minor. Each holds a person (name, phone, e-mail, document number), an associate, a vehicle (plate),
-a financial account (IBAN), an event and a journey leg (place names); two also a phone record and a
-document record. IT-SCO holds open look-alikes of the persons, so the cross-check makes hits,
-notifications, resolved persons, networks and review pairs; consent: one request granted, one
-pending, one threat-to-life override waiting for approval.
+a minor. Each holds a person (name, phone, e-mail, document number), an associate, a vehicle
+(plate), a financial account (IBAN), an event and a journey leg (place names); two also a phone
+record, a document record and a vessel its person operates. IT-SCO holds open look-alikes of the
+persons, so the cross-check makes hits, notifications, resolved persons, networks and review pairs;
+consent: one request granted, one pending, one threat-to-life override waiting for approval.
 
 What a viewer may see is derived from `mare.access.policy.decide` with the consent grants, never
 hard-coded. A value (original or normalised form, or a word of a name) of a record the viewer may
@@ -247,10 +247,18 @@ def _contribution(i: int, s: Secret) -> tuple[list[dict[str, Any]], list[dict[st
                 "number": f"X{i}V{i}{i}J{i}N{i}",
                 "holder_name": s.name,
             },
+            # a vessel its person operates (its name: the person's given name backwards, then Star)
+            {
+                "id": "vs",
+                "kind": "vessel",
+                "name": f"{given[::-1].title()} Star",
+                "mmsi": f"2470{i}{i}{i}{i}{i}",
+            },
         ]
         links += [
             {"kind": "uses_phone", "source": "p", "target": "ph"},
             {"kind": "holds_document", "source": "p", "target": "d"},
+            {"kind": "operates_vessel", "source": "p", "target": "vs"},
         ]
     return records, links
 
@@ -803,6 +811,13 @@ MATRIX: dict[str, Case] = {
             Run(("documents", "--hub"), extended=True),
         ],
     ),
+    "adverts": Case(
+        "reads",
+        lambda w, out: [
+            Run(("adverts", "--hub", "--json"), bulk=("advert",)),
+            Run(("adverts", "--hub"), extended=True),
+        ],
+    ),
     "money": Case(
         "reads",
         lambda w, out: [
@@ -813,7 +828,7 @@ MATRIX: dict[str, Case] = {
     "vessels": Case(
         "reads",
         lambda w, out: [
-            Run(("vessels", "--hub", "--json")),  # withheld counts not yet in its audit entry (issue 16)
+            Run(("vessels", "--hub", "--json"), bulk=("vessel",)),
         ],
     ),
     "routes": Case(

@@ -29,6 +29,7 @@ from mare.analyse.maritime.identity import StaticReport, flag_of, identity_anoma
 from mare.analyse.maritime.thresholds import Thresholds
 from mare.analyse.maritime.tracks import Tracks
 from mare.hub.context import HubContext
+from mare.hub.visible import read_visible
 from mare.store.db import Store
 
 HANDLING_ORDER = ("H0", "H1", "H2", "H3")
@@ -126,23 +127,18 @@ class VesselRecord:
 
 
 def visible_vessel_records(ctx: HubContext) -> list[VesselRecord]:
-    """Vessel records visible in full, with the suspects, legs and events tied to them by visible links."""
+    """Vessel records visible in full, with the suspects, legs and events tied to them by visible links
+    (the vessel records withheld are counted, by rule, in the consultation entry)."""
     con = ctx.store.con
-    vis, params = ctx.visibility_sql("r")
-    rows = con.execute(
-        f"SELECT r.uid, coalesce(r.label, ''), r.agency, v.field, coalesce(v.normalised, v.original) "
-        f"FROM records r LEFT JOIN record_values v ON v.record_uid = r.uid AND v.field IN ('mmsi', 'imo') "
-        f"WHERE r.kind = 'vessel' AND {vis} = 'full' ORDER BY r.uid",
-        params,
-    ).fetchall()
+    seen = read_visible(ctx, ["vessel"], ["mmsi", "imo"]).records
     out: dict[str, VesselRecord] = {}
-    for uid, label, agency, fld, value in rows:
-        rec = out.setdefault(uid, VesselRecord(uid, label, agency))
-        if fld and value:
-            digits = "".join(ch for ch in str(value) if ch.isdigit())
-            (rec.mmsi if fld == "mmsi" else rec.imo).add(digits)
+    for uid, rec in seen.items():
+        vessel = out.setdefault(uid, VesselRecord(uid, rec.label or "", rec.agency))
+        for fld, into in (("mmsi", vessel.mmsi), ("imo", vessel.imo)):
+            for value in rec.values.get(fld, []):
+                if digits := "".join(ch for ch in value if ch.isdigit()):
+                    into.add(digits)
     if not out:
-        ctx.note_bulk("record", 0, {})
         return []
     lvis, lparams = ctx.visibility_sql("l", minor=False, consent=False)
     svis, sparams = ctx.visibility_sql("s")
@@ -161,7 +157,6 @@ def visible_vessel_records(ctx: HubContext) -> list[VesselRecord]:
             out[dst].legs.add(src)
         elif kind == "involved_in" and src in out:
             out[src].events.add(dst)
-    ctx.note_bulk("record", len(out), {})
     return list(out.values())
 
 
