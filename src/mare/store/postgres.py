@@ -177,7 +177,8 @@ def _connect(target: Target) -> Any:
         if "network error" in str(err):
             raise StoreUnavailable(
                 f"PostgreSQL closed the connection while {target.describe()} signed in: check the user "
-                "and password in MARE_STORE (or $PGPASSWORD), and the server's log (pg_hba.conf)"
+                f"and password in MARE_STORE (or $PGPASSWORD), that the database exists (`createdb -O OWNER "
+                f"{target.database}`), and the server's log (pg_hba.conf)"
             ) from None
         raise StoreUnavailable(
             f"PostgreSQL does not answer for {target.describe()} ({err}): start the server "
@@ -226,6 +227,13 @@ COMPAT_FUNCTIONS = (
     # TRY_CAST(text AS DATE): NULL for what is not a date
     "CREATE OR REPLACE FUNCTION mare_try_date(text) RETURNS date LANGUAGE plpgsql IMMUTABLE "
     "PARALLEL SAFE AS $$ BEGIN RETURN $1::date; EXCEPTION WHEN others THEN RETURN NULL; END $$",
+)
+
+#: Indexes only PostgreSQL needs: its row-level security joins a link to the records at its ends
+#: (DuckDB scans the links table instead).
+PG_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS links_source_pg ON links (source_uid)",
+    "CREATE INDEX IF NOT EXISTS links_target_pg ON links (target_uid)",
 )
 
 _NOOP = re.compile(
@@ -528,20 +536,36 @@ class PostgresConnection:
         self._in_tx = False
         self._registered: set[str] = set()
         self.viewer: dict[str, str] | None = None
+        self._session_viewer: dict[str, str] | None = None
 
     # -- the viewer (row-level security) ------------------------------------------------------
     def set_viewer(self, settings: dict[str, str] | None) -> None:
-        """The viewer every following transaction runs as (`mare.*` settings); None: none set."""
+        """The viewer the following statements run as (`mare.*` settings); None: none (no rows).
+
+        Set for the session (one round trip, when it changes) and again with `SET LOCAL` at the start
+        of every transaction, so a transaction never runs with another viewer's settings even where
+        a pooler hands the connection on between transactions."""
         self.viewer = dict(settings) if settings else None
         if self._in_tx:
-            self._apply_viewer()
+            self._apply_viewer(local=True)
+        else:
+            self._sync_session()
 
-    def _apply_viewer(self) -> None:
-        if not self.viewer:
+    def _sync_session(self) -> None:
+        if self._session_viewer != self.viewer:
+            self._apply_viewer(local=False)
+            self._session_viewer = dict(self.viewer) if self.viewer else None
+
+    def _apply_viewer(self, local: bool = True) -> None:
+        settings = self.viewer or (
+            {name: "" for name in self._session_viewer} if self._session_viewer else {}
+        )
+        if not settings:
             return
-        names = list(self.viewer)
-        sql = "SELECT " + ", ".join(f"set_config('{n}', ${i + 1}, true)" for i, n in enumerate(names))
-        self._run(sql, [self.viewer[n] for n in names])
+        names = list(settings)
+        flag = "true" if local else "false"
+        sql = "SELECT " + ", ".join(f"set_config('{n}', ${i + 1}, {flag})" for i, n in enumerate(names))
+        self._run(sql, [settings[n] for n in names])
 
     # -- executing ------------------------------------------------------------------------------
     def _run(self, sql: str, values: Sequence[Any] = ()) -> Any:
@@ -578,22 +602,9 @@ class PostgresConnection:
             if statement.inline:
                 statement = Statement(_inline(statement.sql, args), 0, before=statement.before)
                 args = []
-            wrap = self.viewer is not None and not self._in_tx
-            if wrap:
-                self._run("BEGIN")
-                try:
-                    self._apply_viewer()
-                    if statement.before:
-                        self._run(statement.before)
-                    context = self._run(statement.sql, args)
-                    self._run("COMMIT")
-                except BaseException:
-                    self._rollback_quietly()
-                    raise
-            else:
-                if statement.before:
-                    self._run(statement.before)
-                context = self._run(statement.sql, args)
+            if statement.before:
+                self._run(statement.before)
+            context = self._run(statement.sql, args)
             self._columns = list(context.columns or [])
             self._rows = [tuple(r) for r in (context.rows or [])]
         return self
@@ -612,8 +623,10 @@ class PostgresConnection:
                 self._run("COMMIT")
             finally:
                 self._in_tx = False
+            self._sync_session()  # a viewer set inside the transaction holds after it too
         else:
             self._rollback_quietly()
+            self._sync_session()
 
     def _rollback_quietly(self) -> None:
         self._in_tx = False
@@ -728,7 +741,7 @@ class PostgresConnection:
     def cursor(self) -> PostgresConnection:
         """Another session on the same store (DuckDB's cursor() is another connection too)."""
         other = PostgresConnection(self.target)
-        other.viewer = self.viewer
+        other.set_viewer(self.viewer)
         return other
 
     def close(self) -> None:
@@ -837,6 +850,8 @@ def open_postgres(url: str, *, create: bool = True, read_only: bool = False) -> 
             for function in COMPAT_FUNCTIONS:
                 con.execute_native(function)
             migrate(con)  # type: ignore[arg-type]
+            for index in PG_INDEXES:
+                con.execute_native(index)
         if not read_only:
             from mare.store.db import os_account
 

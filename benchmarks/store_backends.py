@@ -1,0 +1,190 @@
+"""The store on DuckDB and on PostgreSQL, the same operations in the same run (issue 18).
+
+Generates a scenario world (scale `small` by default), then for each engine:
+
+* ingest: every contribution of the world through the hub layer (`hub.intake.receive`, as the
+  local operator: parse, normalise, one transaction per contribution, its audit entry), without
+  the cross-check (which does not run on PostgreSQL yet: docs/server_store.md);
+* record reads: `Repository.record` (a record with its values and links, each decided by the
+  policy) for 300 random records as an analyst of another agency, by 1 and by C concurrent
+  clients (threads, each with its own session: a DuckDB cursor, a PostgreSQL connection), p50/p95;
+* stats: `Repository.stats` (bulk reads filtered in the database by the compiled policy), p50/p95.
+
+PostgreSQL is a throw-away cluster (tests/pgcluster.py: initdb in a temporary folder, a Unix
+socket, fsync off as in the tests) unless --pg-url names an owner URL of an empty database. On
+PostgreSQL the reads run as the application role under row-level security. Run:
+
+    uv run python benchmarks/store_backends.py                  # small world, 8 clients
+    uv run python benchmarks/store_backends.py --scale medium --clients 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _quantiles(times: list[float]) -> tuple[float, float]:
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return statistics.median(ordered) * 1000, p95 * 1000
+
+
+@contextmanager
+def _postgres(url: str | None) -> Iterator[tuple[str, str]]:
+    """(owner URL, application URL) of an empty database."""
+    if url:
+        yield url, url
+        return
+    sys.path.insert(0, str(ROOT / "tests"))
+    from pgcluster import APP, APP_PASSWORD, OWNER, OWNER_PASSWORD, throwaway_cluster
+
+    with throwaway_cluster() as cluster:
+        name = cluster.new_database("bench")
+        yield (
+            cluster.url(OWNER, OWNER_PASSWORD, name) + f"&app_role={APP}",
+            cluster.url(APP, APP_PASSWORD, name),
+        )
+
+
+def _ingest(home: Path, url: str | None, world: Path) -> tuple[float, int, int]:
+    from mare.hub.accounts import ensure_hub_agency
+    from mare.hub.audit import trail_key
+    from mare.hub.identity import Credentials, open_context
+    from mare.hub.intake import receive
+    from mare.hub.server_store import secure_store
+    from mare.ingest.pipeline import IngestOptions
+    from mare.ingest.sources import find_sources
+    from mare.store.db import open_store
+
+    sources, _ = find_sources([world / "contributions"])
+    with open_store(home, url=url or "duckdb") as store:
+        trail_key(store)
+        ensure_hub_agency(store)
+        if store.url:
+            secure_store(store)
+        start = time.perf_counter()
+        with open_context(store, Credentials(), what="benchmark") as ctx:
+            for source in sources:
+                report = receive(ctx, source, IngestOptions())
+                if report.status not in ("stored", "already_received"):
+                    print(f"!! {source}: {report.status} {report.message}")
+        elapsed = time.perf_counter() - start
+        row = store.con.execute("SELECT count(*) FROM records").fetchone()
+        return elapsed, len(sources), int(row[0]) if row else 0
+
+
+def _reads(
+    home: Path, url: str | None, clients: int, samples: int, seed: int
+) -> dict[str, tuple[float, float]]:
+    from mare.access.policy import Viewer
+    from mare.hub.context import HubContext, system_context
+    from mare.hub.repository import Repository
+    from mare.store.db import Store, open_store
+
+    results: dict[str, tuple[float, float]] = {}
+    with open_store(home, url=url or "duckdb") as store:
+        with system_context(store, "benchmark"):
+            uids = [r[0] for r in store.con.execute("SELECT uid FROM records ORDER BY uid").fetchall()]
+            agencies = [r[0] for r in store.con.execute("SELECT DISTINCT agency FROM records").fetchall()]
+        viewer = Viewer("bench", sorted(agencies)[0], frozenset({"analyst"}))
+        rng = random.Random(seed)
+        picks = [rng.choice(uids) for _ in range(samples)]
+
+        def session() -> Store:
+            if store.url:
+                return open_store(home, url=url)
+            return Store(home=store.home, con=store.con.cursor(), archive=store.archive)
+
+        def timed(reader: Callable[[Repository, str], Any], work: list[str], sessions: int) -> list[float]:
+            times: list[float] = []
+            lock = threading.Lock()
+            chunks = [work[i::sessions] for i in range(sessions)]
+
+            def run(chunk: list[str]) -> None:
+                own = session()
+                try:
+                    with HubContext(own, viewer, "password") as ctx:
+                        repo = Repository(ctx)
+                        for uid in chunk:
+                            t = time.perf_counter()
+                            reader(repo, uid)
+                            with lock:
+                                times.append(time.perf_counter() - t)
+                finally:
+                    own.con.close()
+
+            threads = [threading.Thread(target=run, args=(c,)) for c in chunks]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            return times
+
+        results["record, 1 client"] = _quantiles(timed(lambda r, u: r.record(u), picks, 1))
+        results[f"record, {clients} clients"] = _quantiles(timed(lambda r, u: r.record(u), picks, clients))
+        results["stats, 1 client"] = _quantiles(timed(lambda r, u: r.stats(), picks[:10], 1))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scale", default="small")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--samples", type=int, default=300)
+    parser.add_argument(
+        "--pg-url", help="owner URL of an empty PostgreSQL database (default: a throw-away cluster)"
+    )
+    args = parser.parse_args()
+
+    from mare.scenario import generate
+
+    work = Path(tempfile.mkdtemp(prefix="mare-bench-store-"))
+    world = work / "world"
+    t = time.perf_counter()
+    generate(args.scale, args.seed, world)
+    print(
+        f"scenario {args.scale} seed {args.seed}: generated in {time.perf_counter() - t:.1f} s (not counted)"
+    )
+    print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}")
+    rows: dict[str, dict[str, Any]] = {}
+    with _postgres(args.pg_url) as (owner_url, app_url):
+        for engine, url, reader_url in (("duckdb", None, None), ("postgres", owner_url, app_url)):
+            home = work / engine
+            seconds, contributions, records = _ingest(home, url, world)
+            reads = _reads(home, reader_url, args.clients, args.samples, args.seed)
+            rows[engine] = {"ingest_s": seconds, "contributions": contributions, "records": records, **reads}
+    duck, pg = rows["duckdb"], rows["postgres"]
+    print(f"\n| operation | DuckDB | PostgreSQL | PostgreSQL / DuckDB |\n|---|---|---|---|")
+    print(
+        f"| ingest ({duck['contributions']} contributions, {duck['records']} records) | "
+        f"{duck['ingest_s']:.1f} s | {pg['ingest_s']:.1f} s | x{pg['ingest_s'] / duck['ingest_s']:.2f} |"
+    )
+    for key in duck:
+        if isinstance(duck[key], tuple):
+            (d50, d95), (p50, p95) = duck[key], pg[key]
+            print(
+                f"| {key}: p50 / p95 | {d50:.1f} / {d95:.1f} ms | {p50:.1f} / {p95:.1f} ms | "
+                f"x{p50 / d50:.2f} / x{p95 / d95:.2f} |"
+            )
+    if pg["records"] != duck["records"]:
+        print(f"!! record counts differ: DuckDB {duck['records']}, PostgreSQL {pg['records']}")
+
+
+if __name__ == "__main__":
+    main()
