@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _quantiles(times: list[float]) -> tuple[float, float]:
     ordered = sorted(times)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return statistics.median(ordered) * 1000, p95 * 1000
 
 
@@ -170,7 +170,7 @@ def main() -> None:
             reads = _reads(home, reader_url, args.clients, args.samples, args.seed)
             rows[engine] = {"ingest_s": seconds, "contributions": contributions, "records": records, **reads}
     duck, pg = rows["duckdb"], rows["postgres"]
-    print(f"\n| operation | DuckDB | PostgreSQL | PostgreSQL / DuckDB |\n|---|---|---|---|")
+    print("\n| operation | DuckDB | PostgreSQL | PostgreSQL / DuckDB |\n|---|---|---|---|")
     print(
         f"| ingest ({duck['contributions']} contributions, {duck['records']} records) | "
         f"{duck['ingest_s']:.1f} s | {pg['ingest_s']:.1f} s | x{pg['ingest_s'] / duck['ingest_s']:.2f} |"
