@@ -15,14 +15,13 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from mare.resolve.blocking import MAX_BLOCK, create_candidates, key_table, table_rows
+from mare.resolve.blocking import MAX_BLOCK, create_candidates, keys_sql, table_rows
 from mare.resolve.clusters import cluster
 from mare.resolve.engine import MatchEngine, scored_pairs
 from mare.resolve.settings import SOURCE, default_settings, without
 from mare.resolve.sqlscore import score_sql
 from mare.resolve.table import to_arrow
 from mare.resolve.thresholds import DEFAULT_THRESHOLDS, Thresholds
-from mare.store.settle import settled
 
 Progress = Callable[[str, float], None]
 SCORE_BATCH = 1_000_000
@@ -79,13 +78,10 @@ def dedupe(
         "CREATE TABLE _mare_ids AS SELECT CAST(row_number() OVER (ORDER BY record_uid) AS INTEGER) "
         "AS id, record_uid FROM (SELECT DISTINCT record_uid FROM person_input)"
     )
-    settled(con).register(
-        "_keys_in", key_table(rows if not isinstance(rows, pa.Table) else table_rows(table))
+    con.execute(  # the blocking keys in SQL over the engine's copy of the features
+        f"CREATE TABLE _mare_keys AS SELECT k.key, i.id FROM ({keys_sql('person_input')}) k "
+        "JOIN _mare_ids i USING (record_uid)"
     )
-    con.execute(
-        "CREATE TABLE _mare_keys AS SELECT k.key, i.id FROM _keys_in k JOIN _mare_ids i USING (record_uid)"
-    )
-    con.unregister("_keys_in")
     n_candidates = create_candidates(con, "_mare_keys", "_mare_candidates", max_block)
     con.execute("DROP TABLE _mare_keys")
     progress("training", 0.3)

@@ -23,8 +23,12 @@ from mare.resolve.settings import MACROS, UID, level_labels
 from mare.store.settle import settled
 
 MIN_TRAIN_PERSONS = 500
-#: EM sessions sample their blocked pairs down to about this many (common names make huge blocks).
-EM_MAX_PAIRS = 2e6
+#: Random pairs u is counted on (`estimate_u`): a fixed number, whatever the number of persons.
+U_SAMPLE_PAIRS = int(os.environ.get("MARE_U_SAMPLE_PAIRS", "200000"))
+#: EM sessions sample their blocked pairs down to about this many (common names make huge blocks):
+#: m is a handful of shares per comparison, as well estimated from 300 000 pairs as from millions,
+#: and the cost of training stays flat as the blocks grow with the number of persons.
+EM_MAX_PAIRS = 3e5
 #: Share of true matches whose names sound the same (the same `name_sound`): spellings, a dropped
 #: father's name, typos and aliases break it for the rest. The recall of the prior's rules (same
 #: name sound and the same full birth date, or a shared identifier) is this times the chance that
@@ -73,8 +77,13 @@ class MatchEngine:
             fill_name_stats(self.con, "person_input")  # not yet computed (the hub's table has them)
         self.persons = features.num_rows
         self.db_api = DuckDBAPI(connection=self.con)
+        # Mare's own settings (checked against Splink's predictions by tests/resolve/test_sqlscore.py):
+        # Splink's validation of user-written settings parses every condition again (seconds)
         self.linker = Linker(
-            self.db_api.register("person_input", table_name="persons"), settings, log_level=None
+            self.db_api.register("person_input", table_name="persons"),
+            settings,
+            log_level=None,
+            validate_settings=False,
         )
         self.settings = settings
         self._pairs = 0
@@ -89,7 +98,7 @@ class MatchEngine:
             training.estimate_probability_two_random_records_match(
                 list(_PRIOR_RULES), recall=self.prior_recall()
             )
-        training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=1)
+        self.estimate_u()
         for rule in _EM_RULES:
             try:
                 training.estimate_parameters_using_expectation_maximisation(
@@ -99,6 +108,55 @@ class MatchEngine:
                 continue
         self._frequency_levels = frequency_level_probabilities(self.con, "person_input")
         return True
+
+    def estimate_u(self, pairs: int = U_SAMPLE_PAIRS) -> None:
+        """u of every level counted on a fixed sample of random pairs, in one SQL pass.
+
+        Splink's own random sampling stops early once every level has been seen often enough;
+        levels that random pairs almost never reach (the same full birth date, an equivalent name)
+        never get there, so it always scores its whole quota (two million pairs here, ~30 s
+        whatever the number of persons). Here the sample is fixed (`U_SAMPLE_PAIRS`, drawn with a
+        fixed seed), scored with the level conditions verbatim (`sqlscore.scoring_sql`); a level
+        the sample never shows keeps the u it had (the default), and so do levels whose u is
+        fixed. They are set on the linker's comparison levels, where Splink's sampling sets them."""
+        from mare.resolve.sqlscore import scoring_sql
+
+        model = self.model()
+        n = self.persons
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE _u_ids AS SELECT CAST(row_number() OVER (ORDER BY record_uid) "
+            "AS BIGINT) - 1 AS id, record_uid FROM person_input"
+        )
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE _u_pairs AS SELECT a.record_uid AS left_uid, "
+            "b.record_uid AS right_uid FROM (SELECT DISTINCT least(x, y) AS x, greatest(x, y) AS y FROM "
+            f"(SELECT hash(i, 1) % {n} AS x, hash(i, 2) % {n} AS y FROM range({int(pairs)}) t(i))) p "
+            "JOIN _u_ids a ON a.id = p.x JOIN _u_ids b ON b.id = p.y WHERE p.x <> p.y"
+        )
+        columns = [r[0] for r in self.con.execute("DESCRIBE person_input").fetchall()]
+        names = [c["output_column_name"] for c in model["comparisons"]]
+        counts = ", ".join(f"histogram(gamma_{name}) AS {name}" for name in names)
+        sql = scoring_sql(model, "_u_pairs", "person_input", columns)
+        row = self.con.execute(f"SELECT count(*), {counts} FROM ({sql})").fetchall()[0]
+        sampled = int(row[0])
+        self.con.execute("DROP TABLE _u_pairs")
+        self.con.execute("DROP TABLE _u_ids")
+        if sampled == 0:
+            return
+        estimated: dict[tuple[str, int], float] = {}
+        for comparison, histogram in zip(model["comparisons"], row[1:], strict=True):
+            seen = {int(g): int(c) for g, c in (histogram or {}).items() if g is not None and int(g) >= 0}
+            total = sum(seen.values())
+            non_null = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+            for i, level in enumerate(non_null):
+                gamma = len(non_null) - 1 - i
+                if seen.get(gamma) and not level.get("fix_u_probability"):
+                    estimated[(comparison["output_column_name"], gamma)] = seen[gamma] / total
+        for comparison in self.linker._settings_obj.comparisons:
+            for level in comparison._comparison_levels_excluding_null:
+                u = estimated.get((comparison.output_column_name, level.comparison_vector_value))
+                if u is not None:
+                    level.u_probability = u
 
     def prior_recall(self) -> float:
         """Expected recall of the prior's rules: both records with a full birth date (the share of

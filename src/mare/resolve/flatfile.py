@@ -6,15 +6,16 @@ import csv
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from mare.resolve.dedupe import DedupeResult, Progress, dedupe
 from mare.resolve.features import PersonInput, Value
 from mare.resolve.metrics import Accuracy, accuracy
-from mare.resolve.symbols import SymbolSource
+from mare.resolve.symbol_cache import DiskSymbolSource
 from mare.resolve.table import feature_table
-from mare.schema.types.result import EMPTY_CONTEXT, NormaliseContext
+from mare.schema.types.result import EMPTY_CONTEXT
 
 COLUMNS = (
     "record_id",
@@ -60,6 +61,13 @@ def _normaliser(kind: str) -> Callable[..., Any]:
     return normaliser_for(kind)
 
 
+@lru_cache(maxsize=200_000)
+def _normalised(kind: str, text: str) -> Any:
+    """A value normalised once per distinct text (names, dates and countries repeat across rows);
+    the normalisers are pure functions of the text here (no per-record context)."""
+    return _normaliser(kind)(text, EMPTY_CONTEXT)
+
+
 def read_persons(path: Path) -> tuple[list[PersonInput], list[dict[str, str]]]:
     """Read and normalise the CSV's persons (raises LinkInputError on an unusable file)."""
     try:
@@ -89,23 +97,22 @@ def read_persons(path: Path) -> tuple[list[PersonInput], list[dict[str, str]]]:
 def _person(rid: str, rec: dict[str, str]) -> PersonInput:
     source = (rec.get("source") or "").strip()
     person = PersonInput(record_uid=rid, contribution=source, agency=source)
-    ctx: NormaliseContext = EMPTY_CONTEXT
     for column, kind in _TYPES.items():
         raw = (rec.get(column) or "").strip()
         for text in raw.split(";") if column in _MULTI else [raw]:
             if not text.strip():
                 continue
-            n = _normaliser(kind)(text.strip(), ctx)
+            n = _normalised(kind, text.strip())
             if n.value is not None:
                 person.values.append(Value(column, n.value, tuple(n.flags), dict(n.extra or {})))
     for text in (rec.get("phone") or "").split(";"):
         if text.strip():
-            n = _normaliser("phone")(text.strip(), ctx)
+            n = _normalised("phone", text.strip())
             if n.value:
                 person.identifiers.append(("phone", n.value))
     for text in (rec.get("document_number") or "").split(";"):
         if text.strip():
-            n = _normaliser("document_number")(text.strip(), ctx)
+            n = _normalised("document_number", text.strip())
             if n.value:
                 person.identifiers.append(("document", str((n.extra or {}).get("key") or n.value)))
     return person
@@ -122,7 +129,7 @@ def _reasons(explanation: str) -> str:
 def link_csv(path: Path, progress: Progress | None = None, symbols: bool | None = None) -> LinkResult:
     """Deduplicate the persons of a CSV; output rows record_id, cluster_id, match_probability, reasons."""
     persons, records = read_persons(path)
-    table = feature_table(persons, SymbolSource(enabled=symbols))  # columnar: no dict per person
+    table = feature_table(persons, DiskSymbolSource(enabled=symbols))  # columnar: no dict per person
     del persons
     result = dedupe(table, progress=progress) if progress else dedupe(table)
     del table
