@@ -71,21 +71,29 @@ def test_layering_chain_through_pass_through_parties() -> None:
 def test_hawala_broker_pays_out_abroad_and_settles_with_another() -> None:
     parties = {"H1": Party("H1", "person", "Hawaladar One", "DE"), "H2": Party("H2", "person", "Two", "TR")}
     t = []
-    for k in range(4):
+    for k in range(4):  # H1 takes in Germany, H2 pays out in Turkey; H1 settles with H2 later
         t.append(tr(f"relative{k}", "H1", 3000, k, method="hawala", from_country="DE", to_country="DE"))
-        t.append(tr("H1", f"smuggler{k % 2}", 2940, k + 1, method="cash", from_country="DE", to_country="TR"))
+        t.append(tr("H2", f"smuggler{k % 2}", 2940, k + 1, method="cash", from_country="TR", to_country="TR"))
         t.append(tr(f"client{k}", "H2", 2000, k, method="hawala", from_country="SE", to_country="TR"))
         t.append(tr("H2", f"payee{k}", 1960, k + 2, method="cash", from_country="TR", to_country="LY"))
-    t.append(tr("H1", "H2", 5000, 10, method="hawala"))
+    t.append(tr("H1", "H2", 11_760, 10, method="hawala", from_country="DE", to_country="TR"))
     a = find_patterns(t, parties)
     assert a.flagged("broker") == {"H1", "H2"}
     h1 = next(p for p in a.of_kind("broker") if p.parties[0] == "H1")
     text = " ".join(h1.reasons)
-    assert "paid by hawala by 4 payers" in text and "paid out in" in text and "settles with broker H2" in text
+    assert (
+        "paid by hawala by 4 payers" in text and "paid out in TR" in text and "settles with broker H2" in text
+    )
+    assert "keeps 2.0%" in text
     (settle,) = a.of_kind("settlement")
-    assert settle.parties == ["H1", "H2"] and settle.eur == 5000
+    assert settle.parties == ["H1", "H2"] and settle.eur == 11_760
     shop = [tr(f"c{k}", "shop", 20, k) for k in range(6)]  # many payers, pays nothing on: not a broker
     assert not find_patterns(shop).of_kind("broker")
+    keeps = [tr(f"c{k}", "org", 3000, k, method="hawala") for k in range(6)] + [tr("org", "boss", 5000, 9)]
+    assert not find_patterns(keeps).of_kind("broker")  # paid by hawala, but keeps most of it
+    recorded = {"org": Party("org", "person", "Recorded", "IQ", "hawaladar")}
+    (one,) = find_patterns(keeps[:1], recorded).of_kind("broker")  # an agency recorded the role
+    assert "recorded as hawaladar" in one.reasons[1]
 
 
 def test_business_receiving_from_a_collector_and_fee_levels() -> None:

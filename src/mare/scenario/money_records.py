@@ -9,8 +9,8 @@ records, each as a CSV bundle (one row per payment, the payer and payee as perso
 - **money-transfer and bank records**: the financial intelligence unit passes each quarter's reports
   of money-transfer, bank and crypto payments sent from or to the country (payer and payee accounts
   with their holders);
-- **fee books**: the list of migrants who paid, kept by an organiser and seized when a case is open
-  on them (the fees received in the case's window).
+- **fee books**: the list of migrants who paid, kept by an organiser, recruiter or money courier and
+  seized when a case is open on them (the fees received in the case's window).
 
 Everything here draws on its own random stream, after the rest of the scenario is written, so the
 other contributions stay as they were. `truth/money.csv` lists every hawaladar and fee collector
@@ -39,7 +39,9 @@ FEE_PURPOSES = ("smuggling fee", "fee for the next leg")
 #: Chance an agency seizes the ledger of a hawaladar in its country, and receives a quarter's reports.
 LEDGER_P = 0.85
 REPORTS_P = 0.6
-FEE_BOOK_P = 0.5
+FEE_BOOK_P = 0.8
+#: Suspects who take fees from migrants and may keep a book of them.
+FEE_TAKERS = ("organiser", "recruiter", "money_courier")
 REPORTED_METHODS = ("money_transfer", "bank_transfer", "crypto")
 
 
@@ -124,7 +126,7 @@ def money_contributions(
         out.append(c)
     for case in cases:
         for pid, role, _ in case.suspects:
-            if role != "organiser" or rng.random() >= FEE_BOOK_P:
+            if world.persons[pid].role not in FEE_TAKERS or rng.random() >= FEE_BOOK_P:
                 continue
             pays = [
                 p
@@ -136,7 +138,7 @@ def money_contributions(
             ag = case.agency
             c = _contribution(ag, next_n(ag), f"{case.ref}-FEES", case.t1 + int(rng.uniform(5, 30) * DAY), ())
             b = Builder(world, rng, noise[ag.id], c)
-            b.person(pid, "suspect", "organiser", 1.0)
+            b.person(pid, "suspect", role, 1.0)
             _fill(world, rng, b, pays)
             out.append(c)
     _truth(world, truth_folder)
@@ -148,6 +150,7 @@ def _truth(world: World, folder: Path) -> None:
     roles: dict[str, str] = {}
     nets: dict[str, set[str]] = defaultdict(set)
     fees: dict[str, int] = defaultdict(int)
+    payers: dict[str, set[str]] = defaultdict(set)
     for net in world.networks.values():
         for h in net.hawaladars:
             roles[h] = "hawaladar"
@@ -157,9 +160,10 @@ def _truth(world: World, folder: Path) -> None:
             roles.setdefault(p.payee, "fee_collector")
             nets[p.payee].add(p.network)
             fees[p.payee] += 1
+            payers[p.payee].add(p.payer)
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / "money.csv").open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(("person", "role", "networks", "fees_received"))
+        w.writerow(("person", "role", "networks", "fees_received", "fee_payers"))
         for pid in sorted(roles):
-            w.writerow((pid, roles[pid], " | ".join(sorted(nets[pid])), fees[pid]))
+            w.writerow((pid, roles[pid], " | ".join(sorted(nets[pid])), fees[pid], len(payers[pid])))

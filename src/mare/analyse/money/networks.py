@@ -65,6 +65,7 @@ def fee_observations(
     payers: list[set[str]] = [set() for _ in nets]
     served: list[set[str]] = [set() for _ in nets]
     for t in transfers:
+        whole.eur_all += t.eur or 0.0
         fee = _is_fee(t, levels)
         k = member.get(t.target, member.get(t.source))
         if k is not None:

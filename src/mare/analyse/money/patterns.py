@@ -4,12 +4,14 @@ Kinds (thresholds in `Thresholds`, defaults and their sources in docs/money.md):
 
 - **fan-in** (a collector): at least `fan_min` distinct payers within `window_days`, or fees (purpose
   recorded as a fee, or an amount at a known fee level) from at least `fee_payers_min` distinct
-  payers in that window;
+  payers, a broker's payout counting as one customer's fee (over the whole period: fees come in as
+  journeys are sold, not in bursts);
 - **fan-out** (a distributor): at least `fan_min` distinct payees within `window_days`;
 - **broker** (a hawaladar or another money broker): at least `broker_min_payers` distinct payers, and
   it pays on at least `pass_through` of what it receives, most of it within `payout_days`, across a
-  border (payers' and payees' countries differ) or by hawala; or at least `broker_min_payers`
-  distinct payers who paid it by hawala. Transfers between two brokers are their settlement;
+  border (payers' and payees' countries differ) or by hawala; or a party an agency recorded as a
+  hawaladar (`BROKER_ROLES`) that takes hawala payments or pays out; or a party paid by hawala that
+  makes payouts (payments recorded as payouts). Transfers between two brokers are their settlement;
 - **settlement**: transfers between two brokers, both ways listed;
 - **cycle**: money that comes back to where it started through `cycle_min`..`cycle_max` parties, each
   transfer after the one before and all within `cycle_days` (bounded-length simple cycles, Johnson's
@@ -27,7 +29,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +56,8 @@ class FeeLevel:
         return eur is not None and self.low <= eur <= self.high
 
 
+#: Roles recorded by an agency that make a party taking or paying out hawala money a broker.
+BROKER_ROLES = ("hawaladar",)
 #: The sources give one fee level for all routes: EUR 3,000-6,000 per person (USD 3,200-6,500).
 FEE_LEVELS: tuple[FeeLevel, ...] = (
     FeeLevel("journey fee per person", 3_000, 6_000, f"{SEED_REPORT}: 'USD 3,200 – 6,500 (EUR 3,000-6,000)'"),
@@ -78,7 +82,7 @@ class Thresholds:
     """When a pattern is reported (docs/money.md gives the reasons for each default)."""
 
     fan_min: int = 5
-    fee_payers_min: int = 3
+    fee_payers_min: int = 2
     window_days: float = 90.0
     broker_min_payers: int = 3
     pass_through: float = 0.8
@@ -209,23 +213,33 @@ def _fan(
     idx: Sequence[int],
     th: Thresholds,
     levels: Sequence[FeeLevel],
+    brokers: Set[str] = frozenset(),
 ) -> Pattern | None:
     other = "source" if kind == "fan-in" else "target"
-    if len({getattr(transfers[i], other) for i in idx}) < min(th.fan_min, th.fee_payers_min):
+    paid_on = []
+    if kind == "fan-in":
+        paid_on = [i for i in idx if transfers[i].source in brokers or transfers[i].purpose == "payout"]
+    few = len({getattr(transfers[i], other) for i in idx}) < min(th.fan_min, th.fee_payers_min)
+    if few and not paid_on:
         return None
     window = th.window_days * DAY
     people, used = _best_window(transfers, idx, other, window)
     reasons: list[str] = []
     fee_people: set[str] = set()
     if kind == "fan-in":
-        fee_people, fee_used = _best_window(transfers, idx, other, window, lambda t: _is_fee(t, levels))
-        if len(fee_people) >= th.fee_payers_min:
-            reasons.append(
-                f"fees from {len(fee_people)} distinct payers within {th.window_days:g} days "
-                f"(threshold {th.fee_payers_min})"
-            )
+        direct = [i for i in idx if _is_fee(transfers[i], levels) and i not in set(paid_on)]
+        fee_people = {transfers[i].source for i in direct}
+        fees = len(fee_people) + len(paid_on)  # a payout from a broker is one customer's money paid on
+        if fees >= th.fee_payers_min:
+            text = f"fees from {len(fee_people)} distinct payers"
+            if paid_on:
+                by = sorted({transfers[i].source for i in paid_on})
+                text += f" and {len(paid_on)} payouts from broker(s) {', '.join(by[:3])}"
+                text += " (each a customer's money)"
+            reasons.append(f"{text} (threshold {th.fee_payers_min})")
             if len(people) < th.fan_min:
-                people, used = fee_people, fee_used
+                used = sorted(set(direct) | set(paid_on))
+                people = {transfers[i].source for i in used}
     if len(people) >= th.fan_min:
         word = "payers" if kind == "fan-in" else "payees"
         reasons.insert(
@@ -262,7 +276,12 @@ def _broker(
     t = ix.t
     inc, out = ix.into.get(node, []), ix.out.get(node, [])
     payers = {t[i].source for i in inc}
-    if len(payers) < th.broker_min_payers:
+    party = parties.get(node)
+    if (
+        len(payers) < th.broker_min_payers
+        and (party is None or party.role not in BROKER_ROLES)
+        and not any(t[i].method == "hawala" for i in inc)
+    ):
         return None, {}
     in_eur = sum(t[i].eur or 0.0 for i in inc)
     out_eur = sum(t[i].eur or 0.0 for i in out)
@@ -285,13 +304,27 @@ def _broker(
         payee_countries and in_from and (payee_countries - in_from)
     )
     passes = bool(out) and ratio >= th.pass_through and (delay is None or delay <= th.payout_days)
-    is_broker = (passes and (cross or bool(hawala_payers))) or len(hawala_payers) >= th.broker_min_payers
+    party = parties.get(node)
+    recorded = party is not None and party.role in BROKER_ROLES
+    hawala = bool(hawala_payers) or any(t[i].method == "hawala" or t[i].purpose == "payout" for i in out)
+    payouts = sum(1 for i in out if t[i].purpose == "payout")
+    is_broker = (
+        (len(payers) >= th.broker_min_payers and passes and (cross or bool(hawala_payers)))
+        or (recorded and hawala)
+        or (bool(hawala_payers) and payouts > 0)
+    )
     facts = {"payers": len(payers), "in_eur": in_eur, "out_eur": out_eur, "ratio": ratio}
     if not is_broker:
         return None, facts
     reasons = [f"{len(payers)} distinct payers, {eur_text(in_eur)} in"]
+    if recorded and party is not None:
+        reasons.append(
+            f"recorded as {party.role} (an agency's assessment) and takes or pays out money by hawala"
+        )
     if hawala_payers:
         reasons.append(f"paid by hawala by {len(hawala_payers)} payers")
+    if hawala_payers and payouts:
+        reasons.append(f"makes {payouts} payouts (recorded as payouts)")
     if out:
         payees = {t[i].target for i in out}
         text = f"pays on {ratio:.0%} of it ({eur_text(out_eur)}) to {len(payees)} payees"
@@ -565,7 +598,7 @@ def find_patterns(
     patterns += list(brokers.values())
     collectors: set[str] = set()
     for node in sorted(ix.into):
-        fan = _fan("fan-in", node, transfers, ix.into[node], th, levels)
+        fan = _fan("fan-in", node, transfers, ix.into[node], th, levels, set(brokers))
         if fan is not None:
             patterns.append(fan)
             collectors.add(node)
