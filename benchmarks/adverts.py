@@ -10,9 +10,10 @@ scenario's finders contributed (`truth/advert_posts.csv`) is looked up in what `
 for the hub's analyst view; its poster's linked person records are mapped to true persons
 (`truth/records.csv`).
 
-- recall: of the contributed adverts, the share whose poster is linked to the right person; also
-  over the adverts whose poster the hub can know: another contribution holds the advert's phone and
-  a record of the poster (a case file, a subscriber check);
+- recall: of the contributed adverts, the share whose poster is linked to the right person (seen in
+  full), and linked or found as a hit on the poster's record (seen only as hit/no-hit: whom to ask);
+  also over the adverts whose poster the hub can know: a record of the poster carries the advert's
+  number (its phone, or a phone record it uses: a case file, a subscriber check);
 - precision: of the adverts linked to someone, the share linked to the right person (and no one else).
 
 Target (issue 17): recall >= 0.9 on the `small` scenario.
@@ -85,11 +86,27 @@ def linking(home: Path, world: Path) -> dict[str, Any]:
             result = hub_adverts(ctx)
         seconds = time.perf_counter() - start
     persons: dict[tuple[str, str, str], set[str]] = {}
+    hit: dict[tuple[str, str, str], set[str]] = {}
     for poster in result.posters:
         people = {true_id.get(key_of[p["record"]], "?") for p in poster.persons}
+        asked = {true_id.get(key_of[h["record"]], "?") for h in poster.hits}
         for ad in poster.adverts:
             persons[key_of[ad]] = people
-    n = right = linked = only_right = knowable = knowable_right = 0
+            hit[key_of[ad]] = asked
+    # the adverts whose poster the hub can know: a record of the poster carries the advert's number
+    # (its phone field, or a phone record it uses), in a contribution other than the advert's
+    number = {r["id"]: r["e164"] for r in _csv(world / "truth" / "phones.csv")}
+    with open_store(home) as store:
+        carriers = store.con.execute(
+            "SELECT i.value, p.uid FROM identifier_index i JOIN records p ON p.uid = i.record_uid "
+            "AND p.kind = 'person' WHERE i.kind = 'phone' UNION "
+            "SELECT i.value, l.source_uid FROM identifier_index i "
+            "JOIN links l ON l.target_uid = i.record_uid AND l.kind = 'uses_phone' WHERE i.kind = 'phone'"
+        ).fetchall()
+    known: set[tuple[str, str]] = set()
+    for value, uid in carriers:
+        known.add((str(value), true_id.get(key_of.get(str(uid), ("", "", "")), "?")))
+    n = right = right_or_hit = linked = only_right = knowable = knowable_right = knowable_or_hit = 0
     missing = 0
     for t in truth:
         key = (t["agency"], t["contribution"], t["record"])
@@ -99,20 +116,25 @@ def linking(home: Path, world: Path) -> dict[str, Any]:
         n += 1
         got = persons[key]
         ok = t["poster"] in got
+        told = ok or t["poster"] in hit[key]
         right += ok
+        right_or_hit += told
         linked += bool(got)
         only_right += got == {t["poster"]}
-        if any(t["phone"] in ids and t["poster"] in ids for c, ids in held.items() if c[1] != t["contribution"]):
+        if (number.get(t["phone"], ""), t["poster"]) in known:
             knowable += 1
             knowable_right += ok
+            knowable_or_hit += told
     return {
         "adverts_contributed": len(truth),
         "adverts_seen": n,
         "adverts_not_in_hub": missing,
         "linked_right": right,
         "recall": round(right / n, 3) if n else None,
+        "recall_with_hits": round(right_or_hit / n, 3) if n else None,
         "knowable": knowable,
         "recall_knowable": round(knowable_right / knowable, 3) if knowable else None,
+        "recall_knowable_with_hits": round(knowable_or_hit / knowable, 3) if knowable else None,
         "linked_to_someone": linked,
         "precision": round(only_right / linked, 3) if linked else None,
         "posters": len(result.posters),

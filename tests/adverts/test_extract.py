@@ -22,6 +22,7 @@ HERE = Path(__file__).parent
         ("arayın 0532 123 45 67 fiyat 2.500 €", ["+905321234567"]),
         ("book via wa.me/306912345678", ["+306912345678"]),
         ("Tel: +90 (532) 123 45 67", ["+905321234567"]),
+        ("WhatsApp 694 720 0018", ["+306947200018"]),  # zeros inside a number are no 00 prefix
         ("Price 3500 euros, 45 people, 12.05.2023, year 2024", []),
         ("Order ref 905321234567 total 120 EUR", []),  # digits with no + and no contact word: no phone
     ],
@@ -35,6 +36,9 @@ def test_local_number_keeps_its_other_readings(gaz: Gazetteer) -> None:
     assert found[0].value == "+491701234567"  # Berlin named: Germany read first
     assert found[0].detail["written_without_country_code"] is True
     assert "+981701234567" in found[0].detail["alternatives"]  # as Iran would dial it
+    # the regions' matchers cut a number a little differently: still one number, every reading kept
+    (maltese,) = extract("Contact WhatsApp 7967 0393\nTelegram: t.me/x_y1234").phones
+    assert "+35679670393" in [maltese.value, *maltese.detail["alternatives"]]
 
 
 @pytest.mark.parametrize(

@@ -235,47 +235,46 @@ def hub_adverts(ctx: HubContext) -> AdvertsResult:
         result.adverts.append(AdvertView(uid, platform, seen.first("posted_at"), None, text, found))
     result.posters = group_posters(result.adverts)
     by_id = {ad.id: ad for ad in result.adverts}
-    owner_of: dict[tuple[str, str], str] = {}
+    owners: dict[tuple[str, str], set[str]] = defaultdict(set)  # identifier -> the posters naming it
     for poster in result.posters:
         for p in poster.phones:
-            owner_of[("phone", p)] = poster.id
+            owners[("phone", p)].add(poster.id)
         for ad in poster.adverts:  # other readings of a number written without its country code
             for phone in by_id[ad].extraction.phones:
                 for other in phone.detail.get("alternatives", []):
-                    owner_of.setdefault(("phone", other), poster.id)
+                    owners[("phone", other)].add(poster.id)
         for h in poster.handles:
-            owner_of[("handle", h)] = poster.id
-            owner_of[("handle", f"unknown:{h.split(':', 1)[-1]}")] = poster.id
+            owners[("handle", h)].add(poster.id)
+            owners[("handle", f"unknown:{h.split(':', 1)[-1]}")].add(poster.id)
     idents = sorted(
-        {key for key in owner_of if key[0] == "phone"}
+        {key for key in owners if key[0] == "phone"}
         | {("handle", h) for poster in result.posters for h in poster.handles}
     )
     # poster -> person -> basis
     linked: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     hit_seen: set[tuple[str, str]] = set()
     for kind, value, person, _pagency, pvis, ident, _iagency, ivis, lvis in _matches(ctx, idents):
-        owner = owner_of.get((str(kind), str(value))) or owner_of.get(
-            ("handle", f"unknown:{str(value).split(':', 1)[-1]}")
+        claimed = owners.get((str(kind), str(value)), set()) | owners.get(
+            ("handle", f"unknown:{str(value).split(':', 1)[-1]}"), set()
         )
-        if owner is None:
-            continue
         basis = f"{kind}:{value}"
-        if pvis == ivis == lvis == "full":
-            linked[owner][str(person)].add(basis)
-            continue
-        if "none" in (pvis, ivis, lvis):  # not even its existence is told
-            continue
-        # seen only as hit: the record the viewer may not see in full, decided on its own
-        for uid, vis in ((str(person), pvis), (str(ident), ivis)):
-            if vis != "hit" or (owner, uid) in hit_seen:
+        for owner in sorted(claimed):
+            if pvis == ivis == lvis == "full":
+                linked[owner][str(person)].add(basis)
                 continue
-            got = _meta(ctx, uid)
-            if got is None:
+            if "none" in (pvis, ivis, lvis):  # not even its existence is told
                 continue
-            decision = ctx.decide("record", uid, got[0])
-            if decision.visibility == "hit":
-                hit_seen.add((owner, uid))
-                result.hits.append(Hit(owner, basis, uid, got[1], decision.rule, decision.reason))
+            # seen only as hit: the record the viewer may not see in full, decided on its own
+            for uid, vis in ((str(person), pvis), (str(ident), ivis)):
+                if vis != "hit" or (owner, uid) in hit_seen:
+                    continue
+                got = _meta(ctx, uid)
+                if got is None:
+                    continue
+                decision = ctx.decide("record", uid, got[0])
+                if decision.visibility == "hit":
+                    hit_seen.add((owner, uid))
+                    result.hits.append(Hit(owner, basis, uid, got[1], decision.rule, decision.reason))
     people = _persons(ctx, sorted({p for persons in linked.values() for p in persons}))
     for poster in result.posters:
         for person, bases in sorted(linked.get(poster.id, {}).items()):

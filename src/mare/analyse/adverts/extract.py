@@ -53,6 +53,8 @@ LANGUAGE_REGIONS: dict[str, tuple[str, ...]] = {
 #: reading is kept as an alternative, for matching against the hub's numbers).
 ROUTE_REGIONS = ("TR", "GR", "IT", "LY", "TN", "MA", "EG", "IQ", "SY", "IR", "AF", "PK", "RS", "BA",
                  "HR", "HU", "AT", "DE", "FR", "GB", "ES", "BG", "MK", "AL", "LB", "MT")  # fmt: skip
+#: The international prefix 00 (read as +), not a group of zeros inside a number ("720 0018").
+_IDD = re.compile(r"(?<![\d+])(?<!\d[\s.\-])00(?=[1-9])")
 _LONG_DIGITS = re.compile(r"(?<![+\d])\d{8,}")
 #: A gazetteer town smaller than this is not taken for a place in advert text (too many villages
 #: share a name with a common word); curated route places and ports always are.
@@ -225,7 +227,7 @@ def _phones(
     digits: str, tokens: list[_Token], lex: Lexicon, regions: list[str], skip: list[tuple[int, int]]
 ) -> list[Found]:
     """Phone numbers (E.164) in the text; `digits` is the text with ASCII digits, same length."""
-    scan = re.sub(r"(?<![\d+])00(?=[1-9])", " +", digits)
+    scan = _IDD.sub(" +", digits)
     found: list[Found] = []
     taken: list[tuple[int, int]] = list(skip)
     for match in phonenumbers.PhoneNumberMatcher(scan, "ZZ", leniency=Leniency.VALID):
@@ -237,17 +239,25 @@ def _phones(
     contact_ends = [t.end for t in tokens if t.key in lex.contact_words]
     if not _LONG_DIGITS.search(re.sub(r"[\s().-]", "", scan)):
         return sorted(found, key=lambda f: f.start)
-    local: dict[tuple[int, int], list[tuple[str, str, str]]] = {}  # span -> (region, e164, raw)
+    spans: list[tuple[int, int, str, str, str]] = []  # (start, end, region, e164, raw)
     for region in dict.fromkeys([*regions, *ROUTE_REGIONS]):
         for match in phonenumbers.PhoneNumberMatcher(scan, region, leniency=Leniency.VALID):
-            if _overlaps(match.start, match.end, taken):
-                continue
             raw = match.raw_string.strip()
-            if raw.startswith("+"):
+            if _overlaps(match.start, match.end, taken) or raw.startswith("+"):
                 continue
             e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-            local.setdefault((match.start, match.end), []).append((region, e164, raw))
-    for (start, end), readings in sorted(local.items()):
+            spans.append((match.start, match.end, region, e164, raw))
+    # the regions' matchers may cut one number a little differently: overlapping spans are one number
+    local: dict[tuple[int, int], list[tuple[str, str, str]]] = {}  # span -> (region, e164, raw)
+    for start, end, region, e164, raw in sorted(spans, key=lambda x: (x[0], -x[1])):
+        last = next(reversed(local), None)
+        if last is not None and start < last[1]:
+            local[last].append((region, e164, raw))
+        else:
+            local[(start, end)] = [(region, e164, raw)]
+    order = {r: i for i, r in enumerate(dict.fromkeys([*regions, *ROUTE_REGIONS]))}
+    for (start, end), found_readings in sorted(local.items()):
+        readings = sorted(found_readings, key=lambda r: order[r[0]])
         raw = readings[0][2]
         after_contact = any(0 <= start - e <= 24 for e in contact_ends)
         if not (after_contact or raw.startswith(("0", "(0"))) or len(re.sub(r"\D", "", raw)) < 8:
