@@ -190,17 +190,20 @@ def _print(adverts: list[Any], posters: list[Any], top: int) -> None:
         table.add_column(col, overflow="fold")
     for p in posters[:top]:
         prices = "; ".join(f"{s['median']:,.0f} {c} (n={s['n']:.0f})" for c, s in p.prices.items())
-        persons = "; ".join(
+        found = [
             f"{x['label'] or x['record']} "
             f"({', '.join(m['label'] or m['record'] for m in x['member_of']) or 'no case'})"
             for x in p.persons
-        )
+        ]
+        if p.hits:
+            found.append(f"{len(p.hits)} hit(s)")
+        persons = "; ".join(found)
         table.add_row(
             shown(p.id),
             str(len(p.adverts)),
             shown(", ".join([*p.phones, *p.handles][:6])),
             shown(prices),
             shown(", ".join(list(p.routes)[:3])),
-            shown(persons + (f"; {len(p.hits)} hit(s)" if p.hits else "")),
+            shown(persons),
         )
     console.print(table)
