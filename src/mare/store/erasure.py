@@ -255,7 +255,17 @@ def _quoted(text: str) -> str:
 
 def compact(store: Store) -> None:
     """Rewrite the DuckDB file so freed pages holding erased data are gone (swaps files), remove raw
-    files no row names any more, and end the pending `compact` job."""
+    files no row names any more, and end the pending `compact` job.
+
+    On PostgreSQL (docs/server_store.md) the erased rows are dead tuples until vacuumed: `VACUUM FULL`
+    rewrites every table the connected role owns (run as the application role, the server skips
+    the tables with a warning and autovacuum reclaims the space later; the owner's `VACUUM FULL`
+    rewrites them at once)."""
+    if store.url is not None:
+        store.con.execute_native("VACUUM FULL")  # type: ignore[attr-defined]
+        remove_leftovers(store)
+        finish_jobs(store.con, "compact")
+        return
     db = store.home / DB_NAME
     fresh = store.home / COMPACT_NAME
     fresh.unlink(missing_ok=True)

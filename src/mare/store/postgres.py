@@ -316,6 +316,23 @@ def translate(sql: str) -> tuple[Statement, ...]:
                 if isinstance(node.parent, exp.Is):  # `$n IS NULL` alone tells no type
                     return exp.Cast(this=param, to=exp.DataType.build("text"))
                 return param
+            if (
+                isinstance(node, exp.FromJson)
+                and isinstance(node.expression, exp.Literal)
+                and node.expression.this.replace(" ", "") == '["VARCHAR"]'
+            ):  # from_json(json, '["VARCHAR"]'): the array's elements as text
+                return exp.Anonymous(this="mare_text_array", expressions=[node.this.transform(fix)])
+            if (
+                isinstance(node, exp.Dot)
+                and isinstance(node.this, exp.Explode)
+                and isinstance(node.expression, exp.Identifier)
+            ):  # unnest(struct_list).field: the STRUCT list is jsonb here
+                elements = exp.Anonymous(
+                    this="jsonb_array_elements", expressions=[node.this.this.transform(fix)]
+                )
+                return exp.JSONExtractScalar(
+                    this=elements, expression=exp.Literal.string(node.expression.name)
+                )
             if isinstance(node, exp.ArrayContains):  # list_contains(list, x)
                 args = [node.this.transform(fix), node.expression.transform(fix)]
                 return exp.Anonymous(this="mare_list_contains", expressions=args)
