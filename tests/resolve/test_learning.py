@@ -191,3 +191,18 @@ def test_learning_needs_a_judge_and_is_audited(store: Store, tmp_path: Path) -> 
         "SELECT actor, CAST(details AS VARCHAR) FROM audit_log WHERE outcome = 'learned'"
     ).fetchone()
     assert row is not None and row[0] == "system:crosscheck" and json.loads(row[1])["on_behalf_of"] == "ana"
+
+
+def test_fit_stays_finite_with_never_seen_levels_and_saturated_pairs() -> None:
+    """Levels at Splink's 'never seen' stand-ins (±1000 bits) and pairs they saturate: damped steps,
+    capped means, no overflowing prior."""
+    index = LevelIndex.of(default_settings())
+    base = index.base.copy()
+    base[0], base[1] = 1000.0, -1000.0
+    x = np.zeros((200, len(base)))
+    x[:100, 0] = 1.0
+    x[100:, 1] = 1.0
+    y = np.concatenate([np.zeros(100), np.ones(100)])  # the analysts say the opposite of both
+    prior, weights = fit_weights(x, y, base, index.prior)
+    assert np.isfinite(prior) and np.all(np.isfinite(weights))
+    assert abs(prior) < 60 and weights[0] < 30 and weights[1] > -30

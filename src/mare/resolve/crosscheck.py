@@ -29,7 +29,7 @@ from mare.resolve.learning import relearn, scoring_model
 from mare.resolve.model import load_model, save_model
 from mare.resolve.sqlscore import score_sql
 from mare.resolve.symbols import SymbolSource
-from mare.resolve.thresholds import DEFAULT_THRESHOLDS, Thresholds
+from mare.resolve.thresholds import CALIBRATED_THRESHOLDS, DEFAULT_THRESHOLDS, Thresholds
 from mare.store.db import Store
 from mare.store.settle import settled
 
@@ -116,6 +116,8 @@ def crosscheck_contribution(
             con.unregister("_new_keys")
             result.candidates = candidates.num_rows
             result.model_version, settings = scoring_model(store)  # with weights learnt from judgements
+            if "mare_learned" in settings and thresholds is DEFAULT_THRESHOLDS:
+                thresholds = CALIBRATED_THRESHOLDS  # learnt weights are calibrated
             if candidates.num_rows:  # scored in SQL from the stored model: no Splink set-up per call
                 predictions = score_sql(
                     con, settings, candidates, "person_features", thresholds.keep, explain=True
@@ -193,7 +195,7 @@ def crosscheck_all(
             store, run.pairs, result.model_version, thresholds, replace_all=True
         )
         if verdicts:  # the judgements refit the new model's weights: every pair rescored
-            relearned = relearn(store, thresholds, rebuild=False)
+            relearned = relearn(store, rebuild=False)
             result.links, result.reviews = relearned.links, relearned.reviews
         rebuild_entities(store)
         progress("hits", 0.9)

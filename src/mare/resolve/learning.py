@@ -41,7 +41,7 @@ import pyarrow as pa
 from mare.resolve.model import load_model
 from mare.resolve.settings import level_labels
 from mare.resolve.sqlscore import level_weight, prior_weight, score_sql
-from mare.resolve.thresholds import DEFAULT_THRESHOLDS, Thresholds
+from mare.resolve.thresholds import CALIBRATED_THRESHOLDS, DEFAULT_THRESHOLDS, Thresholds
 from mare.store.db import Store
 from mare.store.settle import settled
 
@@ -52,6 +52,16 @@ PRIOR_SD = 1.0
 #: candidate quality match, which random sampling cannot.
 INTERCEPT_SD = 2.0
 LN2 = math.log(2.0)
+#: Unsupervised weights beyond this (bits) are "never seen in random pairs" stand-ins (Splink's
+#: 1e-6, or ±1000 where m or u came out 0): as prior means they are capped here.
+WEIGHT_CAP = 30.0
+#: Learned weights are kept within this many bits (a level 'never seen' stays all but certain).
+FINAL_CAP = 200.0
+#: Standard deviation of the prior on each level's correction (bits, on the model's own scale).
+CORRECTION_SD = 1.5
+#: Newton steps are damped to at most this much per weight (natural log units): with saturated
+#: pairs the Hessian vanishes and undamped steps overshoot.
+MAX_STEP = 2.0
 #: Verdicts that label a pair; 'unsure' teaches nothing.
 LABELS = {"same": 1, "not_same": 0}
 
@@ -127,19 +137,73 @@ def fit_weights(
     weights; weights in and out in log2 units. Returns (prior weight, level weights)."""
     n, k = x.shape
     design_matrix = np.hstack([np.ones((n, 1)), x])
-    mean = np.concatenate([[prior * LN2], base * LN2])
+    mean = np.clip(np.concatenate([[prior], base]), -WEIGHT_CAP, WEIGHT_CAP) * LN2
     precision = np.concatenate([[1.0 / intercept_sd**2], np.full(k, 1.0 / prior_sd**2)])
     beta = mean.copy()
-    for _ in range(50):
-        z = np.clip(design_matrix @ beta, -35, 35)
+    for _ in range(200):
+        z = np.clip(design_matrix @ beta, -700, 700)
         p = 1.0 / (1.0 + np.exp(-z))
         gradient = design_matrix.T @ (p - y) + precision * (beta - mean)
         hessian = (design_matrix * (p * (1 - p))[:, None]).T @ design_matrix + np.diag(precision)
         step = np.linalg.solve(hessian, gradient)
+        largest = float(np.max(np.abs(step))) if len(step) else 0.0
+        if largest > MAX_STEP:
+            step *= MAX_STEP / largest
         beta -= step
-        if float(np.max(np.abs(step))) < 1e-6:
+        if largest < 1e-6:
             break
     return float(beta[0] / LN2), beta[1:] / LN2
+
+
+def _newton(
+    design_matrix: np.ndarray, y: np.ndarray, offset: np.ndarray, mean: np.ndarray, precision: np.ndarray
+) -> np.ndarray:
+    """MAP logistic regression, logit = offset + design @ beta, beta ~ N(mean, 1/precision): damped
+    Newton steps (natural log units)."""
+    beta = mean.copy()
+    for _ in range(200):
+        z = np.clip(offset + design_matrix @ beta, -700, 700)
+        p = 1.0 / (1.0 + np.exp(-z))
+        gradient = design_matrix.T @ (p - y) + precision * (beta - mean)
+        hessian = (design_matrix * (p * (1 - p))[:, None]).T @ design_matrix + np.diag(precision)
+        step = np.linalg.solve(hessian, gradient)
+        largest = float(np.max(np.abs(step))) if len(step) else 0.0
+        if largest > MAX_STEP:
+            step *= MAX_STEP / largest
+        beta = beta - step
+        if largest < 1e-7:
+            break
+    return beta
+
+
+def fit_corrections(
+    x: np.ndarray, y: np.ndarray, w0: np.ndarray, correction_sd: float = CORRECTION_SD
+) -> tuple[float, float, np.ndarray]:
+    """Level corrections on the model's own scale, and the calibration of that scale, fitted together
+    on judged pairs: P(same) = sigmoid(a + b * (w0 + x @ delta)), w0 the pairs' unsupervised match
+    weights (bits), delta per level (bits, prior N(0, correction_sd²)), a and b Platt's calibration
+    (prior: a ~ N(0, 4²), b ~ N(ln 2, 1), i.e. the unsupervised probabilities). Alternating MAP fits.
+    Returns (a, b, delta)."""
+    k = x.shape[1]
+    a, b, delta = 0.0, LN2, np.zeros(k)
+    if len(y) == 0:
+        return a, b, delta
+    w0 = np.clip(w0, -2 * WEIGHT_CAP, 2 * WEIGHT_CAP)
+    for _ in range(15):
+        s = w0 + x @ delta
+        a, b = _newton(
+            np.column_stack([np.ones(len(s)), s]),
+            y,
+            np.zeros(len(s)),
+            np.array([0.0, LN2]),
+            np.array([1 / 16, 1.0]),
+        )
+        b = max(float(b), 0.05)  # the scale must keep its direction
+        previous = delta
+        delta = _newton(b * x, y, a + b * w0, np.zeros(k), np.full(k, 1.0 / correction_sd**2))
+        if float(np.max(np.abs(delta - previous))) < 1e-4:
+            break
+    return float(a), float(b), delta
 
 
 def _brier(weights: np.ndarray, y: np.ndarray) -> float:
@@ -178,16 +242,33 @@ def learn(store: Store, settings: dict[str, Any], model_version: int) -> Learned
     )
     index = LevelIndex.of(settings)
     x = design(index, predictions)
-    prior, weights = fit_weights(x, y, index.base, index.prior)
+    w0 = np.array(predictions.column("match_weight").to_pylist(), dtype=float)
+    a, b, delta = fit_corrections(x, y, w0)
+    # the corrected weights, put on the calibrated scale: logit = a + b * (prior + sum of levels), so
+    # each level's weight is scaled by b / ln 2 and the prior becomes (a + b * prior) / ln 2 (bits)
+    scale = b / LN2
     by_level: dict[str, dict[str, float]] = {}
-    for (comparison, _, label), w in zip(index.columns, weights, strict=True):
-        by_level.setdefault(comparison, {})[label] = round(float(w), 4)
+    for (comparison, _, label), w, d in zip(index.columns, index.base, delta, strict=True):
+        final = float(np.clip(scale * (w + d), -FINAL_CAP, FINAL_CAP))
+        by_level.setdefault(comparison, {})[label] = round(final, 4)
+    prior = float(np.clip((a + b * index.prior) / LN2, -FINAL_CAP, FINAL_CAP))
+    learned_w = np.clip(w0, -2 * WEIGHT_CAP, 2 * WEIGHT_CAP) + x @ delta
+    calibrated = 1.0 / (1.0 + np.exp(-np.clip(a + b * learned_w, -35, 35)))
     calibration = {
-        "brier_unsupervised": round(_brier(index.prior + x @ index.base, y), 4),
-        "brier_learned": round(_brier(prior + x @ weights, y), 4),
+        "a": round(a, 5),
+        "b": round(b, 5),
+        "brier_unsupervised": round(_brier(w0, y), 4),
+        "brier_learned": round(float(np.mean((calibrated - y) ** 2)), 4),
         "matches_judged": round(float(y.mean()), 4),
+        "levels_reached": int((x.sum(axis=0) > 0).sum()),
     }
     return Learned(model_version, int(y.sum()), int(len(y) - y.sum()), round(prior, 4), by_level, calibration)
+
+
+def thresholds_in_force(store: Store) -> Thresholds:
+    """The decision thresholds for the store's model: calibrated ones once weights are learnt."""
+    version, _ = load_model(store)
+    return CALIBRATED_THRESHOLDS if load_learned(store, version) is not None else DEFAULT_THRESHOLDS
 
 
 def with_weights(settings: dict[str, Any], learned: Learned) -> dict[str, Any]:
@@ -349,7 +430,7 @@ def rescore_pairs(
     return table.num_rows, out_d.count("link"), out_d.count("review"), changed
 
 
-def relearn(store: Store, thresholds: Thresholds = DEFAULT_THRESHOLDS, rebuild: bool = True) -> Relearned:
+def relearn(store: Store, thresholds: Thresholds | None = None, rebuild: bool = True) -> Relearned:
     """Refit the weights on every judgement so far, keep them, rescore all stored candidate pairs,
     and (with `rebuild`) recluster. With no labelled judgement the unsupervised model is used."""
     from mare.resolve.entities import rebuild_entities
@@ -359,21 +440,34 @@ def relearn(store: Store, thresholds: Thresholds = DEFAULT_THRESHOLDS, rebuild: 
     if learned is not None:
         save_learned(store, learned)
         settings = with_weights(settings, learned)
+    if thresholds is None:  # learnt weights are calibrated: decisions at the calibrated thresholds
+        thresholds = CALIBRATED_THRESHOLDS if learned is not None else DEFAULT_THRESHOLDS
     pairs, links, reviews, changed = rescore_pairs(store, settings, thresholds)
     if rebuild:
         rebuild_entities(store)
     return Relearned(learned, pairs, links, reviews, changed)
 
 
-def committee(x: np.ndarray, y: np.ndarray, index: LevelIndex, members: int = 5, seed: int = 1) -> np.ndarray:
+def committee(
+    x: np.ndarray,
+    y: np.ndarray,
+    index: LevelIndex,
+    members: int = 5,
+    seed: int = 1,
+    w0: np.ndarray | None = None,
+) -> np.ndarray:
     """Level weights of a committee of models fitted on bootstrap resamples of the judged pairs
-    (one row per member, log2): where they disagree on a pair, its judgement teaches most."""
+    (one row per member: the prior, then each level's weight, log2): where they disagree on a pair,
+    its judgement teaches most. `w0`: the judged pairs' unsupervised weights (from the levels when
+    not given)."""
     rng = np.random.default_rng(seed)
+    if w0 is None:
+        w0 = index.prior + x @ np.clip(index.base, -WEIGHT_CAP, WEIGHT_CAP)
     rows = []
     for _ in range(members):
         pick = rng.integers(0, len(y), len(y)) if len(y) else np.array([], dtype=int)
-        prior, weights = fit_weights(x[pick], y[pick], index.base, index.prior)
-        rows.append(np.concatenate([[prior], weights]))
+        _, _, delta = fit_corrections(x[pick], y[pick], w0[pick])
+        rows.append(np.concatenate([[index.prior], index.base + delta]))
     return np.array(rows)
 
 

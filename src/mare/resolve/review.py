@@ -29,9 +29,16 @@ import numpy as np
 from mare.resolve.entities import rebuild_entities
 from mare.resolve.hits import person_hits, record_hits
 from mare.resolve.judgements import Judgement, judge
-from mare.resolve.learning import LevelIndex, committee, explanation_design, labelled_design, spread
+from mare.resolve.learning import (
+    LevelIndex,
+    committee,
+    explanation_design,
+    labelled_design,
+    spread,
+    thresholds_in_force,
+)
 from mare.resolve.model import load_model
-from mare.resolve.thresholds import DEFAULT_THRESHOLDS, Thresholds
+from mare.resolve.thresholds import Thresholds
 from mare.store.db import Store
 
 #: Pairs further than this many bits from the link threshold are never worth an analyst's time.
@@ -78,10 +85,11 @@ def _reason(weight: float, link: float, members: float, pro: float, con: float, 
     return "; ".join(parts)
 
 
-def ranked_pairs(store: Store, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> list[ReviewPair]:
-    """Every unjudged candidate pair within `WINDOW_BITS` of the link threshold, most informative
-    first (ties: the likelier match first, then by uids)."""
-    link = _bits(thresholds.link)
+def ranked_pairs(store: Store, thresholds: Thresholds | None = None) -> list[ReviewPair]:
+    """Every unjudged candidate pair within `WINDOW_BITS` of the link threshold (of the thresholds
+    in force: calibrated ones once the weights are learnt), most informative first (ties: the
+    likelier match first, then by uids)."""
+    link = _bits((thresholds or thresholds_in_force(store)).link)
     rows = store.con.execute(
         "SELECT c.left_uid, c.right_uid, c.match_probability, c.match_weight, CAST(c.explanation AS VARCHAR) "
         "FROM candidate_pairs c ANTI JOIN judgements j USING (left_uid, right_uid) "
@@ -140,7 +148,7 @@ def _diverse(pairs: list[ReviewPair]) -> list[ReviewPair]:
     return first + later
 
 
-def iter_queue(store: Store, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Iterator[ReviewPair]:
+def iter_queue(store: Store, thresholds: Thresholds | None = None) -> Iterator[ReviewPair]:
     """The ranked queue, one pair at a time (ranked once)."""
     yield from ranked_pairs(store, thresholds)
 

@@ -26,3 +26,10 @@ class Thresholds:
 
 
 DEFAULT_THRESHOLDS = Thresholds()
+
+#: Once the weights are learnt from judgements (`learning`), probabilities are calibrated on the
+#: analysts' verdicts: 0.5 means as likely the same person as not. The unsupervised model's 0.95
+#: is not calibrated — on the medium scenario the pairs judged around it were about 58 % matches —
+#: so a calibrated model links from 0.5 (precision measured above the unsupervised model's at 0.95:
+#: docs/benchmarks.md) and sends pairs from 0.2 to an analyst.
+CALIBRATED_THRESHOLDS = Thresholds(link=0.5, review=0.2)
