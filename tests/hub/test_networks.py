@@ -167,3 +167,34 @@ def test_profiles_carry_crime_areas_and_journeys(store: Store, tmp_path: Path) -
     crew = next(p for p in profiles if "Crew" in p["named_by"])
     assert crew["routes"] == {"TR->GR": 3} and crew["modus_operandi"] == {"rubber_dinghy": 3}
     assert crew["crime_areas"] == {"drug_trafficking": 3}
+
+
+def test_a_kept_network_follows_the_viewer_and_the_data(store: Store, tmp_path: Path) -> None:
+    """The person network is kept per viewer's policy and state of the data: the same viewer gets an
+    equal copy (its consultation entry counting the same), another viewer their own, and new data a
+    new one."""
+    load(store, tmp_path)
+    with ctx(store, BKA) as c:
+        first = entity_network(c)
+    with ctx(store, BKA) as c:
+        again = entity_network(c)
+    assert again is not first and again.ids == first.ids and (again.src == first.src).all()
+    again.attrs[again.ids[0]]["label"] = "changed by a caller"
+    with ctx(store, BKA) as c:
+        assert entity_network(c).attrs[first.ids[0]]["label"] != "changed by a caller"
+    bulks = [
+        json.loads(d)["bulk"]
+        for (d,) in store.con.execute(
+            "SELECT details FROM audit_log WHERE action = 'consultation' AND actor = ? ORDER BY seq",
+            [BKA.user],  # type: ignore[attr-defined]
+        ).fetchall()
+    ]
+    assert len(bulks) == 3 and bulks[0] == bulks[1] == bulks[2]
+    assert "Hidden Boss" not in json.dumps(entity_network(ctx(store, SCO)).attrs)
+    uids = dict(store.con.execute("SELECT label, uid FROM records WHERE kind = 'person'").fetchall())
+    now = datetime(2026, 11, 1)
+    store.con.executemany(
+        "INSERT INTO entities VALUES (?, 'E-same', ?)",
+        [[uids["Burak Demir"], now], [uids["Cem Yilmaz"], now]],
+    )
+    assert "E-same" in entity_network(ctx(store, BKA)).ids

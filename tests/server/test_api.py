@@ -400,3 +400,32 @@ def test_reads_go_on_while_the_writer_is_busy(client: TestClient, server_world: 
     finally:
         release.set()
     assert busy.result(30) == "done" and queued.result(30) == "after"
+
+
+def test_pages_are_served_while_an_upload_waits_for_the_writer(
+    client: TestClient, server_world: ServerWorld
+) -> None:
+    """A long write does not hold up reads: with the writer busy, an upload waits for it on the
+    writer's queue while a read sent after it is answered first."""
+    import threading
+    import time
+
+    headers = bearer(server_world, "IT-SCO", "analyst")
+    release = threading.Event()
+    busy = client.app.state.mare.store.writer.submit(lambda store: release.wait(60))  # type: ignore[attr-defined]
+    finished: list[str] = []
+
+    def upload() -> None:
+        sent = _contribution([{"id": "u1", "kind": "person", "name": "Ottavia Brenzoni"}], "WEB-WAIT")
+        answer = client.post("/api/contributions", files={"file": ("wait.json", sent)}, headers=headers)
+        finished.append(f"upload {answer.status_code}")
+
+    uploading = threading.Thread(target=upload)
+    uploading.start()
+    time.sleep(0.5)  # the upload is in, waiting behind the busy writer
+    answer = client.get("/api/stats", headers=headers)
+    finished.append(f"read {answer.status_code}")
+    release.set()
+    uploading.join(120)
+    busy.result(60)
+    assert finished == ["read 200", "upload 200"]

@@ -127,7 +127,7 @@ def polycrime_command(
     other crime areas (the same person, or a shared identifier, in another crime's contribution)."""
     from rich.table import Table
 
-    from mare.hub.networks import entity_network, find_networks
+    from mare.hub.networks import hub_found_networks
     from mare.hub.polycrime import polycriminality
 
     with (
@@ -138,7 +138,7 @@ def polycrime_command(
         if by_network:
             networks = {
                 nid: [*part.ids, *(u for a in part.attrs.values() for u in a.get("records", []))]
-                for nid, part in find_networks(entity_network(ctx), min_size)
+                for nid, part in hub_found_networks(ctx, min_size)
             }
         result = polycriminality(ctx, networks, limit)
     if as_json:

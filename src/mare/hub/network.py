@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from itertools import combinations
 from typing import Any
 
@@ -72,8 +72,10 @@ def hub_network(
     tie_kinds: Iterable[str] | None = None,
     weights: Mapping[str, float] | None = None,
     categories: Iterable[str] | None = None,
+    note: Callable[[str, int, dict[str, int]], None] | None = None,
 ) -> Network:
     """Build the person network the context's viewer may see; `meta['withheld']` counts what was not shown.
+    `note`: where the counts shown and withheld go (default: the context's consultation entry).
 
     Records, links and call batches are filtered in the database by the read policy compiled to SQL
     (`ctx.visibility_sql`), so withheld values never reach Python; the counts shown and withheld (by
@@ -183,7 +185,7 @@ def hub_network(
         last_seen=times[-1][:10] if times else None,
         ties=ties,
     )
-    ctx.note_bulk("record", len(kind_of), by_rule)
+    (note or ctx.note_bulk)("record", len(kind_of), dict(by_rule))
     return net
 
 

@@ -13,9 +13,11 @@ the full analysis (`analyse`: measures, cells, roles, disruption).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+import threading
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import networkx as nx
@@ -75,13 +77,139 @@ class NetworkSummary:
         }
 
 
+#: Person networks already built, by what decides them (see `_cache_key`): the web app asks for the
+#: same network for the network page, its graph and its chart, and every analyst of one agency sees
+#: the same one; rebuilding it each time cost seconds per request.
+NETWORK_CACHE_SIZE = 8
+_NETWORKS: OrderedDict[tuple[Any, ...], tuple[Network, tuple[str, int, dict[str, int]]]] = OrderedDict()
+_FOUND: OrderedDict[tuple[Any, ...], list[tuple[str, Network]]] = OrderedDict()
+_NETWORKS_LOCK = threading.Lock()
+#: What the person network is built from: a change to any of these tables changes the stamp.
+_STAMP_SQL = (
+    "SELECT (SELECT count(*) || ':' || coalesce(sum(hash(uid || coalesce(superseded_by, ''))), 0) "
+    "FROM contributions), "
+    "(SELECT count(*) || ':' || coalesce(sum(hash(uid || coalesce(label, ''))), 0) FROM records), "
+    "(SELECT count(*) || ':' || coalesce(sum(hash(record_uid || field || coalesce(original, ''))), 0) "
+    "FROM record_values), "
+    "(SELECT count(*) || ':' || coalesce(sum(hash(uid)), 0) FROM links), "
+    "(SELECT count(*) FROM calls), "
+    "(SELECT count(*) || ':' || coalesce(sum(hash(record_uid || entity_id)), 0) FROM entities), "
+    "(SELECT count(*) || ':' || coalesce(sum(hash(id || status)), 0) FROM consent_requests)"
+)
+
+
+def _cache_key(
+    ctx: HubContext, tie_kinds: Iterable[str] | None, weights: Mapping[str, float] | None
+) -> tuple[Any, ...] | None:
+    """What decides the network a viewer gets: the read policy as the viewer's SQL and its parameters
+    (agency, roles, purpose, date), the consent granted to the viewer's agency, today's date, the
+    data (a stamp of the tables it is built from) and the options. None off DuckDB (not cached)."""
+    if ctx.store.backend != "duckdb":
+        return None
+    stamp = ctx.store.con.execute(_STAMP_SQL).fetchone()
+    policy = [ctx.visibility_sql(alias) for alias in ("r", "l")]
+    return (
+        str(ctx.store.home.resolve()),
+        tuple((sql, tuple(map(str, params))) for sql, params in policy),
+        ctx.grants,
+        date.today().isoformat(),
+        tuple(stamp or ()),
+        tuple(sorted(tie_kinds)) if tie_kinds is not None else None,
+        tuple(sorted(weights.items())) if weights is not None else None,
+    )
+
+
 def entity_network(
     ctx: HubContext,
     tie_kinds: Iterable[str] | None = None,
     weights: Mapping[str, float] | None = None,
 ) -> Network:
-    """The person network the viewer may see, one node per resolved person (entity id `E…`)."""
-    raw = hub_network(ctx, tie_kinds, weights)
+    """The person network the viewer may see, one node per resolved person (entity id `E…`). Built
+    once per viewer's policy and state of the data (kept for the next request: `_cache_key`); each
+    call notes its counts shown and withheld in the viewer's consultation entry all the same."""
+    return _kept_entity_network(ctx, tie_kinds, weights, _cache_key(ctx, tie_kinds, weights))
+
+
+def hub_found_networks(
+    ctx: HubContext,
+    min_size: int = 3,
+    tie_kinds: Iterable[str] | None = None,
+    weights: Mapping[str, float] | None = None,
+    seed: int = 1,
+) -> list[tuple[str, Network]]:
+    """`find_networks` on the viewer's `entity_network`, kept like it for the same policy and data."""
+    key = _cache_key(ctx, tie_kinds, weights)
+    net = _kept_entity_network(ctx, tie_kinds, weights, key)
+    if key is None:
+        return find_networks(net, min_size, seed=seed)
+    found_key = (*key, min_size, seed)
+    with _NETWORKS_LOCK:
+        kept = _FOUND.get(found_key)
+        if kept is not None:
+            _FOUND.move_to_end(found_key)
+    if kept is None:
+        kept = find_networks(net, min_size, seed=seed)
+        with _NETWORKS_LOCK:
+            _FOUND[found_key] = [(nid, _copy(part)) for nid, part in kept]
+            while len(_FOUND) > NETWORK_CACHE_SIZE:
+                _FOUND.popitem(last=False)
+        return kept
+    return [(nid, _copy(part)) for nid, part in kept]
+
+
+def _kept_entity_network(
+    ctx: HubContext,
+    tie_kinds: Iterable[str] | None,
+    weights: Mapping[str, float] | None,
+    key: tuple[Any, ...] | None,
+) -> Network:
+    if key is not None:
+        with _NETWORKS_LOCK:
+            found = _NETWORKS.get(key)
+            if found is not None:
+                _NETWORKS.move_to_end(key)
+        if found is not None:
+            kept, (resource, shown, withheld) = found
+            ctx.note_bulk(resource, shown, withheld)
+            return _copy(kept)
+    notes: list[tuple[str, int, dict[str, int]]] = []
+
+    def note(resource: str, shown: int, withheld: dict[str, int]) -> None:
+        notes.append((resource, shown, dict(withheld)))
+        ctx.note_bulk(resource, shown, withheld)
+
+    net = _entity_network(ctx, tie_kinds, weights, note)
+    if key is not None and len(notes) == 1:
+        with _NETWORKS_LOCK:
+            _NETWORKS[key] = (_copy(net), notes[0])
+            while len(_NETWORKS) > NETWORK_CACHE_SIZE:
+                _NETWORKS.popitem(last=False)
+    return net
+
+
+def _copy(net: Network) -> Network:
+    """A copy a caller may change without touching the kept one: arrays, node attributes and the meta
+    dict copied (the values in them shared, as no caller changes those in place)."""
+    return Network(
+        list(net.ids),
+        net.src.copy(),
+        net.dst.copy(),
+        net.weight.copy(),
+        net.directed,
+        net.weighted,
+        {node: dict(attrs) for node, attrs in net.attrs.items()},
+        net.name,
+        dict(net.meta),
+    )
+
+
+def _entity_network(
+    ctx: HubContext,
+    tie_kinds: Iterable[str] | None,
+    weights: Mapping[str, float] | None,
+    note: Callable[[str, int, dict[str, int]], None],
+) -> Network:
+    raw = hub_network(ctx, tie_kinds, weights, note=note)
     if not raw.n:
         return raw
     ctx.store.con.execute("CREATE OR REPLACE TEMP TABLE _net_nodes (uid VARCHAR)")
@@ -239,8 +367,7 @@ def networks(
     weights: Mapping[str, float] | None = None,
 ) -> list[NetworkSummary]:
     """Every network of at least `min_size` people the viewer may see, largest first."""
-    net = entity_network(ctx, tie_kinds, weights)
-    return [summarise(nid, part) for nid, part in find_networks(net, min_size)]
+    return [summarise(nid, part) for nid, part in hub_found_networks(ctx, min_size, tie_kinds, weights)]
 
 
 def network(
@@ -251,7 +378,7 @@ def network(
     weights: Mapping[str, float] | None = None,
 ) -> Network:
     """One network by its number (`N3`) under the same options that listed it."""
-    found = dict(find_networks(entity_network(ctx, tie_kinds, weights), min_size))
+    found = dict(hub_found_networks(ctx, min_size, tie_kinds, weights))
     wanted = network_id.strip().upper()
     if wanted not in found:
         there = f"there are {len(found)} (N1…N{len(found)})" if found else "there is none in what you may see"
@@ -310,7 +437,7 @@ def compare_networks(
     """The comparative analysis of every network the viewer may see: one profile per network (size,
     density, centralisation, cells, mixes of nationalities, countries and roles, activity span) and
     the typology of their shapes."""
-    found = find_networks(entity_network(ctx, tie_kinds), min_size, seed=seed)
+    found = hub_found_networks(ctx, min_size, tie_kinds, seed=seed)
     profiles = []
     for nid, part in found:
         profile = network_profile(part, "auto", seed)

@@ -103,10 +103,10 @@ def _routes(ctx: HubContext, used: set[str]) -> Section:
 
 
 def _networks(ctx: HubContext, used: set[str]) -> Section:
-    from mare.hub.networks import entity_network, find_networks, summarise
+    from mare.hub.networks import hub_found_networks, summarise
 
     title = "Criminal networks and their structure"
-    found = find_networks(entity_network(ctx), 3)
+    found = hub_found_networks(ctx, 3)
     if not found:
         return missing("networks", title, "no network of three or more people in what you may see")
     summaries = [summarise(nid, part) for nid, part in found]

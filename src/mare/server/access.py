@@ -9,6 +9,7 @@ context for the same viewer there.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -105,8 +106,10 @@ def hub_context(
             ctx.close()
 
 
-def write(request: Request, ctx: HubContext, work: Callable[[HubContext], T], serial: bool = True) -> T:
-    """Run `work` on the writer thread, as the same viewer in a context of its own (closed there)."""
+async def write(request: Request, ctx: HubContext, work: Callable[[HubContext], T], serial: bool = True) -> T:
+    """Run `work` on the writer thread, as the same viewer in a context of its own (closed there).
+    Awaited, never waited on: the event loop goes on serving other requests while a long upload
+    ingests and cross-checks (waiting on it blocked every page until the upload ended)."""
 
     def job(store: Store) -> T:
         inner = HubContext(store, ctx.viewer, ctx.via, ctx.purpose, ctx.why, ctx.what, ctx.today)
@@ -115,4 +118,4 @@ def write(request: Request, ctx: HubContext, work: Callable[[HubContext], T], se
         finally:
             inner.close()
 
-    return state(request).store.write(job, serial)
+    return await asyncio.wrap_future(state(request).store.writer.submit(job, serial))

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Path, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from mare.access.retention_rules import RetentionError
 from mare.hub import consent, retention
@@ -131,7 +132,7 @@ async def review_action(request: Request, pair: IdPath) -> dict[str, Any]:
     if not sep or not left or not right:
         raise BadInput(f"pair {pair!r} is not LEFT_UID|RIGHT_UID: take it from /api/review")
     with hub_context(request, f"POST review {pair}", form) as ctx:
-        write(request, ctx, lambda c: judge(c, left, right, body.verdict, body.reason))
+        await write(request, ctx, lambda c: judge(c, left, right, body.verdict, body.reason))
     return {"pair": pair, "verdict": body.verdict}
 
 
@@ -143,51 +144,56 @@ async def disruption_action(request: Request, network_id: IdPath) -> dict[str, A
     from mare.hub.networks import NetworkError, network
 
     body, form = await read_body(request, Disruption)
-    with hub_context(request, f"POST networks/{network_id}/disruption", form) as ctx:
-        try:
-            net = network(ctx, network_id, body.min_size)
-        except NetworkError as exc:
-            raise BadInput(str(exc)) from None
-    labels = {node: a.get("label") for node, a in net.attrs.items()}
-    if body.people:
-        unknown = [p for p in body.people if p not in net.index()]
-        if unknown:
-            raise BadInput(f"{unknown[0]!r} is not in network {network_id}: use the ids of its graph")
-        after = net.without(body.people)
-        plan: dict[str, Any] = {
-            "remove": body.people,
-            "method": "chosen by you",
-            "fragmentation": round(fragmentation(after), 6),
-            "fragmentation_before": round(fragmentation(net), 6),
-            "lcc_fraction": round(lcc_size(after) / max(lcc_size(net), 1), 6),
-            "resilience": resilience(net, body.people).as_dict(),
-        }
-    else:
-        plan = disruption_plan(net, min(body.remove, max(net.n - 1, 1)), body.strategy)
-        plan.pop("curves", None)
-    stand_ins = plan.get("resilience", {}).get("stand_ins", {})
-    return {
-        "network": network_id.strip().upper(),
-        "remove": [{"id": p, "label": labels.get(p)} for p in plan["remove"]],
-        "method": plan["method"],
-        "fragmentation_before": plan["fragmentation_before"],
-        "fragmentation": plan["fragmentation"],
-        "lcc_fraction": plan["lcc_fraction"],
-        "stand_ins": [
-            {
-                "for": {"id": gone, "label": labels.get(gone)},
-                "people": [{**s, "label": labels.get(s.get("id"))} for s in found[:3]],
+
+    def simulate() -> dict[str, Any]:
+        with hub_context(request, f"POST networks/{network_id}/disruption", form) as ctx:
+            try:
+                net = network(ctx, network_id, body.min_size)
+            except NetworkError as exc:
+                raise BadInput(str(exc)) from None
+        labels = {node: a.get("label") for node, a in net.attrs.items()}
+        if body.people:
+            unknown = [p for p in body.people if p not in net.index()]
+            if unknown:
+                raise BadInput(f"{unknown[0]!r} is not in network {network_id}: use the ids of its graph")
+            after = net.without(body.people)
+            plan: dict[str, Any] = {
+                "remove": body.people,
+                "method": "chosen by you",
+                "fragmentation": round(fragmentation(after), 6),
+                "fragmentation_before": round(fragmentation(net), 6),
+                "lcc_fraction": round(lcc_size(after) / max(lcc_size(net), 1), 6),
+                "resilience": resilience(net, body.people).as_dict(),
             }
-            for gone, found in stand_ins.items()
-        ],
-    }
+        else:
+            plan = disruption_plan(net, min(body.remove, max(net.n - 1, 1)), body.strategy)
+            plan.pop("curves", None)
+        stand_ins = plan.get("resilience", {}).get("stand_ins", {})
+        return {
+            "network": network_id.strip().upper(),
+            "remove": [{"id": p, "label": labels.get(p)} for p in plan["remove"]],
+            "method": plan["method"],
+            "fragmentation_before": plan["fragmentation_before"],
+            "fragmentation": plan["fragmentation"],
+            "lcc_fraction": plan["lcc_fraction"],
+            "stand_ins": [
+                {
+                    "for": {"id": gone, "label": labels.get(gone)},
+                    "people": [{**s, "label": labels.get(s.get("id"))} for s in found[:3]],
+                }
+                for gone, found in stand_ins.items()
+            ],
+        }
+
+    # the network's analysis is CPU work: on a worker thread, not the event loop
+    return await run_in_threadpool(simulate)
 
 
 async def notification_read_action(request: Request, notification_id: IdPath) -> dict[str, Any]:
     """Mark one of your agency's notifications read."""
     form = await _form_only(request)
     with hub_context(request, f"POST notifications/{notification_id}/read", form) as ctx:
-        done = write(request, ctx, lambda c: mark_read(c, notification_id))
+        done = await write(request, ctx, lambda c: mark_read(c, notification_id))
     return {"id": notification_id, "read": done}
 
 
@@ -205,7 +211,7 @@ async def consent_request_action(request: Request) -> dict[str, Any]:
     body, form = await read_body(request, ConsentAsk)
     with hub_context(request, "POST consent", form) as ctx:
         try:
-            made = write(
+            made = await write(
                 request,
                 ctx,
                 lambda c: (consent.request_override if body.override else consent.request_consent)(
@@ -222,7 +228,7 @@ async def consent_decide_action(request: Request, request_id: IdPath) -> dict[st
     body, form = await read_body(request, ConsentDecision)
     with hub_context(request, f"POST consent/{request_id}/decision", form) as ctx:
         try:
-            done = write(request, ctx, lambda c: consent.decide(c, request_id, body.grant, body.reason))
+            done = await write(request, ctx, lambda c: consent.decide(c, request_id, body.grant, body.reason))
         except consent.ConsentError as exc:
             raise BadInput(str(exc)) from None
     return {"id": done.id, "status": done.status}
@@ -233,7 +239,7 @@ async def consent_approve_action(request: Request, request_id: IdPath) -> dict[s
     form = await _form_only(request)
     with hub_context(request, f"POST consent/{request_id}/approve", form) as ctx:
         try:
-            done = write(request, ctx, lambda c: consent.approve_override(c, request_id))
+            done = await write(request, ctx, lambda c: consent.approve_override(c, request_id))
         except consent.ConsentError as exc:
             raise BadInput(str(exc)) from None
     return {"id": done.id, "status": done.status}
@@ -244,7 +250,7 @@ async def retention_extend_action(request: Request, uid: IdPath) -> dict[str, An
     body, form = await read_body(request, Extension)
     with hub_context(request, f"POST retention/{uid}/extend", form, purpose="administration") as ctx:
         try:
-            kept = write(request, ctx, lambda c: retention.extend(c, uid, body.until, body.reason))
+            kept = await write(request, ctx, lambda c: retention.extend(c, uid, body.until, body.reason))
         except RetentionError as exc:
             raise BadInput(str(exc)) from None
     return {"record": uid, "until": kept.isoformat()}
@@ -255,7 +261,7 @@ async def watchlist_create_action(request: Request) -> dict[str, Any]:
     body, form = await read_body(request, NewWatchlist)
     with hub_context(request, "POST watchlists", form) as ctx:
         try:
-            made = write(request, ctx, lambda c: wl.create_watchlist(c, body.name))
+            made = await write(request, ctx, lambda c: wl.create_watchlist(c, body.name))
         except wl.WatchlistError as exc:
             raise BadInput(str(exc)) from None
     return {"id": made.id, "agency": made.agency, "name": made.name}
@@ -266,7 +272,7 @@ async def watchlist_add_action(request: Request, watchlist_id: IdPath) -> dict[s
     body, form = await read_body(request, NewEntry)
     with hub_context(request, f"POST watchlists/{watchlist_id}/entries", form) as ctx:
         try:
-            entry, raised = write(
+            entry, raised = await write(
                 request,
                 ctx,
                 lambda c: wl.add_entry(
@@ -283,7 +289,7 @@ async def alert_ack_action(request: Request, alert_id: IdPath) -> dict[str, Any]
     form = await _form_only(request)
     with hub_context(request, f"POST alerts/{alert_id}/ack", form) as ctx:
         try:
-            done = write(request, ctx, lambda c: wl.acknowledge(c, alert_id))
+            done = await write(request, ctx, lambda c: wl.acknowledge(c, alert_id))
         except wl.WatchlistError as exc:
             raise BadInput(str(exc)) from None
     return {"id": done.id, "acknowledged_by": done.acknowledged_by}

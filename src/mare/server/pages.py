@@ -198,7 +198,7 @@ def add_routes(app: FastAPI) -> None:
         limiter.succeeded(username)
         expires = datetime.now(UTC) + timedelta(seconds=SESSION_SECONDS)
         with ctx:
-            token_id, token = write(
+            token_id, token = await write(
                 request,
                 ctx,
                 lambda c: admin.issue_token(c, username, label="web session", expires_at=expires),
@@ -228,7 +228,7 @@ def add_routes(app: FastAPI) -> None:
                     ctx = None
                 if ctx is not None:
                     with ctx:
-                        write(request, ctx, lambda c: admin.revoke_token(c, session.token_id))
+                        await write(request, ctx, lambda c: admin.revoke_token(c, session.token_id))
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response

@@ -30,7 +30,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from mare.access.policy import ActionTarget, allowed
 from mare.hub import early_warning as ew
-from mare.hub.networks import entity_network, find_networks, summarise
+from mare.hub.networks import hub_found_networks, summarise
 from mare.products.generate import KINDS, ReportError, generate
 from mare.products.render import TemplateProblem, render_html, render_pdf
 from mare.products.report import Report
@@ -91,7 +91,7 @@ def reports_view(request: Request) -> dict[str, Any]:
         networks: list[dict[str, Any]] = []
         warnings: list[dict[str, Any]] = []
         if may:
-            for nid, part in find_networks(entity_network(ctx), 3)[:50]:
+            for nid, part in hub_found_networks(ctx, 3)[:50]:
                 summary = summarise(nid, part)
                 networks.append({"id": nid, "name": summary.name, "people": summary.people})
             if allowed(viewer, "warnings.read", ActionTarget(owner=viewer.agency)):

@@ -138,7 +138,7 @@ async def upload_action(request: Request) -> dict[str, Any]:
                 geocode_stored(c, stored)
                 return reports
 
-            reports = write(request, ctx, ingest, serial=False)
+            reports = await write(request, ctx, ingest, serial=False)
     items = []
     for report in reports:
         data = report.as_dict()

@@ -19,7 +19,7 @@ from mare.hub import consent, oversight, retention
 from mare.hub import watchlists as wl
 from mare.hub.entity import EntityError, entity
 from mare.hub.maritime import VesselNotFound, hub_vessel, hub_vessels
-from mare.hub.networks import NetworkError, entity_network, find_networks, neighbourhood, network, summarise
+from mare.hub.networks import NetworkError, hub_found_networks, neighbourhood, network, summarise
 from mare.hub.notifications import inbox
 from mare.hub.places import event_points, hub_hotspots, hub_routes, legs
 from mare.hub.repository import Repository
@@ -263,7 +263,7 @@ def networks_view(request: Request, min_size: Annotated[int, Query(ge=2, le=1000
     from mare.analyse.network.profiles import network_profile
 
     with hub_context(request, _what(request)) as ctx:
-        found = find_networks(entity_network(ctx), min_size)
+        found = hub_found_networks(ctx, min_size)
     items = []
     for nid, part in found:
         summary = summarise(nid, part).as_dict()
