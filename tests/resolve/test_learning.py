@@ -206,3 +206,18 @@ def test_fit_stays_finite_with_never_seen_levels_and_saturated_pairs() -> None:
     prior, weights = fit_weights(x, y, base, index.prior)
     assert np.isfinite(prior) and np.all(np.isfinite(weights))
     assert abs(prior) < 60 and weights[0] < 30 and weights[1] > -30
+
+
+def test_learnt_weights_decide_at_the_calibrated_thresholds(store: Store, tmp_path: Path) -> None:
+    from mare.resolve.learning import thresholds_in_force
+    from mare.resolve.thresholds import CALIBRATED_THRESHOLDS, DEFAULT_THRESHOLDS
+
+    a, b = two_agencies(store, tmp_path)
+    crosscheck_contribution(store, a)
+    crosscheck_contribution(store, b)
+    assert thresholds_in_force(store) == DEFAULT_THRESHOLDS
+    apply_judgement(store, f"{a}:p1", f"{b}:q1", "same", "ana", None, "HUB")
+    relearn(store)
+    assert thresholds_in_force(store) == CALIBRATED_THRESHOLDS
+    rows = store.con.execute("SELECT match_probability, decision FROM candidate_pairs").fetchall()
+    assert rows and all(CALIBRATED_THRESHOLDS.decide(p) == d for p, d in rows)
