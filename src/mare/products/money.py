@@ -31,7 +31,7 @@ def fee_input(fees: Fees, fallback: Fees | None = None) -> Input:
     for source in (fees, fallback):
         if source is not None and len(source.amounts) >= MIN_FEES:
             lo, hi = (float(v) for v in np.percentile(source.amounts, [10, 90]))
-            where = "this network's" if source is fees else "the hub's"
+            where = "the hub's" if source.name == "hub" or source is not fees else "this network's"
             return Input(
                 "fee per person",
                 round(lo, 2),
