@@ -116,3 +116,36 @@ def test_stats_through_the_policy(backend_store: Store, tmp_path: Path) -> None:
     text = str(stats)
     assert "Sara Bekele" not in text
     assert stats
+
+
+def test_an_erasure_reaches_every_row_whoever_asks(backend_store: Store, tmp_path: Path) -> None:
+    from mare.hub.erasure import erase
+
+    a = ingest_as(
+        backend_store,
+        write_contribution(tmp_path / "a.json", PERSONS, LINKS, id="A", agency="DE-BKA"),
+        "DE-BKA",
+    )
+    ingest_as(
+        backend_store,
+        write_contribution(
+            tmp_path / "b.json", PERSONS[1:2], id="B", agency="GR-HP", handling={"code": "H2"}
+        ),
+        "GR-HP",
+    )
+    before = counts(backend_store)
+    gone = f"{a.contribution}:p1"
+    with HubContext(backend_store, Viewer("dora", "DE-BKA", frozenset({"dpo"})), "password") as ctx:
+        report = erase(ctx, [gone], "court order 2026/117, record entered by mistake")
+    assert report.values >= 3 and report.links == 1
+    after = counts(backend_store)
+    assert after["records"] == before["records"] - 1 and after["links"] == before["links"] - 1
+    with system_context(backend_store, "test"):
+        left = backend_store.con.execute(
+            "SELECT count(*) FROM record_values WHERE record_uid = ?", [gone]
+        ).fetchone()
+        erased = backend_store.con.execute(
+            "SELECT count(*) FROM erasures WHERE record_uid = ?", [gone]
+        ).fetchone()
+        greek = backend_store.con.execute("SELECT count(*) FROM records WHERE agency = 'GR-HP'").fetchone()
+    assert left == (0,) and erased == (1,) and greek == (1,)

@@ -9,6 +9,8 @@ archive stays in the data folder ($MARE_HOME) either way (docs/server_store.md).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -44,6 +46,25 @@ def mare_home(explicit: Path | None = None) -> Path:
         return explicit
     env = os.environ.get("MARE_HOME")
     return Path(env) if env else DEFAULT_HOME
+
+
+@contextmanager
+def as_processing(store: Store) -> Iterator[None]:
+    """The store's own processing (erasure, compaction) on a PostgreSQL store: it reaches every row,
+    whoever the viewer of the request is (row-level security would hide rows an erasure must remove).
+    No effect on DuckDB."""
+    set_viewer = getattr(store.con, "set_viewer", None)
+    if set_viewer is None:
+        yield
+        return
+    from mare.store.postgres_rls import AGENCY, CLASS, SCOPE, SYSTEM
+
+    before = store.con.viewer  # type: ignore[attr-defined]
+    set_viewer({CLASS: SYSTEM, AGENCY: "HUB", SCOPE: "match"})
+    try:
+        yield
+    finally:
+        set_viewer(before)
 
 
 class StoreUnavailable(RuntimeError):

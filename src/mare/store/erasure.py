@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from mare.store.db import DB_NAME, Store
+from mare.store.db import DB_NAME, Store, as_processing
 from mare.store.health import COMPACT_NAME, remove_leftovers
 from mare.store.jobs import STORE, add_jobs, finish_jobs, pending_jobs
 from mare.store.migrations import DERIVED_TABLES
@@ -181,7 +181,19 @@ def erase_records(
 ) -> ErasureReport:
     """Erase these records, their values and links, derived data and raw copies, in one transaction.
 
-    `before_commit(report)` runs last in it (the caller's audit entry), with a pending `compact` job."""
+    `before_commit(report)` runs last in it (the caller's audit entry), with a pending `compact` job.
+    On PostgreSQL it runs as the store's own processing (`as_processing`): every row is reached."""
+    with as_processing(store):
+        return _erase_records(store, uids, erased_by, reason, before_commit)
+
+
+def _erase_records(
+    store: Store,
+    uids: Iterable[str],
+    erased_by: str,
+    reason: str,
+    before_commit: Callable[[ErasureReport], None] | None,
+) -> ErasureReport:
     targets = sorted(set(uids))
     report = ErasureReport()
     if not targets:
@@ -262,9 +274,10 @@ def compact(store: Store) -> None:
     the tables with a warning and autovacuum reclaims the space later; the owner's `VACUUM FULL`
     rewrites them at once)."""
     if store.url is not None:
-        store.con.execute_native("VACUUM FULL")  # type: ignore[attr-defined]
-        remove_leftovers(store)
-        finish_jobs(store.con, "compact")
+        with as_processing(store):
+            store.con.execute_native("VACUUM FULL")  # type: ignore[attr-defined]
+            remove_leftovers(store)
+            finish_jobs(store.con, "compact")
         return
     db = store.home / DB_NAME
     fresh = store.home / COMPACT_NAME
