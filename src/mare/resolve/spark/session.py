@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,8 @@ def spark_session(master: str | None = None, config: dict[str, str] | None = Non
         "spark.sql.shuffle.partitions": "8",
         "spark.driver.memory": os.environ.get("MARE_SPARK_DRIVER_MEMORY", "4g"),
         "spark.sql.execution.arrow.pyspark.enabled": "true",
+        # not ./spark-warehouse in whatever folder Mare was started from
+        "spark.sql.warehouse.dir": str(Path(tempfile.gettempdir()) / "mare-spark-warehouse"),
     }
     conf_file = os.environ.get("MARE_SPARK_CONF")
     if conf_file:
