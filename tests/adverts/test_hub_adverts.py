@@ -105,6 +105,13 @@ def test_posters_linked_and_hits_through_the_policy(hub_home: str) -> None:
     assert secret["persons"] == []
     assert {(h["agency"], h["rule"]) for h in secret["hits"]} == {("FR-OCRIEST", "h2")}
     assert all(set(h) == {"poster", "identifier", "record", "agency", "rule", "reason"} for h in data["hits"])
+    # --networks names the network each linked person is in (none of three here: no ties)
+    nets = RUNNER.invoke(
+        app, ["adverts", "--hub", "--networks", "--home", home, "--as-agency", "IT-SCO", "--json"], env=ENV
+    )
+    assert nets.exit_code == 0, nets.output
+    people = [p for poster in json.loads(nets.stdout)["posters"] for p in poster["persons"]]
+    assert people and all("network" in p and p["network"] is None for p in people)
     # the owner sees its own person
     owner = RUNNER.invoke(
         app, ["adverts", "--hub", "--home", home, "--as-agency", "FR-OCRIEST", "--json"], env=ENV

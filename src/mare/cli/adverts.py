@@ -25,6 +25,14 @@ from mare.cli.display import shown
 
 HubOpt = Annotated[bool, typer.Option("--hub", help="Use the adverts the hub holds (through the policy).")]
 TopOpt = Annotated[int, typer.Option("--top", min=1, help="Rows per table.")]
+NetworksOpt = Annotated[
+    bool,
+    typer.Option(
+        "--networks",
+        help="With --hub: also the network (as mare network --hub names them) each linked person is in; "
+        "builds the person network, so slower.",
+    ),
+]
 RegionOpt = Annotated[
     str | None,
     typer.Option("--region", help="Phone region (ISO country) for numbers written without +CC, e.g. TR."),
@@ -42,6 +50,7 @@ def adverts_command(
     hub: HubOpt = False,
     top: TopOpt = 20,
     region: RegionOpt = None,
+    networks: NetworksOpt = False,
     home: HomeOpt = None,
     user: UserOpt = None,
     as_agency: AgencyOpt = None,
@@ -66,7 +75,7 @@ def adverts_command(
         hub_context(home, user, as_agency, role, purpose=purpose, why=why, what="mare adverts") as ctx,
         err.status("Reading the adverts you may see…"),
     ):
-        result = hub_adverts(ctx)
+        result = hub_adverts(ctx, networks=networks)
     if as_json:
         print_json(result.as_dict())
         return
@@ -192,7 +201,9 @@ def _print(adverts: list[Any], posters: list[Any], top: int) -> None:
         prices = "; ".join(f"{s['median']:,.0f} {c} (n={s['n']:.0f})" for c, s in p.prices.items())
         found = [
             f"{x['label'] or x['record']} "
-            f"({', '.join(m['label'] or m['record'] for m in x['member_of']) or 'no case'})"
+            f"({', '.join(m['label'] or m['record'] for m in x['member_of']) or 'no case'}"
+            + (f"; network {x['network']}" if x.get("network") else "")
+            + ")"
             for x in p.persons
         ]
         if p.hits:

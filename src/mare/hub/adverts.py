@@ -214,8 +214,22 @@ def _month_prices(adverts: list[Any]) -> dict[str, dict[str, dict[str, float]]]:
     }
 
 
-def hub_adverts(ctx: HubContext) -> AdvertsResult:
-    """The adverts the viewer may see, their posters, the persons and networks these lead to, and hits."""
+def _networks_of(ctx: HubContext, persons: list[dict[str, Any]]) -> None:
+    """Each linked person's network among those the hub finds in what the viewer may see
+    (`hub.networks.hub_found_networks`, as `mare network --hub` names them), or None."""
+    from mare.hub.networks import hub_found_networks
+
+    member: dict[str, str] = {}
+    for network_id, net in hub_found_networks(ctx):
+        for node in net.ids:
+            member.setdefault(str(node), network_id)
+    for person in persons:
+        person["network"] = member.get(person.get("entity") or "") or member.get(person["record"])
+
+
+def hub_adverts(ctx: HubContext, networks: bool = False) -> AdvertsResult:
+    """The adverts the viewer may see, their posters, the persons and networks these lead to, and hits.
+    With `networks`, also the network the hub finds each linked person in (builds the person network)."""
     from mare.analyse.adverts.extract import Found, advert_gazetteer, extract
     from mare.analyse.adverts.posters import AdvertView, group_posters
 
@@ -281,5 +295,7 @@ def hub_adverts(ctx: HubContext) -> AdvertsResult:
             if person in people:
                 poster.persons.append({**people[person], "basis": sorted(bases)})
         poster.hits = [asdict(h) for h in result.hits if h.poster == poster.id]
+    if networks:
+        _networks_of(ctx, [p for poster in result.posters for p in poster.persons])
     result.prices = _month_prices(result.adverts)
     return result
