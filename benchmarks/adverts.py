@@ -14,7 +14,9 @@ for the hub's analyst view; its poster's linked person records are mapped to tru
   full), and linked or found as a hit on the poster's record (seen only as hit/no-hit: whom to ask);
   also over the adverts whose poster the hub can know: a record of the poster carries the advert's
   number (its phone, or a phone record it uses: a case file, a subscriber check);
-- precision: of the adverts linked to someone, the share linked to the right person (and no one else).
+- precision: of the adverts linked to someone, the share linked to the right person (and no one else);
+- networks: of the advert-to-person links whose person lies in a network `mare network --hub` finds,
+  the number whose found network's members mostly belong to the advert's true network.
 
 Target (issue 17): recall >= 0.9 on the `small` scenario.
 Run: uv run python benchmarks/adverts.py [--home HOME --world SCENARIO]
@@ -25,6 +27,7 @@ from __future__ import annotations
 import argparse
 import csv
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +65,9 @@ def _csv(path: Path) -> list[dict[str, str]]:
 def linking(home: Path, world: Path) -> dict[str, Any]:
     """Recall and precision of posters linked to the right person, for the hub's analyst view."""
     from mare.access.policy import HUB_AGENCY, Viewer
-    from mare.hub.adverts import hub_adverts
+    from mare.hub.adverts import hub_adverts, person_networks
     from mare.hub.context import HubContext
+    from mare.hub.networks import hub_found_networks
     from mare.store.db import open_store
 
     truth = _csv(world / "truth" / "advert_posts.csv")
@@ -84,7 +88,12 @@ def linking(home: Path, world: Path) -> dict[str, Any]:
         start = time.perf_counter()
         with HubContext(store, viewer, "operator", why="validation (benchmarks/adverts.py)") as ctx:
             result = hub_adverts(ctx)
-        seconds = time.perf_counter() - start
+            seconds = time.perf_counter() - start
+            found = dict(hub_found_networks(ctx))
+            person_networks(ctx, [p for poster in result.posters for p in poster.persons])
+        records_of: dict[str, list[str]] = {}
+        for record, entity in store.con.execute("SELECT record_uid, entity_id FROM entities").fetchall():
+            records_of.setdefault(str(entity), []).append(str(record))
     persons: dict[tuple[str, str, str], set[str]] = {}
     hit: dict[tuple[str, str, str], set[str]] = {}
     for poster in result.posters:
@@ -125,7 +134,28 @@ def linking(home: Path, world: Path) -> dict[str, Any]:
             knowable += 1
             knowable_right += ok
             knowable_or_hit += told
+    # networks: is the found network of a linked person led by the advert's true network?
+    networks_of: dict[str, set[str]] = {}
+    for r in _csv(world / "truth" / "memberships.csv"):
+        networks_of.setdefault(r["person"], set()).add(r["network"])
+    advert_network = {(t["agency"], t["contribution"], t["record"]): t["network"] for t in truth}
+    in_network = network_right = 0
+    for poster in result.posters:
+        for person in poster.persons:
+            if not person.get("network"):
+                continue
+            tally: Counter[str] = Counter()
+            for node in found[person["network"]].ids:
+                for record in records_of.get(str(node), [str(node)]):
+                    tally.update(networks_of.get(true_id.get(key_of.get(record, ("", "", "")), ""), ()))
+            leading = tally.most_common(1)[0][0] if tally else None
+            for ad in poster.adverts:
+                if key_of[ad] in advert_network:
+                    in_network += 1
+                    network_right += leading == advert_network[key_of[ad]]
     return {
+        "links_in_a_found_network": in_network,
+        "found_network_led_by_the_adverts_network": network_right,
         "adverts_contributed": len(truth),
         "adverts_seen": n,
         "adverts_not_in_hub": missing,

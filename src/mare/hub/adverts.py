@@ -214,7 +214,7 @@ def _month_prices(adverts: list[Any]) -> dict[str, dict[str, dict[str, float]]]:
     }
 
 
-def _networks_of(ctx: HubContext, persons: list[dict[str, Any]]) -> None:
+def person_networks(ctx: HubContext, persons: list[dict[str, Any]]) -> None:
     """Each linked person's network among those the hub finds in what the viewer may see
     (`hub.networks.hub_found_networks`, as `mare network --hub` names them), or None."""
     from mare.hub.networks import hub_found_networks
@@ -296,6 +296,6 @@ def hub_adverts(ctx: HubContext, networks: bool = False) -> AdvertsResult:
                 poster.persons.append({**people[person], "basis": sorted(bases)})
         poster.hits = [asdict(h) for h in result.hits if h.poster == poster.id]
     if networks:
-        _networks_of(ctx, [p for poster in result.posters for p in poster.persons])
+        person_networks(ctx, [p for poster in result.posters for p in poster.persons])
     result.prices = _month_prices(result.adverts)
     return result
