@@ -280,7 +280,10 @@ def test_upload_a_broken_file_and_read_the_report(browser: Any, app: App, tmp_pa
         page.goto(f"{app.url}/contributions")
         check_screen(w, "contributions")
         page.locator("main input[type=file]").set_input_files(str(broken))
-        page.get_by_role("button", name="Upload").click()
+        # the upload is ingested and cross-checked before the report comes back: the first
+        # cross-check of a server process loads the name tables, which takes a while on a busy machine
+        with page.expect_navigation(timeout=180_000):
+            page.get_by_role("button", name="Upload").click()
         page.wait_for_load_state("networkidle")
         assert page.locator("main").count() == 1, page.content()[:2000]
         text = page.locator("main").inner_text()
