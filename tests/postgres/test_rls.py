@@ -194,3 +194,29 @@ def test_the_policy_compiles_for_every_class() -> None:
     assert len(classes) == len(set(classes)) == 2 * 2 * 2 * len(PURPOSES)
     assert all("$1" not in body for _, body in policy_cases())  # the viewer comes from settings
     assert any("current_setting('mare.viewer_agency', true)" in body.lower() for _, body in policy_cases())
+
+
+#: Tables that name a record or contribution but hold no content of it (the policy's own inputs, the
+#: trail of what was done to it): not under a row-level rule.
+NOT_CONTENT = {
+    "consent_requests": "the policy reads it (consent grants); who asked whom, not the record",
+    "erasures": "what was erased, when and why: the erasure's own record, no content",
+    "retention_decisions": "review decisions on a record: dates and reasons, no content",
+}
+
+
+@pytest.mark.postgres
+def test_every_table_naming_a_record_or_contribution_has_a_rule(world: World) -> None:
+    """A migration that adds such a table (another helper's, say) must add its rule, or say why not."""
+    con = world.app
+    con.set_viewer(viewer_settings(Viewer("s", "HUB", frozenset({"system"})), "crime_fighting"))
+    try:
+        rows = con.execute(
+            "SELECT DISTINCT table_name FROM information_schema.columns WHERE table_schema = 'public' "
+            "AND column_name IN ('record_uid', 'contribution', 'left_uid', 'source_uid')"
+        ).fetchall()
+    finally:
+        con.set_viewer(None)
+    tables = {str(r[0]) for r in rows}
+    missing = sorted(tables - set(READ_RULES) - set(NOT_CONTENT))
+    assert not missing, f"tables naming records or contributions without a row-level security rule: {missing}"

@@ -79,6 +79,7 @@ READ_RULES: dict[str, str] = {
     "contributions": _level("mare_visibility(agency, handling_code, restrictions, false, false)", "known"),
     "contribution_files": _contribution("contribution", "full"),
     "calls": _contribution("contribution", "full"),
+    "call_counts": _contribution("contribution", "full"),
     "ais_positions": _contribution("contribution", "full"),
     "ais_static": _contribution("contribution", "full"),
     "ingest_problems": _contribution("contribution", "full"),
