@@ -818,13 +818,6 @@ MATRIX: dict[str, Case] = {
             Run(("adverts", "--hub"), extended=True),
         ],
     ),
-    "adverts": Case(
-        "reads",
-        lambda w, out: [
-            Run(("adverts", "--hub", "--json"), bulk=("advert",)),
-            Run(("adverts", "--hub"), extended=True),
-        ],
-    ),
     "money": Case(
         "reads",
         lambda w, out: [
