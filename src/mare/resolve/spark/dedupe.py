@@ -75,6 +75,18 @@ def _with_name_stats(table: pa.Table) -> pa.Table:
         con.close()
 
 
+def _checkpoints() -> str:
+    """A checkpoint folder for this process's session (shared storage under `MARE_SPARK_DIR`),
+    removed when the process ends."""
+    import atexit
+    import shutil
+
+    root = os.environ.get("MARE_SPARK_DIR") or tempfile.gettempdir()
+    folder = Path(root) / f"mare-spark-checkpoints-{os.getpid()}"
+    atexit.register(shutil.rmtree, folder, True)
+    return str(folder)
+
+
 def work_dir() -> tempfile.TemporaryDirectory[str] | None:
     """A temporary hand-off folder, unless `MARE_SPARK_DIR` names one (kept: shared storage)."""
     return None if os.environ.get("MARE_SPARK_DIR") else tempfile.TemporaryDirectory(prefix="mare-spark-")
@@ -111,8 +123,8 @@ def dedupe_spark(
         progress("hand-off", 0.05)
         features_path = base / "person_features.parquet"
         pq.write_table(table, features_path)
-        if not spark.sparkContext.getCheckpointDir():
-            spark.sparkContext.setCheckpointDir(str(base / "checkpoints"))
+        if not spark.sparkContext.getCheckpointDir():  # Splink's Parquet steps: one folder per process
+            spark.sparkContext.setCheckpointDir(_checkpoints())
         persons = spark.read.parquet(str(features_path))
         progress("blocking", 0.1)
         keys = persons.select(*KEY_COLUMNS).mapInArrow(_keys, _KEY_SCHEMA)
