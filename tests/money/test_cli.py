@@ -89,7 +89,7 @@ def _payment(
 
 def load(store: Store, tmp_path: Path) -> None:
     """IT-SCO (H0): a hawaladar paid by four relatives, paying out to a smuggler in Turkey; one payment
-    in an unknown currency. DE-BKA (H3, IT-SCO denied): its own hawaladar and payers."""
+    in an unknown currency, refused at intake. DE-BKA (H3, IT-SCO denied): its own hawaladar and payers."""
     records: list[dict[str, Any]] = [
         {"id": "h", "kind": "person", "name": "Omar Hawala", "category": "suspect", "role": "hawaladar"},
         {
@@ -123,7 +123,11 @@ def load(store: Store, tmp_path: Path) -> None:
         {"kind": "received", "source": "h", "target": "odd"},
     ]
     path = write_contribution(tmp_path / "it.json", records, links, id="IT-1", agency="IT-SCO")
-    assert ingest_file(store, path).status == "stored"
+    report = ingest_file(store, path)
+    assert report.status == "stored" and report.rejected == 1
+    (refused,) = [p for p in report.problems if p.severity == "error"]
+    assert refused.field == "currency" and "unknown currency 'Dinarz'" in refused.reason
+    assert refused.file == "it.json" and refused.row is not None and "ISO 4217" in refused.fix
     secret: list[dict[str, Any]] = [
         {"id": "h", "kind": "person", "name": SECRET[0], "category": "suspect"},
         {"id": "a", "kind": "financial_account", "iban": SECRET[2]},
@@ -152,15 +156,13 @@ def test_hub_broker_through_the_policy(store: Store, tmp_path: Path) -> None:
     with HubContext(store, VIEWER, "password") as ctx:
         result = hub_money(ctx)
     assert result.analysis is not None
-    assert result.payments == 9 and len(result.transfers) == 8
+    assert result.payments == 8 and len(result.transfers) == 8  # the payment in Dinarz was refused
     (broker,) = result.analysis.of_kind("broker")
     party = result.parties[broker.parties[0]]
     assert party.label == "Omar Hawala" and party.role == "hawaladar"
     assert any("paid by hawala by 4 payers" in r for r in broker.reasons)
     assert any("paid out in TR" in r for r in broker.reasons)
-    (problem,) = result.problems
-    assert problem.field == "currency" and "unknown currency 'Dinarz'" in problem.reason
-    assert problem.where.startswith("IT-SCO") or "it.json" in problem.where
+    assert result.problems == []
     assert sum(result.withheld.values()) >= 10  # DE-BKA's payments, persons, account and links
     with HubContext(store, Viewer("ann", "DE-BKA", frozenset({"analyst"})), "password") as ctx:
         own = hub_money(ctx)

@@ -20,7 +20,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from mare.analyse.money.currency import AmountError, check_amount, currency_code
 from mare.analyse.money.flows import Flows, flows
 from mare.analyse.money.networks import Fees, fee_observations
 from mare.analyse.money.patterns import Analysis, Party, Thresholds, find_patterns
@@ -28,6 +27,7 @@ from mare.analyse.money.transactions import Problem, Transfer, parse_time
 from mare.hub.context import HubContext
 from mare.hub.network import payment_purpose
 from mare.hub.visible import Seen, read_visible
+from mare.schema.types.currency import AmountError, check_amount, currency_code
 
 PAYMENT_FIELDS = ("amount", "currency", "paid_at", "method", "purpose", "from_country", "to_country")
 ACCOUNT_FIELDS = ("iban", "account_number", "institution", "country", "holder_name", "account_type")

@@ -25,6 +25,7 @@ from mare.ingest.normalise_records import (
     normalise_records_into,
 )
 from mare.ingest.parsed import CallFile, Envelope, Handling, ParsedContribution, RawRecord
+from mare.ingest.payments import screen_payments
 from mare.ingest.problems import ContributionError, Problem
 from mare.ingest.sources import Format, Source
 from mare.schema.types.result import NormaliseContext
@@ -362,6 +363,7 @@ def _ingest_source(
     except ContributionError as exc:
         report.status, report.message, report.problems = "refused", str(exc), exc.problems
         return report
+    screen_payments(parsed)
     env = parsed.envelope
     report.agency, report.sender_id = env.agency, env.id
     refusal = options.authorise(env.agency) if options.authorise else None

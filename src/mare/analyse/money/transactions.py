@@ -21,7 +21,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mare.analyse.money.currency import AmountError, check_amount, currency_code, parse_amount
+from mare.schema.types.currency import AmountError, check_amount, currency_code, parse_amount
 
 REQUIRED = ("source", "target", "amount")
 OPTIONAL = ("currency", "time", "method", "purpose", "from_country", "to_country")
