@@ -213,3 +213,48 @@ def test_sidecar_envelope_gives_owner_and_handling(tmp_path: Path, store: Store)
     assert row == ("GR-HCG", "H3", "ais")
     again = ingest_file(store, path)
     assert again.status == "already_received"
+
+
+def _same_decoding(data: bytes) -> None:
+    """The column-wise scan (LF lines) gives what the line-by-line path (bare CR lines) gives."""
+    scanned = read_nmea(data)
+    by_line = read_nmea(data.replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+    assert scanned.sentences == by_line.sentences and scanned.rejected == by_line.rejected
+    assert sorted(scanned.problems) == sorted(by_line.problems)
+    assert scanned.other_types == by_line.other_types
+    assert sorted(map(str, scanned.static)) == sorted(map(str, by_line.static))
+    ours, theirs = scanned.positions(), by_line.positions()
+    order, other = np.argsort(ours["line"]), np.argsort(theirs["line"])
+    for name in ours:
+        np.testing.assert_array_equal(ours[name][order], theirs[name][other], err_msg=name)
+
+
+def test_column_scan_matches_line_by_line() -> None:
+    good = position(247000001, T0, 35.5, 12.6)
+    lines = [
+        good,
+        good[:-2] + ("00" if not good.endswith("00") else "11"),  # bad checksum
+        *static(247000001, T0 + 5, "SEA STAR", imo=9074729),
+        static(247000002, T0 + 6, "LONELY", seq=2)[0],  # truncated
+        position(247000003, T0 + 7, 91.0, 181.0),
+        position(247000004, T0 + 8, 36.0, 14.0, speed=102.3),
+        "$GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,*47",
+        tag(T0 + 9) + "!AIVDM,1,1,,A,13RlIW?04F1beOVEFLB9b",
+        position(247000006, None, 36.1, 14.1),
+        "",
+        "\\s:X,c:1760000000123*00\\" + position(247000007, None, 1.0, 2.0),  # milliseconds
+        "\\c:abc*00\\" + position(247000008, None, 1.0, 2.0),  # time not a number
+        "\\c:17600000*00" + position(247000009, None, 1.0, 2.0),  # tag block never closed
+        "\\g:1-2-3,c:1760000001*00\\" + encode_dict({"msg_type": 18, "mmsi": 211000009, "lat": 54.0})[0],
+        "\\c:1760000002,s:R*00\\" + encode_dict({"msg_type": 4, "mmsi": 2190047, "lat": 55.0})[0],
+        position(0, T0 + 10, 36.0, 14.0),
+    ]
+    _same_decoding(("\n".join(lines) + "\n").encode())
+    _same_decoding(("\r\n".join(lines)).encode())  # CRLF, no final newline
+
+
+def test_column_scan_matches_line_by_line_on_real_sample() -> None:
+    sample = Path(__file__).resolve().parents[3] / "shared" / "data" / "maritime" / "nmea_data_sample.txt"
+    if not sample.is_file():
+        pytest.skip("../shared/data/maritime absent")
+    _same_decoding(sample.read_bytes())

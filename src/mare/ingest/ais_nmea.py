@@ -4,16 +4,21 @@ Every sentence is accounted for: it becomes a position, a static report, another
 (counted by type), or a problem with its line and reason. Position reports of types 1, 2, 3 and
 18 that fit in one sentence (the bulk of any feed) are decoded column-wise with numpy (the bit
 layout of ITU-R M.1371-5, checked field by field against pyais in the tests); every other message,
-multi-part ones included, is decoded by pyais.
+multi-part ones included, is decoded by pyais. Lines are not split one by one: one RE2 match over
+every line (Arrow) says which are well formed, and those are cut by the positions of their commas
+and backslashes (numpy); only the others, and every sentence off the fast path, become objects.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from numpy.typing import NDArray
 from pyais import decode as pyais_decode
 from pyais.exceptions import AISBaseException
@@ -34,6 +39,11 @@ MAX_PROBLEMS = 100_000
 _LINE = re.compile(
     rb"(?:\\(?:[a-bd-z]:[^,*\\]*,)*c:(\d+)(?:,[a-z]:[^,*\\]*)*\*[0-9A-Fa-f]{2}\\)?"
     rb"([!$][A-Z]{2}VD[MO],(\d),(\d),([0-9]?),([AB12]?),([0-9:;<=>?@A-W`a-w]*),[0-5]\*[0-9A-Fa-f]{2})\r?$"
+)
+#: The same shape for Arrow's RE2 (match only: a DFA pass, no captures).
+_LINE_RE2 = (
+    r"^(?:\\(?:[a-bd-z]:[^,*\\]*,)*c:\d{1,15}(?:,[a-z]:[^,*\\]*)*\*[0-9A-Fa-f]{2}\\)?"
+    r"[!$][A-Z]{2}VD[MO],\d,\d,[0-9]?,[AB12]?,[0-9:;<=>?@A-W`a-w]*,[0-5]\*[0-9A-Fa-f]{2}\r?\n?$"
 )
 _TAG_TIME = re.compile(rb"(?:^|,)c:(\d+)(?=[,*]|$)")
 
@@ -92,13 +102,12 @@ def _tag_time(tag: bytes) -> int | None:
     return value // 1000 if value > 100_000_000_000 else value
 
 
-def _split(lines: list[bytes], first_line: int, out: Decoded) -> list[_Sentence]:
-    """Tag blocks and fields of each line; malformed lines become problems."""
+def _split(numbered: Iterable[tuple[int, bytes]], out: Decoded) -> list[_Sentence]:
+    """Tag blocks and fields of each (line number, line); malformed lines become problems."""
     sentences: list[_Sentence] = []
     match = _LINE.match
     add = sentences.append
-    for k, raw in enumerate(lines):
-        line_no = first_line + k
+    for line_no, raw in numbered:
         m = match(raw)
         if m is not None:  # the common shape: an optional tag block with c:, then a whole sentence
             stamp, text, cnt, num, seq, channel, payload = m.groups()
@@ -163,27 +172,38 @@ def _hex(text: bytes) -> int:
         return -1
 
 
-def _sixbit(payloads: list[bytes], chars: int = 28) -> NDArray[np.uint8]:
-    """N×(6·chars) bits of N payloads of `chars` characters each."""
-    n = len(payloads)
-    raw = np.frombuffer(b"".join(payloads), dtype=np.uint8).reshape(n, chars).astype(np.int16) - 48
-    raw[raw > 40] -= 8
-    packed: NDArray[np.uint8] = (raw.astype(np.uint8) << np.uint8(2)).astype(np.uint8).reshape(-1)
-    return np.unpackbits(packed).reshape(n, chars, 8)[:, :, :6].reshape(n, chars * 6)
+def _packed(ascii_rows: NDArray[np.uint8]) -> NDArray[np.int64]:
+    """N equal-length payloads (ASCII armoured) as rows of the bytes of their bits, 5 zero bytes after."""
+    n, chars = ascii_rows.shape
+    codes = ascii_rows.astype(np.int16) - 48
+    codes[codes > 40] -= 8
+    groups = -(-chars // 4)
+    padded = np.zeros((n, groups * 4), dtype=np.int64)
+    padded[:, :chars] = codes & 63
+    g = padded.reshape(n, groups, 4)
+    word = (g[:, :, 0] << 18) | (g[:, :, 1] << 12) | (g[:, :, 2] << 6) | g[:, :, 3]
+    out = np.zeros((n, groups * 3 + 5), dtype=np.int64)
+    out[:, : groups * 3] = np.stack([word >> 16, (word >> 8) & 255, word & 255], axis=2).reshape(
+        n, groups * 3
+    )
+    return out
 
 
-def _uint(bits: NDArray[np.uint8], start: int, length: int, signed: bool = False) -> NDArray[np.int64]:
-    """The unsigned (or two's-complement) integer in bits [start, start+length) of every row."""
-    weights = 1 << np.arange(length - 1, -1, -1, dtype=np.int64)
-    values = bits[:, start : start + length].astype(np.int64) @ weights
+def _uint(packed: NDArray[np.int64], start: int, length: int, signed: bool = False) -> NDArray[np.int64]:
+    """The unsigned (or two's-complement) integer in bits [start, start+length) of each row (<= 32 bits)."""
+    first = start // 8
+    window = packed[:, first]
+    for k in range(1, 5):
+        window = (window << 8) | packed[:, first + k]
+    values = (window >> (40 - start % 8 - length)) & ((1 << length) - 1)
     if signed:
         values = np.where(values >= 1 << (length - 1), values - (1 << length), values)
     return np.asarray(values, np.int64)
 
 
-def _text(bits: NDArray[np.uint8], start: int, chars: int) -> list[str | None]:
+def _text(packed: NDArray[np.int64], start: int, chars: int) -> list[str | None]:
     """AIS six-bit text (@ and trailing spaces removed; empty: None) of every row."""
-    codes = np.stack([_uint(bits, start + 6 * k, 6) for k in range(chars)], axis=1)
+    codes = np.stack([_uint(packed, start + 6 * k, 6) for k in range(chars)], axis=1)
     ascii_codes = np.where(codes < 32, codes + 64, codes).astype(np.uint8)
     out: list[str | None] = []
     for row in ascii_codes:
@@ -192,9 +212,17 @@ def _text(bits: NDArray[np.uint8], start: int, chars: int) -> list[str | None]:
     return out
 
 
+def _rows(payloads: list[bytes], chars: int) -> NDArray[np.uint8]:
+    return np.frombuffer(b"".join(payloads), dtype=np.uint8).reshape(len(payloads), chars)
+
+
 def decode_fast(payloads: list[bytes], types: NDArray[np.int64]) -> dict[str, NDArray[Any]]:
     """Types 1, 2, 3 and 18 in one sentence, decoded column-wise (values as pyais gives them)."""
-    bits = _sixbit(payloads)
+    return _decode_positions(_rows(payloads, 28), types)
+
+
+def _decode_positions(ascii_rows: NDArray[np.uint8], types: NDArray[np.int64]) -> dict[str, NDArray[Any]]:
+    bits = _packed(ascii_rows)
     b18 = types == 18
     out: dict[str, NDArray[Any]] = {}
     for name, (a, b, length, signed) in _FIELDS.items():
@@ -208,7 +236,7 @@ def decode_fast(payloads: list[bytes], types: NDArray[np.int64]) -> dict[str, ND
 
 def decode_static5(payloads: list[bytes]) -> list[dict[str, Any]]:
     """Type 5 (static and voyage data, 424 bits in 71 characters) decoded column-wise."""
-    bits = _sixbit(payloads, 71)
+    bits = _packed(_rows(payloads, 71))
     mmsi, imo = _uint(bits, 8, 30), _uint(bits, 40, 30)
     call, name, dest = _text(bits, 70, 7), _text(bits, 112, 20), _text(bits, 302, 20)
     ship_type = _uint(bits, 232, 8)
@@ -231,10 +259,101 @@ def decode_static5(payloads: list[bytes]) -> list[dict[str, Any]]:
     ]
 
 
+@dataclass(slots=True)
+class _Fast:
+    """One-sentence position reports found by the scan, column-wise (payloads as rows of ASCII)."""
+
+    lines: NDArray[np.int64]
+    times: NDArray[np.int64]
+    payloads: NDArray[np.uint8]
+
+
+def _hexval(c: NDArray[np.int64]) -> NDArray[np.int64]:
+    return np.where(c <= 57, c - 48, np.where(c <= 70, c - 55, c - 87))
+
+
+def _scan(data: bytes, first_line: int, out: Decoded) -> tuple[list[_Sentence], _Fast | None]:
+    """Every line at once: well-formed lines are cut by position (numpy), the rest go through `_split`.
+
+    One-sentence position reports with a good checksum come back column-wise; every other sentence
+    (multi-part, other types, bad checksums, malformed lines) as a `_Sentence`, in line order.
+    """
+    buf = np.frombuffer(data, dtype=np.uint8)
+    if not buf.size:
+        return [], None
+    breaks = np.flatnonzero(buf == 10)
+    starts = np.concatenate(([0], breaks + 1))
+    if buf[-1] == 10:
+        starts = starts[:-1]
+    ends = np.concatenate((breaks, [buf.size]))[: starts.size]
+    offsets = np.concatenate((starts, [buf.size])).astype(np.int64)
+    lines = pa.LargeBinaryArray.from_buffers(
+        pa.large_binary(), starts.size, [None, pa.py_buffer(offsets.tobytes()), pa.py_buffer(data)]
+    )
+    well = np.asarray(pc.match_substring_regex(lines, pattern=_LINE_RE2).to_numpy(zero_copy_only=False))
+    rest = _split(((first_line + int(i), data[starts[i] : ends[i]]) for i in np.flatnonzero(~well)), out)
+    idx = np.flatnonzero(well)
+    out.sentences += int(idx.size)
+    if not idx.size:
+        return rest, None
+    s, e = starts[idx], ends[idx]
+    e = e - (buf[e - 1] == 13)
+    tagged = buf[s] == 92
+    ss = s.copy()  # where the sentence starts (after the tag block)
+    times = np.full(idx.size, -1, dtype=np.int64)
+    if tagged.any():
+        slashes = np.flatnonzero(buf == 92)
+        ss[tagged] = slashes[np.searchsorted(slashes, s[tagged]) + 1] + 1
+        c_at = np.flatnonzero((buf[:-1] == 99) & (buf[1:] == 58))
+        c_at = c_at[(c_at > 0) & np.isin(buf[c_at - 1], (44, 92))]  # a field name c:, not inside a value
+        digits = c_at[np.searchsorted(c_at, s[tagged])] + 2
+        stops = np.flatnonzero((buf == 44) | (buf == 42))
+        count = stops[np.searchsorted(stops, digits)] - digits
+        value = np.zeros(digits.size, dtype=np.int64)
+        for k in range(int(count.max())):
+            more = count > k
+            d = buf[np.minimum(digits + k, buf.size - 1)].astype(np.int64) - 48
+            value = np.where(more, value * 10 + d, value)
+        times[tagged] = np.where(value > 100_000_000_000, value // 1000, value)
+    commas = np.flatnonzero(buf == 44)
+    c = commas[np.searchsorted(commas, ss)[:, None] + np.arange(6)]
+    xor = np.bitwise_xor.accumulate(buf)
+    stated = _hexval(buf[e - 2].astype(np.int64)) * 16 + _hexval(buf[e - 1].astype(np.int64))
+    good = (xor[e - 4] ^ xor[ss]).astype(np.int64) == stated
+    count_1 = buf[c[:, 0] + 1] == 49
+    length = c[:, 5] - c[:, 4] - 1
+    kind_ok = np.isin(buf[np.minimum(c[:, 4] + 1, buf.size - 1)], (49, 50, 51, 66))
+    fast = good & count_1 & (length == 28) & kind_ok
+    for k in np.flatnonzero(~fast).tolist():
+        a, b, cc = int(ss[k]), int(e[k]), c[k].tolist()
+        rest.append(
+            _Sentence(
+                first_line + int(idx[k]),
+                data[a:b],
+                None if times[k] < 0 else int(times[k]),
+                int(buf[cc[0] + 1]) - 48,
+                int(buf[cc[1] + 1]) - 48,
+                data[cc[2] + 1 : cc[3]],
+                data[cc[3] + 1 : cc[4]],
+                data[cc[4] + 1 : cc[5]],
+            )
+        )
+    rest.sort(key=lambda x: x.line)
+    where = np.flatnonzero(fast)
+    if not where.size:
+        return rest, None
+    payloads = buf[c[where, 4][:, None] + 1 + np.arange(28)]
+    return rest, _Fast(first_line + idx[where], times[where], payloads)
+
+
 def read_nmea(data: bytes, first_line: int = 1, out: Decoded | None = None) -> Decoded:
     """Decode the AIS sentences in `data` (whole lines) into columns, problems and counts."""
     out = out or Decoded()
-    sentences = _split(data.splitlines(), first_line, out)
+    scanned: _Fast | None = None
+    if data.count(b"\r") != data.count(b"\r\n"):  # lines ended by a bare CR: the line-by-line path
+        sentences = _split(enumerate(data.splitlines(), first_line), out)
+    else:
+        sentences, scanned = _scan(data, first_line, out)
     ok = _checksums_ok(sentences)
     fast: list[_Sentence] = []
     five: list[tuple[_Sentence, bytes]] = []  # complete two-part type 5 messages
@@ -272,6 +391,11 @@ def read_nmea(data: bytes, first_line: int = 1, out: Decoded | None = None) -> D
                 _slow(out, done)
     for parts in pending.values():
         _incomplete(out, parts)
+    if scanned is not None:
+        kinds = np.zeros(256, dtype=np.int64)
+        kinds[[49, 50, 51, 66]] = (1, 2, 3, 18)
+        types = kinds[scanned.payloads[:, 0]]
+        _positions(out, scanned.lines, scanned.times, _decode_positions(scanned.payloads, types), types)
     if fast:
         _add_fast(out, fast)
     if five:
