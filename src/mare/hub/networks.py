@@ -212,16 +212,14 @@ def _entity_network(
     raw = hub_network(ctx, tie_kinds, weights, note=note)
     if not raw.n:
         return raw
-    ctx.store.con.execute("CREATE OR REPLACE TEMP TABLE _net_nodes (uid VARCHAR)")
-    try:
-        ctx.store.con.executemany("INSERT INTO _net_nodes VALUES (?)", [[uid] for uid in raw.ids])
-        entity_of = dict(
-            ctx.store.con.execute(
-                "SELECT e.record_uid, e.entity_id FROM entities e JOIN _net_nodes n ON n.uid = e.record_uid"
-            ).fetchall()
-        )
-    finally:
-        ctx.store.con.execute("DROP TABLE IF EXISTS _net_nodes")
+    # One list parameter, not a temporary table filled row by row (executemany: 0.6 ms a row, 8 s for
+    # the medium scenario's 13,000 people).
+    entity_of = dict(
+        ctx.store.con.execute(
+            "SELECT record_uid, entity_id FROM entities WHERE record_uid IN (SELECT unnest(?))",
+            [list(raw.ids)],
+        ).fetchall()
+    )
     net = collapse(raw, entity_of, name="hub")
     records_of: dict[str, list[str]] = defaultdict(list)
     for uid in raw.ids:

@@ -103,7 +103,8 @@ class Network:
         """The sub-network on nodes where `keep` is true (ids keep their order)."""
         new_pos = np.cumsum(keep) - 1
         mask = keep[self.src] & keep[self.dst] if self.m else np.zeros(0, dtype=bool)
-        ids = [node for node, k in zip(self.ids, keep, strict=True) if k]
+        ids = [node for node, k in zip(self.ids, keep.tolist(), strict=True) if k]
+        kept = set(ids)
         return Network(
             ids=ids,
             src=new_pos[self.src[mask]].astype(np.int64),
@@ -111,7 +112,7 @@ class Network:
             weight=self.weight[mask],
             directed=self.directed,
             weighted=self.weighted,
-            attrs={k: v for k, v in self.attrs.items() if k in set(ids)},
+            attrs={k: v for k, v in self.attrs.items() if k in kept},
             name=self.name,
             meta=dict(self.meta),
         )
