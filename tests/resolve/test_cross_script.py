@@ -77,3 +77,29 @@ def test_letter_classes_are_learnt_from_pairs_of_keys() -> None:
     mapping = dict(zip(source, target, strict=False))
     assert mapping == {"p": "b", "v": "f"}  # t/d seen 3 times only: not a class
     assert learn_letter_classes([], 30, 0.2) == ("", "")
+
+
+def test_the_prepared_similarity_is_the_similarity() -> None:
+    """`mare_name_sim_prepared` over parts prepared once per name (what the scoring queries run)
+    gives `mare_name_sim` exactly, across scripts, symbols, missing keys and word order."""
+    from mare.resolve.settings import PREPARED_NAME_SIM, prepared_parts_sql
+
+    con = duckdb.connect()
+    for macro in (*MACROS, PREPARED_NAME_SIM):
+        con.execute(macro)
+    names = ["Kondratiev", "كوندراتييف", "Mohammed Al-Hassan", "محمد الحسن", "Hassan Mohamad"]
+    names += ["Vienna", "فيينا"]
+    names += ["Yusuf Omar", "Omar Youssef", "X", "Ivan Petrov"]
+    pairs = [(a, b) for a in names for b in names]
+    parts = [(_parts(a), _parts(b)) for a, b in pairs]
+    parts.append(([{"t": "ab", "p": None, "s": None}], [{"t": "ab", "p": "", "s": ["~x"]}]))
+    parts.append(([{"t": "omar", "p": "omr", "s": ["Q1"]}], [{"t": "umar", "p": "umr", "s": ["Q1", "~umr"]}]))
+    con.register("t", pa.table({"a": [a for a, _ in parts], "b": [b for _, b in parts]}))
+    rows = con.execute(
+        f"SELECT mare_name_sim(a, b), mare_name_sim_prepared({prepared_parts_sql('a')}, "
+        f"{prepared_parts_sql('b')}) FROM t"
+    ).fetchall()
+    assert len(rows) == len(parts)
+    assert len({round(r[0], 6) for r in rows}) > 5  # the names span many levels of similarity
+    for (want, got), pair in zip(rows, parts, strict=True):
+        assert got == pytest.approx(want, abs=1e-12), pair

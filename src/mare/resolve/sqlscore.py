@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from mare.resolve.settings import MACROS, UID, level_labels
+from mare.resolve.settings import MACROS, PREPARED_NAME_SIM, UID, level_labels, prepared_parts_sql
 from mare.store.settle import settled
 
 _NOT_OBSERVED = 1e-6  # Splink's stand-in for a level never seen in training
@@ -56,6 +56,9 @@ def _columns(settings: dict[str, Any], available: list[str]) -> list[str]:
 
 
 _SHARED = (("mare_name_sim(name_parts_l, name_parts_r)", "_mare_name_sim"),)
+#: The shared name similarity as computed: over each person's name parts prepared once
+#: (`settings.prepared_parts_sql`), not token pair by token pair.
+_PREPARED = "mare_name_sim_prepared(_mare_parts_l, _mare_parts_r)"
 
 
 def _share(sql: str) -> str:
@@ -152,8 +155,13 @@ def scoring_sql(
         bounds.append(_weight_bound(levels, level_weights))
     prior = f"CAST({prior_weight(settings)!r} AS DOUBLE)"
     total = f"{prior} + " + " + ".join(f"mw_{n}" for n in names)
-    # the name similarity appears in several levels: compute it once per pair
-    shared = ", ".join(f"{expr} AS {alias}" for expr, alias in _SHARED if any(expr in g for g in gammas))
+    # the name similarity appears in several levels: compute it once per pair, from name parts
+    # prepared once per person
+    prepare = any(_SHARED[0][0] in g for g in gammas)
+    shared = f"{_PREPARED} AS {_SHARED[0][1]}" if prepare else ""
+    parts = f", {prepared_parts_sql('name_parts')} AS _mare_parts" if prepare else ""
+    if prepare:
+        side += ", l._mare_parts AS _mare_parts_l, r._mare_parts AS _mare_parts_r"
     gammas = [_share(g) for g in gammas]
     threshold = _keep_weight(keep)
     # the margin covers rounding in the order of the sums: a pair pruned is below `keep`
@@ -164,7 +172,7 @@ def scoring_sql(
         else f"(SELECT * FROM j0 WHERE {bound} >= CAST({threshold - 1e-6!r} AS DOUBLE))"
     )
     return (
-        f"WITH sub AS MATERIALIZED (SELECT {UID}, {', '.join(used)} FROM {features} WHERE {UID} IN "
+        f"WITH sub AS MATERIALIZED (SELECT {UID}, {', '.join(used)}{parts} FROM {features} WHERE {UID} IN "
         f"(SELECT left_uid FROM {pairs} UNION SELECT right_uid FROM {pairs})), "
         f"j0 AS (SELECT p.left_uid AS {UID}_l, p.right_uid AS {UID}_r, {side} FROM {pairs} p "
         f"JOIN sub l ON l.{UID} = p.left_uid JOIN sub r ON r.{UID} = p.right_uid), "
@@ -179,7 +187,7 @@ def scoring_sql(
 
 def create_macros(con: duckdb.DuckDBPyConnection) -> None:
     """The model's SQL macros as temporary ones (never written into a store's catalogue)."""
-    for macro in MACROS:
+    for macro in (*MACROS, PREPARED_NAME_SIM):
         con.execute(macro.replace("CREATE OR REPLACE MACRO", "CREATE OR REPLACE TEMP MACRO", 1))
 
 
