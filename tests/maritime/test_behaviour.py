@@ -142,3 +142,23 @@ def test_thresholds_settings_are_checked() -> None:
     for bad in (["gap=6"], ["gap_hours"], ["gap_hours=soon"], ["gap_hours=-1"]):
         with pytest.raises(ValueError, match="gap"):
             Thresholds().with_settings(bad)
+
+
+def test_two_tows_at_once_under_one_mmsi_are_read_as_two_tracks() -> None:
+    """One MMSI out and back twice at the same time, 500 km apart: both silences are found."""
+    m = 247000009
+    a = line(m, T0, 31, 34.0, 13.0, 0.01, 0.0)  # out 5 h, dark 4 h, back 5 h
+    a2 = line(m, T0 + 9 * 3600, 31, 34.30, 13.0, -0.01, 0.0)
+    b = line(m, T0 + 9000 + 5, 31, 36.0, 18.0, 0.0, 0.01)  # the same, 2.5 h later and 500 km away
+    b2 = line(m, T0 + 9000 + 5 + 9 * 3600, 31, 36.0, 18.30, 0.0, -0.01)
+    merged = tracks(a, a2, b, b2)
+    assert not gaps(merged, TH, far)  # on the merged track each silence is filled by the other's fixes
+    events = [e for e in behaviour(merged, TH, [], far, kinds=("gap",))]
+    assert sorted((e.kind, e.evidence["track"]["tracks"]) for e in events) == [
+        ("dark_rendezvous", 2),
+        ("dark_rendezvous", 2),
+    ]
+    assert {e.mmsi for e in events} == {m}
+    glitch = tracks(a, a2, (np.array([m]), np.array([T0 + 1805]), np.array([10.0]), np.array([55.0])))
+    (one,) = behaviour(glitch, TH, [], far, kinds=("gap",))  # a lone glitch leaves the track whole
+    assert one.kind == "dark_rendezvous" and one.evidence["track"]["tracks"] == 2

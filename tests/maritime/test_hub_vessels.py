@@ -108,3 +108,37 @@ def test_vessels_report_lists_ais_with_its_sources(tmp_path: Path, store: Store)
     other = HubContext(store, Viewer("es", "ES-CGPJ", frozenset({"analyst"})), "password")
     theirs = json.dumps(generate(other, "vessels").as_dict(), default=str)
     assert str(SECRET) not in theirs and "GR-HCG" not in theirs
+
+
+def test_vessel_of_a_company_of_interest_is_listed_with_why(tmp_path: Path, store: Store) -> None:
+    quiet = 247000333  # no behaviour: only its operator ties it to smuggling
+    lines = [position(quiet, T0 + k * 600, 34.0 + 0.01 * k, 20.0) for k in range(12)]
+    _send(tmp_path, store, "quiet.nmea", "IT-GDF", "H0", lines)
+    records = [
+        {"id": "v1", "kind": "vessel", "name": "QUIET", "mmsi": str(quiet)},
+        {"id": "o1", "kind": "organisation", "name": "Blue Shipping Ltd"},
+        {"id": "o2", "kind": "organisation", "name": "Harmless Ferries"},
+        {"id": "v2", "kind": "vessel", "name": "FERRY", "mmsi": "247000444"},
+        {"id": "p1", "kind": "person", "name": "Karim Skipper", "category": "suspect"},
+    ]
+    links = [
+        {"kind": "operates_vessel", "source": "o1", "target": "v1"},
+        {"kind": "member_of", "source": "p1", "target": "o1"},
+        {"kind": "operates_vessel", "source": "o2", "target": "v2"},
+    ]
+    ingest_file(
+        store,
+        write_contribution(
+            tmp_path / "co.json",
+            records,
+            links=links,
+            id="IT-CASE-2",
+            agency="IT-GDF",
+            handling={"code": "H0"},
+        ),
+    )
+    _send(tmp_path, store, "ferry.nmea", "IT-GDF", "H0", [position(247000444, T0, 34.0, 21.0)])
+    ctx = HubContext(store, Viewer("it", "IT-GDF", frozenset({"analyst"})), "password")
+    listed = {v["mmsi"]: v for v in hub_vessels(ctx, shore_km=far)["vessels"]}
+    assert quiet in listed and 247000444 not in listed  # the ferry's operator is of no interest
+    assert any("organisation(s) of interest" in w and "1 suspect member" in w for w in listed[quiet]["why"])

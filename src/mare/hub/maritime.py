@@ -122,6 +122,7 @@ class VesselRecord:
     mmsi: set[str] = field(default_factory=set)
     imo: set[str] = field(default_factory=set)
     suspects: set[str] = field(default_factory=set)
+    companies: dict[str, str] = field(default_factory=dict)  # organisation of interest -> why
     legs: set[str] = field(default_factory=set)
     events: set[str] = field(default_factory=set)
 
@@ -143,21 +144,51 @@ def visible_vessel_records(ctx: HubContext) -> list[VesselRecord]:
     lvis, lparams = ctx.visibility_sql("l", minor=False, consent=False)
     svis, sparams = ctx.visibility_sql("s")
     tvis, tparams = ctx.visibility_sql("t")
+    visible = f"{lvis} = 'full' AND {svis} = 'full' AND {tvis} = 'full'"
     links = con.execute(
-        f"SELECT l.kind, l.source_uid, l.target_uid, s.category FROM links l "
+        f"SELECT l.kind, l.source_uid, l.target_uid, s.category, s.kind FROM links l "
         "JOIN records s ON s.uid = l.source_uid JOIN records t ON t.uid = l.target_uid "
-        f"WHERE l.kind IN ('operates_vessel', 'leg_used', 'involved_in') "
-        f"AND {lvis} = 'full' AND {svis} = 'full' AND {tvis} = 'full'",
+        f"WHERE l.kind IN ('operates_vessel', 'leg_used', 'involved_in') AND {visible}",
         [*lparams, *sparams, *tparams],
     ).fetchall()
-    for kind, src, dst, category in links:
-        if kind == "operates_vessel" and dst in out and category in SUSPECTS:
+    companies = _organisations_of_interest(ctx, visible, [*lparams, *sparams, *tparams])
+    for kind, src, dst, category, src_kind in links:
+        if kind == "operates_vessel" and dst in out and src_kind == "organisation" and src in companies:
+            out[dst].companies[src] = companies[src]
+        elif kind == "operates_vessel" and dst in out and category in SUSPECTS:
             out[dst].suspects.add(src)
         elif kind == "leg_used" and dst in out:
             out[dst].legs.add(src)
         elif kind == "involved_in" and src in out:
             out[src].events.add(dst)
     return list(out.values())
+
+
+def _organisations_of_interest(ctx: HubContext, visible: str, params: list[Any]) -> dict[str, str]:
+    """Organisations (visible in full, by visible links) that are part of a case or count suspects
+    among their members: uid -> why."""
+    rows = ctx.store.con.execute(
+        "SELECT l.source_uid, l.target_uid, s.kind, s.category, t.kind, t.label FROM links l "
+        "JOIN records s ON s.uid = l.source_uid JOIN records t ON t.uid = l.target_uid "
+        f"WHERE l.kind = 'member_of' AND {visible}",
+        params,
+    ).fetchall()
+    cases: dict[str, set[str]] = defaultdict(set)
+    members: dict[str, set[str]] = defaultdict(set)
+    for src, dst, src_kind, category, dst_kind, label in rows:
+        if src_kind == "organisation" and dst_kind == "case":
+            cases[src].add(str(label or dst))
+        elif src_kind == "person" and dst_kind == "organisation" and category in SUSPECTS:
+            members[dst].add(src)
+    why: dict[str, str] = {}
+    for org in set(cases) | set(members):
+        parts = []
+        if cases.get(org):
+            parts.append("in case " + ", ".join(sorted(cases[org])[:2]))
+        if members.get(org):
+            parts.append(f"{len(members[org])} suspect member(s)")
+        why[org] = "; ".join(parts)
+    return why
 
 
 def _most_restrictive(codes: set[str]) -> str:
@@ -226,6 +257,16 @@ def rank_vessels(
             hub_events = set().union(*(r.events for r in recs.values()))
             if suspects:
                 why.append((3, f"tied to {len(suspects)} suspect(s)"))
+            companies = {k: v for r in recs.values() for k, v in r.companies.items()}
+            if companies:
+                first = sorted(companies)[0]
+                why.append(
+                    (
+                        3,
+                        f"operated by {len(companies)} organisation(s) of interest "
+                        f"({first}: {companies[first]})",
+                    )
+                )
             if legs:
                 why.append((min(len(legs), 3), f"carried {len(legs)} journey leg(s)"))
             if hub_events:

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mare.analyse.geo.geodesy import haversine_km
+from mare.analyse.maritime.shared import SPLIT, shared_mmsis, split_tracks
 from mare.analyse.maritime.thresholds import NM_KM, Thresholds
 from mare.analyse.maritime.tracks import Steps, Tracks, angle_between, speed, steps
 
@@ -466,6 +467,24 @@ def voyages(tracks: Tracks, areas: list[Area], th: Thresholds, st: Steps | None 
     return out
 
 
+def _gaps_split(tracks: Tracks, th: Thresholds, shore_km: ShoreKm, st: Steps) -> list[Event]:
+    """Gaps, with an MMSI seen in two places at once read as the physical tracks behind it."""
+    found = gaps(tracks, th, shore_km, st)
+    shared = shared_mmsis(st, tracks, th)
+    if not shared:
+        return found
+    split = split_tracks(tracks, shared, th)
+    per = {m: len({int(k) % SPLIT for k in np.unique(split.mmsi[split.mmsi // SPLIT == m])}) for m in shared}
+    kept = [e for e in found if e.mmsi not in per]
+    for e in gaps(split, th, shore_km):
+        track, e.mmsi = e.mmsi % SPLIT + 1, e.mmsi // SPLIT
+        if per[e.mmsi] > 1:
+            e.evidence["track"] = {"of_mmsi": track, "tracks": per[e.mmsi]}
+            e.summary += f" (track {track} of {per[e.mmsi]} broadcasting this MMSI at once)"
+        kept.append(e)
+    return kept
+
+
 def behaviour(
     tracks: Tracks,
     th: Thresholds,
@@ -480,7 +499,7 @@ def behaviour(
     if not len(tracks):
         return out
     if "gap" in wanted:
-        out += gaps(tracks, th, shore_km, st)
+        out += _gaps_split(tracks, th, shore_km, st or steps(tracks))
     if "loitering" in wanted:
         out += loitering(tracks, th, shore_km, st)
     if "encounter" in wanted:
