@@ -13,6 +13,7 @@ the full analysis (`analyse`: measures, cells, roles, disruption).
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -83,19 +84,30 @@ class NetworkSummary:
 NETWORK_CACHE_SIZE = 8
 _NETWORKS: OrderedDict[tuple[Any, ...], tuple[Network, tuple[str, int, dict[str, int]]]] = OrderedDict()
 _FOUND: OrderedDict[tuple[Any, ...], list[tuple[str, Network]]] = OrderedDict()
+_REPORTS: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
 _NETWORKS_LOCK = threading.Lock()
-#: What the person network is built from: a change to any of these tables changes the stamp.
-_STAMP_SQL = (
-    "SELECT (SELECT count(*) || ':' || coalesce(sum(hash(uid || coalesce(superseded_by, ''))), 0) "
-    "FROM contributions), "
-    "(SELECT count(*) || ':' || coalesce(sum(hash(uid || coalesce(label, ''))), 0) FROM records), "
-    "(SELECT count(*) || ':' || coalesce(sum(hash(record_uid || field || coalesce(original, ''))), 0) "
-    "FROM record_values), "
-    "(SELECT count(*) || ':' || coalesce(sum(hash(uid)), 0) FROM links), "
-    "(SELECT count(*) FROM calls), "
-    "(SELECT count(*) || ':' || coalesce(sum(hash(record_uid || entity_id)), 0) FROM entities), "
-    "(SELECT count(*) || ':' || coalesce(sum(hash(id || status)), 0) FROM consent_requests)"
-)
+#: What the person network is built from, one stamp per table (`hub_network`: the rows and every column
+#: it or the read policy reads): a change to any of them changes the key, so the network is built again.
+#: Contributions count only where the network reads them (their call batches, the crime areas and
+#: handling of those that brought records), so an ingest that stores nothing the network reads (AIS
+#: positions, say; or the audit, sessions, geocoding, hits) leaves the kept networks in place.
+_STAMPS = {
+    "contributions": "SELECT count(*) || ':' || coalesce(sum(hash(uid, agency, handling_code, restrictions, "
+    "crime_areas, call_count, superseded_by)), 0) FROM contributions "
+    "WHERE call_count > 0 OR uid IN (SELECT contribution FROM records)",
+    "records": "SELECT count(*) || ':' || coalesce(sum(hash(uid, kind, label, category, agency, "
+    "handling_code, restrictions, minor, contribution)), 0) FROM records",
+    "record_values": "SELECT count(*) || ':' || coalesce(sum(hash(record_uid, field, position, original, "
+    "normalised)), 0) FROM record_values",
+    "links": "SELECT count(*) || ':' || coalesce(sum(hash(uid, kind, source_uid, target_uid, agency, "
+    "handling_code, restrictions, properties)), 0) FROM links",
+    "calls": "SELECT count(*) || ':' || coalesce(sum(hash(contribution, caller, callee, started_at)), 0) "
+    "FROM calls",
+    "entities": "SELECT count(*) || ':' || coalesce(sum(hash(record_uid, entity_id)), 0) FROM entities",
+    "consent_requests": "SELECT count(*) || ':' || coalesce(sum(hash(id, record_uid, requester_agency, "
+    "status)), 0) FROM consent_requests",
+}
+_STAMP_SQL = "SELECT " + ", ".join(f"({sql}) AS {name}" for name, sql in _STAMPS.items())
 
 
 def _cache_key(
@@ -138,7 +150,17 @@ def hub_found_networks(
     seed: int = 1,
 ) -> list[tuple[str, Network]]:
     """`find_networks` on the viewer's `entity_network`, kept like it for the same policy and data."""
-    key = _cache_key(ctx, tie_kinds, weights)
+    return _found(ctx, min_size, tie_kinds, weights, seed, _cache_key(ctx, tie_kinds, weights))
+
+
+def _found(
+    ctx: HubContext,
+    min_size: int,
+    tie_kinds: Iterable[str] | None,
+    weights: Mapping[str, float] | None,
+    seed: int,
+    key: tuple[Any, ...] | None,
+) -> list[tuple[str, Network]]:
     net = _kept_entity_network(ctx, tie_kinds, weights, key)
     if key is None:
         return find_networks(net, min_size, seed=seed)
@@ -376,7 +398,18 @@ def network(
     weights: Mapping[str, float] | None = None,
 ) -> Network:
     """One network by its number (`N3`) under the same options that listed it."""
-    found = dict(hub_found_networks(ctx, min_size, tie_kinds, weights))
+    return _one(ctx, network_id, min_size, tie_kinds, weights, _cache_key(ctx, tie_kinds, weights))[1]
+
+
+def _one(
+    ctx: HubContext,
+    network_id: str,
+    min_size: int,
+    tie_kinds: Iterable[str] | None,
+    weights: Mapping[str, float] | None,
+    key: tuple[Any, ...] | None,
+) -> tuple[str, Network]:
+    found = dict(_found(ctx, min_size, tie_kinds, weights, 1, key))
     wanted = network_id.strip().upper()
     if wanted not in found:
         there = f"there are {len(found)} (N1…N{len(found)})" if found else "there is none in what you may see"
@@ -384,7 +417,31 @@ def network(
             f"no network {network_id!r} of at least {min_size} people: {there}; "
             "list them with `mare network --hub`"
         )
-    return found[wanted]
+    return wanted, found[wanted]
+
+
+def analysed_network(ctx: HubContext, network_id: str, min_size: int = 3) -> tuple[Network, dict[str, Any]]:
+    """One network (`network`) and its full analysis (`analyse`: measures, roles, cells), the analysis
+    kept like the networks, for the same viewer's policy and state of the data (seconds on the medium
+    scenario's largest network, asked for by the network page, its graph and its chart)."""
+    from mare.analyse.network.report import analyse
+
+    key = _cache_key(ctx, None, None)
+    wanted, net = _one(ctx, network_id, min_size, None, None, key)
+    if key is None:
+        return net, analyse(net)
+    report_key = (*key, min_size, wanted)
+    with _NETWORKS_LOCK:
+        kept = _REPORTS.get(report_key)
+        if kept is not None:
+            _REPORTS.move_to_end(report_key)
+    if kept is None:
+        kept = analyse(_copy(net))
+        with _NETWORKS_LOCK:
+            _REPORTS[report_key] = kept
+            while len(_REPORTS) > 4 * NETWORK_CACHE_SIZE:
+                _REPORTS.popitem(last=False)
+    return net, copy.deepcopy(kept)
 
 
 def neighbourhood(

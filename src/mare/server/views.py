@@ -19,7 +19,7 @@ from mare.hub import consent, oversight, retention
 from mare.hub import watchlists as wl
 from mare.hub.entity import EntityError, entity
 from mare.hub.maritime import VesselNotFound, hub_vessel, hub_vessels
-from mare.hub.networks import NetworkError, hub_found_networks, neighbourhood, network, summarise
+from mare.hub.networks import NetworkError, analysed_network, hub_found_networks, neighbourhood, summarise
 from mare.hub.notifications import inbox
 from mare.hub.places import event_points, hub_hotspots, hub_routes, legs
 from mare.hub.repository import Repository
@@ -291,14 +291,11 @@ def networks_chart(request: Request, min_size: Annotated[int, Query(ge=2, le=100
 
 
 def _network(request: Request, network_id: str, min_size: int) -> tuple[Any, dict[str, Any]]:
-    from mare.analyse.network.report import analyse
-
     with hub_context(request, _what(request)) as ctx:
         try:
-            net = network(ctx, network_id, min_size)
+            return analysed_network(ctx, network_id, min_size)
         except NetworkError as exc:
             raise not_found(str(exc)) from None
-    return net, analyse(net)
 
 
 @page("/networks/{network_id}", "network.html", "Network")

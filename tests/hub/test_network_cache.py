@@ -1,0 +1,132 @@
+"""The kept person networks (`mare.hub.networks`): kept across ingests that store nothing the network
+reads, built again when anything it reads changes, and never handed from one viewer to another."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from analyse.network.test_hub import BKA, SCO, load, person
+from builders import write_contribution
+from mare.access.policy import Viewer
+from mare.hub import networks
+from mare.hub.context import HubContext
+from mare.ingest.pipeline import IngestOptions, ingest_file
+from mare.store.db import Store
+
+
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The viewers for whom the person network was built (not taken from the kept ones)."""
+    seen: list[str] = []
+    build = networks._entity_network
+
+    def counted(ctx: HubContext, *args: Any) -> Any:
+        seen.append(ctx.viewer.agency)
+        return build(ctx, *args)
+
+    monkeypatch.setattr(networks, "_entity_network", counted)
+    for kept in (networks._NETWORKS, networks._FOUND, networks._REPORTS):
+        kept.clear()
+    yield seen
+
+
+def labels(store: Store, viewer: Viewer) -> set[str]:
+    with HubContext(store, viewer, "password") as ctx:
+        found = networks.hub_found_networks(ctx, 2)
+    return {str(a["label"]) for _, net in found for a in net.attrs.values()}
+
+
+def test_an_ingest_the_network_never_reads_keeps_it(store: Store, tmp_path: Path, builds: list[str]) -> None:
+    load(store, tmp_path)
+    before = labels(store, BKA)
+    ais = tmp_path / "positions.csv"
+    ais.write_text("mmsi,time,lat,lon,sog,cog\n211000001,2025-05-01 10:00:00,54.1,10.2,5.5,90\n", "utf-8")
+    assert ingest_file(store, ais, IngestOptions(agency="DE-BKA")).positions == 1
+    assert labels(store, BKA) == before
+    assert builds == ["DE-BKA"]  # the AIS contribution is not read by the network: kept
+
+
+def test_new_people_and_ties_build_it_again(store: Store, tmp_path: Path, builds: list[str]) -> None:
+    load(store, tmp_path)
+    assert "Dana New" not in labels(store, BKA)
+    records = [person("n1", "Dana New"), person("n2", "Emil New")]
+    links = [{"kind": "associate_of", "source": "n1", "target": "n2"}]
+    report = ingest_file(store, write_contribution(tmp_path / "new.json", records, links, id="NEW-1"))
+    assert report.status == "stored", report.message
+    assert {"Dana New", "Emil New"} <= labels(store, BKA)
+    assert builds == ["DE-BKA", "DE-BKA"]
+
+
+def test_a_policy_change_on_a_record_builds_it_again(store: Store, tmp_path: Path, builds: list[str]) -> None:
+    """A record made H2 after the network was kept drops out of another agency's network at once."""
+    load(store, tmp_path)
+    assert "Burak Demir" in labels(store, SCO)
+    store.con.execute("UPDATE records SET handling_code = 'H2' WHERE label = 'Burak Demir'")
+    assert "Burak Demir" not in labels(store, SCO)
+    assert builds == ["IT-SCO", "IT-SCO"]
+
+
+def people(store: Store, viewer: Viewer) -> set[str]:
+    with HubContext(store, viewer, "password") as ctx:
+        return {str(a["label"]) for a in networks.entity_network(ctx).attrs.values()}
+
+
+def test_consent_and_resolution_build_it_again(store: Store, tmp_path: Path, builds: list[str]) -> None:
+    """Consent granted to the viewer's agency releases the records at once (their H2 tie stays withheld)."""
+    load(store, tmp_path)
+    assert "Hidden Boss" not in people(store, SCO)
+    rows = store.con.execute("SELECT uid FROM records WHERE label LIKE 'Hidden%'").fetchall()
+    hidden = [u for (u,) in rows]
+    store.con.executemany(
+        "INSERT INTO consent_requests (id, requester, requester_agency, record_uid, owner_agency, purpose, "
+        "justification, status, created_at) VALUES (?, 'marco', 'IT-SCO', ?, 'DE-BKA', 'crime_fighting', "
+        "'a joint case', 'granted', now())",
+        [[f"C{i}", uid] for i, uid in enumerate(hidden)],
+    )
+    assert "Hidden Boss" in people(store, SCO)
+    uids = dict(store.con.execute("SELECT label, uid FROM records WHERE kind = 'person'").fetchall())
+    store.con.executemany(
+        "INSERT INTO entities VALUES (?, 'E-same', now())", [[uids["Burak Demir"]], [uids["Cem Yilmaz"]]]
+    )
+    with HubContext(store, BKA, "password") as ctx:
+        assert "E-same" in networks.entity_network(ctx).ids
+    assert builds == ["IT-SCO", "IT-SCO", "DE-BKA"]
+
+
+def test_never_shared_between_viewers(store: Store, tmp_path: Path, builds: list[str]) -> None:
+    """Each agency's network is its own: the owner's kept network is never what another agency gets,
+    and each viewer's consultation entry counts what that viewer's policy withheld."""
+    load(store, tmp_path)
+    assert "Hidden Boss" in labels(store, BKA)
+    assert "Hidden Boss" not in labels(store, SCO)
+    assert "Hidden Boss" in labels(store, BKA) and "Hidden Boss" not in labels(store, SCO)
+    assert builds == ["DE-BKA", "IT-SCO"]
+    bulk = {
+        actor: json.loads(details)["bulk"]["record"]
+        for actor, details in store.con.execute(
+            "SELECT actor, details FROM audit_log WHERE action = 'consultation' ORDER BY seq"
+        ).fetchall()
+    }
+    assert bulk["marco"]["withheld"] and not bulk["ana"]["withheld"]
+
+
+def test_the_analysis_is_kept_with_its_network(store: Store, tmp_path: Path, builds: list[str]) -> None:
+    load(store, tmp_path)
+    with HubContext(store, BKA, "password") as ctx:
+        net, report = networks.analysed_network(ctx, "N1", 2)
+        report["nodes"].clear()  # a caller's change stays with the caller
+    with HubContext(store, BKA, "password") as ctx:
+        again, kept = networks.analysed_network(ctx, "n1", 2)
+    assert kept["nodes"] and again.ids == net.ids and len(networks._REPORTS) == 1
+    store.con.execute("UPDATE records SET label = 'Renamed' WHERE label = 'Adil Haddad'")
+    with HubContext(store, BKA, "password") as ctx:
+        renamed, _ = networks.analysed_network(ctx, "N1", 2)
+    assert "Renamed" in {a["label"] for a in renamed.attrs.values()} and len(networks._REPORTS) == 2
+    with HubContext(store, BKA, "password") as ctx, pytest.raises(networks.NetworkError, match="N1…N2"):
+        networks.analysed_network(ctx, "N9", 2)
+    assert builds == ["DE-BKA", "DE-BKA"]
