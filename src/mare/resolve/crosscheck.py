@@ -102,6 +102,14 @@ def crosscheck_contribution(
     """Cross-check one stored contribution against everything held; record hits and notify.
 
     One transaction; `before_commit(result)` runs last in it (the caller's audit entry and job)."""
+    if store.url is not None:  # PostgreSQL: computed in DuckDB on the store's tables (mirror.py)
+        from mare.resolve.mirror import on_mirror
+
+        return on_mirror(
+            store,
+            lambda m, **kw: crosscheck_contribution(m, contribution_uid, thresholds, symbols, **kw),
+            before_commit,
+        )
     started = time.perf_counter()
     result = CrosscheckResult(contribution_uid)
     con = store.con
@@ -160,6 +168,16 @@ def crosscheck_all(
     One transaction from the features to the hits, so a crash leaves the old derived data whole;
     `before_commit(result)` runs last in it (the caller's audit entry and jobs). `deduper`: the
     engine that blocks, trains and scores (`dedupe`; `spark.dedupe.dedupe_spark` on Spark)."""
+    if store.url is not None:  # PostgreSQL: computed in DuckDB on the store's tables (mirror.py)
+        from mare.resolve.mirror import on_mirror
+
+        return on_mirror(
+            store,
+            lambda m, **kw: crosscheck_all(
+                m, train, thresholds, progress, symbols, max_block, deduper=deduper, **kw
+            ),
+            before_commit,
+        )
     started = time.perf_counter()
     result = CrosscheckResult(None)
     progress("features", 0.0)

@@ -435,6 +435,11 @@ def relearn(store: Store, thresholds: Thresholds | None = None, rebuild: bool = 
     and (with `rebuild`) recluster. With no labelled judgement the unsupervised model is used."""
     from mare.resolve.entities import rebuild_entities
 
+    if store.url is not None:  # PostgreSQL: computed in DuckDB on the store's tables (mirror.py)
+        from mare.resolve.mirror import on_mirror
+
+        return on_mirror(store, lambda m, **_: relearn(m, thresholds, rebuild))
+
     version, settings = load_model(store)
     learned = learn(store, settings, version)
     if learned is not None:

@@ -168,6 +168,10 @@ def apply_judgement(
     agency: str | None = None,
 ) -> Judgement:
     """Record a judgement, recluster the records it touches, and report a confirmed match as a hit."""
+    if store.url is not None:  # PostgreSQL: computed in DuckDB on the store's tables (mirror.py)
+        from mare.resolve.mirror import on_mirror
+
+        return on_mirror(store, lambda m, **_: apply_judgement(m, a, b, verdict, judged_by, reason, agency))
     j = judge(store, a, b, verdict, judged_by, reason, agency)
     rebuild_entities(store, [a, b])
     if verdict == "same":

@@ -50,6 +50,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pyarrow as pa
 
 from mare.store.db import StoreUnavailable
+from mare.store.postgres_local import LocalEngine, created_temp, is_read
 
 __all__ = ["PostgresConnection", "StoreUnavailable", "open_postgres", "parse_url", "translate"]
 
@@ -552,6 +553,8 @@ class PostgresConnection:
         self._columns: list[dict[str, Any]] = []
         self._in_tx = False
         self._registered: set[str] = set()
+        self._arrows: dict[str, pa.Table] = {}  # registered tables, for the local engine
+        self._local = LocalEngine()
         self.viewer: dict[str, str] | None = None
         self._session_viewer: dict[str, str] | None = None
 
@@ -603,9 +606,50 @@ class PostgresConnection:
             ) from None
 
     def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> PostgresConnection:
-        """Run DuckDB SQL; results are read with fetchone/fetchall/fetchnumpy."""
-        statements = translate(sql)
+        """Run DuckDB SQL; results are read with fetchone/fetchall/fetchnumpy.
+
+        A read PostgreSQL refuses as untranslated runs in the session's local DuckDB instead, on
+        what the session may read (`postgres_local`)."""
         values = list(parameters or [])
+        if self._local.claims(sql):
+            return self._execute_local(sql, values)
+        probe = is_read(sql) and sql not in _ON_SERVER
+        if not probe:
+            return self._execute(sql, values)
+        if self._in_tx:
+            self._run("SAVEPOINT mare_local")
+        try:
+            self._execute(sql, values)
+        except (PostgresError, ValueError) as err:
+            if isinstance(err, PostgresError) and err.code not in _UNTRANSLATED:
+                raise
+            if self._in_tx:
+                self._run("ROLLBACK TO SAVEPOINT mare_local")
+            self._local.routed.add(sql)
+            return self._execute_local(sql, values)
+        if self._in_tx:
+            self._run("RELEASE SAVEPOINT mare_local")
+        if len(_ON_SERVER) > 8192:
+            _ON_SERVER.clear()
+        _ON_SERVER.add(sql)
+        return self
+
+    def _execute_local(self, sql: str, values: list[Any]) -> PostgresConnection:
+        def read(table: str) -> pa.Table:
+            context = self._run(f"SELECT * FROM {_ident(table)}")
+            self._columns = list(context.columns or [])
+            return self._arrow([tuple(r) for r in (context.rows or [])])
+
+        columns, rows = self._local.run(sql, values, read, self._arrows)
+        self._columns = [{"name": c, "type_oid": 0} for c in columns]
+        self._rows, self._pos = rows, 0
+        return self
+
+    def _execute(self, sql: str, values: list[Any]) -> PostgresConnection:
+        statements = translate(sql)
+        temp = created_temp(sql)
+        if temp:
+            self._local.server_temps.add(temp)
         if len(statements) == 1 and statements[0].params != len(values):
             raise ValueError(
                 f"{len(values)} parameter(s) given for {statements[0].params} placeholder(s): {sql[:200]}"
@@ -731,6 +775,7 @@ class PostgresConnection:
         self._run(f"DROP TABLE IF EXISTS pg_temp.{ident}")
         self._run(f"CREATE TEMP TABLE {ident} ({columns})")
         self._registered.add(name)
+        self._arrows[name] = table
         if table.num_rows == 0 or not kinds:
             return self
         select = ", ".join(f"u.c{i}::{k}" for i, k in enumerate(kinds))
@@ -745,6 +790,7 @@ class PostgresConnection:
         return self
 
     def unregister(self, name: str) -> PostgresConnection:
+        self._arrows.pop(name, None)
         if name in self._registered:
             self._registered.discard(name)
             try:
@@ -762,6 +808,7 @@ class PostgresConnection:
         return other
 
     def close(self) -> None:
+        self._local.close()
         with contextlib.suppress(Exception):  # already closed, or the server went away
             self._con.close()
 
@@ -795,6 +842,8 @@ class _Relation:
 #: SQLSTATE classes of a statement PostgreSQL cannot run as translated (syntax, unknown function or
 #: type, a type mismatch): DuckDB SQL that `translate` does not cover yet.
 _UNTRANSLATED = ("42601", "42883", "42804", "42846", "42P18", "42725", "0A000")
+#: Read statements PostgreSQL ran as translated (no savepoint needed to try them again).
+_ON_SERVER: set[str] = set()
 
 
 class PostgresError(StoreUnavailable):

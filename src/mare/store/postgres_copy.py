@@ -73,6 +73,16 @@ def _columns(store: Store, table: str) -> list[tuple[str, str]]:
     return [(str(n), str(t)) for n, t in rows]
 
 
+def read_table(store: Store, table: str) -> Any:
+    """A whole table as Arrow (on PostgreSQL: the rows the session may read)."""
+    return _read(store, table)
+
+
+def write_table(target: Store, table: str, data: Any) -> None:
+    """Append Arrow rows to a table of TARGET, cast to its columns' types (in the caller's transaction)."""
+    _write(target, table, data)
+
+
 def _read(store: Store, table: str) -> Any:
     from mare.store.settle import settled
 
