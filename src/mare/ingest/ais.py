@@ -122,12 +122,16 @@ def load_ais(
             _load_csv(store, uid, path, now, result, encoding)
         else:
             _load_nmea(store, uid, path, now, result)
-        _out_of_order(store, uid, result)
         _collapse_static(store, uid, result)
     except BaseException:
         raise  # the writer rolls the whole contribution back (the temp table goes with it)
     con.execute("DROP TABLE IF EXISTS _ais_static_raw")
     return result
+
+
+def _constant(text: str, n: int) -> pa.Array:
+    """N copies of one string without N Python objects (a dictionary of one value)."""
+    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int8)), pa.array([text], pa.string()))
 
 
 def _insert(store: Store, name: str, table: pa.Table, target: str) -> None:
@@ -163,6 +167,7 @@ def _checked_times(t: pa.Array, lines: pa.Array, now: datetime, result: AisLoad)
 
 def _load_nmea(store: Store, uid: str, path: Path, now: datetime, result: AisLoad) -> None:
     decoded = Decoded()
+    order = _Order()
     line = 1
     carry = b""
     with path.open("rb") as fh:
@@ -178,7 +183,7 @@ def _load_nmea(store: Store, uid: str, path: Path, now: datetime, result: AisLoa
                 carry = b""
             decoded = read_nmea(data, line, Decoded())
             line += data.count(b"\n")
-            _store_decoded(store, uid, decoded, now, result)
+            _store_decoded(store, uid, decoded, now, result, order)
             if not block:
                 break
     del decoded
@@ -207,7 +212,7 @@ def _safe_cut(data: bytes) -> int:
     return len(data)
 
 
-def _store_decoded(store: Store, uid: str, d: Decoded, now: datetime, result: AisLoad) -> None:
+def _store_decoded(store: Store, uid: str, d: Decoded, now: datetime, result: AisLoad, order: _Order) -> None:
     result.sentences += d.sentences
     for line, fld, reason, severity in d.problems:
         result.note(line, fld, reason, severity)
@@ -227,7 +232,7 @@ def _store_decoded(store: Store, uid: str, d: Decoded, now: datetime, result: Ai
         heading = p["heading"].astype(np.int16)
         table = pa.table(
             {
-                "contribution": pa.array([uid] * n, pa.string()),
+                "contribution": _constant(uid, n),
                 "line": lines,
                 "mmsi": pa.array(p["mmsi"].astype(np.int32)),
                 "t": t,
@@ -239,6 +244,7 @@ def _store_decoded(store: Store, uid: str, d: Decoded, now: datetime, result: Ai
                 "msg_type": pa.array(p["type"].astype(np.int8)),
             }
         ).filter(keep)
+        order.check(table, result)
         _insert(store, "_ais_positions_batch", table, "ais_positions")
         result.positions += table.num_rows
     if d.static:
@@ -276,6 +282,7 @@ def _store_decoded(store: Store, uid: str, d: Decoded, now: datetime, result: Ai
 def _load_csv(
     store: Store, uid: str, path: Path, now: datetime, result: AisLoad, encoding: str | None
 ) -> None:
+    order = _Order()
     for batch in read_csv_batches(path, encoding):
         raw, typed = batch.raw, batch.typed
         n = len(typed["mmsi"])
@@ -329,7 +336,7 @@ def _load_csv(
         heading = pc.if_else(pc.fill_null(pc.greater_equal(heading, 360.0), False), None, heading)
         table = pa.table(
             {
-                "contribution": pa.array([uid] * n, pa.string()),
+                "contribution": _constant(uid, n),
                 "line": lines,
                 "mmsi": typed["mmsi"],
                 "t": typed["t"],
@@ -341,6 +348,7 @@ def _load_csv(
                 "msg_type": pa.array(np.zeros(n, dtype=np.int8)),
             }
         ).filter(keep)
+        order.check(table, result)
         _insert(store, "_ais_positions_batch", table, "ais_positions")
         result.positions += table.num_rows
         present = [name for name in STATIC if name in typed]
@@ -366,21 +374,45 @@ def _load_csv(
                         store.con.unregister("_ais_static_batch")
 
 
-def _out_of_order(store: Store, uid: str, result: AisLoad) -> None:
-    """Warn (by line) where a vessel's time goes backwards; the positions are kept, tracks sort by time."""
-    rows = store.con.execute(
-        "SELECT line, mmsi, t, prev FROM (SELECT line, mmsi, t, "
-        "lag(t) OVER (PARTITION BY mmsi ORDER BY line) AS prev "
-        "FROM ais_positions WHERE contribution = ? AND t IS NOT NULL) WHERE t < prev ORDER BY line LIMIT ?",
-        [uid, MAX_PROBLEMS],
-    ).fetchall()
-    for line, mmsi, t, prev in rows:
-        result.note(
-            int(line),
-            "time",
-            f"out of order: MMSI {mmsi} at {t} after a report at {prev}; stored, tracks are sorted by time",
-            "warning",
-        )
+@dataclass(slots=True)
+class _Order:
+    """Each vessel's last time so far, across batches: where a vessel's time goes backwards in file order
+    a warning is noted by line (the position is kept; tracks sort by time)."""
+
+    last: dict[int, int] = field(default_factory=dict)
+
+    def check(self, table: pa.Table, result: AisLoad) -> None:
+        """Note the rows of this batch (in file order) whose time is before the vessel's previous one."""
+        timed = table.filter(pc.is_valid(table["t"]))
+        if not timed.num_rows:
+            return
+        mmsi = timed["mmsi"].to_numpy().astype(np.int64)
+        t = timed["t"].cast(pa.int64()).to_numpy()
+        line = timed["line"].to_numpy()
+        order = np.argsort(mmsi, kind="stable")  # lines stay in file order within a vessel
+        m, tt, ln = mmsi[order], t[order], line[order]
+        first = np.ones(len(m), dtype=bool)
+        first[1:] = m[1:] != m[:-1]
+        prev = np.empty_like(tt)
+        prev[1:] = tt[:-1]
+        starts = np.flatnonzero(first)
+        carried = np.array([self.last.get(int(v), np.iinfo(np.int64).min) for v in m[starts].tolist()])
+        prev[starts] = carried
+        bad = tt < prev
+        ends = np.r_[starts[1:] - 1, len(m) - 1]
+        self.last.update(zip(m[ends].tolist(), tt[ends].tolist(), strict=True))
+        for k in np.flatnonzero(bad)[np.argsort(ln[bad], kind="stable")].tolist():
+            result.note(
+                int(ln[k]),
+                "time",
+                f"out of order: MMSI {m[k]} at {_when(int(tt[k]))} after a report at {_when(int(prev[k]))}; "
+                "stored, tracks are sorted by time",
+                "warning",
+            )
+
+
+def _when(us: int) -> datetime:
+    return datetime(1970, 1, 1) + timedelta(microseconds=us)
 
 
 def _collapse_static(store: Store, uid: str, result: AisLoad) -> None:

@@ -71,7 +71,7 @@ class CsvBatch:
 
 def _times(values: pa.Array) -> pa.Array:
     """Times in one pass when they all share the first value's ISO shape; else every known format."""
-    first = next((v for v in values.to_pylist()[:1] if v), "")
+    first = (values[0].as_py() or "") if len(values) else ""
     if len(first) == 19 and first[4] == "-" and first[10] in "T ":
         fast = pc.strptime(values, format=f"%Y-%m-%d{first[10]}%H:%M:%S", unit="s", error_is_null=True)
         if fast.null_count == 0:
