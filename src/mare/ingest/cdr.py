@@ -6,10 +6,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from mare.ingest.bulk_phones import FALLBACK, digit_keys, e164_int_for_key
 from mare.ingest.csv_text import csv_rows, header_problems
 from mare.ingest.problems import Problem
 from mare.schema.limits import MAX_CALL_ROW_CHARS
@@ -111,49 +113,117 @@ class CdrLoad:
 
 
 def _parse_times(values: pa.ChunkedArray | pa.Array, formats: tuple[str, ...]) -> pa.Array:
+    """Start times: ISO 8601 (a trailing Z or +00:00 allowed), then each format in turn, then epoch seconds.
+
+    Each later format is tried only on the values no earlier one read (the first that reads a
+    value wins, as before); the common ISO form with a Z is read without a regex first.
+    """
     text = pc.utf8_trim_whitespace(values)
-    iso = pc.replace_substring_regex(text, pattern=r"(Z|[+-]00:?00)$", replacement="")
-    result = pc.cast(
-        pc.strptime(iso, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True),
-        pa.timestamp("s"),
-    )
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    result = pc.strptime(text, format="%Y-%m-%dT%H:%M:%SZ", unit="s", error_is_null=True)
+    result = _fill(result, text, _iso_times)
     for fmt in ("%Y-%m-%d %H:%M:%S", *formats):
-        if result.null_count == 0:
-            break
-        attempt = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
-        result = pc.coalesce(result, attempt)
-    if result.null_count:
-        digits = pc.match_substring_regex(text, pattern=r"^\d{9,10}$")
-        epoch = pc.if_else(digits, text, None)
-        as_int = pc.cast(epoch, pa.int64(), safe=False)
-        result = pc.coalesce(result, pc.cast(as_int, pa.timestamp("s")))
-    return result
+        result = _fill(result, text, lambda t, f=fmt: pc.strptime(t, format=f, unit="s", error_is_null=True))
+    return pc.cast(_fill(result, text, _epoch_times), pa.timestamp("s"))
+
+
+def _iso_times(text: pa.Array) -> pa.Array:
+    iso = pc.replace_substring_regex(text, pattern=r"(Z|[+-]00:?00)$", replacement="")
+    return pc.strptime(iso, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
+
+
+def _epoch_times(text: pa.Array) -> pa.Array:
+    digits = pc.match_substring_regex(text, pattern=r"^\d{9,10}$")
+    as_int = pc.cast(pc.if_else(digits, text, None), pa.int64(), safe=False)
+    return pc.cast(as_int, pa.timestamp("s"))
+
+
+def _fill(result: pa.Array, text: pa.Array, parse: Callable[[pa.Array], pa.Array]) -> pa.Array:
+    """`result` with its nulls (where `text` is not null) filled by `parse` of those values only."""
+    missing = pc.and_(pc.is_null(result), pc.is_valid(text))
+    count = pc.sum(missing).as_py() or 0
+    if count == 0:
+        return result
+    if count == len(text):
+        return pc.coalesce(result, pc.cast(parse(text), result.type))
+    where = pc.indices_nonzero(missing)
+    found = pc.cast(parse(pc.take(text, where)), result.type)
+    filled = pc.is_valid(found)
+    if not pc.any(filled).as_py():
+        return result
+    at = pc.filter(where, filled).to_numpy()
+    values = result.cast(pa.int64()).to_numpy(zero_copy_only=False)
+    valid = result.is_valid().to_numpy(zero_copy_only=False)
+    values, valid = values.copy(), valid.copy()
+    values[at] = pc.filter(found, filled).cast(pa.int64()).to_numpy()
+    valid[at] = True
+    return pa.array(values, pa.int64(), mask=~valid).cast(result.type)
 
 
 class PhoneCache:
-    """Raw number text -> E.164 as BIGINT (or a reason), cached across batches."""
+    """Raw number text -> E.164 as BIGINT (or a reason), cached across batches.
+
+    The common written forms are reduced to digit keys column-wise and read by `bulk_phones`;
+    the rest go through `e164_for_bulk`, one distinct text at a time.
+    """
 
     def __init__(self, ctx: NormaliseContext) -> None:
         self.ctx = ctx
-        self.known: dict[str, int | None] = {}
+        self._seen: pa.Array = pa.array([], pa.string())  # distinct texts met so far...
+        self._seen_ints: pa.Array = pa.array([], pa.int64())  # ...and their E.164 integers
+        self.by_key: dict[str, int | None] = {}
         self.reasons: dict[str, str] = {}
 
     def map(self, values: pa.Array) -> pa.Array:
-        """Vectorised lookup: unique values normalised once, then taken."""
-        uniques = pc.unique(values)
-        ints: list[int | None] = []
-        for raw in uniques.to_pylist():
-            if raw is None:
-                ints.append(None)
-                continue
-            if raw not in self.known:
-                e164 = e164_for_bulk(raw, self.ctx.default_region)
-                self.known[raw] = phone_to_int(e164) if e164 else None
-                if e164 is None:
-                    self.reasons[raw] = normalise_phone(raw, self.ctx).reason or "not a phone number"
-            ints.append(self.known[raw])
-        index = pc.index_in(values, value_set=uniques)
-        return pc.take(pa.array(ints, pa.int64()), index)
+        """Vectorised lookup: each distinct value normalised once, then taken."""
+        return self.map_many([values])[0]
+
+    def map_many(self, columns: list[pa.Array]) -> list[pa.Array]:
+        """As `map`, for several columns sharing one dictionary of distinct values."""
+        joined = pa.concat_arrays([pc.cast(c, pa.string()) for c in columns])
+        encoded = pc.dictionary_encode(joined)
+        mapped = pc.take(self._ints(encoded.dictionary), encoded.indices)
+        out, start = [], 0
+        for c in columns:
+            out.append(mapped.slice(start, len(c)))
+            start += len(c)
+        return out
+
+    def _ints(self, uniques: pa.Array) -> pa.Array:
+        """The E.164 integers of these distinct texts; only texts not seen before reach Python."""
+        if len(self._seen):
+            at = pc.index_in(uniques, value_set=self._seen)
+            fresh = pc.filter(uniques, pc.is_null(at))
+        else:
+            fresh = uniques
+        if len(fresh):
+            texts = fresh.to_pylist()
+            keys = digit_keys(fresh).to_pylist()
+            values = [self._one(raw, key) for raw, key in zip(texts, keys, strict=True)]
+            self._seen = pa.concat_arrays([self._seen, fresh])
+            self._seen_ints = pa.concat_arrays([self._seen_ints, pa.array(values, pa.int64())])
+        return pc.take(self._seen_ints, pc.index_in(uniques, value_set=self._seen))
+
+    def _one(self, raw: str, key: str | None) -> int | None:
+        by_key = self.by_key
+        value = FALLBACK
+        if key is not None:
+            value = by_key.get(key, FALLBACK)
+            if value == FALLBACK and key not in by_key:
+                value = by_key[key] = e164_int_for_key(key, self.ctx.default_region)
+        if value == FALLBACK:
+            e164 = e164_for_bulk(raw, self.ctx.default_region)
+            value = phone_to_int(e164) if e164 else None
+        return value
+
+    def reason(self, raw: str | None) -> str:
+        """Why this text is not a phone number (worked out when first asked)."""
+        if raw is None:
+            return "empty"
+        if raw not in self.reasons:
+            self.reasons[raw] = normalise_phone(raw, self.ctx).reason or "not a phone number"
+        return self.reasons[raw]
 
 
 def _number(values: pa.Array, pattern: str) -> pa.Array:
@@ -186,12 +256,10 @@ class _Sink:
         def col(name: str) -> pa.Array:
             return pc.cast(batch.column(columns[name]), pa.string())
 
-        caller = self.phones.map(col("caller"))
-        callee = self.phones.map(col("callee"))
+        caller, callee = self.phones.map_many([col("caller"), col("callee")])
         started = _parse_times(col("start"), self.formats)
         ok = pc.and_(pc.and_(pc.is_valid(caller), pc.is_valid(callee)), pc.is_valid(started))
         table = {
-            "contribution": pa.array([self.uid] * n, pa.string()),
             "row_number": lines,
             "caller": caller,
             "callee": callee,
@@ -219,7 +287,9 @@ class _Sink:
         settled(con).register("_cdr_batch", arrow)
         try:
             cols = ", ".join(arrow.column_names)
-            con.execute(f"INSERT INTO calls ({cols}) SELECT {cols} FROM _cdr_batch")
+            con.execute(
+                f"INSERT INTO calls (contribution, {cols}) SELECT ?, {cols} FROM _cdr_batch", [self.uid]
+            )
         finally:
             con.unregister("_cdr_batch")
         self.result.loaded += arrow.num_rows
@@ -271,7 +341,14 @@ def load_cdr(
 
 
 def _load_fast(sink: _Sink, path: Path, header: list[str], enc: str) -> None:
-    """Arrow's streamed reader; raises _Unsafe when a row's line number could not be known."""
+    """Arrow's streamed reader; raises _Unsafe when a row's line number could not be known.
+
+    Rows are numbered by line, which holds while no value spans lines. In an ASCII-compatible
+    encoding that is sure when the file holds no quote at all, and otherwise checked once for
+    the whole file (its lines must be exactly the header and the rows read; if not, the caller
+    drops what was loaded and reads it the careful way); in other encodings, by looking for
+    line breaks in every value of every batch.
+    """
     reader = pacsv.open_csv(
         path,
         read_options=pacsv.ReadOptions(
@@ -285,14 +362,57 @@ def _load_fast(sink: _Sink, path: Path, header: list[str], enc: str) -> None:
         ),
         parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
     )
+    ascii_like = _ascii_compatible(enc)
+    lines_in_file = _count_lines(path) if ascii_like and _has_byte(path, b'"') else None
     line = 2
     for batch in reader:
-        for column in batch.columns:
-            if pc.any(pc.match_substring_regex(column, pattern="[\\r\\n]")).as_py():
-                raise _Unsafe  # a quoted value over several lines: rows and lines no longer agree
+        if not ascii_like:
+            for column in batch.columns:
+                if pc.any(pc.match_substring_regex(column, pattern="[\\r\\n]")).as_py():
+                    raise _Unsafe  # a quoted value over several lines: rows and lines no longer agree
         n = batch.num_rows
-        sink.add(batch, pa.array(range(line, line + n), pa.int64()))
+        sink.add(batch, pa.array(np.arange(line, line + n, dtype=np.int64)))
         line += n
+    if lines_in_file is not None and lines_in_file != line - 1:
+        raise _Unsafe  # some value spans lines: the rows after it were numbered wrongly
+
+
+def _ascii_compatible(encoding: str) -> bool:
+    """True for encodings in which byte 0x0A / 0x0D is always a line break (UTF-8, Latin-1...)."""
+    import codecs
+
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return False
+    return name in ("utf-8", "utf-8-sig", "ascii", "latin-1", "iso8859-15") or name.startswith("cp125")
+
+
+def _has_byte(path: Path, byte: bytes) -> bool:
+    """True when the file holds this byte anywhere."""
+    import mmap
+
+    if path.stat().st_size == 0:
+        return False
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return data.find(byte) >= 0
+
+
+def _count_lines(path: Path) -> int:
+    """Lines in a file as Arrow's CSV reader splits them (\\n, \\r\\n or a lone \\r end a line)."""
+    import mmap
+
+    size = path.stat().st_size
+    if size == 0:
+        return 0
+    ends, step = 0, 64 << 20
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        for start in range(0, size, step):
+            chunk = data[start : start + step + 1]  # one byte more: a \r\n across the cut counts once
+            own = chunk[:step]
+            ends += own.count(b"\n") + own.count(b"\r") - chunk.count(b"\r\n")
+        last = data[size - 1 : size]
+    return ends + (0 if last in (b"\n", b"\r") else 1)
 
 
 def _load_careful(sink: _Sink, path: Path, header: list[str], enc: str, chunk: int = 50_000) -> None:
@@ -368,35 +488,34 @@ def _collect_problems(
     phones: PhoneCache,
     ok: pa.Array,
 ) -> None:
-    raw = {name: batch.column(columns[name]).to_pylist() for name in REQUIRED}
-    at = lines.to_pylist()
-    good = ok.to_pylist()
+    """Name each rejected row of a batch (only those rows are turned into Python values)."""
+    room = MAX_PROBLEM_ROWS - len(result.problem_rows)
+    if room <= 0:
+        return
+    bad = pc.indices_nonzero(pc.invert(ok)).slice(0, room)
+
+    def rows(values: pa.Array) -> list[object]:
+        return pc.take(values, bad).to_pylist()
+
+    raw = {name: rows(batch.column(columns[name])) for name in REQUIRED}
     fix = "correct the row and re-send"
-    for i, (a, b, t) in enumerate(
-        zip(caller.to_pylist(), callee.to_pylist(), started.to_pylist(), strict=True)
+    for i, (line, a, b, t) in enumerate(
+        zip(rows(lines), rows(caller), rows(callee), rows(started), strict=True)
     ):
-        if good[i]:
-            continue
-        if len(result.problem_rows) >= MAX_PROBLEM_ROWS:
-            return
         if a is None:
             text = raw["caller"][i]
-            result.problem_rows.append(
-                (at[i], "caller", f"{text!r}: {phones.reasons.get(text, 'empty')}", fix)
-            )
+            result.problem_rows.append((line, "caller", f"{text!r}: {phones.reason(text)}", fix))
         elif b is None:
             text = raw["callee"][i]
-            result.problem_rows.append(
-                (at[i], "callee", f"{text!r}: {phones.reasons.get(text, 'empty')}", fix)
-            )
+            result.problem_rows.append((line, "callee", f"{text!r}: {phones.reason(text)}", fix))
         elif t is None:
             result.problem_rows.append(
-                (at[i], "start", f"{raw['start'][i]!r} is not a time in a known format", fix)
+                (line, "start", f"{raw['start'][i]!r} is not a time in a known format", fix)
             )
         else:
             result.problem_rows.append(
                 (
-                    at[i],
+                    line,
                     "cell",
                     "holds a NUL character (byte 0x00)",
                     "remove it: it is never part of a cell id",
