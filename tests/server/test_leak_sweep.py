@@ -95,6 +95,8 @@ SWEEP: dict[tuple[str, str], Calls] = {
     ("GET", "/api/vessels"): _one("/api/vessels"),
     ("GET", "/api/vessels/{mmsi}"): _each("/api/vessels/{ref}", lambda w: ["247000111"]),
     ("GET", "/api/vessels/{mmsi}/map"): _each("/api/vessels/{ref}/map", lambda w: ["247000111"]),
+    ("GET", "/api/money"): lambda w: [Call("/api/money?limit=1000&top=1000"), Call("/api/money?kind=broker")],
+    ("GET", "/api/adverts"): _one("/api/adverts?limit=1000"),
     ("GET", "/api/notifications"): _one("/api/notifications"),
     ("GET", "/api/watchlists"): lambda w: [Call("/api/watchlists", echo=w.watched)],
     ("GET", "/api/alerts"): lambda w: [Call("/api/alerts", echo=w.watched)],

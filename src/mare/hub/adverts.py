@@ -71,6 +71,7 @@ class AdvertsResult:
     adverts: list[Any] = field(default_factory=list)  # AdvertView
     posters: list[Any] = field(default_factory=list)  # Poster
     prices: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)  # month -> currency -> stats
+    destinations: dict[str, dict[str, dict[str, dict[str, float]]]] = field(default_factory=dict)
     hits: list[Hit] = field(default_factory=list)
     withheld: dict[str, int] = field(default_factory=dict)
 
@@ -89,6 +90,7 @@ class AdvertsResult:
             "adverts": [a.as_dict() for a in self.adverts],
             "posters": [p.as_dict() for p in self.posters],
             "prices_by_month": self.prices,
+            "prices_by_destination": self.destinations,
             "hits": [asdict(h) for h in self.hits],
             "withheld": self.withheld,
         }
@@ -214,6 +216,19 @@ def _month_prices(adverts: list[Any]) -> dict[str, dict[str, dict[str, float]]]:
     }
 
 
+def destination_prices(adverts: list[Any]) -> dict[str, dict[str, dict[str, dict[str, float]]]]:
+    """The price series per destination offered: destination -> month -> currency -> n and median
+    (adverts with a destination, a price in a currency and a date; the early-warning series'
+    `median price to X` read the same way)."""
+    by_destination: dict[str, list[Any]] = defaultdict(list)
+    for ad in adverts:
+        route = ad.extraction.route
+        if route is not None and route.destination:
+            by_destination[route.destination].append(ad)
+    out = {dest: _month_prices(ads) for dest, ads in sorted(by_destination.items())}
+    return {dest: series for dest, series in out.items() if series}
+
+
 def person_networks(ctx: HubContext, persons: list[dict[str, Any]]) -> None:
     """Each linked person's network among those the hub finds in what the viewer may see
     (`hub.networks.hub_found_networks`, as `mare network --hub` names them), or None."""
@@ -298,4 +313,5 @@ def hub_adverts(ctx: HubContext, networks: bool = False) -> AdvertsResult:
     if networks:
         person_networks(ctx, [p for poster in result.posters for p in poster.persons])
     result.prices = _month_prices(result.adverts)
+    result.destinations = destination_prices(result.adverts)
     return result

@@ -33,7 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from mare import __version__
 from mare.hub.context import Refused
 from mare.hub.identity import SignInError
-from mare.server import pages, reports
+from mare.server import adverts_views, money_views, pages, reports
 from mare.server.access import BadInput
 from mare.server.actions import ACTIONS
 from mare.server.session import LoginLimiter, Signer, session_secret
@@ -43,6 +43,8 @@ from mare.server.views import DATA_ROUTES, PAGES
 from mare.visible_text import template_value
 
 HERE = Path(__file__).parent
+#: Page modules beside `views`: their `@page` views join PAGES when imported.
+PAGE_MODULES = (money_views, adverts_views)
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "worker-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "

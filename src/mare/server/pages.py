@@ -27,6 +27,8 @@ NAV = (
     ("/networks", "Networks"),
     ("/map", "Map"),
     ("/vessels", "Vessels"),
+    ("/money", "Money"),
+    ("/adverts", "Adverts"),
     ("/reports", "Reports"),
     ("/contributions", "Contributions"),
     ("/alerts", "Alerts"),
