@@ -237,6 +237,17 @@ def test_map_shows_hotspots(hub: Watched, app: App) -> None:
     assert drawn > 0
 
 
+def test_money_and_adverts_pages(hub: Watched, app: App) -> None:
+    page = hub.page
+    page.goto(f"{app.url}/money")
+    check_screen(hub, "money")
+    assert page.locator("main h2").all_inner_texts()[:2] == ["Turnover", "Patterns"]
+    page.goto(f"{app.url}/adverts")
+    check_screen(hub, "adverts")
+    assert page.locator("main a[aria-current='page']").count() == 0  # the nav is outside main
+    assert page.locator("nav a[href='/adverts'][aria-current='page']").count() == 1
+
+
 def test_reports_page_and_a_report(hub: Watched, app: App) -> None:
     page = hub.page
     page.goto(f"{app.url}/reports")
