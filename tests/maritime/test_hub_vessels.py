@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import numpy as np
+import pytest
 from typer.testing import CliRunner
 
 from builders import write_contribution
@@ -142,3 +144,50 @@ def test_vessel_of_a_company_of_interest_is_listed_with_why(tmp_path: Path, stor
     listed = {v["mmsi"]: v for v in hub_vessels(ctx, shore_km=far)["vessels"]}
     assert quiet in listed and 247000444 not in listed  # the ferry's operator is of no interest
     assert any("organisation(s) of interest" in w and "1 suspect member" in w for w in listed[quiet]["why"])
+
+
+def test_events_are_stored_per_data_stamp_and_rebuilt_when_the_ais_changes(
+    tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mare.hub.maritime as maritime
+
+    _world(tmp_path, store)
+    owner = HubContext(store, Viewer("gr", "GR-HCG", frozenset({"analyst"})), "password")
+    other = HubContext(store, Viewer("es", "ES-CGPJ", frozenset({"analyst"})), "password")
+    con = store.con
+
+    def builds() -> list[tuple[str, list[str], int]]:
+        return [
+            tuple(r)
+            for r in con.execute("SELECT stamp, contributions, events FROM maritime_event_builds").fetchall()
+        ]
+
+    first = hub_vessels(owner)
+    assert len(builds()) == 1 and builds()[0][2] == len(first["all_events"]) > 0
+    computed = []
+    real = maritime.view_events
+    monkeypatch.setattr(maritime, "view_events", lambda *a, **k: computed.append(1) or real(*a, **k))
+    again = hub_vessels(owner)  # read back, not computed
+    assert not computed
+    assert [e.as_dict() for e in again["all_events"]] == [e.as_dict() for e in first["all_events"]]
+    assert again["vessels"] == first["vessels"]
+    hub_vessels(other)  # sees less AIS: its own build, none of the owner's events
+    assert len(computed) == 1 and len(builds()) == 2
+    mine = {b[0] for b in builds() if len(b[1]) == 2}
+    assert (
+        con.execute(
+            "SELECT count(*) FROM maritime_events WHERE stamp NOT IN (SELECT unnest(?))", [list(mine)]
+        ).fetchone()[0]
+        > 0
+    )
+    _send(tmp_path, store, "more.nmea", "GR-HCG", "H2", _out_and_back(247000555, 26.0))
+    hub_vessels(owner)  # new positions: a new stamp, computed again
+    assert len(computed) == 2 and len(builds()) == 3
+
+    # a crash half-way through writing a build leaves none; the next read computes it again
+    con.execute("DELETE FROM maritime_events; DELETE FROM maritime_event_builds")
+    import mare.hub.maritime_events as stored_events
+
+    monkeypatch.setattr(stored_events, "_prune", lambda con: (_ for _ in ()).throw(duckdb.Error("killed")))
+    hub_vessels(owner)
+    assert builds() == [] and con.execute("SELECT count(*) FROM maritime_events").fetchone()[0] == 0

@@ -29,6 +29,7 @@ from mare.analyse.maritime.identity import StaticReport, flag_of, identity_anoma
 from mare.analyse.maritime.thresholds import Thresholds
 from mare.analyse.maritime.tracks import Tracks
 from mare.hub.context import HubContext
+from mare.hub.maritime_events import stamp, store_build, stored
 from mare.hub.visible import read_visible
 from mare.store.db import Store
 
@@ -301,13 +302,23 @@ def rank_vessels(
     return rows
 
 
+def view_events(view: AisView, th: Thresholds, shore_km: ShoreKm = default_shore_km) -> list[Event]:
+    """Every behaviour event and identity anomaly in one view of AIS."""
+    events = behaviour(view.tracks, th, gazetteer_areas(), shore_km)
+    return events + identity_anomalies(view.static, view.tracks.vessels().tolist())
+
+
 def maritime_picture(
-    view: AisView, records: list[VesselRecord], th: Thresholds, shore_km: ShoreKm = default_shore_km
+    view: AisView,
+    records: list[VesselRecord],
+    th: Thresholds,
+    shore_km: ShoreKm = default_shore_km,
+    events: list[Event] | None = None,
 ) -> dict[str, Any]:
-    """Events and the ranked vessels of interest from one view of AIS and vessel records."""
-    areas = gazetteer_areas()
-    events = behaviour(view.tracks, th, areas, shore_km)
-    events += identity_anomalies(view.static, view.tracks.vessels().tolist())
+    """Events (computed here unless given) and the ranked vessels of interest from one view of AIS
+    and vessel records."""
+    if events is None:
+        events = view_events(view, th, shore_km)
     vessels = rank_vessels(view, records, events, th)
     counts = Counter(e.kind for e in events)
     return {
@@ -363,7 +374,15 @@ def hub_vessels(
 
 def _picture(ctx: HubContext, th: Thresholds, shore_km: ShoreKm) -> tuple[AisView, dict[str, Any]]:
     view = visible_ais(ctx)
-    return view, maritime_picture(view, visible_vessel_records(ctx), th, shore_km)
+    events = None
+    if shore_km is default_shore_km:  # the stored builds hold events with the real coastline only
+        contributions = sorted(view.owners)
+        key = stamp(ctx.store, contributions, th)
+        events = stored(ctx.store, key)
+        if events is None:
+            events = view_events(view, th, shore_km)
+            store_build(ctx.store, key, contributions, events)
+    return view, maritime_picture(view, visible_vessel_records(ctx), th, shore_km, events)
 
 
 class VesselNotFound(LookupError):

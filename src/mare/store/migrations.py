@@ -566,6 +566,33 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX call_counts_pair ON call_counts (caller, callee);
         """,
     ),
+    Migration(
+        18,
+        "maritime_events: behaviour events derived from AIS, one build per data stamp (issue 16)",
+        """
+        CREATE TABLE maritime_event_builds (
+            stamp VARCHAR PRIMARY KEY,
+            contributions VARCHAR[] NOT NULL,
+            built_at TIMESTAMP NOT NULL,
+            events INTEGER NOT NULL
+        );
+        CREATE TABLE maritime_events (
+            stamp VARCHAR NOT NULL,
+            seq INTEGER NOT NULL,
+            kind VARCHAR NOT NULL,
+            mmsi BIGINT NOT NULL,
+            t_start BIGINT NOT NULL,
+            t_end BIGINT NOT NULL,
+            lat DOUBLE,
+            lon DOUBLE,
+            summary VARCHAR NOT NULL,
+            evidence JSON NOT NULL,
+            other BIGINT,
+            sources VARCHAR[] NOT NULL
+        );
+        CREATE INDEX maritime_events_stamp ON maritime_events (stamp);
+        """,
+    ),
 )
 
 
