@@ -50,7 +50,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pyarrow as pa
 
 from mare.store.db import StoreUnavailable
-from mare.store.postgres_local import LocalEngine, created_temp, is_read
+from mare.store.postgres_local import LocalEngine, is_read
 
 __all__ = ["PostgresConnection", "StoreUnavailable", "open_postgres", "parse_url", "translate"]
 
@@ -647,9 +647,6 @@ class PostgresConnection:
 
     def _execute(self, sql: str, values: list[Any]) -> PostgresConnection:
         statements = translate(sql)
-        temp = created_temp(sql)
-        if temp:
-            self._local.server_temps.add(temp)
         if len(statements) == 1 and statements[0].params != len(values):
             raise ValueError(
                 f"{len(values)} parameter(s) given for {statements[0].params} placeholder(s): {sql[:200]}"
@@ -668,6 +665,7 @@ class PostgresConnection:
             context = self._run(statement.sql, args)
             self._columns = list(context.columns or [])
             self._rows = [tuple(r) for r in (context.rows or [])]
+        self._local.ran_on_server(sql)
         return self
 
     def _control(self, word: str) -> None:

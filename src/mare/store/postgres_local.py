@@ -42,12 +42,6 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 Reader = Callable[[str], pa.Table]
 
 
-def created_temp(sql: str) -> str | None:
-    """The temporary table a statement creates, if it does."""
-    match = _CREATES.match(sql)
-    return match.group(1) if match else None
-
-
 def is_read(sql: str) -> bool:
     """True for a statement that may run locally: a query, or a temporary table made from one."""
     return bool(_READ.match(sql))
@@ -92,13 +86,23 @@ class LocalEngine:
             return dropped.group(1) in self.tables
         return any(name in self.tables for name in names(sql))
 
+    def ran_on_server(self, sql: str) -> None:
+        """Note the temporary table a statement PostgreSQL ran created or dropped."""
+        created, dropped = _CREATES.match(sql), _DROPS.match(sql)
+        if created:
+            self.server_temps.add(created.group(1))
+        elif dropped:
+            self.server_temps.discard(dropped.group(1))
+
     def run(
         self, sql: str, params: Sequence[Any], read: Reader, arrows: dict[str, pa.Table]
     ) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Run SQL here after loading the tables it names; (column names, rows)."""
         con = self.con
+        dropped = _DROPS.match(sql)
+        created = _CREATES.match(sql)
         for name in names(sql):
-            if name in self.tables:
+            if name in self.tables or (created and name == created.group(1)):
                 continue
             if name in arrows:
                 con.register(name, arrows[name])
@@ -108,8 +112,6 @@ class LocalEngine:
                 con.register("_mare_loading", read(name))
                 con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT * FROM _mare_loading')
                 con.unregister("_mare_loading")
-        dropped = _DROPS.match(sql)
-        created = _CREATES.match(sql)
         con.execute(sql, list(params))
         if created:
             self.tables.add(created.group(1))

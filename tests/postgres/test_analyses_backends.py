@@ -1,0 +1,124 @@
+"""The hub's analyses on both engines: `mare crosscheck`, `search`, `show entity`, `network --hub` and
+`review` through the CLI, one test body parametrised by backend (`backend_store`: DuckDB in the
+default run, PostgreSQL as the application role under row-level security with `-m postgres`).
+
+On PostgreSQL the cross-check, judgements and relearning compute in DuckDB on the store's tables and
+write back (`resolve/mirror.py`); reads PostgreSQL refuses run in the session's local DuckDB on what
+the session may read (`store/postgres_local.py`). The PostgreSQL run also builds the same world on
+DuckDB and checks every output is the same.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from builders import write_contribution
+from mare.access.policy import Viewer
+from mare.cli import app
+from mare.hub import accounts
+from mare.hub.context import HubContext, system_context
+from mare.ingest.pipeline import ingest_file
+from mare.store.db import Store, open_store
+
+RUNNER = CliRunner()
+SECRET = [
+    {"id": "p1", "kind": "person", "name": "Zaheerqa Quixbury", "birth_date": "1981-01-11",
+     "phone": ["+49 151 2224222"]},
+    {"id": "p2", "kind": "person", "name": "Qasimiro Tellbrook"},
+    {"id": "p3", "kind": "person", "name": "Waleedon Frostvang", "birth_date": "1983-03-13"},
+]  # fmt: skip
+LOOKALIKES = [
+    {"id": "q1", "kind": "person", "name": "Zaheerqa Quixbery", "birth_date": "1981-01-11"},
+    {"id": "q2", "kind": "person", "name": "Giacomo Ferrantelli"},
+    {"id": "q3", "kind": "person", "name": "Waleedon Frostwang", "birth_date": "1983-03-13"},
+]
+
+
+def _cli(store: Store, *args: str, stdin: str | None = None) -> str:
+    env = {"MARE_STORE": store.url or "", "COLUMNS": "4000", "MARE_HOME": None, "MARE_USER": None}
+    result = RUNNER.invoke(app, [*args, "--home", str(store.home)], env=env, input=stdin)
+    assert result.exit_code == 0, (args, result.output)
+    return result.output
+
+
+def _as(agency: str, role: str) -> tuple[str, ...]:
+    return ("--as-agency", agency, "--role", role)
+
+
+def analyses(store: Store, tmp: Path) -> dict[str, Any]:
+    """The world (DE-BKA's H2 contribution, IT-SCO's look-alikes), then each analysis; what each showed."""
+    with HubContext(store, Viewer("admin", "HUB", frozenset({"admin"})), "password"):
+        for agency, name, country in (("DE-BKA", "BKA", "DE"), ("IT-SCO", "SCO", "IT")):
+            accounts.add_agency(store, agency, name, country, "member_state")
+    secret = write_contribution(
+        tmp / "bka.json", SECRET, [{"id": "k1", "kind": "associate_of", "source": "p1", "target": "p2"}],
+        id="BKA-1", agency="DE-BKA", handling={"code": "H0"},
+    )  # fmt: skip
+    denied = write_contribution(
+        tmp / "bka-h3.json", [{"id": "d1", "kind": "person", "name": "Zaheerqa Quixbury", "birth_date": "1981-01-11"}],
+        id="BKA-2", agency="DE-BKA", handling={"code": "H3", "restrictions": {"agencies_denied": ["IT-SCO"]}},
+    )  # fmt: skip
+    lookalikes = write_contribution(
+        tmp / "sco.json", LOOKALIKES, [{"id": "k1", "kind": "associate_of", "source": "q1", "target": "q2"}],
+        id="SCO-1", agency="IT-SCO", handling={"code": "H0"},
+    )  # fmt: skip
+    uid = {}
+    for path, agency, key in (
+        (secret, "DE-BKA", "bka"),
+        (denied, "DE-BKA", "h3"),
+        (lookalikes, "IT-SCO", "sco"),
+    ):
+        with HubContext(store, Viewer("clerk", agency), "password"):
+            report = ingest_file(store, path)
+        assert report.status == "stored" and report.contribution, report
+        uid[key] = report.contribution
+    out: dict[str, Any] = {}
+    run = json.loads(_cli(store, "crosscheck", "--no-train", "--json"))
+    out["crosscheck"] = {k: run[k] for k in ("persons", "candidates", "links", "reviews", "person_hits")}
+    it = _as("IT-SCO", "analyst")
+    found = json.loads(_cli(store, "search", "Zaheerqa Quixbury", "--json", *it))
+    out["search"] = [(h["uid"], h["visibility"], h.get("score")) for h in found["results"]]
+    phone = json.loads(_cli(store, "search", "+49 151 2224222", "--json", *it))
+    out["search_phone"] = [h["uid"] for h in phone["results"]]
+    with system_context(store, "test"):
+        rows = store.con.execute("SELECT record_uid, entity_id FROM entities ORDER BY 1").fetchall()
+    entity_of = dict(rows)
+    q1, q3 = f"{uid['sco']}:q1", f"{uid['sco']}:q3"
+    shown = json.loads(_cli(store, "show", "entity", entity_of[q1], "--json", *it))
+    out["entity"] = sorted(r["uid"] for r in shown["records"])
+    out["network"] = _cli(store, "network", "--hub", "--min-size", "2", "--json", *it)
+    sup = _as("IT-SCO", "supervisor")
+    out["review_offered"] = "Nothing to review." not in _cli(store, "review", *sup, stdin="q\n")
+    judged = _cli(store, "review", *sup, stdin="n\ndifferent people\nq\n")  # the first pair: not the same
+    out["review_judged"] = "1 judgement(s) recorded." in judged and "Model refitted" in judged
+    with system_context(store, "test"):
+        out["judgements"] = store.con.execute("SELECT verdict FROM judgements ORDER BY 1").fetchall()
+        out["entities_after"] = store.con.execute(
+            "SELECT count(DISTINCT entity_id) FROM entities WHERE record_uid IN (?, ?, ?, ?)",
+            [q1, q3, f"{uid['bka']}:p1", f"{uid['bka']}:p3"],
+        ).fetchall()
+    out["uids"] = uid
+    return out
+
+
+def test_the_analyses_run_and_agree_on_each_backend(backend_store: Store, tmp_path: Path) -> None:
+    got = analyses(backend_store, tmp_path)
+    bka, sco, h3 = got["uids"]["bka"], got["uids"]["sco"], got["uids"]["h3"]
+    assert got["crosscheck"]["persons"] == 7 and got["crosscheck"]["candidates"] >= 2, got["crosscheck"]
+    searched = [u for u, _, _ in got["search"]]
+    assert f"{bka}:p1" in searched and f"{sco}:q1" in searched, got["search"]
+    assert (f"{h3}:d1", "hit", None) in got["search"], got["search"]  # denied to IT-SCO: hit/no-hit only
+    assert f"{bka}:p1" in got["search_phone"], got["search_phone"]
+    assert f"{sco}:q1" in got["entity"], got["entity"]
+    assert "Giacomo Ferrantelli" in got["network"] or "people" in got["network"]
+    assert got["review_offered"] and got["review_judged"]
+    assert [v for (v,) in got["judgements"]] == ["not_same"]
+    if backend_store.url is not None:  # the same world on DuckDB: the same outputs
+        with open_store(tmp_path / "duck", url="duckdb") as duck:
+            accounts.ensure_hub_agency(duck)
+            expected = analyses(duck, tmp_path)
+        assert got == expected
