@@ -191,3 +191,55 @@ def test_events_are_stored_per_data_stamp_and_rebuilt_when_the_ais_changes(
     monkeypatch.setattr(stored_events, "_prune", lambda con: (_ for _ in ()).throw(duckdb.Error("killed")))
     hub_vessels(owner)
     assert builds() == [] and con.execute("SELECT count(*) FROM maritime_events").fetchone()[0] == 0
+
+
+def test_meetings_with_vessels_without_ais_placed_by_reports(tmp_path: Path, store: Store) -> None:
+    slow = 247000666  # drifting at 0.5 kn where an interception report puts a boat without AIS
+    _send(tmp_path, store, "gdf.nmea", "IT-GDF", "H0", _out_and_back(OPEN, 15.0))
+    drift = [position(slow, T0 + k * 600, 35.0, 16.0 + 0.001 * k, speed=0.5) for k in range(13)]
+    _send(tmp_path, store, "drift.nmea", "IT-GDF", "H0", drift)
+
+    def event(uid: str, lat: float, lon: float, at: int) -> dict[str, str]:
+        when = np.datetime_as_string(np.datetime64(at, "s")) + "Z"
+        return {
+            "id": uid,
+            "kind": "event",
+            "event_type": "interception",
+            "occurred_at": when,
+            "lat": str(lat),
+            "lon": str(lon),
+        }
+
+    reports = [
+        event("e1", 35.05, 16.0, T0 + 3600),  # 5.6 km from the drifting vessel: slow rule
+        event("e2", 34.3, 15.0, T0 + 6600 + 3 * 3600),  # inside OPEN's dark 6 h, within reach: dark rule
+        event("e3", 36.5, 15.0, T0 + 6600 + 3 * 3600),  # inside it too, but 250 km away: nothing
+    ]
+    ingest_file(
+        store,
+        write_contribution(
+            tmp_path / "ev.json", reports, id="IT-EV-1", agency="IT-GDF", handling={"code": "H0"}
+        ),
+    )
+    hidden = [event("e9", 35.0, 16.01, T0 + 1800)]  # GR-HCG's H2 report: not for ES-CGPJ
+    ingest_file(
+        store,
+        write_contribution(
+            tmp_path / "gr.json", hidden, id="GR-EV-1", agency="GR-HCG", handling={"code": "H2"}
+        ),
+    )
+    ctx = HubContext(store, Viewer("it", "GR-HCG", frozenset({"analyst"})), "password")
+    placed = [e for e in hub_vessels(ctx, shore_km=far)["all_events"] if e.kind == "placed_encounter"]
+    got = sorted((e.mmsi, e.evidence["rule"], e.evidence["report"]["kind"]) for e in placed)
+    assert got == [
+        (OPEN, "dark", "interception"),
+        (slow, "slow", "interception"),
+        (slow, "slow", "interception"),
+    ]
+    listed = {v["mmsi"]: v for v in hub_vessels(ctx, shore_km=far)["vessels"]}
+    assert any("without AIS placed by 2 intelligence report(s)" in w for w in listed[slow]["why"])
+    assert listed[slow]["handling"] == "H2" and "GR-HCG" in listed[slow]["owners"]  # the report's code counts
+
+    other = HubContext(store, Viewer("es", "ES-CGPJ", frozenset({"analyst"})), "password")
+    theirs = [e for e in hub_vessels(other, shore_km=far)["all_events"] if e.kind == "placed_encounter"]
+    assert len(theirs) == 2 and all(e.evidence["report"]["agency"] == "IT-GDF" for e in theirs)

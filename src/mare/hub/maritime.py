@@ -19,6 +19,7 @@ from __future__ import annotations
 import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ import numpy as np
 
 from mare.analyse.maritime.events import Area, Event, ShoreKm, behaviour, default_shore_km
 from mare.analyse.maritime.identity import StaticReport, flag_of, identity_anomalies
+from mare.analyse.maritime.placed import Report, placed_encounters
 from mare.analyse.maritime.thresholds import Thresholds
 from mare.analyse.maritime.tracks import Tracks
 from mare.hub.context import HubContext
@@ -36,6 +38,8 @@ from mare.store.db import Store
 HANDLING_ORDER = ("H0", "H1", "H2", "H3")
 LINKS = ("operates_vessel", "leg_used", "involved_in")
 SUSPECTS = ("suspect", "convicted")
+#: Event records that place a vessel at sea at a time.
+SEA_EVENTS = ("sighting", "interception", "rescue", "crossing", "seizure", "death")
 
 
 def gazetteer_areas() -> list[Area]:
@@ -165,6 +169,53 @@ def visible_vessel_records(ctx: HubContext) -> list[VesselRecord]:
     return list(out.values())
 
 
+def intelligence_reports(ctx: HubContext, view: AisView, records: list[VesselRecord]) -> list[Report]:
+    """Event records visible in full that place a vessel without AIS at sea: a position, a time, and no
+    vessel named whose MMSI broadcasts in the AIS the viewer sees (its own track places that one)."""
+    seen = read_visible(ctx, ["event"], ["event_type", "occurred_at", "lat", "lon"]).records
+    if not seen:
+        return []
+    broadcasting = {str(m) for m in view.tracks.vessels().tolist()}
+    vessel_of: dict[str, str] = {}
+    tracked: set[str] = set()
+    for vessel in records:
+        for ev in vessel.events:
+            if vessel.mmsi & broadcasting:
+                tracked.add(ev)
+            else:
+                vessel_of.setdefault(ev, vessel.uid)
+    codes = dict(
+        ctx.store.con.execute(
+            "SELECT uid, handling_code FROM records WHERE uid IN (SELECT unnest(?))", [sorted(seen)]
+        ).fetchall()
+    )
+    out = []
+    for uid, rec in sorted(seen.items()):
+        kind = (rec.values.get("event_type") or [""])[0]
+        if uid in tracked or kind not in SEA_EVENTS:
+            continue
+        try:
+            lat, lon = float(rec.values["lat"][0]), float(rec.values["lon"][0])
+            when = datetime.fromisoformat(rec.values["occurred_at"][0].replace("Z", "+00:00"))
+        except (KeyError, IndexError, ValueError):
+            continue  # no position or time: it places nothing
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        out.append(
+            Report(
+                uid,
+                kind,
+                int(when.timestamp()),
+                lat,
+                lon,
+                rec.agency,
+                str(codes.get(uid, "H2")),
+                vessel_of.get(uid),
+            )
+        )
+    return out
+
+
 def _organisations_of_interest(ctx: HubContext, visible: str, params: list[Any]) -> dict[str, str]:
     """Organisations (visible in full, by visible links) that are part of a case or count suspects
     among their members: uid -> why."""
@@ -238,6 +289,9 @@ def rank_vessels(
             )
         if kinds["encounter"]:
             why.append((3, f"{kinds['encounter']} encounter(s) with other vessels"))
+        if kinds["placed_encounter"]:
+            met = {str(e.evidence["report"]["record"]) for e in evs if e.kind == "placed_encounter"}
+            why.append((3, f"met a vessel without AIS placed by {len(met)} intelligence report(s)"))
         if kinds["loitering"]:
             why.append((1, f"loitered {kinds['loitering']} time(s) at sea"))
         anomalies = sorted({str(e.evidence.get("anomaly")) for e in evs if e.kind == "identity"})
@@ -276,10 +330,15 @@ def rank_vessels(
         if score < th.interest_min_score:
             continue
         sources = sorted({s for e in evs for s in e.sources})
+        reports = [e.evidence["report"] for e in evs if e.kind == "placed_encounter"]
         owners = sorted(
-            {view.owners[s][0] for s in sources if s in view.owners} | {r.agency for r in recs.values()}
+            {view.owners[s][0] for s in sources if s in view.owners}
+            | {r.agency for r in recs.values()}
+            | {str(r["agency"]) for r in reports}
         )
-        codes = {view.owners[s][1] for s in sources if s in view.owners}
+        codes = {view.owners[s][1] for s in sources if s in view.owners} | {
+            str(r["handling"]) for r in reports
+        }
         rows.append(
             {
                 "mmsi": mmsi,
@@ -374,7 +433,6 @@ def hub_vessels(
 
 def _picture(ctx: HubContext, th: Thresholds, shore_km: ShoreKm) -> tuple[AisView, dict[str, Any]]:
     view = visible_ais(ctx)
-    events = None
     if shore_km is default_shore_km:  # the stored builds hold events with the real coastline only
         contributions = sorted(view.owners)
         key = stamp(ctx.store, contributions, th)
@@ -382,7 +440,12 @@ def _picture(ctx: HubContext, th: Thresholds, shore_km: ShoreKm) -> tuple[AisVie
         if events is None:
             events = view_events(view, th, shore_km)
             store_build(ctx.store, key, contributions, events)
-    return view, maritime_picture(view, visible_vessel_records(ctx), th, shore_km, events)
+    else:
+        events = view_events(view, th, shore_km)
+    records = visible_vessel_records(ctx)
+    dark = [e for e in events if e.kind in ("gap", "dark_rendezvous")]
+    events = events + placed_encounters(view.tracks, dark, intelligence_reports(ctx, view, records), th)
+    return view, maritime_picture(view, records, th, shore_km, events)
 
 
 class VesselNotFound(LookupError):

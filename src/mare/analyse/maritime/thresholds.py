@@ -38,6 +38,12 @@ class Thresholds:
     encounter_hours: float = 2.0
     encounter_min_shore_km: float = 10.0
     slot_minutes: float = 10.0  # tracks are compared on this time grid
+    # a vessel without AIS placed by other intelligence (a sighting, an interception): a broadcasting
+    # vessel slow this close in space and time met it, or one dark at the time could have reached it
+    # at this speed (ours: reported positions are rough; 12 kn is a fast mother ship)
+    placed_km: float = 10.0
+    placed_hours: float = 2.0
+    placed_max_knots: float = 12.0
     # departure and landing areas of the gazetteer: time spent within this radius
     area_km: float = 20.0
     area_hours: float = 2.0
