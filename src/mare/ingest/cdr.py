@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -41,6 +44,7 @@ DAY_FIRST = (
 MONTH_FIRST = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M")
 OTHER = ("%Y/%m/%d %H:%M:%S", "%Y%m%d%H%M%S", "%Y-%m-%d %H:%M")
 BLOCK_SIZE = 16 << 20
+_T = TypeVar("_T")
 MAX_PROBLEM_ROWS = 100_000
 
 
@@ -124,7 +128,7 @@ def _parse_times(values: pa.ChunkedArray | pa.Array, formats: tuple[str, ...]) -
     result = pc.strptime(text, format="%Y-%m-%dT%H:%M:%SZ", unit="s", error_is_null=True)
     result = _fill(result, text, _iso_times)
     for fmt in ("%Y-%m-%d %H:%M:%S", *formats):
-        result = _fill(result, text, lambda t, f=fmt: pc.strptime(t, format=f, unit="s", error_is_null=True))
+        result = _fill(result, text, partial(pc.strptime, format=fmt, unit="s", error_is_null=True))
     return pc.cast(_fill(result, text, _epoch_times), pa.timestamp("s"))
 
 
@@ -172,7 +176,6 @@ class PhoneCache:
         self.ctx = ctx
         self._seen: pa.Array = pa.array([], pa.string())  # distinct texts met so far...
         self._seen_ints: pa.Array = pa.array([], pa.int64())  # ...and their E.164 integers
-        self.by_key: dict[str, int | None] = {}
         self.reasons: dict[str, str] = {}
 
     def map(self, values: pa.Array) -> pa.Array:
@@ -191,31 +194,39 @@ class PhoneCache:
         return out
 
     def _ints(self, uniques: pa.Array) -> pa.Array:
-        """The E.164 integers of these distinct texts; only texts not seen before reach Python."""
+        """The E.164 integers of these distinct texts; only texts not seen before are read."""
         if len(self._seen):
             at = pc.index_in(uniques, value_set=self._seen)
             fresh = pc.filter(uniques, pc.is_null(at))
         else:
             fresh = uniques
         if len(fresh):
-            texts = fresh.to_pylist()
-            keys = digit_keys(fresh).to_pylist()
-            values = [self._one(raw, key) for raw, key in zip(texts, keys, strict=True)]
             self._seen = pa.concat_arrays([self._seen, fresh])
-            self._seen_ints = pa.concat_arrays([self._seen_ints, pa.array(values, pa.int64())])
+            self._seen_ints = pa.concat_arrays([self._seen_ints, self._read(fresh)])
         return pc.take(self._seen_ints, pc.index_in(uniques, value_set=self._seen))
 
-    def _one(self, raw: str, key: str | None) -> int | None:
-        by_key = self.by_key
-        value = FALLBACK
-        if key is not None:
-            value = by_key.get(key, FALLBACK)
-            if value == FALLBACK and key not in by_key:
-                value = by_key[key] = e164_int_for_key(key, self.ctx.default_region)
-        if value == FALLBACK:
-            e164 = e164_for_bulk(raw, self.ctx.default_region)
-            value = phone_to_int(e164) if e164 else None
-        return value
+    def _read(self, fresh: pa.Array) -> pa.Array:
+        """Distinct texts to integers: by their digit keys (each key once), the rest one by one."""
+        keys = digit_keys(fresh)
+        distinct = pc.unique(keys).drop_null()
+        region = self.ctx.default_region
+        by_key = pa.array([e164_int_for_key(k, region) for k in distinct.to_pylist()], pa.int64())
+        values = pc.take(by_key, pc.index_in(keys, value_set=distinct))
+        undecided = pc.or_kleene(pc.is_null(keys), pc.equal(values, FALLBACK))
+        if not pc.any(undecided).as_py():
+            return values
+        at = pc.indices_nonzero(undecided)
+        parsed = [self._parse(raw) for raw in pc.take(fresh, at).to_pylist()]
+        out = pc.fill_null(values, 0).to_numpy(zero_copy_only=False).copy()
+        valid = values.is_valid().to_numpy(zero_copy_only=False).copy()
+        spots = at.to_numpy()
+        out[spots] = [0 if v is None else v for v in parsed]
+        valid[spots] = [v is not None for v in parsed]
+        return pa.array(out, pa.int64(), mask=~valid)
+
+    def _parse(self, raw: str) -> int | None:
+        e164 = e164_for_bulk(raw, self.ctx.default_region)
+        return phone_to_int(e164) if e164 else None
 
     def reason(self, raw: str | None) -> str:
         """Why this text is not a phone number (worked out when first asked)."""
@@ -248,32 +259,29 @@ class _Sink:
     on_progress: Callable[[int], None] | None
     result: CdrLoad = field(default_factory=CdrLoad)
 
+    pool: ThreadPoolExecutor | None = None
+    inserting: Future[None] | None = None
+
     def add(self, batch: pa.RecordBatch, lines: pa.Array) -> None:
-        """Normalise one batch (its rows began on `lines`) and insert the rows that are good."""
+        """Normalise one batch (its rows began on `lines`) and insert the rows that are good.
+
+        With a pool, the times are read on a second thread while the numbers are mapped on
+        this one, and the insert runs there too while the next batch is read (one at a time,
+        in order, on the caller's connection and transaction).
+        """
         n = batch.num_rows
         columns = self.columns
 
         def col(name: str) -> pa.Array:
             return pc.cast(batch.column(columns[name]), pa.string())
 
+        times = self._run(_parse_times, col("start"), self.formats)
         caller, callee = self.phones.map_many([col("caller"), col("callee")])
-        started = _parse_times(col("start"), self.formats)
-        ok = pc.and_(pc.and_(pc.is_valid(caller), pc.is_valid(callee)), pc.is_valid(started))
-        table = {
-            "row_number": lines,
-            "caller": caller,
-            "callee": callee,
-            "started_at": started,
-        }
+        table = {"row_number": lines, "caller": caller, "callee": callee}
         if "duration" in columns:
-            table["duration_s"] = pc.cast(
-                pc.cast(
-                    _number(col("duration"), r"^\d+(\.\d+)?$"),
-                    pa.float64(),
-                ),
-                pa.int32(),
-                safe=False,
-            )
+            seconds = pc.cast(_number(col("duration"), r"^\d+(\.\d+)?$"), pa.float64())
+            table["duration_s"] = pc.cast(seconds, pa.int32(), safe=False)
+        ok = pc.and_(pc.is_valid(caller), pc.is_valid(callee))
         for name in ("cell", "lat", "lon"):
             if name in columns:
                 values = col(name)
@@ -282,7 +290,34 @@ class _Sink:
                 else:
                     table[name] = pc.if_else(pc.equal(values, ""), None, values)
                     ok = pc.and_(ok, pc.invert(pc.match_substring(values, "\x00")))  # a NUL rejects its row
+        started = times.result()
+        table["started_at"] = started
+        ok = pc.and_(ok, pc.is_valid(started))
         arrow = pa.table(table).filter(ok)
+        self.finish()
+        self.inserting = self._run(self._insert, arrow)
+        self.result.loaded += arrow.num_rows
+        bad = n - arrow.num_rows
+        if bad:
+            self.result.rejected += bad
+            _collect_problems(self.result, batch, columns, caller, callee, started, lines, self.phones, ok)
+        if self.on_progress:
+            self.on_progress(n)
+
+    def finish(self) -> None:
+        """Wait for the insert under way (its error, if any, is raised here)."""
+        if self.inserting is not None:
+            inserting, self.inserting = self.inserting, None
+            inserting.result()
+
+    def _run(self, fn: Callable[..., _T], *args: Any) -> Future[_T]:
+        if self.pool is not None:
+            return self.pool.submit(fn, *args)
+        done: Future[_T] = Future()
+        done.set_result(fn(*args))
+        return done
+
+    def _insert(self, arrow: pa.Table) -> None:
         con = self.store.con
         settled(con).register("_cdr_batch", arrow)
         try:
@@ -292,13 +327,6 @@ class _Sink:
             )
         finally:
             con.unregister("_cdr_batch")
-        self.result.loaded += arrow.num_rows
-        bad = n - arrow.num_rows
-        if bad:
-            self.result.rejected += bad
-            _collect_problems(self.result, batch, columns, caller, callee, started, lines, self.phones, ok)
-        if self.on_progress:
-            self.on_progress(n)
 
 
 def load_cdr(
@@ -332,11 +360,18 @@ def load_cdr(
     phones = PhoneCache(ctx)
     sink = _Sink(store, uid, columns, formats, phones, on_progress)
     try:
-        _load_fast(sink, path, header, enc)
+        with ThreadPoolExecutor(2, thread_name_prefix="mare-cdr") as pool:
+            sink.pool = pool
+            try:
+                _load_fast(sink, path, header, enc)
+            finally:
+                sink.finish()
+                sink.pool = None
     except (_Unsafe, pa.ArrowInvalid):
         store.con.execute("DELETE FROM calls WHERE contribution = ?", [uid])
         sink.result = CdrLoad()
         _load_careful(sink, path, header, enc)
+        sink.finish()
     return sink.result
 
 
@@ -407,10 +442,13 @@ def _count_lines(path: Path) -> int:
         return 0
     ends, step = 0, 64 << 20
     with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        returns = data.find(b"\r") >= 0
         for start in range(0, size, step):
             chunk = data[start : start + step + 1]  # one byte more: a \r\n across the cut counts once
             own = chunk[:step]
-            ends += own.count(b"\n") + own.count(b"\r") - chunk.count(b"\r\n")
+            ends += own.count(b"\n")
+            if returns:
+                ends += own.count(b"\r") - chunk.count(b"\r\n")
         last = data[size - 1 : size]
     return ends + (0 if last in (b"\n", b"\r") else 1)
 
@@ -494,7 +532,7 @@ def _collect_problems(
         return
     bad = pc.indices_nonzero(pc.invert(ok)).slice(0, room)
 
-    def rows(values: pa.Array) -> list[object]:
+    def rows(values: pa.Array) -> list[Any]:
         return pc.take(values, bad).to_pylist()
 
     raw = {name: rows(batch.column(columns[name])) for name in REQUIRED}
