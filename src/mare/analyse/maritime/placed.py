@@ -2,9 +2,10 @@
 
 A report of the hub (a sighting, an interception, a rescue: a record with a position and a time) places
 a vessel without AIS. A broadcasting vessel met it when, within `placed_hours` of the report, it was slow
-within `placed_km` of the reported position; or when it was silent across the report's time and could
-have gone from where it fell silent to the reported position and on to where it reappeared at no more
-than `placed_max_knots`. Each event names the report, the rule and its distances and times.
+within `placed_km` of the reported position; or when its silence was a dark rendezvous (it came back on
+its track) across the report's time and it could have gone from where it fell silent to the reported
+position and on to where it reappeared at its own speed (a quarter over the speed it reported at either
+end, at most `placed_max_knots`). Each event names the report, the rule and its distances and times.
 """
 
 from __future__ import annotations
@@ -58,18 +59,35 @@ def placed_encounters(
             for m, (d, i) in sorted(best.items()):
                 out.append(_event(r, m, int(tracks.t[i]), "slow", {"km": round(d, 2)}, tracks, [i], th))
         for g in dark:
-            if not g.start <= r.t <= g.end:
+            if g.kind != "dark_rendezvous" or not g.start <= r.t <= g.end:
                 continue
             a, b = g.evidence["from"], g.evidence["to"]
             reach = float(
                 haversine_km(a["lat"], a["lon"], r.lat, r.lon)
                 + haversine_km(r.lat, r.lon, b["lat"], b["lon"])
             )
-            limit = (g.end - g.start) / 3600.0 * th.placed_max_knots * KNOT_KMH
+            knots = _own_speed(tracks, g, th.placed_max_knots)
+            limit = (g.end - g.start) / 3600.0 * knots * KNOT_KMH
             if reach <= limit:
-                facts = {"reach_km": round(reach, 1), "reachable_km": round(limit, 1), "gap": g.summary}
+                facts = {
+                    "reach_km": round(reach, 1),
+                    "reachable_km": round(limit, 1),
+                    "at_knots": round(knots, 1),
+                    "gap": g.summary,
+                }
                 out.append(_event(r, g.mmsi, r.t, "dark", facts, None, [], th, g.sources))
     return out
+
+
+def _own_speed(tracks: Tracks, g: Event, th_max: float) -> float:
+    """The speed a vessel could have kept while dark: a quarter over the faster of its reported speeds
+    at either end of the silence, at most `th_max` (that, when neither was reported)."""
+    lo = int(np.searchsorted(tracks.mmsi, g.mmsi))
+    hi = int(np.searchsorted(tracks.mmsi, g.mmsi, side="right"))
+    ends = lo + np.searchsorted(tracks.t[lo:hi], [g.start, g.end])
+    sog = tracks.sog[np.clip(ends, lo, max(hi - 1, lo))]
+    sog = sog[np.isfinite(sog)]
+    return min(th_max, 1.25 * float(sog.max())) if sog.size and sog.max() > 0 else th_max
 
 
 def _event(
