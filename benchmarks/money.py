@@ -19,6 +19,9 @@ Sections (each prints a Markdown table; `--only` picks some):
   flagged broker, the share that are hawaladars; flagged collector (fan-in or broker), the share that
   took fees at all (any fee collector or hawaladar); the anchor is a naive degree threshold on the
   same transfers (3 or more distinct payers).
+- **fee levels** (with scenario): fees told by their amount alone, purposes hidden, on half the hub's
+  transfers: the sources' one level (EUR 3,000-6,000, the anchor) beside levels per route derived
+  from the fees recorded in the other half (`analyse/money/fee_levels.py`).
 - **corridors**: the scenario's corridor volumes (EUR, country -> country) beside the World Bank's
   2017 bilateral remittance estimates for the same corridors: Spearman rank correlation, a
   plausibility check only (smuggling fees are not remittances, and the scenario is synthetic).
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import os
 import time
 from collections import Counter, defaultdict
@@ -256,7 +260,8 @@ def scenario(home: Path, world: Path) -> dict[str, Any]:
             str(uid): (str(ag), str(s), str(local))
             for uid, ag, s, local in store.con.execute(
                 "SELECT r.uid, r.agency, c.sender_id, r.local_id FROM records r "
-                "JOIN contributions c ON c.uid = r.contribution WHERE r.kind IN ('person', 'organisation')"
+                "JOIN contributions c ON c.uid = r.contribution "
+                "WHERE r.kind IN ('person', 'organisation', 'payment')"
             ).fetchall()
         }
         viewer = Viewer("benchmark", HUB_AGENCY, frozenset({"analyst"}))
@@ -301,7 +306,10 @@ def scenario(home: Path, world: Path) -> dict[str, Any]:
             "anchor_flagged": len(anchor),
         }
     corridors = {(c.source, c.target): c.eur for c in result.flows.corridors} if result.flows else {}
+    purpose = {r["id"]: r["purpose"] for r in _csv(world / "truth" / "payments.csv")}
+    truly = {t.ref: purpose.get(true_id.get(key_of.get(t.ref, ("", "", "")), ""), "") for t in transfers}
     return {
+        "fee_levels": fee_level_rows([t for t in transfers if truly[t.ref]], truly),
         "payments": result.payments,
         "transfers": len(transfers),
         "parties": len(result.parties),
@@ -311,6 +319,33 @@ def scenario(home: Path, world: Path) -> dict[str, Any]:
         "corridors": corridors,
         "fees": result.fees.as_dict() if result.fees else None,
     }
+
+
+def fee_level_rows(transfers: list[Transfer], truly: dict[str, str]) -> dict[str, Any]:
+    """Fees told by amount alone, purposes hidden: the sources' single level (the anchor) beside levels
+    per route derived from the fees recorded in the other half of the transfers (split by record)."""
+    from dataclasses import replace
+
+    from mare.analyse.money.fee_levels import FEE_LEVELS, level_of, route_levels
+
+    half = {t.ref: int(hashlib.sha256(t.ref.encode()).hexdigest(), 16) % 2 for t in transfers}
+    train = [t for t in transfers if half[t.ref] == 0]
+    test = [replace(t, purpose=None) for t in transfers if half[t.ref] == 1]
+    fee = {t.ref: truly[t.ref] in ("smuggling fee", "fee for the next leg") for t in transfers}
+    derived = route_levels(train)
+    rows = {}
+    for name, levels in (
+        ("anchor: one level, EUR 3,000-6,000 (seeds/004)", FEE_LEVELS),
+        (
+            f"ours: {len(derived)} route levels from the other half's fees, else the anchor's",
+            (*FEE_LEVELS, *derived),
+        ),
+    ):
+        flagged = [t for t in test if level_of(t, levels) is not None]
+        hits = sum(fee[t.ref] for t in flagged)
+        true = sum(fee[t.ref] for t in test)
+        rows[name] = (hits / len(flagged) if flagged else 0.0, hits / true if true else 0.0, len(flagged))
+    return {"train": len(train), "test": len(test), "fees": sum(fee[t.ref] for t in test), "rows": rows}
 
 
 def _iso2(name: str, cache: dict[str, str | None]) -> str | None:
@@ -417,6 +452,15 @@ def main() -> None:
                 f"{x['anchor_precision']:.3f} ({x['anchor_flagged']}) |"
             )
         print(f"\nFees observed: {r['fees']}\n")
+        fl = r["fee_levels"]
+        print(
+            f"Fees by amount alone (purposes hidden) on {fl['test']:,} transfers ({fl['fees']:,} fees), "
+            f"levels from the other {fl['train']:,}:\n"
+        )
+        print("| fee levels | precision | recall | flagged |\n|---|---:|---:|---:|")
+        for name, (p, rc, n) in fl["rows"].items():
+            print(f"| {name} | {p:.3f} | {rc:.3f} | {n} |")
+        print()
     if "corridors" in only and volumes:
         c = corridors(volumes)
         if c is None:

@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from mare.analyse.money.fee_levels import FEE_LEVELS, FeeLevel, route_levels
 from mare.analyse.money.flows import Flows, flows
 from mare.analyse.money.networks import Fees, fee_observations
 from mare.analyse.money.patterns import Analysis, Party, Thresholds, find_patterns
@@ -27,7 +28,7 @@ from mare.analyse.money.transactions import Problem, Transfer, parse_time
 from mare.hub.context import HubContext
 from mare.hub.network import payment_purpose
 from mare.hub.visible import Seen, read_visible
-from mare.schema.types.currency import AmountError, check_amount, currency_code
+from mare.schema.types.currency import AmountError, check_amount, currency_code, to_eur
 
 PAYMENT_FIELDS = ("amount", "currency", "paid_at", "method", "purpose", "from_country", "to_country")
 ACCOUNT_FIELDS = ("iban", "account_number", "institution", "country", "holder_name", "account_type")
@@ -49,6 +50,7 @@ class MoneyResult:
     fees: Fees | None = None
     networks: list[Fees] = field(default_factory=list)
     journeys_on_legs: int = 0  # persons counted on the journey legs seen
+    levels: tuple[FeeLevel, ...] = FEE_LEVELS  # the general level and those derived per route
     problems: list[Problem] = field(default_factory=list)
     withheld: dict[str, int] = field(default_factory=dict)
 
@@ -67,6 +69,7 @@ class MoneyResult:
             "fees": self.fees.as_dict() if self.fees else None,
             "networks": [n.as_dict() for n in self.networks],
             "journeys_on_legs": self.journeys_on_legs,
+            "fee_levels": [level.as_dict() for level in self.levels],
             "problems": [p.as_dict() for p in self.problems],
             "withheld": self.withheld,
         }
@@ -191,6 +194,12 @@ def _parties(
     return node, parties
 
 
+def _purpose(written: list[str]) -> str | None:
+    """The purpose class (`hub.network.payment_purpose`); 'other' for a purpose recorded in no class
+    (an invoice, family support), which is then not judged a fee by its amount; None when none is."""
+    return payment_purpose(written) or ("other" if any(w.strip() for w in written) else None)
+
+
 def _transfer(uid: str, seen: Seen, src: str, dst: str) -> Transfer | Problem:
     """A payment as a transfer, or the problem that keeps it out of the sums."""
     written = seen.first("amount")
@@ -219,9 +228,38 @@ def _transfer(uid: str, seen: Seen, src: str, dst: str) -> Transfer | Problem:
         seen.first("from_country"),
         seen.first("to_country"),
         seen.first("method"),
-        payment_purpose(seen.values.get("purpose", [])),
+        _purpose(seen.values.get("purpose", [])),
         uid,
     )
+
+
+def advertised_prices(ctx: HubContext) -> list[tuple[str, float]]:
+    """(country the route departs from, EUR) of each advert the viewer may see in full that was read
+    at intake with a price, a currency with a euro rate and a route whose origin is a known place."""
+    adverts = read_visible(ctx, ["advert"], ["price", "currency", "route_offered"])
+    wanted: list[tuple[str, float]] = []
+    for seen in adverts.records.values():
+        origin = (seen.first("route_offered") or "").partition(">")[0].strip()
+        try:
+            eur = to_eur(float(seen.first("price") or ""), currency_code(seen.first("currency") or "?"))
+        except (AmountError, ValueError):
+            continue
+        if origin and origin != "?" and eur:
+            wanted.append((origin, eur))
+    if not wanted:
+        return []
+    from mare.analyse.adverts.extract import advert_gazetteer, place_country
+
+    gaz = advert_gazetteer()
+    countries: dict[str, str | None] = {}
+    out = []
+    for origin, eur in wanted:
+        if origin not in countries:
+            countries[origin] = place_country(origin, gaz)
+        country = countries[origin]
+        if country:
+            out.append((country, eur))
+    return out
 
 
 def hub_money(ctx: HubContext, thresholds: Thresholds | None = None) -> MoneyResult:
@@ -271,8 +309,11 @@ def hub_money(ctx: HubContext, thresholds: Thresholds | None = None) -> MoneyRes
         for p in problems
     ]
     result.flows = flows([*result.transfers, *corridor_only])
-    result.analysis = find_patterns(result.transfers, result.parties, thresholds)
-    result.fees, result.networks = fee_observations(result.transfers, result.analysis.flagged("broker"))
+    levels = route_levels([*result.transfers, *corridor_only], advertised_prices(ctx))
+    result.levels = (*FEE_LEVELS, *levels)
+    result.analysis = find_patterns(result.transfers, result.parties, thresholds, result.levels)
+    brokers = result.analysis.flagged("broker")
+    result.fees, result.networks = fee_observations(result.transfers, brokers, result.levels)
     total = 0
     for seen in legs.records.values():
         try:

@@ -619,3 +619,10 @@ def extract(
     result.route = _route([t for t in words if not _overlaps(t.start, t.end, skip)], kept, lex)
     result.services = _services(tokens, lex)
     return result
+
+
+def place_country(name: str, gaz: Gazetteer | None = None) -> str | None:
+    """The country of a place name as `extract` reads one (a country's name in the lexicon, or a
+    gazetteer place), or None: e.g. the origin of a route stored with an advert."""
+    found = extract(name, gaz=gaz)
+    return next((str(p.detail["country"]) for p in found.places if p.detail.get("country")), None)

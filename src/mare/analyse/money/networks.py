@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from mare.analyse.money.patterns import FEE_LEVELS, FeeLevel, _is_fee
+from mare.analyse.money.fee_levels import FEE_LEVELS, FeeLevel, is_fee
 from mare.analyse.money.transactions import Transfer
 
 
@@ -66,7 +66,7 @@ def fee_observations(
     served: list[set[str]] = [set() for _ in nets]
     for t in transfers:
         whole.eur_all += t.eur or 0.0
-        fee = _is_fee(t, levels)
+        fee = is_fee(t, levels)
         k = member.get(t.target, member.get(t.source))
         if k is not None:
             nets[k].eur_all += t.eur or 0.0

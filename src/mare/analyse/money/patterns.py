@@ -36,32 +36,12 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from mare.analyse.money.fee_levels import FEE_LEVELS, FeeLevel, is_fee, level_of
 from mare.analyse.money.flows import iso_day
 from mare.analyse.money.transactions import DAY, Transfer
 
-SEED_REPORT = "seeds/004 (Europol-INTERPOL, Migrant Smuggling Networks, May 2016)"
-
-
-@dataclass(frozen=True, slots=True)
-class FeeLevel:
-    """A known fee level: a range in euros, what it is the price of, and where the figure comes from."""
-
-    name: str
-    low: float
-    high: float
-    source: str
-
-    def matches(self, eur: float | None) -> bool:
-        """Whether an amount in euros lies within the level."""
-        return eur is not None and self.low <= eur <= self.high
-
-
 #: Roles recorded by an agency that make a party taking or paying out hawala money a broker.
 BROKER_ROLES = ("hawaladar",)
-#: The sources give one fee level for all routes: EUR 3,000-6,000 per person (USD 3,200-6,500).
-FEE_LEVELS: tuple[FeeLevel, ...] = (
-    FeeLevel("journey fee per person", 3_000, 6_000, f"{SEED_REPORT}: 'USD 3,200 – 6,500 (EUR 3,000-6,000)'"),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,10 +155,6 @@ def _span(transfers: Sequence[Transfer], idx: Sequence[int]) -> tuple[int | None
     return (min(times), max(times)) if times else (None, None)
 
 
-def _is_fee(t: Transfer, levels: Sequence[FeeLevel]) -> bool:
-    return t.purpose == "fee" or any(level.matches(t.eur) for level in levels)
-
-
 def _best_window(
     transfers: Sequence[Transfer], idx: Sequence[int], other: str, window: float, keep: Any = None
 ) -> tuple[set[str], list[int]]:
@@ -227,7 +203,7 @@ def _fan(
     reasons: list[str] = []
     fee_people: set[str] = set()
     if kind == "fan-in":
-        direct = [i for i in idx if _is_fee(transfers[i], levels) and i not in set(paid_on)]
+        direct = [i for i in idx if is_fee(transfers[i], levels) and i not in set(paid_on)]
         fee_people = {transfers[i].source for i in direct}
         fees = len(fee_people) + len(paid_on)  # a payout from a broker is one customer's money paid on
         if fees >= th.fee_payers_min:
@@ -253,9 +229,10 @@ def _fan(
         cv = float(amounts.std() / amounts.mean())
         if cv < 0.25:
             reasons.append(f"similar amounts (coefficient of variation {cv:.2f})")
-    matched = [i for i in used if any(level.matches(transfers[i].eur) for level in levels)]
+    matched = [i for i in used if level_of(transfers[i], levels) is not None]
     if matched and kind == "fan-in":
-        reasons.append(f"{len(matched)} of {len(used)} amounts at a known fee level ({levels[0].name})")
+        names = sorted({lv.name for i in matched if (lv := level_of(transfers[i], levels))})
+        reasons.append(f"{len(matched)} of {len(used)} amounts at a known fee level ({'; '.join(names)})")
     first, last = _span(transfers, used)
     return Pattern(
         kind,
@@ -528,16 +505,19 @@ def _fee_levels(ix: _Index, levels: Sequence[FeeLevel]) -> list[Pattern]:
     t = ix.t
     found: list[Pattern] = []
     for node, idx in sorted(ix.into.items()):
-        matched = [i for i in idx if any(level.matches(t[i].eur) for level in levels)]
+        at = {i: lv for i in idx if (lv := level_of(t[i], levels)) is not None}
+        matched = sorted(at)
         payers = {t[i].source for i in matched}
         fees = [i for i in idx if t[i].purpose == "fee"]
         if len(payers) < 2 and not (matched and fees):
             continue
-        level = levels[0]
-        reasons = [
-            f"{len(matched)} transfers from {len(payers)} payers at {level.name} "
-            f"({eur_text(level.low)}–{eur_text(level.high)}; {level.source})"
-        ]
+        reasons = []
+        for level in sorted(set(at.values()), key=lambda lv: lv.name):
+            mine = [i for i in matched if at[i] == level]
+            reasons.append(
+                f"{len(mine)} transfers from {len({t[i].source for i in mine})} payers at {level.name} "
+                f"({eur_text(level.low)}–{eur_text(level.high)}; {level.source})"
+            )
         if fees:
             reasons.append(f"{len(fees)} transfers recorded as fees")
         first, last = _span(t, matched)
@@ -659,7 +639,7 @@ def _businesses(
         if party is None or party.kind != "organisation":
             continue
         from_suspects = [i for i in idx if t[i].source in suspects]
-        fees = [i for i in idx if _is_fee(t[i], levels)]
+        fees = [i for i in idx if is_fee(t[i], levels)]
         if not from_suspects and not fees and node not in fee_receivers:
             continue
         reasons = []
