@@ -28,8 +28,9 @@ SUSPECTS = ("suspect", "convicted")
 SHOWN = 60
 MARITIME = (
     "From the AIS the hub holds that you may see: gaps at sea, dark rendezvous (silent, then back on its "
-    "track), encounters, loitering, identity anomalies and time off departure and landing areas, combined "
-    "with the vessel records above (docs/maritime.md gives the method and thresholds)."
+    "track), encounters, meetings with vessels without AIS placed by the hub's reports, loitering, identity "
+    "anomalies and time off departure and landing areas, combined with the vessel records above and the "
+    "organisations of interest operating them (docs/maritime.md gives the method and thresholds)."
 )
 NO_AIS = "The hub holds no AIS you may see: this list is built from vessel records and their ties alone."
 
