@@ -137,8 +137,9 @@ def entity(ctx: HubContext, entity_id: str) -> EntityView | None:
     eid, kind, uids = _members(ctx, entity_id.strip())
     repo = Repository(ctx)
     view = EntityView(eid, kind)
+    found = repo.many(uids)
     for uid in uids:
-        record = repo.record(uid)
+        record = found.get(uid)
         if record is None or record.decision.visibility == "none":
             continue
         (view.records if record.decision.full else view.restricted).append(record)
@@ -167,6 +168,8 @@ def _hits(
         [*shown, *shown],
     ).fetchall()
     mine = set(shown)
+    sides = [right if left in mine else left for _, _, _, left, right, _, _ in rows]
+    others = repo.many([uid for uid in sides if uid not in members], content=False)
     out = []
     within = 0
     for hid, kind, basis, left, right, probability, created in rows:
@@ -174,7 +177,7 @@ def _hits(
         if other in members:
             within += other in mine
             continue
-        other_view = repo.record(other)
+        other_view = others.get(other)
         if other_view is None or other_view.decision.visibility == "none":
             continue
         entry: dict[str, Any] = {"id": hid, "kind": kind, "record": own, "at": str(created)}
