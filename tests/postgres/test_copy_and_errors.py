@@ -139,3 +139,15 @@ def test_refused_credentials_and_an_unmigrated_store_are_one_line(pg_cluster: An
     missing = pg_cluster.url(APP, "app-secret", "no_such_db")
     result = runner.invoke(app, ["stats", "--home", str(tmp_path)], env={"MARE_STORE": missing})
     assert result.exit_code == 1 and "createdb" in result.output
+
+
+@pytest.mark.postgres
+def test_init_names_the_database_not_a_duckdb_file(pg_cluster: Any, tmp_path: Path) -> None:
+    from pgcluster import OWNER, OWNER_PASSWORD
+
+    name = pg_cluster.new_database("init")
+    url = pg_cluster.url(OWNER, OWNER_PASSWORD, name)
+    result = runner.invoke(app, ["init", "--home", str(tmp_path)], env={"MARE_STORE": url, "COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    assert f"database '{name}' as role '{OWNER}'" in result.output, result.output
+    assert "mare.duckdb" not in result.output and OWNER_PASSWORD not in result.output

@@ -124,6 +124,7 @@ def init(home: HomeOpt = None) -> None:
     from mare.hub.accounts import ensure_hub_agency
     from mare.hub.audit import AuditKeyMissing, trail_key
     from mare.hub.identity import operator_of
+    from mare.hub.server_store import describe_store
     from mare.store.db import open_store
 
     with open_store(home) as store:
@@ -132,7 +133,11 @@ def init(home: HomeOpt = None) -> None:
         except AuditKeyMissing as exc:
             raise fail(str(exc)) from None
         ensure_hub_agency(store)
-        console.print(f"Mare store ready at [bold]{store.db_path}[/]")
+        where = describe_store(store) if store.url else str(store.db_path)
+        console.print(
+            f"Mare store ready at [bold]{where}[/]"
+            + (f" (raw files and keys in {store.home})" if store.url else "")
+        )
         console.print(
             f"Local operator: [bold]{operator_of(store)}[/] (acts as the hub without a password here; "
             "anyone else signs in with --user NAME or MARE_TOKEN)"

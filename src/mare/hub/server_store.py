@@ -88,16 +88,22 @@ def _bind(sql: str, params: list[Any]) -> str:
     return "".join(out)
 
 
-def policy_cases() -> list[tuple[list[str], str]]:
-    """The policy per class of viewer, as PostgreSQL CASE bodies; classes sharing a body grouped."""
+def policy_cases(consented: bool | None = None) -> list[tuple[list[str], str]]:
+    """The policy per class of viewer, as PostgreSQL CASE bodies; classes sharing a body grouped.
+
+    `consented` True or False writes the consent grant as that constant (the function then tests
+    `p_consented` once, outside the cases: see `postgres_rls.visibility_function`)."""
+    from dataclasses import replace
+
     from mare.store.postgres import translate
 
+    columns = _COLUMNS if consented is None else replace(_COLUMNS, consented=str(consented).upper())
     bodies: dict[str, list[str]] = {}
     for hub, analyst, dpo, purpose in itertools.product(
         (True, False), (True, False), (True, False), PURPOSES
     ):
         viewer = _example(hub, analyst, dpo)
-        sql, params = visibility_sql(viewer, purpose, _COLUMNS, _TODAY_SENTINEL)
+        sql, params = visibility_sql(viewer, purpose, columns, _TODAY_SENTINEL)
         duck = "SELECT " + _bind(sql, params)
         (statement,) = translate(duck)
         body = statement.sql.removeprefix("SELECT ")
@@ -114,7 +120,8 @@ def secure_store(store: Store) -> list[str]:
     from mare.store.postgres import parse_url
 
     roles = parse_url(store.url).app_roles
-    return secure(store.con, visibility_function(policy_cases()), roles)
+    function = visibility_function(policy_cases(consented=True), policy_cases(consented=False))
+    return secure(store.con, function, roles)
 
 
 def apply_viewer(store: Store, viewer: Viewer, purpose: Purpose) -> dict[str, str] | None:

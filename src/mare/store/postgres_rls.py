@@ -105,21 +105,36 @@ def policy_condition(table: str) -> str:
     return f"(current_setting('{CLASS}', true) = '{SYSTEM}' OR ({rule}))"
 
 
-def visibility_function(cases: Iterable[tuple[Iterable[str], str]]) -> str:
-    """CREATE FUNCTION mare_visibility from PostgreSQL CASE bodies, one per group of viewer classes.
+Cases = Iterable[tuple[Iterable[str], str]]
 
-    Each body is an SQL expression over p_owner, p_code, p_restrictions, p_minor, p_consented and
-    the settings, giving 'full', 'hit' or 'none'."""
+
+def _by_class(cases: Cases) -> str:
     branches = []
     for classes, body in cases:
         names = ", ".join("'" + c.replace("'", "''") + "'" for c in classes)
         branches.append(f"WHEN current_setting('{CLASS}', true) IN ({names}) THEN {body}")
     return (
-        "CREATE OR REPLACE FUNCTION mare_visibility(p_owner text, p_code text, p_restrictions json, "
-        "p_minor boolean, p_consented boolean) RETURNS text LANGUAGE sql STABLE PARALLEL SAFE AS $fn$ "
-        f"SELECT CASE WHEN current_setting('{CLASS}', true) = '{SYSTEM}' THEN 'full' "
+        f"CASE WHEN current_setting('{CLASS}', true) = '{SYSTEM}' THEN 'full' "
         + " ".join(branches)
-        + " ELSE 'none' END $fn$"
+        + " ELSE 'none' END"
+    )
+
+
+def visibility_function(cases: Cases, not_consented: Cases | None = None) -> str:
+    """CREATE FUNCTION mare_visibility from PostgreSQL CASE bodies, one per group of viewer classes.
+
+    Each body is an SQL expression over p_owner, p_code, p_restrictions, p_minor, p_consented and
+    the settings, giving 'full', 'hit' or 'none'. Given `not_consented` too, CASES are the bodies
+    with consent granted and NOT_CONSENTED those without, and `p_consented` is read once: then
+    PostgreSQL inlines the function even where the consent argument is a subquery (as the policies
+    pass it), instead of calling it per row (×100 slower: docs/benchmarks.md)."""
+    body = _by_class(cases)
+    if not_consented is not None:
+        body = f"CASE WHEN p_consented THEN {body} ELSE {_by_class(not_consented)} END"
+    return (
+        "CREATE OR REPLACE FUNCTION mare_visibility(p_owner text, p_code text, p_restrictions json, "
+        f"p_minor boolean, p_consented boolean) RETURNS text LANGUAGE sql STABLE PARALLEL SAFE AS $fn$ "
+        f"SELECT {body} $fn$"
     )
 
 
