@@ -5,10 +5,10 @@
 2. Network structures: the networks found in the hub's data (`hub.networks.networks`), their sizes and
    nationalities.
 3. Money: the payments the viewer may see (amounts, methods, what they were for) and the turnover
-   estimate (`products.turnover`) from the hub's data where fees are present — arrivals (people landed,
-   from visible landing events), the facilitated share (the 2016 report's, stated: the hub cannot
-   measure it) and the fee per person (the fees paid, 10th–90th percentile) — beside the 2016 report's
-   own inputs.
+   from the hub's data where fees are present, the one `mare money --hub` gives (`products.money`:
+   journeys from the distinct fee payers to the persons on the legs seen, the 2016 report's facilitated
+   share, the fee per person from the fees observed), hub-wide and per money network, beside the 2016
+   report's own inputs.
 4. Polycriminality: people by crime area among those in more than one (`hub.polycrime`), beside 2015's
    shares.
 5. Trends: monthly events by type and legs by route; early warnings when `hub.early_warning` is there.
@@ -27,7 +27,7 @@ from mare.products.charts import ChartError, bar_chart, line_chart, map_figure
 from mare.products.daily import early_warning_module, viewer_of
 from mare.products.read import visible_records
 from mare.products.report import Figure, Report, Section, Table, missing, sources_of
-from mare.products.turnover import REPORT_2016, Input, estimate, money
+from mare.products.turnover import REPORT_2016, estimate, money
 
 SHARES_2015 = {
     "drug_trafficking": 0.22,
@@ -162,64 +162,13 @@ def _networks(ctx: HubContext, used: set[str]) -> Section:
     return section
 
 
-def _number(text: str | None) -> float | None:
-    try:
-        value = float(text) if text is not None else None
-    except ValueError:
-        return None
-    return value if value is not None and np.isfinite(value) else None
-
-
-def hub_turnover_inputs(
-    payments: list[Any], events: list[Any]
-) -> tuple[Input | None, Input | None, str | None]:
-    """Arrivals and fee inputs from the hub's visible records (None with why when absent)."""
-    from mare.hub.network import payment_purpose
-
-    fees = [
-        amount
-        for p in payments
-        if payment_purpose(p.values.get("purpose", [])) == "fee" and (amount := _number(p.first("amount")))
-    ]
-    currencies = Counter(
-        p.first("currency") or "?" for p in payments if payment_purpose(p.values.get("purpose", [])) == "fee"
-    )
-    landed = [
-        n
-        for e in events
-        if e.first("event_type") == "landing" and (n := _number(e.first("persons_count"))) is not None
-    ]
-    if not fees:
-        return None, None, "no payment you may see is a smuggling fee"
-    if not landed:
-        return None, None, "no landing event you may see counts the people landed"
-    currency = currencies.most_common(1)[0][0]
-    low, high = (float(v) for v in np.percentile(fees, [10, 90]))
-    arrivals = Input(
-        "arrivals",
-        sum(landed),
-        sum(landed),
-        "fixed",
-        "people",
-        f"people landed in {len(landed)} visible landing events",
-    )
-    fee = Input(
-        "fee per person",
-        round(low),
-        round(high),
-        "triangular",
-        currency,
-        f"10th–90th percentile of {len(fees)} fees paid",
-    )
-    return arrivals, fee, None
-
-
 def _money(ctx: HubContext, used: set[str]) -> Section:
+    from mare.hub.money import hub_money
     from mare.hub.network import payment_purpose
+    from mare.products.money import hub_turnover, network_turnover
 
-    records = visible_records(ctx, ("payment", "event"))
-    payments = [r for r in records.values() if r.kind == "payment"]
-    events = [r for r in records.values() if r.kind == "event"]
+    records = visible_records(ctx, ("payment",))
+    payments = list(records.values())
     title = "Money: payments and turnover"
     paragraphs = []
     tables = []
@@ -240,21 +189,35 @@ def _money(ctx: HubContext, used: set[str]) -> Section:
         f"With the 2016 report's own inputs the estimate is {reference.text()}; the report stated USD 5–6 bn "
         "(docs/reports.md shows the arithmetic: its range lies in the upper half of these inputs)."
     )
-    arrivals, fee, why = hub_turnover_inputs(payments, events)
     data: dict[str, Any] = {"reference": reference.as_dict(), "payments": len(payments)}
-    if arrivals and fee:
-        used.update(e.uid for e in events if e.first("event_type") == "landing")
-        ours = estimate(arrivals, REPORT_2016[1], fee, currency=fee.unit)
-        tables.append(_turnover_table(ours, "From the hub's data"))
+    result = hub_money(ctx)  # the same turnover as `mare money --hub` and the Money page
+    ours = hub_turnover(result.fees, result.journeys_on_legs) if result.fees else None
+    if ours is not None and result.fees is not None:
+        tables.append(_turnover_table(ours, "From the hub's data (as mare money --hub)"))
         paragraphs.append(
-            f"From what the hub holds and you may see: {ours.text()}. The facilitated share is the 2016 "
-            "report's (the hub holds smuggling cases only and cannot measure it); "
-            "this is the turnover of the "
-            "cases the hub holds, not of the market."
+            f"From what the hub holds and you may see: {ours.text()}, from EUR "
+            f"{result.fees.eur:,.0f} of fees observed from {result.fees.payers:,} distinct payers. The "
+            "facilitated share is the 2016 report's (the hub cannot measure it); fees paid per leg are "
+            "parts of a journey's fee, so where many are observed the fee per person is low. This is the "
+            "turnover of the cases the hub holds, not of the market."
         )
         data["hub"] = ours.as_dict()
+        rows = []
+        for net in result.networks:
+            each = network_turnover(net, result.fees)
+            if each is not None:
+                rows.append([net.name, f"{net.payers:,}", f"{net.eur:,.0f}", each.text()])
+        if rows:
+            tables.append(
+                Table(
+                    ["money network", "fee payers", "fees observed (EUR)", "turnover"],
+                    rows[:10],
+                    f"Per money network (the {min(10, len(rows))} largest of {len(rows)})",
+                )
+            )
+            data["networks"] = len(rows)
     else:
-        paragraphs.append(f"No turnover from the hub's data: {why}.")
+        paragraphs.append("No turnover from the hub's data: no payment you may see is a smuggling fee.")
     return Section("money", title, paragraphs, tables, data=data)
 
 
