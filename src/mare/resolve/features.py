@@ -170,20 +170,62 @@ def _first(values: list[Value], name: str) -> str | None:
     return next((v.normalised for v in values if v.field == name), None)
 
 
-def build_row(person: PersonInput, symbols: SymbolSource) -> dict[str, Any]:
-    """The feature row of one person (a dict with every column of `COLUMNS`)."""
-    values = person.values
+def _name_fields(values: list[Value], symbols: SymbolSource) -> dict[str, Any]:
+    """The columns that depend on the person's names alone."""
     primary, names, aliases = _names(values)
+    return {
+        "name_latin": primary.latin if primary else None,
+        "name_key": " ".join(primary.tokens) if primary else None,
+        "name_keys": _order_free_keys(names),
+        "phon_keys": _sound_keys(names),
+        "name_parts": name_parts(primary, symbols) if primary else None,
+        "name_sound": (
+            " ".join(sorted(p or t for t, p in zip(primary.tokens, primary.phonetic, strict=True)))
+            if primary
+            else None
+        ),
+        "alias_keys": sorted(set(_order_free_keys(aliases)) | set(_sound_keys(aliases))),
+    }
+
+
+def _names_memo_key(values: list[Value]) -> tuple[Any, ...]:
+    """Everything of the name values that `_name_fields` reads."""
+    out = []
+    for v in values:
+        if v.field in NAME_FIELDS:
+            extra = v.extra or {}
+            out.append(
+                (
+                    v.field,
+                    v.normalised,
+                    extra.get("latin"),
+                    extra.get("script"),
+                    tuple(extra.get("tokens") or ()),
+                    tuple(extra.get("phonetic") or ()),
+                )
+            )
+    return tuple(out)
+
+
+def build_row(
+    person: PersonInput, symbols: SymbolSource, memo: dict[tuple[Any, ...], dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The feature row of one person (a dict with every column of `COLUMNS`).
+
+    `memo`: name columns already built for the same name values (persons with the same written
+    name share them: the rows go straight to Arrow, nobody changes them)."""
+    values = person.values
     row: dict[str, Any] = {
         "record_uid": person.record_uid,
         "contribution": person.contribution,
         "agency": person.agency,
     }
-    row["name_latin"] = primary.latin if primary else None
-    row["name_key"] = " ".join(primary.tokens) if primary else None
-    row["name_keys"] = _order_free_keys(names)
-    row["phon_keys"] = _sound_keys(names)
-    row["name_parts"] = name_parts(primary, symbols) if primary else None
+    if memo is None:
+        names = _name_fields(values, symbols)
+    else:
+        key = _names_memo_key(values)
+        names = memo.get(key) or memo.setdefault(key, _name_fields(values, symbols))
+    row.update(names)
     row.update(_birth(values))
     row["nationality"] = sorted({v.normalised for v in values if v.field == "nationality"})
     row["gender"] = _first(values, "gender")
@@ -196,14 +238,8 @@ def build_row(person: PersonInput, symbols: SymbolSource) -> dict[str, Any]:
     row["role"] = _first(values, "role")
     row["residence"] = sorted({v.normalised for v in values if v.field == "residence_country"})
     row["associates"] = []  # filled by `add_associates` once every row is built
-    row["name_sound"] = (
-        " ".join(sorted(p or t for t, p in zip(primary.tokens, primary.phonetic, strict=True)))
-        if primary
-        else None
-    )
     row["name_years"] = row["name_frequency"] = None  # over the whole table: `namesakes.fill_name_stats`
-    row["alias_keys"] = sorted(set(_order_free_keys(aliases)) | set(_sound_keys(aliases)))
-    return row
+    return {column: row[column] for column in COLUMNS}
 
 
 def name_parts(

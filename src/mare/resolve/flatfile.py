@@ -69,6 +69,14 @@ def _normalised(kind: str, text: str) -> Any:
     return _normaliser(kind)(text, EMPTY_CONTEXT)
 
 
+@lru_cache(maxsize=200_000)
+def _value(column: str, kind: str, text: str) -> Value | None:
+    """The feature value of one cell, built once per distinct text (shared by the persons that
+    carry it: nothing changes a Value once built)."""
+    n = _normalised(kind, text)
+    return None if n.value is None else Value(column, n.value, tuple(n.flags), dict(n.extra or {}))
+
+
 def read_persons(path: Path) -> tuple[list[PersonInput], list[dict[str, str]]]:
     """Read and normalise the CSV's persons (raises LinkInputError on an unusable file)."""
     try:
@@ -103,9 +111,9 @@ def _person(rid: str, rec: dict[str, str]) -> PersonInput:
         for text in raw.split(";") if column in _MULTI else [raw]:
             if not text.strip():
                 continue
-            n = _normalised(kind, text.strip())
-            if n.value is not None:
-                person.values.append(Value(column, n.value, tuple(n.flags), dict(n.extra or {})))
+            value = _value(column, kind, text.strip())
+            if value is not None:
+                person.values.append(value)
     for text in (rec.get("phone") or "").split(";"):
         if text.strip():
             n = _normalised("phone", text.strip())

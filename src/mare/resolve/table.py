@@ -51,8 +51,9 @@ def feature_table(people: Sequence[PersonInput], symbols: SymbolSource, chunk: i
     wanted = {uid for p in people for uid in p.associates}
     phon: dict[str, list[str]] = {}  # phonetic keys of the persons someone is linked to
     batches = []
+    memo: dict[tuple[Any, ...], dict[str, Any]] = {}  # name columns per distinct written name
     for start in range(0, len(people), chunk):
-        rows = [build_row(p, symbols) for p in people[start : start + chunk]]
+        rows = [build_row(p, symbols, memo) for p in people[start : start + chunk]]
         phon.update((r["record_uid"], r["phon_keys"]) for r in rows if r["record_uid"] in wanted)
         batches.append(to_arrow(rows))
     table = pa.concat_tables(batches) if batches else to_arrow([])
