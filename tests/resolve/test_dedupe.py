@@ -66,6 +66,38 @@ def test_integer_candidates_in_partitions_equal_the_pairs_sharing_a_key(
     )
 
 
+def test_the_block_cap_scales_with_the_data() -> None:
+    """Blocks are taken smallest first while they bring at most `per_person` pairs per person: the
+    candidates grow at most linearly, and they are the pairs of a fixed cap at the size found."""
+    rows = build_rows(_people(300), SymbolSource(enabled=False))
+    con = duckdb.connect()
+    con.register("keys_in", key_table(rows))
+    con.execute("CREATE TABLE keys AS SELECT * FROM keys_in")
+    con.execute(
+        "CREATE TABLE ids AS SELECT CAST(row_number() OVER (ORDER BY record_uid) AS INTEGER) AS id, "
+        "record_uid FROM (SELECT DISTINCT record_uid FROM keys)"
+    )
+    con.execute("CREATE TABLE id_keys AS SELECT key, id FROM keys JOIN ids USING (record_uid)")
+    persons = con.execute("SELECT count(*) FROM ids").fetchall()[0][0]
+    largest = con.execute(
+        "SELECT max(c) FROM (SELECT count(*) AS c FROM id_keys GROUP BY key HAVING count(*) <= 40)"
+    ).fetchall()[0][0]
+    unbound = blocking.block_cap(con, "id_keys", max_block=40, per_person=1e9)
+    assert unbound == largest > 2
+    cap = blocking.block_cap(con, "id_keys", max_block=40, per_person=1.0)
+    assert 2 <= cap < unbound
+    n = create_candidates(con, "id_keys", "pairs", max_block=40, per_person=1.0)
+    assert n <= persons * 1.0
+    want = pairs_within(con, "keys", max_block=cap)
+    assert n == want.num_rows
+    bigger = pairs_within(con, "keys", max_block=cap + 1)
+    block_pairs = con.execute(
+        f"SELECT sum(c * (c - 1) // 2) FROM (SELECT count(*) AS c FROM id_keys GROUP BY key "
+        f"HAVING count(*) BETWEEN 2 AND {cap + 1})"
+    ).fetchall()[0][0]
+    assert bigger.num_rows > n and block_pairs > persons  # the next size would not have fitted
+
+
 def test_dedupe_of_the_table_equals_dedupe_of_the_rows() -> None:
     people = _people(600)
     rows = build_rows(people, SymbolSource(enabled=False))

@@ -4,11 +4,17 @@ Keys (see `features.blocking_keys`) go into a two-column table (key, record_uid)
 candidate when the two persons share any key whose block is small enough: a key held by more
 than `max_block` persons (a very common name in one birth year) says too little to be worth
 comparing everyone in it, and other keys still bring true matches together.
+
+The cap also scales with the data (`create_candidates`): some keys' blocks grow with the number
+of persons whatever their names (a full birth date, a given name's sound in one birth year), so
+with a fixed cap the candidates grow about as N squared. The blocks are taken smallest first
+while their pairs fit `PAIRS_PER_PERSON` per person; the largest that fit set the cap.
 """
 
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -19,6 +25,11 @@ from mare.resolve.features import blocking_keys
 from mare.store.settle import settled
 
 MAX_BLOCK = 400
+#: Pairs per person that the blocks may bring (before pairs found by several keys are counted
+#: once): the candidates grow at most linearly with the persons. At the sizes measured so far
+#: (scenario small and medium, `mare link` up to 50 000 persons) the blocks bring fewer, so it
+#: binds only on larger sets (115 candidates per person at a million persons with the fixed cap).
+PAIRS_PER_PERSON = float(os.environ.get("MARE_PAIRS_PER_PERSON", "32"))
 
 
 _KEY_SCHEMA = pa.schema([("key", pa.string()), ("record_uid", pa.string())])
@@ -90,14 +101,41 @@ def table_rows(table: pa.Table, columns: Sequence[str] | None = None) -> Iterato
         yield from batch.to_pylist()
 
 
-def create_candidates(con: duckdb.DuckDBPyConnection, keys: str, out: str, max_block: int = MAX_BLOCK) -> int:
+def block_cap(
+    con: duckdb.DuckDBPyConnection,
+    keys: str,
+    max_block: int = MAX_BLOCK,
+    per_person: float = PAIRS_PER_PERSON,
+) -> int:
+    """The largest block size kept for the table named `keys` (key, id): at most `max_block`, and
+    the blocks of that size or smaller bring at most `per_person` pairs per person (never below 2:
+    a key shared by two persons alone is always compared)."""
+    row = con.execute(
+        f"WITH sizes AS (SELECT count(*) AS n FROM {keys} GROUP BY key "
+        f"HAVING count(*) BETWEEN 2 AND {int(max_block)}), "
+        "fits AS (SELECT n, sum(n * (n - 1) // 2) OVER (ORDER BY n) AS pairs FROM sizes) "
+        f"SELECT max(n) FROM fits WHERE pairs <= "
+        f"(SELECT count(DISTINCT id) FROM {keys}) * {float(per_person)!r}"
+    ).fetchall()
+    return max(2, int(row[0][0] or 2))
+
+
+def create_candidates(
+    con: duckdb.DuckDBPyConnection,
+    keys: str,
+    out: str,
+    max_block: int = MAX_BLOCK,
+    per_person: float = PAIRS_PER_PERSON,
+) -> int:
     """Create table `out` (left_id, right_id): the distinct pairs (left_id < right_id) sharing a
-    key of the table named `keys` (key, id INTEGER) — `pairs_within_sql` over integer ids. Built in
-    partitions of the left id, so that DISTINCT's hash table holds a slice of the pairs, not all
-    of them (a hundred million at a million persons). Returns the number of pairs."""
+    key of the table named `keys` (key, id INTEGER) — `pairs_within_sql` over integer ids, with
+    the cap of `block_cap`. Built in partitions of the left id, so that DISTINCT's hash table holds
+    a slice of the pairs, not all of them (a hundred million at a million persons). Returns the
+    number of pairs."""
+    cap = block_cap(con, keys, max_block, per_person)
     con.execute(
         f"CREATE TEMP TABLE _mare_blocked AS SELECT key, id FROM {keys} SEMI JOIN ("
-        f"SELECT key FROM {keys} GROUP BY key HAVING count(*) BETWEEN 2 AND {int(max_block)}"
+        f"SELECT key FROM {keys} GROUP BY key HAVING count(*) BETWEEN 2 AND {cap}"
         ") USING (key)"
     )
     bound = con.execute(
