@@ -58,8 +58,9 @@ def analyses(store: Store, tmp: Path) -> dict[str, Any]:
         tmp / "bka.json", SECRET, [{"id": "k1", "kind": "associate_of", "source": "p1", "target": "p2"}],
         id="BKA-1", agency="DE-BKA", handling={"code": "H0"},
     )  # fmt: skip
+    twin = {"id": "d1", "kind": "person", "name": "Zaheerqa Quixbury", "birth_date": "1981-01-11"}
     denied = write_contribution(
-        tmp / "bka-h3.json", [{"id": "d1", "kind": "person", "name": "Zaheerqa Quixbury", "birth_date": "1981-01-11"}],
+        tmp / "bka-h3.json", [twin],
         id="BKA-2", agency="DE-BKA", handling={"code": "H3", "restrictions": {"agencies_denied": ["IT-SCO"]}},
     )  # fmt: skip
     lookalikes = write_contribution(

@@ -144,6 +144,22 @@ def test_raw_sql_as_each_viewer_returns_what_the_policy_allows(
 
 
 @pytest.mark.postgres
+def test_the_policy_is_inlined_not_called_per_row(world: World) -> None:
+    """`mare_visibility` reads its consent argument once, so the planner inlines it into the policies
+    (a call per row made `stats` on PostgreSQL ×124 slower than DuckDB: docs/benchmarks.md)."""
+    from mare.hub.server_store import viewer_settings
+
+    con = world.app
+    con.set_viewer(viewer_settings(Viewer("ana", "IT-SCO", frozenset({"analyst"})), "crime_fighting"))
+    for table in ("records", "record_values", "links"):
+        plan = "\n".join(
+            str(r[0]) for r in con.execute_native(f"EXPLAIN SELECT count(*) FROM {table}").fetchall()
+        )
+        assert "mare_visibility(" not in plan, (table, plan[:2000])
+        assert "current_setting('mare.viewer_class'" in plan, (table, plan[:2000])  # the policy is there
+
+
+@pytest.mark.postgres
 def test_no_viewer_no_rows(world: World) -> None:
     con = world.app
     con.set_viewer(None)
