@@ -171,3 +171,27 @@ def test_cli_modes(tmp_path: Path) -> None:
     bad.write_text("doc,where\nX,Y\n", encoding="utf-8")
     refused = runner.invoke(app, ["documents", str(bad)])
     assert refused.exit_code == 2 and "no column number, country" in " ".join(refused.output.split())
+
+
+def test_a_record_holding_only_an_mrz_is_a_hit(store: Store, tmp_path: Path) -> None:
+    """ES-CNP (H2) holds the passport as an MRZ alone (no number, no country): it is still a hit for
+    IT-SCO, by the number and issuing state the MRZ gives; its values are never shown."""
+    load(store, tmp_path)
+    records = [{"id": "m1", "kind": "document", "mrz": td3(NUMBER, "SVENSSON", "ANNA")}]
+    path = write_contribution(
+        tmp_path / "es.json", records, [], id="ES-1", agency="ES-CNP", handling={"code": "H2"}
+    )
+    assert ingest_file(store, path).status == "stored"
+    with HubContext(store, VIEWER, "password") as ctx:
+        result = hub_documents(ctx)
+    mrz_only = [h for h in result.hits if h.agency == "ES-CNP"]
+    assert [(h.key, h.rule) for h in mrz_only] == [(f"SE/{NUMBER}", "h2")]
+    assert mrz_only[0].record.endswith(":m1")
+    from mare.resolve.extract import index_identifiers
+
+    index_identifiers(store.con)  # what the cross-check does after intake
+    (index,) = store.con.execute(
+        "SELECT count(*) FROM identifier_index WHERE record_uid = ? AND kind = 'document'",
+        [mrz_only[0].record],
+    ).fetchone()
+    assert index == 1  # the cross-check indexes it by the MRZ's number and state too

@@ -21,7 +21,7 @@ import duckdb
 
 from mare.access.policy import DataMeta
 from mare.analyse.documents.mrz_check import check_mrz, icao_country
-from mare.analyse.documents.reuse import DocumentRecord, Finding, LegUse, Presenter, find_reuse
+from mare.analyse.documents.reuse import DocumentRecord, Finding, LegUse, Presenter, document_key, find_reuse
 from mare.hub.context import HubContext
 
 DOCUMENT_FIELDS = (
@@ -220,6 +220,30 @@ def _person_name(vals: dict[str, list[tuple[str, str | None, Any]]]) -> str | No
     return " ".join(p for p in parts if p) or None
 
 
+def _mrz_only(ctx: HubContext, vis: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """Documents seen only as hit that carry an MRZ and no number: their identity as the MRZ gives it
+    (number and issuing state, as `_record` reads a record seen in full)."""
+    rows = _all(
+        ctx.store.con.execute(
+            "SELECT r.uid, r.agency, r.handling_code, r.restrictions, r.minor, m.extra FROM records r "
+            "JOIN record_values m ON m.record_uid = r.uid AND m.field = 'mrz' "
+            f"WHERE r.kind = 'document' AND {vis} = 'hit' AND NOT EXISTS (SELECT 1 FROM record_values n "
+            "WHERE n.record_uid = r.uid AND n.field = 'number' AND n.normalised IS NOT NULL) ORDER BY r.uid",
+            params,
+        )
+    )
+    out = []
+    for uid, agency, code, restrictions, minor, extra in rows:
+        parsed = json.loads(extra) if isinstance(extra, str) else extra
+        if not isinstance(parsed, dict):
+            continue
+        country = icao_country(str(parsed.get("issuing_state") or ""))
+        key = document_key(str(parsed.get("document_number") or "") or None, country)
+        if key is not None:
+            out.append((uid, agency, code, restrictions, minor, key))
+    return out
+
+
 def _hits(ctx: HubContext, keys: set[str]) -> list[Hit]:
     """Documents seen only as hit whose identity matches one seen in full (decided one by one)."""
     if not keys:
@@ -236,6 +260,7 @@ def _hits(ctx: HubContext, keys: set[str]) -> list[Hit]:
             [*params, sorted(keys)],
         )
     )
+    rows += [row for row in _mrz_only(ctx, vis, params) if row[5] in keys]
     out: list[Hit] = []
     for uid, agency, code, restrictions, minor, key in rows:
         meta = DataMeta(
