@@ -172,36 +172,32 @@ def _hex(text: bytes) -> int:
         return -1
 
 
-def _packed(ascii_rows: NDArray[np.uint8]) -> NDArray[np.int64]:
-    """N equal-length payloads (ASCII armoured) as rows of the bytes of their bits, 5 zero bytes after."""
+def _packed(ascii_rows: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """N equal-length payloads (ASCII armoured) as rows of the bytes of their bits, 8 zero bytes after."""
     n, chars = ascii_rows.shape
-    codes = ascii_rows.astype(np.int16) - 48
-    codes[codes > 40] -= 8
+    codes = ascii_rows - np.uint8(48)
+    codes -= np.uint8(8) * (codes > 40)
     groups = -(-chars // 4)
-    padded = np.zeros((n, groups * 4), dtype=np.int64)
-    padded[:, :chars] = codes & 63
+    padded = np.zeros((n, groups * 4), dtype=np.uint32)
+    padded[:, :chars] = codes & np.uint8(63)
     g = padded.reshape(n, groups, 4)
     word = (g[:, :, 0] << 18) | (g[:, :, 1] << 12) | (g[:, :, 2] << 6) | g[:, :, 3]
-    out = np.zeros((n, groups * 3 + 5), dtype=np.int64)
-    out[:, : groups * 3] = np.stack([word >> 16, (word >> 8) & 255, word & 255], axis=2).reshape(
-        n, groups * 3
-    )
+    out = np.zeros((n, groups * 3 + 8), dtype=np.uint8)
+    out[:, : groups * 3] = word.astype(">u4").view(np.uint8).reshape(n, groups, 4)[:, :, 1:].reshape(n, -1)
     return out
 
 
-def _uint(packed: NDArray[np.int64], start: int, length: int, signed: bool = False) -> NDArray[np.int64]:
+def _uint(packed: NDArray[np.uint8], start: int, length: int, signed: bool = False) -> NDArray[np.int64]:
     """The unsigned (or two's-complement) integer in bits [start, start+length) of each row (<= 32 bits)."""
     first = start // 8
-    window = packed[:, first]
-    for k in range(1, 5):
-        window = (window << 8) | packed[:, first + k]
-    values = (window >> (40 - start % 8 - length)) & ((1 << length) - 1)
+    window = np.ascontiguousarray(packed[:, first : first + 8]).view(">u8")[:, 0]
+    values = ((window >> np.uint64(64 - start % 8 - length)) & np.uint64((1 << length) - 1)).astype(np.int64)
     if signed:
         values = np.where(values >= 1 << (length - 1), values - (1 << length), values)
     return np.asarray(values, np.int64)
 
 
-def _text(packed: NDArray[np.int64], start: int, chars: int) -> list[str | None]:
+def _text(packed: NDArray[np.uint8], start: int, chars: int) -> list[str | None]:
     """AIS six-bit text (@ and trailing spaces removed; empty: None) of every row."""
     codes = np.stack([_uint(packed, start + 6 * k, 6) for k in range(chars)], axis=1)
     ascii_codes = np.where(codes < 32, codes + 64, codes).astype(np.uint8)
@@ -245,17 +241,28 @@ def decode_static5(payloads: list[bytes]) -> list[dict[str, Any]]:
     draught = _uint(bits, 294, 8) / 10.0
     return [
         {
-            "mmsi": int(mmsi[i]),
-            "imo": str(int(imo[i])) if imo[i] else None,
-            "name": name[i],
-            "call_sign": call[i],
-            "ship_type": int(ship_type[i]) or None,
-            "length_m": float(length[i]) or None,
-            "width_m": float(width[i]) or None,
-            "draught_m": float(draught[i]) or None,
-            "destination": dest[i],
+            "mmsi": m,
+            "imo": str(i) if i else None,
+            "name": n,
+            "call_sign": c,
+            "ship_type": st or None,
+            "length_m": float(ln) or None,
+            "width_m": float(w) or None,
+            "draught_m": d or None,
+            "destination": de,
         }
-        for i in range(len(payloads))
+        for m, i, n, c, st, ln, w, d, de in zip(
+            mmsi.tolist(),
+            imo.tolist(),
+            name,
+            call,
+            ship_type.tolist(),
+            length.tolist(),
+            width.tolist(),
+            draught.tolist(),
+            dest,
+            strict=True,
+        )
     ]
 
 
