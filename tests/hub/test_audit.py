@@ -373,3 +373,22 @@ def test_entries_beside_an_open_transaction_keep_one_chain(store: Store) -> None
     read_entry(AuditLog(reader))
     result = AuditLog(store).verify()
     assert result.ok and result.checked == 4, result
+
+
+def test_entries_chained_together_are_one_chain_or_none(store: Store) -> None:
+    """`append_many` (a request's consultation entry and its denials): chained in order after the head,
+    each one's prev_hash its predecessor's hash; one bad entry and none is written."""
+    from mare.hub.audit import Entry
+
+    log = AuditLog(store, KEY)
+    fill(log, 3)
+    seqs = log.append_many(
+        [Entry("ana", "DE-BKA", "consultation", "partial", ref=f"R-{i}") for i in range(5)]
+    )
+    assert seqs == [4, 5, 6, 7, 8]
+    chained = rows(store)
+    assert all(chained[i][11] == chained[i - 1][12] for i in range(1, len(chained)))
+    assert log.verify().ok and log.verify().checked == 8
+    with pytest.raises(ValueError, match="unknown audit action"):
+        log.append_many([Entry("ana", "DE-BKA", "consultation", "full"), Entry("ana", None, "peek", "full")])
+    assert len(rows(store)) == 8 and log.append_many([]) == []

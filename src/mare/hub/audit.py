@@ -36,7 +36,7 @@ import os
 import secrets
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -218,6 +218,48 @@ def _committed_head(con: Any) -> tuple[Any, ...] | None:
         cursor.close()
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One audit entry to chain (`AuditLog.append`'s fields)."""
+
+    actor: str
+    actor_agency: str | None
+    action: str
+    outcome: str
+    resource: str | None = None
+    ref: str | None = None
+    purpose: str | None = None
+    justification: str | None = None
+    details: dict[str, Any] | None = None
+    at: datetime | None = None
+
+
+def _prepared(entry: Entry) -> tuple[tuple[Any, ...], str | None, Any]:
+    """(logged_at … outcome as stored, the details as canonical text, and parsed back), or ValueError."""
+    if entry.action not in ACTIONS:
+        raise ValueError(f"unknown audit action {entry.action!r}; use one of {', '.join(ACTIONS)}")
+    if not entry.actor:
+        raise ValueError("an audit entry needs an actor")
+    try:
+        details_text = None if entry.details is None else _canonical(entry.details)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"audit details must be JSON-serialisable: {exc}") from exc
+    parsed = None if details_text is None else json.loads(details_text)
+    logged_at = _naive_utc(entry.at) if entry.at is not None else datetime.now(UTC).replace(tzinfo=None)
+    fields = (
+        logged_at,
+        entry.actor,
+        entry.actor_agency,
+        entry.action,
+        entry.resource,
+        entry.ref,
+        entry.purpose,
+        entry.justification,
+        entry.outcome,
+    )
+    return fields, details_text, parsed
+
+
 class AuditLog:
     """The hash-chained audit trail of one store."""
 
@@ -248,16 +290,18 @@ class AuditLog:
         at: datetime | None = None,
     ) -> int:
         """Chain one entry onto the trail (in the caller's transaction, if any) and return its seq."""
-        if action not in ACTIONS:
-            raise ValueError(f"unknown audit action {action!r}; use one of {', '.join(ACTIONS)}")
-        if not actor:
-            raise ValueError("an audit entry needs an actor")
-        try:
-            details_text = None if details is None else _canonical(details)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"audit details must be JSON-serialisable: {exc}") from exc
-        parsed = None if details_text is None else json.loads(details_text)
-        logged_at = _naive_utc(at) if at is not None else datetime.now(UTC).replace(tzinfo=None)
+        entry = Entry(
+            actor, actor_agency, action, outcome, resource, ref, purpose, justification, details, at
+        )
+        return self.append_many([entry])[0]
+
+    def append_many(self, entries: Sequence[Entry]) -> list[int]:
+        """Chain entries onto the trail in this order, in one statement (in the caller's transaction, if
+        any; otherwise committed, so durable, before this returns), and return their seqs. One request's
+        consultation entry and its denials go together: one read of the head, one commit."""
+        prepared = [_prepared(entry) for entry in entries]
+        if not prepared:
+            return []
         with APPEND_LOCK:
             con = self.store.con
             last = con.execute(HEAD).fetchone()
@@ -266,28 +310,18 @@ class AuditLog:
             committed = _committed_head(con)
             if committed is not None and (last is None or int(committed[0]) > int(last[0])):
                 last = committed
-            seq = int(last[0]) + 1 if last else 1
+            seq = int(last[0]) if last else 0
             prev_hash = str(last[1]) if last else GENESIS
-            row = (
-                seq,
-                logged_at,
-                actor,
-                actor_agency,
-                action,
-                resource,
-                ref,
-                purpose,
-                justification,
-                outcome,
-                None,
-                prev_hash,
-            )
-            digest = _digest(self.key, row, parsed)
-            con.execute(
-                f"INSERT INTO audit_log ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [*row[:10], details_text, prev_hash, digest],
-            )
-            return seq
+            rows: list[Any] = []
+            for fields, details_text, parsed in prepared:
+                seq += 1
+                row = (seq, *fields, None, prev_hash)
+                digest = _digest(self.key, row, parsed)
+                rows += [*row[:10], details_text, prev_hash, digest]
+                prev_hash = digest
+            marks = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(prepared))
+            con.execute(f"INSERT INTO audit_log ({COLUMNS}) VALUES {marks}", rows)
+            return list(range(seq - len(prepared) + 1, seq + 1))
 
     def _stream(self, sql: str, params: list[Any] | None = None) -> Iterator[tuple[Any, ...]]:
         """Rows of a query on a separate cursor, fetched in batches."""
@@ -444,7 +478,19 @@ def record_decision(
     extra: dict[str, Any] | None = None,
 ) -> None:
     """Log one authorisation decision (granted or denied) with its rule and reason."""
-    log.append(
+    log.append_many([_decision_entry(viewer, resource, ref, decision, purpose, justification, extra)])
+
+
+def _decision_entry(
+    viewer: Viewer,
+    resource: str,
+    ref: str,
+    decision: Decision,
+    purpose: str,
+    justification: str | None,
+    extra: dict[str, Any] | None,
+) -> Entry:
+    return Entry(
         actor=viewer.user,
         actor_agency=viewer.agency,
         action="authorisation",
@@ -518,7 +564,7 @@ class ConsultationBatch:
             outcome = "partial"
         else:
             outcome = "denied"
-        seq = self.log.append(
+        consultation = Entry(
             actor=self.viewer.user,
             actor_agency=self.viewer.agency,
             action="consultation",
@@ -542,19 +588,15 @@ class ConsultationBatch:
                 ),
             },
         )
-        for resource, ref, decision in items:
-            if not decision.full:
-                record_decision(
-                    self.log,
-                    self.viewer,
-                    resource,
-                    ref,
-                    decision,
-                    self.purpose,
-                    self.justification,
-                    self.extra,
-                )
-        return seq
+        denials = [
+            _decision_entry(
+                self.viewer, resource, ref, decision, self.purpose, self.justification, self.extra
+            )
+            for resource, ref, decision in items
+            if not decision.full
+        ]
+        # The consultation entry and its denials in one statement: one read of the head, one commit.
+        return self.log.append_many([consultation, *denials])[0]
 
     def __enter__(self) -> ConsultationBatch:
         return self
