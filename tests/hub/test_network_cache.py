@@ -4,6 +4,8 @@ reads, built again when anything it reads changes, and never handed from one vie
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,7 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
     def counted(ctx: HubContext, *args: Any) -> Any:
         seen.append(ctx.viewer.agency)
+        time.sleep(0.2)  # long enough for a second request to arrive while it is built
         return build(ctx, *args)
 
     monkeypatch.setattr(networks, "_entity_network", counted)
@@ -130,3 +133,22 @@ def test_the_analysis_is_kept_with_its_network(store: Store, tmp_path: Path, bui
     with HubContext(store, BKA, "password") as ctx, pytest.raises(networks.NetworkError, match="N1…N2"):
         networks.analysed_network(ctx, "N9", 2)
     assert builds == ["DE-BKA", "DE-BKA"]
+
+
+def test_one_build_for_requests_arriving_together(store: Store, tmp_path: Path, builds: list[str]) -> None:
+    """Requests asking for the same network while it is being built wait for that build and take it;
+    another viewer's request builds its own."""
+    load(store, tmp_path)
+    found: list[set[str]] = []
+
+    def ask(viewer: Viewer) -> None:
+        cursor = Store(home=store.home, con=store.con.cursor(), archive=store.archive)
+        found.append(labels(cursor, viewer))
+
+    asking = [threading.Thread(target=ask, args=(v,)) for v in (BKA, BKA, BKA, SCO)]
+    for t in asking:
+        t.start()
+    for t in asking:
+        t.join()
+    assert sorted(builds) == ["DE-BKA", "IT-SCO"]
+    assert sum("Hidden Boss" in f for f in found) == 3 and len(found) == 4

@@ -16,7 +16,8 @@ from __future__ import annotations
 import copy
 import threading
 from collections import Counter, OrderedDict, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -86,6 +87,7 @@ _NETWORKS: OrderedDict[tuple[Any, ...], tuple[Network, tuple[str, int, dict[str,
 _FOUND: OrderedDict[tuple[Any, ...], list[tuple[str, Network]]] = OrderedDict()
 _REPORTS: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
 _NETWORKS_LOCK = threading.Lock()
+_BUILDING: dict[tuple[Any, ...], threading.Lock] = {}
 #: What the person network is built from, one stamp per table (`hub_network`: the rows and every column
 #: it or the read policy reads): a change to any of them changes the key, so the network is built again.
 #: Contributions count only where the network reads them (their call batches, the crime areas and
@@ -165,21 +167,51 @@ def _found(
     if key is None:
         return find_networks(net, min_size, seed=seed)
     found_key = (*key, min_size, seed)
-    with _NETWORKS_LOCK:
-        kept = _FOUND.get(found_key)
-        if kept is not None:
-            _FOUND.move_to_end(found_key)
-    if kept is None:
-        kept = find_networks(net, min_size, seed=seed)
+    with _one_build(found_key):
         with _NETWORKS_LOCK:
-            _FOUND[found_key] = [(nid, _copy(part)) for nid, part in kept]
-            while len(_FOUND) > NETWORK_CACHE_SIZE:
-                _FOUND.popitem(last=False)
-        return kept
+            kept = _FOUND.get(found_key)
+            if kept is not None:
+                _FOUND.move_to_end(found_key)
+        if kept is None:
+            kept = find_networks(net, min_size, seed=seed)
+            with _NETWORKS_LOCK:
+                _FOUND[found_key] = [(nid, _copy(part)) for nid, part in kept]
+                while len(_FOUND) > NETWORK_CACHE_SIZE:
+                    _FOUND.popitem(last=False)
+            return kept
     return [(nid, _copy(part)) for nid, part in kept]
 
 
+@contextmanager
+def _one_build(key: tuple[Any, ...] | None) -> Iterator[None]:
+    """One build at a time of each kept item: requests asking for it while it is being built wait for
+    that build and take it, instead of building it again side by side (after an ingest, every client
+    asking for the network page rebuilt the same network at once)."""
+    if key is None:
+        yield
+        return
+    with _NETWORKS_LOCK:
+        lock = _BUILDING.setdefault(key, threading.Lock())
+    try:
+        with lock:
+            yield
+    finally:
+        with _NETWORKS_LOCK:
+            if _BUILDING.get(key) is lock and not lock.locked():
+                del _BUILDING[key]
+
+
 def _kept_entity_network(
+    ctx: HubContext,
+    tie_kinds: Iterable[str] | None,
+    weights: Mapping[str, float] | None,
+    key: tuple[Any, ...] | None,
+) -> Network:
+    with _one_build(key):
+        return _kept_or_built(ctx, tie_kinds, weights, key)
+
+
+def _kept_or_built(
     ctx: HubContext,
     tie_kinds: Iterable[str] | None,
     weights: Mapping[str, float] | None,
@@ -431,16 +463,17 @@ def analysed_network(ctx: HubContext, network_id: str, min_size: int = 3) -> tup
     if key is None:
         return net, analyse(net)
     report_key = (*key, min_size, wanted)
-    with _NETWORKS_LOCK:
-        kept = _REPORTS.get(report_key)
-        if kept is not None:
-            _REPORTS.move_to_end(report_key)
-    if kept is None:
-        kept = analyse(_copy(net))
+    with _one_build(report_key):
         with _NETWORKS_LOCK:
-            _REPORTS[report_key] = kept
-            while len(_REPORTS) > 4 * NETWORK_CACHE_SIZE:
-                _REPORTS.popitem(last=False)
+            kept = _REPORTS.get(report_key)
+            if kept is not None:
+                _REPORTS.move_to_end(report_key)
+        if kept is None:
+            kept = analyse(_copy(net))
+            with _NETWORKS_LOCK:
+                _REPORTS[report_key] = kept
+                while len(_REPORTS) > 4 * NETWORK_CACHE_SIZE:
+                    _REPORTS.popitem(last=False)
     return net, copy.deepcopy(kept)
 
 
