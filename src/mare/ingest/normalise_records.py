@@ -11,6 +11,7 @@ import numpy as np
 import pyarrow as pa
 
 from mare.ingest.parsed import RawRecord
+from mare.ingest.prefill import PARALLEL_MIN, Item, normalise_in_two
 from mare.ingest.problems import Problem
 from mare.schema.model import load_model
 from mare.schema.types.registry import normalise_value
@@ -193,6 +194,43 @@ class ValueMemo:
                 self._size += 1
         return entry
 
+    def prefill(self, records: list[RawRecord]) -> None:
+        """Normalise the distinct texts of these records up front, on two cores when there are many.
+
+        Entries are added in the order the record loop would add them, so the rows are the same
+        with or without it; contributions with few distinct texts are left to the loop.
+        """
+        self.new_record()
+        items: list[Item] = []
+        seen: set[Item] = set()
+        room = MEMO_LIMIT - self._size
+        tables: dict[str, dict[str, Entry] | None] = {}
+        for record in records:
+            types = _field_types(record.kind)
+            for field_name, values in record.fields.items():
+                value_type = types[field_name]
+                if value_type not in tables:
+                    tables[value_type] = self.table(value_type)
+                table = tables[value_type]
+                if table is None:
+                    continue
+                for value in values:
+                    text = value if type(value) is str else _as_text(value)
+                    item = (value_type, text)
+                    if text not in table and item not in seen and len(items) < room:
+                        seen.add(item)
+                        items.append(item)
+        if len(items) < PARALLEL_MIN:
+            return
+        ctx = self.ctx
+        results = normalise_in_two(items, lambda value_type, text: _normalised(value_type, text, ctx))
+        entries = self.entries
+        for (value_type, text), result in zip(items, results, strict=True):
+            entry = (*result, len(entries), value_type, text)
+            entries.append(entry)
+            self._by_type[value_type][text] = entry
+        self._size += len(items)
+
     def peek(self, value_type: str, text: str) -> str | None:
         """The normalised value of a text already handed out (for labels; adds no entry)."""
         table = self.table(value_type)
@@ -315,6 +353,7 @@ def normalise_records_into(
     Returns each record's label and all warnings, in order: exactly the rows, labels and
     warnings `normalise_record` gives (tested).
     """
+    memo.prefill(records)
     labels: list[str | None] = []
     problems: list[Problem] = []
     add_field, add_position = out.field.append, out.position.append

@@ -1,0 +1,90 @@
+"""Normalising a contribution's distinct values on two cores before its records are laid out.
+
+The normalisers are pure Python (phonenumbers, date and name rules): one process uses one
+core. When a contribution holds many distinct texts, a forked child normalises every other
+one while this process does the rest; the child sends its results back through a pipe and
+both halves go into the contribution's `ValueMemo`, which the record loop then only reads.
+Every result is exactly what `normalise_value` gives in this process (the child is a copy of
+it, and the normalisers depend only on the text, the context and the day). Where fork is
+not available, or the child fails in any way (or is not done well after this process finished
+its own half), this process normalises that half itself.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import select
+import signal
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+#: Fewer distinct texts than this are not worth a second process (fork and pickling ~50 ms).
+PARALLEL_MIN = 20_000
+
+#: Seconds the child is waited for at least, after this process finished its own half.
+MIN_WAIT = 10.0
+
+Item = tuple[str, str]  # (value type, text)
+Result = tuple[Any, ...]  # (normalised, reason, flags, extra JSON)
+
+
+def normalise_in_two(items: list[Item], normalise: Callable[[str, str], Result]) -> list[Result]:
+    """`normalise(type, text)` for each item, half of them in a forked child; results in order."""
+    if len(items) < PARALLEL_MIN or not hasattr(os, "fork") or sys.platform == "win32":
+        return [normalise(t, x) for t, x in items]
+    theirs = items[1::2]
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return [normalise(t, x) for t, x in items]
+    if pid == 0:  # the child: normalise its half, send it, and leave without cleaning up
+        code = 1
+        try:
+            os.close(read_end)
+            data = pickle.dumps([normalise(t, x) for t, x in theirs], protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(data)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    started = time.monotonic()
+    mine = [normalise(t, x) for t, x in items[0::2]]
+    deadline = time.monotonic() + max(MIN_WAIT, 2 * (time.monotonic() - started))
+    data, finished = _read_until(read_end, deadline)
+    if not finished:  # a child stuck (say, on a lock another thread held at the fork): end it
+        os.kill(pid, signal.SIGKILL)
+    _, status = os.waitpid(pid, 0)
+    others: list[Result] | None = None
+    if finished and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
+        try:
+            loaded = pickle.loads(data)
+        except Exception:  # a truncated or garbled answer: do that half here
+            loaded = None
+        if isinstance(loaded, list) and len(loaded) == len(theirs):
+            others = loaded
+    if others is None:
+        others = [normalise(t, x) for t, x in theirs]
+    return [mine[i // 2] if i % 2 == 0 else others[i // 2] for i in range(len(items))]
+
+
+def _read_until(fd: int, deadline: float) -> tuple[bytes, bool]:
+    """Everything written to a pipe until it closes, and whether it closed before the deadline."""
+    chunks: list[bytes] = []
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                return b"", False
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                return b"".join(chunks), True
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
