@@ -12,6 +12,9 @@ poster's country dials it; the numbers are the poster's own phones, as in the wo
 The police who find an advert often ask the operator who holds its number (a subscriber check):
 with probability P_SUBSCRIBER per number, the finder contributes the identified subscriber, the
 poster, as a suspect using that phone (one JSON or CSV contribution per agency, as its other files).
+The referral unit makes no subscriber checks of its own: it refers what it finds to the police of the
+country the number belongs to (its country calling code), who check it the same way; a number of a
+country with no agency in the hub (Turkey, Libya…) is checked by no one.
 
 Everything here draws on its own random stream, after the rest of the scenario is written, so the
 other contributions stay exactly as they were. `truth/advert_posts.csv` lists every advert
@@ -277,4 +280,25 @@ def advert_contributions(
             ("agency", "contribution", "format", "path", "record", "advert", "poster", "phone", "network")
         )
         w.writerows(truth)
-    return files, _subscriber_checks(world, rng, found, agencies, noise, next_n)
+    checks = {agency: list(ads) for agency, ads in found.items() if agency != IRU}
+    for agency, ads in _referred(world, agencies, found.get(IRU, [])).items():
+        known = {ad.id for ad in checks.get(agency, [])}
+        checks.setdefault(agency, []).extend(ad for ad in ads if ad.id not in known)
+    return files, _subscriber_checks(world, rng, checks, agencies, noise, next_n)
+
+
+def _referred(world: World, agencies: tuple[Agency, ...], ads: list[Advert]) -> dict[str, list[Advert]]:
+    """The referral unit's adverts, per agency of the country each number belongs to (if any)."""
+    import phonenumbers
+
+    by_country: dict[str, Agency] = {}
+    for ag in agencies:
+        if ag.country and not ag.partner and ag.id != IRU:
+            by_country.setdefault(ag.country, ag)
+    out: dict[str, list[Advert]] = defaultdict(list)
+    for ad in ads:
+        region = phonenumbers.region_code_for_country_code(int(world.phones[ad.phone].cc))
+        police = by_country.get(region)
+        if police is not None:
+            out[police.id].append(ad)
+    return out
