@@ -139,7 +139,7 @@ def _iso_times(text: pa.Array) -> pa.Array:
 
 def _epoch_times(text: pa.Array) -> pa.Array:
     digits = pc.match_substring_regex(text, pattern=r"^\d{9,10}$")
-    as_int = pc.cast(pc.if_else(digits, text, None), pa.int64(), safe=False)
+    as_int = pc.cast(_nulls_where(pc.invert(digits), text), pa.int64(), safe=False)
     return pc.cast(as_int, pa.timestamp("s"))
 
 
@@ -156,13 +156,44 @@ def _fill(result: pa.Array, text: pa.Array, parse: Callable[[pa.Array], pa.Array
     filled = pc.is_valid(found)
     if not pc.any(filled).as_py():
         return result
-    at = pc.filter(where, filled).to_numpy()
-    values = result.cast(pa.int64()).to_numpy(zero_copy_only=False)
-    valid = result.is_valid().to_numpy(zero_copy_only=False)
-    values, valid = values.copy(), valid.copy()
-    values[at] = pc.filter(found, filled).cast(pa.int64()).to_numpy()
+    at = _numpy(pc.filter(where, filled))[0]
+    values, valid = _numpy(result)
+    values[at] = _numpy(pc.filter(found, filled))[0]
     valid[at] = True
-    return pa.array(values, pa.int64(), mask=~valid).cast(result.type)
+    return _int64(values, valid).cast(result.type)
+
+
+def _int64(values: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
+    """An int64 column from numpy, built from its buffers (`pa.array` would import pandas)."""
+    data = np.ascontiguousarray(values, dtype=np.int64)
+    bits = None if valid is None or valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
+    return pa.Array.from_buffers(pa.int64(), len(data), [bits, pa.py_buffer(data)])
+
+
+def _numpy(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Writable numpy copies of an integer-like column's values (anything under a null) and validity.
+
+    Read from the buffers: `to_numpy` may import pandas (~0.25 s of CPU once per process).
+    """
+    ints = array.cast(pa.int64())
+    data = ints.buffers()[1]
+    values = (
+        np.frombuffer(data, np.int64, len(ints), ints.offset * 8).copy()
+        if data is not None
+        else np.zeros(len(ints), np.int64)
+    )
+    return values, _bools(ints.is_valid())
+
+
+def _bools(flags: pa.Array) -> np.ndarray:
+    """A boolean column without nulls as numpy (unpacked from its bits; `to_numpy` may import pandas)."""
+    bits = np.frombuffer(flags.buffers()[1], np.uint8)
+    return np.unpackbits(bits, bitorder="little")[flags.offset : flags.offset + len(flags)].astype(bool)
+
+
+def _nulls_where(mask: pa.Array, values: pa.Array) -> pa.Array:
+    """`values` with null where `mask` is true (no Python scalar handed to Arrow)."""
+    return pc.if_else(mask, pa.nulls(len(values), values.type), values)
 
 
 class PhoneCache:
@@ -174,8 +205,8 @@ class PhoneCache:
 
     def __init__(self, ctx: NormaliseContext) -> None:
         self.ctx = ctx
-        self._seen: pa.Array = pa.array([], pa.string())  # distinct texts met so far...
-        self._seen_ints: pa.Array = pa.array([], pa.int64())  # ...and their E.164 integers
+        self._seen: pa.Array = pa.nulls(0, pa.string())  # distinct texts met so far...
+        self._seen_ints: pa.Array = pa.nulls(0, pa.int64())  # ...and their E.164 integers
         self.reasons: dict[str, str] = {}
 
     def map(self, values: pa.Array) -> pa.Array:
@@ -210,19 +241,16 @@ class PhoneCache:
         keys = digit_keys(fresh)
         distinct = pc.unique(keys).drop_null()
         region = self.ctx.default_region
-        by_key = pa.array([e164_int_for_key(k, region) for k in distinct.to_pylist()], pa.int64())
-        values = pc.take(by_key, pc.index_in(keys, value_set=distinct))
-        undecided = pc.or_kleene(pc.is_null(keys), pc.equal(values, FALLBACK))
-        if not pc.any(undecided).as_py():
-            return values
-        at = pc.indices_nonzero(undecided)
-        parsed = [self._parse(raw) for raw in pc.take(fresh, at).to_pylist()]
-        out = pc.fill_null(values, 0).to_numpy(zero_copy_only=False).copy()
-        valid = values.is_valid().to_numpy(zero_copy_only=False).copy()
-        spots = at.to_numpy()
-        out[spots] = [0 if v is None else v for v in parsed]
-        valid[spots] = [v is not None for v in parsed]
-        return pa.array(out, pa.int64(), mask=~valid)
+        decided = [e164_int_for_key(k, region) for k in distinct.to_pylist()]
+        by_key = _int64(np.array([v or 0 for v in decided]), np.array([v is not None for v in decided]))
+        out, valid = _numpy(pc.take(by_key, pc.index_in(keys, value_set=distinct)))
+        no_key = _bools(keys.is_null())  # not a common form
+        spots = np.flatnonzero(no_key | (valid & (out == FALLBACK)))
+        if len(spots):
+            for i, raw in zip(spots, pc.take(fresh, _int64(spots)).to_pylist(), strict=True):
+                value = self._parse(raw)
+                out[i], valid[i] = value or 0, value is not None
+        return _int64(out, valid)
 
     def _parse(self, raw: str) -> int | None:
         e164 = e164_for_bulk(raw, self.ctx.default_region)
@@ -240,7 +268,7 @@ class PhoneCache:
 def _number(values: pa.Array, pattern: str) -> pa.Array:
     """The values that are numbers (spaces and tabs around them trimmed), others null."""
     trimmed = pc.utf8_trim_whitespace(values)
-    return pc.if_else(pc.match_substring_regex(trimmed, pattern=pattern), trimmed, None)
+    return _nulls_where(pc.invert(pc.match_substring_regex(trimmed, pattern=pattern)), trimmed)
 
 
 class _Unsafe(Exception):
@@ -288,7 +316,7 @@ class _Sink:
                 if name != "cell":
                     table[name] = pc.cast(_number(values, r"^-?\d+(\.\d+)?$"), pa.float64())
                 else:
-                    table[name] = pc.if_else(pc.equal(values, ""), None, values)
+                    table[name] = _nulls_where(pc.match_substring_regex(values, pattern="^$"), values)
                     ok = pc.and_(ok, pc.invert(pc.match_substring(values, "\x00")))  # a NUL rejects its row
         started = times.result()
         table["started_at"] = started
@@ -406,7 +434,7 @@ def _load_fast(sink: _Sink, path: Path, header: list[str], enc: str) -> None:
                 if pc.any(pc.match_substring_regex(column, pattern="[\\r\\n]")).as_py():
                     raise _Unsafe  # a quoted value over several lines: rows and lines no longer agree
         n = batch.num_rows
-        sink.add(batch, pa.array(np.arange(line, line + n, dtype=np.int64)))
+        sink.add(batch, _int64(np.arange(line, line + n, dtype=np.int64)))
         line += n
     if lines_in_file is not None and lines_in_file != line - 1:
         raise _Unsafe  # some value spans lines: the rows after it were numbered wrongly
