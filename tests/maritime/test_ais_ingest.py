@@ -251,6 +251,19 @@ def test_column_scan_matches_line_by_line() -> None:
     ]
     _same_decoding(("\n".join(lines) + "\n").encode())
     _same_decoding(("\r\n".join(lines)).encode())  # CRLF, no final newline
+    clean = [  # every multi-part message whole: two-part type 5 assembled column-wise
+        position(247000001, T0, 35.5, 12.6),
+        *static(247000001, T0 + 5, "SEA STAR", imo=9074729),
+        *static(247000002, T0 + 6, "", seq=3),
+        tag(T0 + 7) + encode_dict({"msg_type": 4, "mmsi": 2190047, "lat": 55.0})[0],
+        *static(247000003, T0 + 8, "NORTH WIND", ship_type=30, seq=2),
+    ]
+    _same_decoding(("\n".join(clean) + "\n").encode())
+    assert [r["name"] for r in read_nmea(("\n".join(clean) + "\n").encode()).static] == [
+        "SEA STAR",
+        None,
+        "NORTH WIND",
+    ]
 
 
 def test_column_scan_matches_line_by_line_on_real_sample() -> None:

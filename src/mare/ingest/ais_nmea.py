@@ -232,7 +232,11 @@ def _decode_positions(ascii_rows: NDArray[np.uint8], types: NDArray[np.int64]) -
 
 def decode_static5(payloads: list[bytes]) -> list[dict[str, Any]]:
     """Type 5 (static and voyage data, 424 bits in 71 characters) decoded column-wise."""
-    bits = _packed(_rows(payloads, 71))
+    return _static5(_rows(payloads, 71))
+
+
+def _static5(ascii_rows: NDArray[np.uint8]) -> list[dict[str, Any]]:
+    bits = _packed(ascii_rows)
     mmsi, imo = _uint(bits, 8, 30), _uint(bits, 40, 30)
     call, name, dest = _text(bits, 70, 7), _text(bits, 112, 20), _text(bits, 302, 20)
     ship_type = _uint(bits, 232, 8)
@@ -279,15 +283,16 @@ def _hexval(c: NDArray[np.int64]) -> NDArray[np.int64]:
     return np.where(c <= 57, c - 48, np.where(c <= 70, c - 55, c - 87))
 
 
-def _scan(data: bytes, first_line: int, out: Decoded) -> tuple[list[_Sentence], _Fast | None]:
+def _scan(data: bytes, first_line: int, out: Decoded) -> tuple[list[_Sentence], _Fast | None, _Fast | None]:
     """Every line at once: well-formed lines are cut by position (numpy), the rest go through `_split`.
 
-    One-sentence position reports with a good checksum come back column-wise; every other sentence
-    (multi-part, other types, bad checksums, malformed lines) as a `_Sentence`, in line order.
+    One-sentence position reports with a good checksum come back column-wise, and so do clean two-part
+    type 5 messages (their 71 characters); every other sentence (other multi-part messages, other
+    types, bad checksums, malformed lines) as a `_Sentence`, in line order.
     """
     buf = np.frombuffer(data, dtype=np.uint8)
     if not buf.size:
-        return [], None
+        return [], None, None
     breaks = np.flatnonzero(buf == 10)
     starts = np.concatenate(([0], breaks + 1))
     if buf[-1] == 10:
@@ -302,7 +307,7 @@ def _scan(data: bytes, first_line: int, out: Decoded) -> tuple[list[_Sentence], 
     idx = np.flatnonzero(well)
     out.sentences += int(idx.size)
     if not idx.size:
-        return rest, None
+        return rest, None, None
     s, e = starts[idx], ends[idx]
     e = e - (buf[e - 1] == 13)
     tagged = buf[s] == 92
@@ -331,7 +336,10 @@ def _scan(data: bytes, first_line: int, out: Decoded) -> tuple[list[_Sentence], 
     length = c[:, 5] - c[:, 4] - 1
     kind_ok = np.isin(buf[np.minimum(c[:, 4] + 1, buf.size - 1)], (49, 50, 51, 66))
     fast = good & count_1 & (length == 28) & kind_ok
-    for k in np.flatnonzero(~fast).tolist():
+    five_at = _clean_fives(buf, idx, c, good, length, rest)
+    taken = fast.copy()
+    taken[five_at] = taken[five_at + 1] = True
+    for k in np.flatnonzero(~taken).tolist():
         a, b, cc = int(ss[k]), int(e[k]), c[k].tolist()
         rest.append(
             _Sentence(
@@ -346,21 +354,62 @@ def _scan(data: bytes, first_line: int, out: Decoded) -> tuple[list[_Sentence], 
             )
         )
     rest.sort(key=lambda x: x.line)
+    fives = None
+    if five_at.size:
+        first, split = c[five_at, 4] + 1, length[five_at][:, None]
+        j = np.arange(71)
+        rows = buf[np.where(j < split, first[:, None] + j, (c[five_at + 1, 4] + 1)[:, None] + j - split)]
+        fives = _Fast(first_line + idx[five_at], times[five_at], rows)
     where = np.flatnonzero(fast)
     if not where.size:
-        return rest, None
+        return rest, None, fives
     payloads = buf[c[where, 4][:, None] + 1 + np.arange(28)]
-    return rest, _Fast(first_line + idx[where], times[where], payloads)
+    return rest, _Fast(first_line + idx[where], times[where], payloads), fives
+
+
+def _clean_fives(
+    buf: NDArray[np.uint8],
+    idx: NDArray[np.int64],
+    c: NDArray[np.int64],
+    good: NDArray[np.bool_],
+    length: NDArray[np.int64],
+    rest: list[_Sentence],
+) -> NDArray[np.int64]:
+    """Where two-part type 5 messages can be assembled column-wise: the first part of each.
+
+    Only when every multi-part sentence of the block is one of two adjacent lines, part 1 then part 2
+    of 2, same sequence id and channel, both checksums good: then nothing is ever pending between them
+    and the result is the line-by-line assembly's. Otherwise none (the line-by-line path does it all)."""
+    none = np.zeros(0, dtype=np.int64)
+    count = buf[c[:, 0] + 1].astype(np.int64) - 48
+    number = buf[c[:, 1] + 1].astype(np.int64) - 48
+    multi = count != 1
+    if not multi.any() or any(s.frag_cnt != 1 for s in rest):
+        return none
+    seq = np.where(c[:, 3] - c[:, 2] == 2, buf[c[:, 2] + 1], 0).astype(np.int64)
+    key = (seq << 8) | np.where(c[:, 4] - c[:, 3] == 2, buf[c[:, 3] + 1], 0)
+    nxt = np.minimum(np.arange(1, idx.size + 1), idx.size - 1)
+    adjacent = np.zeros(idx.size, dtype=bool)
+    adjacent[:-1] = idx[1:] == idx[:-1] + 1
+    first = (count == 2) & (number == 1) & good & adjacent
+    first &= (count[nxt] == 2) & (number[nxt] == 2) & good[nxt] & (key[nxt] == key)
+    second = np.zeros_like(first)
+    second[1:] = first[:-1]
+    if not np.array_equal(multi, first | second):
+        return none
+    at = np.flatnonzero(first)
+    return at[(length[at] + length[at + 1] == 71) & (buf[c[at, 4] + 1] == 53)]
 
 
 def read_nmea(data: bytes, first_line: int = 1, out: Decoded | None = None) -> Decoded:
     """Decode the AIS sentences in `data` (whole lines) into columns, problems and counts."""
     out = out or Decoded()
     scanned: _Fast | None = None
+    fives: _Fast | None = None
     if data.count(b"\r") != data.count(b"\r\n"):  # lines ended by a bare CR: the line-by-line path
         sentences = _split(enumerate(data.splitlines(), first_line), out)
     else:
-        sentences, scanned = _scan(data, first_line, out)
+        sentences, scanned, fives = _scan(data, first_line, out)
     ok = _checksums_ok(sentences)
     fast: list[_Sentence] = []
     five: list[tuple[_Sentence, bytes]] = []  # complete two-part type 5 messages
@@ -408,6 +457,12 @@ def read_nmea(data: bytes, first_line: int = 1, out: Decoded | None = None) -> D
     if five:
         for (first, _), row in zip(five, decode_static5([p for _, p in five]), strict=True):
             row["line"], row["t"] = first.line, first.t
+            out.static.append(row)
+    if fives is not None:
+        for line, t, row in zip(
+            fives.lines.tolist(), fives.times.tolist(), _static5(fives.payloads), strict=True
+        ):
+            row["line"], row["t"] = line, None if t < 0 else t
             out.static.append(row)
     if out.slow_rows:
         columns = list(zip(*out.slow_rows, strict=True))
