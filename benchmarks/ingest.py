@@ -48,7 +48,8 @@ AGENCY = "DE-BKA"
 GIB = 1 << 30
 CHUNK_ROWS = 1_000_000
 TARGET_CALLS_PER_S = 100_000
-TARGET_PERSONS_PER_S = 10_000
+TARGET_CALLS_RATIO = 0.5  # issue 19: at least half DuckDB's own read_csv rate, same run
+TARGET_PERSONS_PER_S = 25_000  # issue 19 (was 10,000 in issue 2)
 TARGET_BIG_PEAK = 4 * GIB
 MEASURES = ("ours-cdr", "ours-bundle", "anchor-csv")
 
@@ -342,9 +343,17 @@ def peak_rss_bytes() -> int:
 
 
 def cpu_seconds() -> float:
-    """User plus system CPU time of this process so far (all threads)."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    """User plus system CPU time of this process so far (all threads) and of its ended children."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
+def child_peak_rss_bytes() -> int:
+    """The largest peak resident set of this process's ended children (the forked normaliser)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
 
 
 def measure_child(kind: str, source: Path, store_dir: Path) -> dict[str, Any]:
@@ -384,6 +393,7 @@ def measure_child(kind: str, source: Path, store_dir: Path) -> dict[str, Any]:
         "rows": report.calls if fmt == "cdr" else report.records,
         "seconds": seconds,
         "peak_rss": peak_rss_bytes(),
+        "child_peak_rss": child_peak_rss_bytes(),
         "status": report.status,
         "rejected": report.rejected,
         "warnings": report.warnings,
@@ -406,6 +416,7 @@ class Measurement:
     rejected: int
     warnings: int
     child_wall: float
+    child_peak_rss: int = 0
 
     @property
     def rate(self) -> float:
@@ -437,11 +448,14 @@ def run_measure(name: str, kind: str, source: Path, store_dir: Path, input_rows:
         rejected=int(data["rejected"]),
         warnings=int(data["warnings"]),
         child_wall=wall,
+        child_peak_rss=int(data.get("child_peak_rss", 0)),
     )
     print(
         f"  {name:<16} {m.rows:>11,} rows in {m.seconds:7.2f} s (cpu {m.cpu_seconds:6.1f} s) "
         f"= {m.rate:>9,.0f} /s, "
-        f"peak RSS {m.peak_rss / GIB:5.2f} GiB, {m.status}, rejected {m.rejected:,}, "
+        f"peak RSS {m.peak_rss / GIB:5.2f} GiB"
+        + (f" (forked child {m.child_peak_rss / GIB:.2f} GiB)" if m.child_peak_rss else "")
+        + f", {m.status}, rejected {m.rejected:,}, "
         f"warnings {m.warnings:,}",
         flush=True,
     )
@@ -457,14 +471,21 @@ def _gib(n: int) -> str:
     return f"{n / GIB:.2f} GiB"
 
 
-def _rate_row(label: str, ours: Measurement, anchor: Measurement, target: int | None) -> list[str]:
+def _rate_row(
+    label: str, ours: Measurement, anchor: Measurement, target: int | None, ratio: float | None = None
+) -> list[str]:
     frac = ours.rate / anchor.rate if anchor.rate else 0.0
-    met = "—" if target is None else ("yes" if ours.rate >= target else "**no**")
+    wanted = [f"≥ {target:,} rec/s"] if target else []
+    checks = [ours.rate >= target] if target else []
+    if ratio is not None:
+        wanted.append(f"≥ {ratio:g}× anchor")
+        checks.append(frac >= ratio)
+    met = "—" if not checks else ("yes" if all(checks) else "**no**")
     return [
         label,
-        f"{ours.rate:,.0f} rec/s ({ours.seconds:.1f} s; {frac:.2f}× anchor)",
-        f"{anchor.rate:,.0f} rec/s ({anchor.seconds:.1f} s)",
-        f"≥ {target:,} rec/s" if target else "—",
+        f"{ours.rate:,.0f} rec/s ({ours.seconds:.1f} s, cpu {ours.cpu_seconds:.1f} s; {frac:.2f}× anchor)",
+        f"{anchor.rate:,.0f} rec/s ({anchor.seconds:.1f} s, cpu {anchor.cpu_seconds:.1f} s)",
+        ", ".join(wanted) or "—",
         met,
     ]
 
@@ -472,9 +493,10 @@ def _rate_row(label: str, ours: Measurement, anchor: Measurement, target: int | 
 def _memory_row(label: str, ours: Measurement, anchor: Measurement, limit: int | None) -> list[str]:
     ratio = ours.peak_rss / anchor.peak_rss if anchor.peak_rss else 0.0
     met = "—" if limit is None else ("yes" if ours.peak_rss < limit else "**no**")
+    child = f"; forked child {_gib(ours.child_peak_rss)}" if ours.child_peak_rss else ""
     return [
         label,
-        f"{_gib(ours.peak_rss)} ({ratio:.1f}× anchor)",
+        f"{_gib(ours.peak_rss)} ({ratio:.1f}× anchor{child})",
         _gib(anchor.peak_rss),
         f"< {limit / GIB:g} GiB" if limit else "—",
         met,
@@ -488,7 +510,11 @@ def build_table(results: dict[str, Measurement], big_calls: int) -> list[list[st
         n = results["ours_cdr"].input_rows
         rows.append(
             _rate_row(
-                f"CDR ingest, {n:,} calls", results["ours_cdr"], results["anchor_cdr"], TARGET_CALLS_PER_S
+                f"CDR ingest, {n:,} calls",
+                results["ours_cdr"],
+                results["anchor_cdr"],
+                TARGET_CALLS_PER_S,
+                TARGET_CALLS_RATIO,
             )
         )
         rows.append(
