@@ -201,11 +201,10 @@ def _text(packed: NDArray[np.uint8], start: int, chars: int) -> list[str | None]
     """AIS six-bit text (@ and trailing spaces removed; empty: None) of every row."""
     codes = np.stack([_uint(packed, start + 6 * k, 6) for k in range(chars)], axis=1)
     ascii_codes = np.where(codes < 32, codes + 64, codes).astype(np.uint8)
-    out: list[str | None] = []
-    for row in ascii_codes:
-        value = row.tobytes().decode("ascii").replace("@", "").strip()
-        out.append(value or None)
-    return out
+    raw = np.ascontiguousarray(ascii_codes).view(f"S{chars}").ravel()
+    distinct, where = np.unique(raw, return_inverse=True)  # a vessel repeats its name: decode each once
+    texts = [text.decode("ascii").replace("@", "").strip() or None for text in distinct.tolist()]
+    return [texts[i] for i in where.ravel().tolist()]
 
 
 def _rows(payloads: list[bytes], chars: int) -> NDArray[np.uint8]:
