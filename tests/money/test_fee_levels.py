@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+from builders import write_contribution
+from mare.access.policy import Viewer
 from mare.analyse.money.fee_levels import FEE_LEVELS, is_fee, level_of, route_levels
 from mare.analyse.money.patterns import find_patterns
 from mare.analyse.money.transactions import Transfer
+from mare.hub.context import HubContext
+from mare.hub.money import hub_money
+from mare.ingest.pipeline import ingest_file
+from mare.store.db import Store
 
 
 def _t(
@@ -43,3 +52,25 @@ def test_fee_level_pattern_names_the_route_level() -> None:
     (pattern,) = [p for p in found if p.parties[0] == "collector"]
     assert any("fee received in GR" in r and "fees recorded as received in GR" in r for r in pattern.reasons)
     assert not [p for p in find_patterns(unlabelled).of_kind("fee-level") if p.parties[0] == "collector"]
+
+
+def test_the_hub_derives_a_level_from_adverts(store: Store, tmp_path: Path) -> None:
+    """Adverts for crossings from Izmir (written 'Izmir - Kos' and 'Izmir>Kos') make Turkey's level."""
+    records: list[dict[str, Any]] = [
+        {
+            "id": f"ad{k}",
+            "kind": "advert",
+            "text": f"Izmir to Kos, {1000 + 100 * k} euro",
+            "price": 1000 + 100 * k,
+            "currency": "EUR" if k % 2 else "€",
+            "route_offered": "Izmir - Kos" if k % 2 else "Izmir>Kos",
+        }
+        for k in range(6)
+    ]
+    path = write_contribution(tmp_path / "ads.json", records, [], id="ADS-1", agency="IT-SCO")
+    assert ingest_file(store, path).status == "stored"
+    with HubContext(store, Viewer("bob", "IT-SCO", frozenset({"analyst"})), "password") as ctx:
+        levels = hub_money(ctx).levels
+    (turkey,) = [lv for lv in levels if lv.country == "TR"]
+    assert turkey.name == "advertised price from TR" and 1000 <= turkey.low < turkey.high <= 1500
+    assert "6 prices advertised from TR" in turkey.source

@@ -16,6 +16,7 @@ field, and left out of the sums. The analyses are in `mare.analyse.money`.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -233,13 +234,20 @@ def _transfer(uid: str, seen: Seen, src: str, dst: str) -> Transfer | Problem:
     )
 
 
+#: A route as written: 'Izmir>Kos' as read at intake; 'Izmir - Kos', 'Izmir → Kos' as agencies write it.
+_ROUTE = re.compile(r"\s*(?:->|→|>|\s-\s)\s*")
+
+
 def advertised_prices(ctx: HubContext) -> list[tuple[str, float]]:
-    """(country the route departs from, EUR) of each advert the viewer may see in full that was read
-    at intake with a price, a currency with a euro rate and a route whose origin is a known place."""
+    """(country the route departs from, EUR) of each advert the viewer may see in full with a price, a
+    currency with a euro rate and a route whose origin is a country or one of the gazetteer's curated
+    places and ports (`analyse.adverts.extract.route_gazetteer`)."""
+    from mare.analyse.adverts.extract import place_country, route_gazetteer
+
     adverts = read_visible(ctx, ["advert"], ["price", "currency", "route_offered"])
     wanted: list[tuple[str, float]] = []
     for seen in adverts.records.values():
-        origin = (seen.first("route_offered") or "").partition(">")[0].strip()
+        origin = _ROUTE.split(seen.first("route_offered") or "", maxsplit=1)[0].strip()
         try:
             eur = to_eur(float(seen.first("price") or ""), currency_code(seen.first("currency") or "?"))
         except (AmountError, ValueError):
@@ -248,18 +256,9 @@ def advertised_prices(ctx: HubContext) -> list[tuple[str, float]]:
             wanted.append((origin, eur))
     if not wanted:
         return []
-    from mare.analyse.adverts.extract import advert_gazetteer, place_country
-
-    gaz = advert_gazetteer()
-    countries: dict[str, str | None] = {}
-    out = []
-    for origin, eur in wanted:
-        if origin not in countries:
-            countries[origin] = place_country(origin, gaz)
-        country = countries[origin]
-        if country:
-            out.append((country, eur))
-    return out
+    gaz = route_gazetteer()
+    countries = {origin: place_country(origin, gaz) for origin in {o for o, _ in wanted}}
+    return [(country, eur) for origin, eur in wanted if (country := countries[origin])]
 
 
 def hub_money(ctx: HubContext, thresholds: Thresholds | None = None) -> MoneyResult:
