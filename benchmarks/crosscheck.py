@@ -523,18 +523,24 @@ import json, sys, time
 from pathlib import Path
 import duckdb, pyarrow, splink.comparison_library  # before the clock, as the anchor's process has them
 from splink import DuckDBAPI, Linker
+import mare.resolve.dedupe  # Mare's modules too (loaded, not run)
+from mare.schema.types.registry import normaliser_for
+for kind in ("name", "date", "country", "gender", "text", "phone", "document_number"):
+    normaliser_for(kind)
 from mare.resolve.flatfile import link_csv
-started = time.perf_counter()
+started, cpu = time.perf_counter(), time.process_time()
 out = link_csv(Path(sys.argv[1]), symbols=sys.argv[2] == "on")
-took = time.perf_counter() - started
-print("RESULT " + json.dumps([out.accuracy.as_dict(), took, out.result.candidates, len(out.result.pairs)]))
+took, cpu = time.perf_counter() - started, time.process_time() - cpu
+found = [out.accuracy.as_dict(), took, cpu, out.result.candidates, len(out.result.pairs)]
+print("RESULT " + json.dumps(found))
 """
 
 
-def _link_in_a_new_process(path: Path, symbols: bool) -> tuple[Accuracy, float, int, int]:
+def _link_in_a_new_process(path: Path, symbols: bool) -> tuple[Accuracy, float, float, int, int]:
     """`link_csv` timed in a new Python process, as a user's `mare link` runs: no value normalised
     or name built by an earlier run in this process (their caches are per process); what a run
-    keeps on disk (the name-symbol cache) is there. Imports happen before the clock starts."""
+    keeps on disk (the name-symbol cache) is there. Imports happen before the clock starts.
+    Returns the accuracy, wall and CPU seconds (all threads), candidates and kept pairs."""
     import json
     import re
     import subprocess
@@ -548,8 +554,8 @@ def _link_in_a_new_process(path: Path, symbols: bool) -> tuple[Accuracy, float, 
     found = re.search(r"RESULT (\[.*\])", done.stdout)  # DuckDB's progress bar may share the line
     if not found:
         raise RuntimeError(f"mare link printed no result: {done.stdout[-500:]} {done.stderr[-2000:]}")
-    acc, took, candidates, kept = json.loads(found.group(1))
-    return Accuracy(**acc), float(took), int(candidates), int(kept)
+    acc, took, cpu, candidates, kept = json.loads(found.group(1))
+    return Accuracy(**acc), float(took), float(cpu), int(candidates), int(kept)
 
 
 def link_bench(sizes: list[int], symbols: bool, repeat: int = 2, names: str = "scaled") -> None:
@@ -588,24 +594,32 @@ def link_bench(sizes: list[int], symbols: bool, repeat: int = 2, names: str = "s
                     writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
                     writer.writeheader()
                     writer.writerows(rows)
-                ours_s = []
+                ours_s, ours_cpu = [], []
                 for run in range(max(1, repeat)):
-                    acc, took, candidates, kept = _link_in_a_new_process(path, symbols)
+                    acc, took, cpu, candidates, kept = _link_in_a_new_process(path, symbols)
                     ours_s.append(took)
+                    ours_cpu.append(cpu)
                     _row(f"link-{n}", "mare link" + (" (cold)" if run == 0 else ""), acc, took)
-                    print(f"  candidates {candidates}, kept pairs {kept}", flush=True)
+                    print(f"  candidates {candidates}, kept pairs {kept}, CPU {cpu:.1f} s", flush=True)
+                cpu = time.process_time()
                 clusters, seconds = plain_splink(
                     _plain_link_frame(rows), ["first_name", "surname"], ["nationality"]
                 )
+                plain_cpu = time.process_time() - cpu
                 plain = accuracy(clusters, truth)
                 _row(f"link-{n}", "plain splink", plain, seconds)
+                print(f"  CPU {plain_cpu:.1f} s; load average {os.getloadavg()[0]:.1f}", flush=True)
             warm = statistics.median(ours_s[1:]) if len(ours_s) > 1 else ours_s[0]
-            summary.append((n, acc.f1, plain.f1, ours_s[0], warm, seconds))
-    print("size      F1 mare  F1 splink  gap     mare cold  mare warm  splink  ratio cold  ratio warm")
-    for n, f1, pf1, cold, warm, ps in summary:
+            warm_cpu = statistics.median(ours_cpu[1:]) if len(ours_cpu) > 1 else ours_cpu[0]
+            summary.append((n, acc.f1, plain.f1, ours_s[0], warm, seconds, warm_cpu / plain_cpu))
+    print(
+        "size      F1 mare  F1 splink  gap     mare cold  mare warm  splink  ratio cold  ratio warm  "
+        "CPU ratio warm"
+    )
+    for n, f1, pf1, cold, warm, ps, cpu_ratio in summary:
         print(
             f"{n:<9} {f1:.4f}   {pf1:.4f}     {f1 - pf1:+.3f}  {cold:8.1f}  {warm:9.1f}  {ps:6.1f}  "
-            f"{cold / ps:10.2f}  {warm / ps:10.2f}"
+            f"{cold / ps:10.2f}  {warm / ps:10.2f}  {cpu_ratio:14.2f}"
         )
     if len(summary) > 1:
         print(f"F1 at {summary[-1][0]} minus F1 at {summary[0][0]}: {summary[-1][1] - summary[0][1]:+.4f}")
