@@ -96,6 +96,7 @@ def test_pages_render_the_same_data(trails_app: tuple[TestClient, dict[str, str]
     status, page = _get(trails_app, "IT-SCO", "/money")
     assert status == 200 and "<h1>Money</h1>" in page
     assert "Omar Hawala" in page and "DE</td><td>TR" in page and "fee per person" in page
+    assert "<summary>Fee levels (1)" in page and "seeds/004" in page  # the levels, with their sources
     assert {"/money", "/adverts"} <= {href for href, _ in NAV}  # in the navigation of signed-in pages
     status, page = _get(trails_app, "IT-SCO", "/adverts")
     assert status == 200 and "<h1>Adverts</h1>" in page
