@@ -350,9 +350,8 @@ class _Sink:
         settled(con).register("_cdr_batch", arrow)
         try:
             cols = ", ".join(arrow.column_names)
-            con.execute(
-                f"INSERT INTO calls (contribution, {cols}) SELECT ?, {cols} FROM _cdr_batch", [self.uid]
-            )
+            select = f"SELECT CAST(? AS VARCHAR), {cols} FROM _cdr_batch"
+            con.execute(f"INSERT INTO calls (contribution, {cols}) {select}", [self.uid])
         finally:
             con.unregister("_cdr_batch")
 
