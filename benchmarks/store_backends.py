@@ -4,11 +4,15 @@ Generates a scenario world (scale `small` by default), then for each engine:
 
 * ingest: every contribution of the world through the hub layer (`hub.intake.receive`, as the
   local operator: parse, normalise, one transaction per contribution, its audit entry), without
-  the cross-check (which does not run on PostgreSQL yet: docs/server_store.md);
+  the cross-check (run next, on its own);
 * record reads: `Repository.record` (a record with its values and links, each decided by the
   policy) for 300 random records as an analyst of another agency, by 1 and by C concurrent
   clients (threads, each with its own session: a DuckDB cursor, a PostgreSQL connection), p50/p95;
-* stats: `Repository.stats` (bulk reads filtered in the database by the compiled policy), p50/p95.
+* stats: `Repository.stats` (bulk reads filtered in the database by the compiled policy), p50/p95;
+* the full cross-check (`crosscheck_all`, no training; on PostgreSQL computed in DuckDB on the
+  store's tables and written back), then search (person names drawn from the world), entity pages
+  and the hub's networks, by 1 and C clients, p50/p95 (on PostgreSQL the statements PostgreSQL
+  cannot run go to the session's local DuckDB, which copies the tables they read first).
 
 PostgreSQL is a throw-away cluster (tests/pgcluster.py: initdb in a temporary folder, a Unix
 socket, fsync off as in the tests) unless --pg-url names an owner URL of an empty database. On
@@ -136,7 +140,50 @@ def _reads(
         results["record, 1 client"] = _quantiles(timed(lambda r, u: r.record(u), picks, 1))
         results[f"record, {clients} clients"] = _quantiles(timed(lambda r, u: r.record(u), picks, clients))
         results["stats, 1 client"] = _quantiles(timed(lambda r, u: r.stats(), picks[:10], 1))
+
+        from mare.hub.entity import entity
+        from mare.hub.networks import networks
+        from mare.hub.search import search
+
+        with system_context(store, "benchmark"):
+            names = [
+                str(r[0])
+                for r in store.con.execute(
+                    "SELECT label FROM records WHERE kind = 'person' AND label IS NOT NULL ORDER BY uid"
+                ).fetchall()
+            ]
+            persons = [
+                str(r[0])
+                for r in store.con.execute("SELECT record_uid FROM entities ORDER BY record_uid").fetchall()
+            ]
+        queries = [rng.choice(names) for _ in range(max(10, samples // 10))] if names else []
+        people = [rng.choice(persons) for _ in range(max(10, samples // 10))] if persons else []
+        if queries:
+            results["search, 1 client"] = _quantiles(timed(lambda r, q: search(r.ctx, q), queries, 1))
+            results[f"search, {clients} clients"] = _quantiles(
+                timed(lambda r, q: search(r.ctx, q), queries, clients)
+            )
+        if people:
+            results["entity, 1 client"] = _quantiles(timed(lambda r, u: entity(r.ctx, u), people, 1))
+            results[f"entity, {clients} clients"] = _quantiles(
+                timed(lambda r, u: entity(r.ctx, u), people, clients)
+            )
+        results["networks (build and list), 1 client"] = _quantiles(
+            timed(lambda r, u: networks(r.ctx), picks[:3], 1)
+        )
     return results
+
+
+def _crosscheck(home: Path, url: str | None) -> float:
+    """The full cross-check (`crosscheck_all`, no training), as the hub's own processing: seconds."""
+    from mare.hub.context import system_context
+    from mare.resolve import crosscheck_all
+    from mare.store.db import open_store
+
+    with open_store(home, url=url or "duckdb") as store, system_context(store, "benchmark"):
+        start = time.perf_counter()
+        crosscheck_all(store, train=False)
+        return time.perf_counter() - start
 
 
 def main() -> None:
@@ -167,13 +214,24 @@ def main() -> None:
         for engine, url, reader_url in (("duckdb", None, None), ("postgres", owner_url, app_url)):
             home = work / engine
             seconds, contributions, records = _ingest(home, url, world)
+            crosscheck_s = _crosscheck(home, url)
             reads = _reads(home, reader_url, args.clients, args.samples, args.seed)
-            rows[engine] = {"ingest_s": seconds, "contributions": contributions, "records": records, **reads}
+            rows[engine] = {
+                "ingest_s": seconds,
+                "crosscheck_s": crosscheck_s,
+                "contributions": contributions,
+                "records": records,
+                **reads,
+            }
     duck, pg = rows["duckdb"], rows["postgres"]
     print("\n| operation | DuckDB | PostgreSQL | PostgreSQL / DuckDB |\n|---|---|---|---|")
     print(
         f"| ingest ({duck['contributions']} contributions, {duck['records']} records) | "
         f"{duck['ingest_s']:.1f} s | {pg['ingest_s']:.1f} s | x{pg['ingest_s'] / duck['ingest_s']:.2f} |"
+    )
+    print(
+        f"| full cross-check (no training) | {duck['crosscheck_s']:.1f} s | {pg['crosscheck_s']:.1f} s | "
+        f"x{pg['crosscheck_s'] / duck['crosscheck_s']:.2f} |"
     )
     for key in duck:
         if isinstance(duck[key], tuple):
