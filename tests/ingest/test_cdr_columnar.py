@@ -21,6 +21,7 @@ import pytest
 
 import mare.ingest.cdr as cdr
 from builders import write_envelope
+from mare.hub.context import system_context
 from mare.ingest.cdr import DAY_FIRST, OTHER
 from mare.ingest.pipeline import ingest_file
 from mare.schema.types.phones import e164_for_bulk, phone_to_int
@@ -153,3 +154,27 @@ def test_call_records_ingest_does_not_import_pandas(tmp_path: Path) -> None:
         check=True,
     )
     assert done.stdout.split() == ["stored", "True", "False"]
+
+
+def test_call_records_on_each_backend(backend_store: Store, tmp_path: Path) -> None:
+    """The column-wise load (inserts on a second thread, the id as a parameter) on DuckDB and PostgreSQL."""
+    path = tmp_path / "calls.csv"
+    _write(
+        path,
+        [
+            ["+4915123456789", "0151 23456789", "2026-03-01T10:00:00Z", "60"],
+            ["n/a", "+39 333 123 45 67", "01/03/2026 10:00:00", ""],
+            ["0049 151 23456789", "+39 333 123 45 67", "yesterday", "5"],
+        ],
+        csv.QUOTE_MINIMAL,
+        "\n",
+    )
+    write_envelope(tmp_path / "calls.csv.envelope.json", id="CDR-BACKENDS")
+    report = ingest_file(backend_store, path)
+    assert report.status == "stored", report.message
+    assert (report.calls, report.rejected) == (1, 2)
+    with system_context(backend_store, "test"):  # PostgreSQL's row-level security wants a context
+        rows = backend_store.con.execute(
+            "SELECT contribution, row_number, caller, callee FROM calls"
+        ).fetchall()
+    assert rows == [(report.contribution, 2, 4915123456789, 4915123456789)]
