@@ -412,7 +412,10 @@ def test_pages_are_served_while_an_upload_waits_for_the_writer(
 
     headers = bearer(server_world, "IT-SCO", "analyst")
     release = threading.Event()
-    busy = client.app.state.mare.store.writer.submit(lambda store: release.wait(60))  # type: ignore[attr-defined]
+    # serial=False, as an upload's job: a busy job holding the append lock would hold up the read's
+    # sign-in entry until the job timed out (60 s), and the order below would be left to chance.
+    writer = client.app.state.mare.store.writer  # type: ignore[attr-defined]
+    busy = writer.submit(lambda store: release.wait(60), serial=False)
     finished: list[str] = []
 
     def upload() -> None:
