@@ -17,10 +17,12 @@ from typing import Any
 
 import duckdb
 import numpy as np
+import pyarrow as pa
 
 from mare.analyse.maritime.events import Event
 from mare.analyse.maritime.thresholds import Thresholds
 from mare.store.db import Store, StoreUnavailable
+from mare.store.settle import settled
 
 #: What a failed write of a build raises (DuckDB, or PostgreSQL through the server store).
 _FAILED = (duckdb.Error, StoreUnavailable)
@@ -79,34 +81,37 @@ def store_build(store: Store, key: str, contributions: list[str], events: list[E
     """Write one build in a transaction (False when another writer got there first or the store is
     read-only: the events computed are used all the same)."""
     con = store.con
-    rows = [
-        [
-            key,
-            k,
-            e.kind,
-            e.mmsi,
-            e.start,
-            e.end,
-            e.lat if np.isfinite(e.lat) else None,
-            e.lon if np.isfinite(e.lon) else None,
-            e.summary,
-            json.dumps(e.evidence, default=_plain),
-            e.other,
-            e.sources,
-        ]
-        for k, e in enumerate(events)
-    ]
+    table = pa.table(
+        {
+            "stamp": pa.array([key] * len(events), pa.string()),
+            "seq": pa.array(range(len(events)), pa.int32()),
+            "kind": pa.array([e.kind for e in events], pa.string()),
+            "mmsi": pa.array([e.mmsi for e in events], pa.int64()),
+            "t_start": pa.array([e.start for e in events], pa.int64()),
+            "t_end": pa.array([e.end for e in events], pa.int64()),
+            "lat": pa.array([e.lat if np.isfinite(e.lat) else None for e in events], pa.float64()),
+            "lon": pa.array([e.lon if np.isfinite(e.lon) else None for e in events], pa.float64()),
+            "summary": pa.array([e.summary for e in events], pa.string()),
+            "evidence": pa.array([json.dumps(e.evidence, default=_plain) for e in events], pa.string()),
+            "other": pa.array([e.other for e in events], pa.int64()),
+            "sources": pa.array([e.sources for e in events], pa.list_(pa.string())),
+        }
+    )
     try:
         con.execute("BEGIN TRANSACTION")
     except _FAILED:
         return False
     try:
         _prune(con)
-        if rows:
-            con.executemany("INSERT INTO maritime_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        if events:
+            settled(con).register("_maritime_events_new", table)
+            try:
+                con.execute("INSERT INTO maritime_events SELECT * FROM _maritime_events_new")
+            finally:
+                con.unregister("_maritime_events_new")
         con.execute(
             "INSERT INTO maritime_event_builds VALUES (?, ?, now()::TIMESTAMP, ?)",
-            [key, contributions, len(rows)],
+            [key, contributions, len(events)],
         )
         con.execute("COMMIT")
     except _FAILED:
