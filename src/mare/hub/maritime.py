@@ -31,7 +31,7 @@ from mare.analyse.maritime.placed import Report, placed_encounters
 from mare.analyse.maritime.thresholds import Thresholds
 from mare.analyse.maritime.tracks import Tracks
 from mare.hub.context import HubContext
-from mare.hub.maritime_events import stamp, store_build, stored
+from mare.hub.maritime_events import kept_events
 from mare.hub.visible import read_visible
 from mare.store.db import Store
 
@@ -434,12 +434,7 @@ def hub_vessels(
 def _picture(ctx: HubContext, th: Thresholds, shore_km: ShoreKm) -> tuple[AisView, dict[str, Any]]:
     view = visible_ais(ctx)
     if shore_km is default_shore_km:  # the stored builds hold events with the real coastline only
-        contributions = sorted(view.owners)
-        key = stamp(ctx.store, contributions, th)
-        events = stored(ctx.store, key)
-        if events is None:
-            events = view_events(view, th, shore_km)
-            store_build(ctx.store, key, contributions, events)
+        events = kept_events(ctx.store, sorted(view.owners), th, lambda: view_events(view, th, shore_km))
     else:
         events = view_events(view, th, shore_km)
     records = visible_vessel_records(ctx)

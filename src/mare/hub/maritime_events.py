@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 import duckdb
@@ -30,6 +31,23 @@ _FAILED = (duckdb.Error, StoreUnavailable)
 #: Raised when the detectors change what they find, so that older builds are not reused.
 VERSION = 2
 KEEP = 8
+
+
+def kept_events(
+    store: Store, contributions: list[str], th: Thresholds, compute: Callable[[], list[Event]]
+) -> list[Event]:
+    """The events of these contributions under these thresholds: the stored build when there is one,
+    else computed now and stored (a store that cannot keep them, e.g. read-only, gets them computed)."""
+    try:
+        key = stamp(store, contributions, th)
+        found = stored(store, key)
+    except _FAILED:
+        return compute()
+    if found is not None:
+        return found
+    events = compute()
+    store_build(store, key, contributions, events)
+    return events
 
 
 def stamp(store: Store, contributions: list[str], th: Thresholds) -> str:
