@@ -75,6 +75,10 @@ def test_translation_numbers_placeholders_as_written_and_overrides_duckdb_only_f
     assert "JSONB" in struct.sql.upper()
     (replace,) = translate("CREATE OR REPLACE TEMPORARY TABLE v AS SELECT * FROM t WHERE a = ?")
     assert replace.before and "DROP TABLE IF EXISTS" in replace.before and replace.inline
+    (grouped,) = translate("SELECT a, round(b, 3), max(c), list(DISTINCT d) FROM t GROUP BY ALL")
+    assert grouped.sql.endswith("GROUP BY 1, 2")
+    (latest,) = translate("SELECT l, arg_max(v, j) FROM t GROUP BY 1")
+    assert "(ARRAY_AGG(v ORDER BY j DESC NULLS LAST))[1]" in latest.sql
 
 
 # --- on a throw-away cluster ---------------------------------------------------------------------

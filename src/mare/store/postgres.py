@@ -204,6 +204,8 @@ def _numeric(text: str) -> int | float:
 
 #: DuckDB functions without a PostgreSQL twin of that name, created in the store's schema.
 COMPAT_FUNCTIONS = (
+    "CREATE OR REPLACE FUNCTION round(double precision, integer) RETURNS double precision LANGUAGE sql "
+    "IMMUTABLE PARALLEL SAFE AS $$ SELECT round($1::numeric, $2)::double precision $$",
     "CREATE OR REPLACE FUNCTION regexp_full_match(text, text) RETURNS boolean "
     "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT $1 ~ ('^(?:' || $2 || ')$') $$",
     "CREATE OR REPLACE FUNCTION json_type(json) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE "
@@ -350,6 +352,23 @@ def translate(sql: str) -> tuple[Statement, ...]:
                 return exp.Cast(this=node.this, to=to)
             if isinstance(node, exp.DataType) and _has_struct(node):
                 return exp.DataType.build("jsonb")
+            if isinstance(node, exp.Group) and node.args.get("all") and isinstance(node.parent, exp.Select):
+                # GROUP BY ALL: the positions of the selected expressions that aggregate nothing
+                keys = [
+                    exp.Literal.number(i + 1)
+                    for i, e in enumerate(node.parent.expressions)
+                    if not e.find(exp.AggFunc)
+                ]
+                return exp.Group(expressions=keys)
+            if isinstance(node, exp.ArgMax):  # arg_max(x, y): x of the row with the greatest y
+                ordered = exp.Order(
+                    this=node.this.transform(fix),
+                    expressions=[
+                        exp.Ordered(this=node.expression.transform(fix), desc=True, nulls_first=False)
+                    ],
+                )
+                aggregated = exp.ArrayAgg(this=ordered)
+                return exp.Bracket(this=exp.Paren(this=aggregated), expressions=[exp.Literal.number(0)])
             if (
                 isinstance(node, exp.Subquery)
                 and not node.alias
