@@ -66,3 +66,43 @@ def test_read_sweep_on_postgresql(pg_world: lm.World, path: str) -> None:
             done = lm._invoke(argv, run, out, pg_world.store, lm._last_seq(pg_world.store))
             problems += lm._check(pg_world, case, run, agency, role, case.purpose or "crime_fighting", done)
     assert not problems, "\n".join(problems[:40])
+
+
+def test_the_web_app_on_postgresql_shows_nothing_withheld(pg_world: lm.World) -> None:
+    """`mare serve` on a PostgreSQL store (the application role): the JSON API answers search, entity,
+    networks, review and stats for each agency's analyst, and shows nothing the policy withholds."""
+    from fastapi.testclient import TestClient
+
+    from mare.hub import accounts
+    from mare.server.app import create_app, new_secret
+
+    store = pg_world.store
+    tokens = {}
+    for agency in ("IT-SCO", "FR-OCRIEST", "HUB"):
+        name = f"web-{agency.lower()}"
+        accounts.add_user(store, name, agency, ["analyst"], None)
+        tokens[agency] = accounts.issue_token(store, name, label="pg web")[1]
+    person = pg_world.lookalike["h2"]
+    secret = lm.SECRETS[0].name
+    paths = (
+        f"/api/search?q={secret.replace(' ', '+')}",
+        f"/api/entities/{person}",
+        f"/api/entities/{person}/graph?depth=1",
+        "/api/networks?min_size=2",
+        "/api/review",
+        "/api/stats",
+    )
+    app = create_app(pg_world.home, secret=new_secret(), secure_cookies=False, max_upload=1 << 20)
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        for agency, token in tokens.items():
+            headers = {"Authorization": f"Bearer {token}"}
+            forbidden = pg_world.forbidden(agency, "analyst", "crime_fighting", False)
+            for path in paths:
+                answer = client.get(path, headers=headers)
+                assert answer.status_code == 200, (agency, path, answer.text[:300])
+                text = answer.text.lower()
+                typed = secret.lower() if path.startswith("/api/search") else ""
+                shown = [f for f in forbidden if f in text and f not in typed]
+                assert not shown, (agency, path, shown)
+        hits = client.get(paths[0], headers={"Authorization": f"Bearer {tokens['IT-SCO']}"}).json()
+        assert hits["results"], hits  # the look-alike and the secret, as the policy allows
