@@ -828,7 +828,7 @@ MATRIX: dict[str, Case] = {
     "vessels": Case(
         "reads",
         lambda w, out: [
-            Run(("vessels", "--hub", "--json"), bulk=("vessel",)),
+            Run(("vessels", "--hub", "--json"), bulk=("vessel", "event")),
         ],
     ),
     "routes": Case(
