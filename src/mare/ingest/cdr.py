@@ -225,16 +225,27 @@ class PhoneCache:
         return out
 
     def _ints(self, uniques: pa.Array) -> pa.Array:
-        """The E.164 integers of these distinct texts; only texts not seen before are read."""
-        if len(self._seen):
+        """The E.164 integers of these distinct texts; only texts not seen before are read.
+
+        The texts seen so far are hashed once per batch (one `index_in`); new ones are appended
+        and their places worked out from their order, not looked up again.
+        """
+        base = len(self._seen)
+        if base:
             at = pc.index_in(uniques, value_set=self._seen)
-            fresh = pc.filter(uniques, pc.is_null(at))
+            new = _bools(at.is_null())
         else:
-            fresh = uniques
-        if len(fresh):
-            self._seen = pa.concat_arrays([self._seen, fresh])
-            self._seen_ints = pa.concat_arrays([self._seen_ints, self._read(fresh)])
-        return pc.take(self._seen_ints, pc.index_in(uniques, value_set=self._seen))
+            at, new = None, np.ones(len(uniques), bool)
+        if at is not None and not new.any():
+            return pc.take(self._seen_ints, at)
+        fresh = uniques if at is None else pc.filter(uniques, at.is_null())
+        self._seen = pa.concat_arrays([self._seen, fresh])
+        self._seen_ints = pa.concat_arrays([self._seen_ints, self._read(fresh)])
+        places = np.empty(len(uniques), np.int64)
+        if at is not None:
+            places[~new] = _numpy(at)[0][~new]
+        places[new] = base + np.arange(int(new.sum()), dtype=np.int64)
+        return pc.take(self._seen_ints, _int64(places))
 
     def _read(self, fresh: pa.Array) -> pa.Array:
         """Distinct texts to integers: by their digit keys (each key once), the rest one by one."""
