@@ -366,8 +366,8 @@ def _split(name: str) -> tuple[str, str]:
 def _scaled_families(group: str, count: int, seed: int) -> list[tuple[str, ...]]:
     """`count` family names for a group, each with its spelling variants: the head of one of the
     group's pool names joined to the tail of another pool name (any group), the variants of both
-    parents kept ("Mansour/Mansur" + "Haddad" -> "Maddad/Muddad"...). Drawn without repeats, so
-    the names per person stay as in the pools at `_BASE_RECORDS` whatever the size."""
+    parents kept where they differ in the part taken ("Al-Shanem/Shanem/Al-Shanim"). Drawn without
+    repeats, so the names per person stay as in the pools at `_BASE_RECORDS` whatever the size."""
     from mare.scenario.names import groups, pool
 
     rng = random.Random(f"{seed}:{group}")
