@@ -33,6 +33,7 @@ import pyarrow as pa
 _READ = re.compile(
     r"^\s*(\(?\s*SELECT|WITH|FROM|CREATE\s+(OR\s+REPLACE\s+)?TEMP(ORARY)?\s+TABLE\s+\S+\s+AS)\b", re.I
 )
+_WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|COPY|RETURNING|ALTER|GRANT)\b", re.I)
 _MACRO = re.compile(r"^\s*CREATE\s+(OR\s+REPLACE\s+)?(TEMP(ORARY)?\s+)?MACRO\b", re.I)
 _CREATES = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?TEMP(?:ORARY)?\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?"
                       r"\"?([A-Za-z_][A-Za-z0-9_]*)", re.I)  # fmt: skip
@@ -43,8 +44,9 @@ Reader = Callable[[str], pa.Table]
 
 
 def is_read(sql: str) -> bool:
-    """True for a statement that may run locally: a query, or a temporary table made from one."""
-    return bool(_READ.match(sql))
+    """True for a statement that may run locally: a query, or a temporary table made from one, with
+    no write anywhere in it (`WITH … INSERT`, `RETURNING`: those stay on PostgreSQL)."""
+    return bool(_READ.match(sql)) and not _WRITES.search(sql)
 
 
 class LocalEngine:
