@@ -103,3 +103,51 @@ def test_the_prepared_similarity_is_the_similarity() -> None:
     assert len({round(r[0], 6) for r in rows}) > 5  # the names span many levels of similarity
     for (want, got), pair in zip(rows, parts, strict=True):
         assert got == pytest.approx(want, abs=1e-12), pair
+
+
+def test_scoring_each_token_pair_once_gives_the_same_similarity_exactly() -> None:
+    """`DUCKDB_MACROS`' `mare_name_sim` (each token pair scored once, `_both_ways_once`) and the
+    prepared form give `MACROS`' pair-by-pair similarity bit for bit (not approximately): the
+    scores, levels and pairs of `mare link` stay the same. Names of one to four tokens in both
+    scripts, typos, word order, missing keys; all ordered pairs, so both directions are checked."""
+    import random
+
+    from mare.resolve.settings import DUCKDB_MACROS, PREPARED_NAME_SIM, prepared_parts_sql
+
+    rng = random.Random(5)
+    words = ["Mohammed", "Muhamad", "Hassan", "Hasan", "Omar", "Umar", "Youssef", "Yusuf", "Ivan"]
+    words += ["Petrov", "Petrow", "Kondratiev", "Abdelrahman", "Al-Hassan", "Ali", "Aly", "Xu"]
+    arabic = ["محمد", "الحسن", "عمر", "يوسف", "فيينا", "كوندراتييف", "علي"]
+    names = [" ".join(rng.sample(words + arabic, rng.randint(1, 4))) for _ in range(60)]
+    parts = [p for p in (_parts(n) for n in names) if p]
+    parts.append([{"t": "ab", "p": None, "s": None}])
+    parts.append([{"t": "ab", "p": "", "s": ["~x"]}, {"t": "omar", "p": "omr", "s": ["Q1"]}])
+    pairs = [(a, b) for a in parts for b in parts]
+    table = pa.table({"a": [a for a, _ in pairs], "b": [b for _, b in pairs]})
+    found = {}
+    for label, macros in (("pairwise", MACROS), ("once", (*DUCKDB_MACROS, PREPARED_NAME_SIM))):
+        con = duckdb.connect()
+        for macro in macros:
+            con.execute(macro)
+        con.register("t", table)
+        sql = "SELECT mare_name_sim(a, b) FROM t"
+        if label == "once":
+            prepared = f"mare_name_sim_prepared({prepared_parts_sql('a')}, {prepared_parts_sql('b')})"
+            sql = f"SELECT mare_name_sim(a, b), {prepared} FROM t"
+        found[label] = con.execute(sql).fetchall()
+    assert len({round(r[0], 6) for r in found["pairwise"]}) > 50  # many levels of similarity
+    for want, (once, prepared), pair in zip(found["pairwise"], found["once"], pairs, strict=True):
+        assert once == want[0] and prepared == want[0], pair
+
+
+def test_duckdb_jaro_winkler_is_the_same_either_way_round() -> None:
+    """What `_both_ways_once` relies on, over many token pairs of different lengths."""
+    tokens = ["mohammed", "muhamad", "hassan", "hasan", "martha", "marhta", "dwayne", "duane"]
+    tokens += ["dixon", "dicksonx", "abdelrahman", "abd", "a", "xu", "kondratiev", "kndrtf", "mhmd"]
+    con = duckdb.connect()
+    con.register("t", pa.table({"w": tokens}))
+    row = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE jaro_winkler_similarity(a.w, b.w) "
+        "<> jaro_winkler_similarity(b.w, a.w)) FROM t a, t b"
+    ).fetchone()
+    assert row == (len(tokens) ** 2, 0)

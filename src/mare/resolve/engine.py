@@ -19,7 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from mare.resolve.namesakes import apply_frequency_levels, fill_name_stats, frequency_level_probabilities
-from mare.resolve.settings import MACROS, PREPARED_NAME_SIM, UID, level_labels
+from mare.resolve.settings import DUCKDB_MACROS, PREPARED_NAME_SIM, UID, level_labels
 from mare.store.settle import settled
 
 MIN_TRAIN_PERSONS = 500
@@ -68,7 +68,7 @@ class MatchEngine:
         self.con.execute("SET preserve_insertion_order = false")
         self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         self.con.execute(f"SET temp_directory = '{self._spill.name}'")
-        for macro in (*MACROS, PREPARED_NAME_SIM):  # the second for `sqlscore.scoring_sql` (u)
+        for macro in (*DUCKDB_MACROS, PREPARED_NAME_SIM):  # the second for `sqlscore.scoring_sql` (u)
             self.con.execute(macro)
         settled(self.con).register("_features", features)
         self.con.execute("CREATE TABLE person_input AS SELECT * FROM _features")

@@ -19,7 +19,13 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from mare.resolve.settings import MACROS, PREPARED_NAME_SIM, UID, level_labels, prepared_parts_sql
+from mare.resolve.settings import (
+    DUCKDB_MACROS,
+    PREPARED_NAME_SIM,
+    UID,
+    level_labels,
+    prepared_parts_sql,
+)
 from mare.store.settle import settled
 
 _NOT_OBSERVED = 1e-6  # Splink's stand-in for a level never seen in training
@@ -187,7 +193,7 @@ def scoring_sql(
 
 def create_macros(con: duckdb.DuckDBPyConnection) -> None:
     """The model's SQL macros as temporary ones (never written into a store's catalogue)."""
-    for macro in (*MACROS, PREPARED_NAME_SIM):
+    for macro in (*DUCKDB_MACROS, PREPARED_NAME_SIM):
         con.execute(macro.replace("CREATE OR REPLACE MACRO", "CREATE OR REPLACE TEMP MACRO", 1))
 
 
