@@ -2,7 +2,8 @@
 
 The reference here is the reading before issue 19: each number through `e164_for_bulk`,
 each start time through every format in order over the whole column (ISO with Z or +00:00,
-ISO with a space, the region's formats, epoch seconds; Arrow's strptime, quirks included).
+ISO with a space, the region's formats, epoch seconds; Arrow's strptime), except that a date
+or time that does not exist (31 February, 23:59:60) is a problem, never rolled over.
 A messy file (every written form of a number, bad numbers, every time format, junk times)
 is ingested in several batches, with LF and CRLF line ends, with and without quotes; the
 stored rows and the problems must be the reference's, row for row.
@@ -39,7 +40,14 @@ TIMES = (
     "2026-03-01 10:00:00", "01/03/2026 10:00:00", "01.03.2026 10:00", "2026/03/01 10:00:00",
     "20260301100000", "2026-03-01 10:00", "1772359200", " 2026-03-01T10:00:00Z ", "yesterday", "",
     "31/02/2026 10:00:00", "2026-03-01T10:00:00Zjunk", "2026-13-01T10:00:00Z", "03/01/2026 10:00:00 PM",
+    "2025-02-29T10:00:00Z", "2026-04-31 10:00:00", "01/03/2026 23:59:60", "20260231100000",
+    "31.04.2026 10:00", "29/02/2024 10:00:00", "1/3/2026 10:00:00", "2026-03-31T23:59:59Z",
 )  # fmt: skip
+#: Read by some format, but no such date or time: Arrow's strptime would roll them over.
+IMPOSSIBLE = {
+    "31/02/2026 10:00:00", "2025-02-29T10:00:00Z", "2026-04-31 10:00:00", "01/03/2026 23:59:60",
+    "20260231100000", "31.04.2026 10:00",
+}  # fmt: skip
 
 
 def _reference_times(texts: list[str]) -> list[datetime | None]:
@@ -53,7 +61,8 @@ def _reference_times(texts: list[str]) -> list[datetime | None]:
         result = pc.coalesce(result, pc.strptime(text, format=fmt, unit="s", error_is_null=True))
     digits = pc.match_substring_regex(text, pattern=r"^\d{9,10}$")
     as_int = pc.cast(pc.if_else(digits, text, None), pa.int64(), safe=False)
-    return pc.coalesce(result, pc.cast(as_int, pa.timestamp("s"))).to_pylist()
+    read = pc.coalesce(result, pc.cast(as_int, pa.timestamp("s"))).to_pylist()
+    return [None if t in IMPOSSIBLE else v for t, v in zip(texts, read, strict=True)]
 
 
 def _reference_number(text: str) -> int | None:
@@ -108,6 +117,20 @@ def test_columnar_load_matches_row_by_row_reading(
         "SELECT count(*) FROM ingest_problems WHERE row_number > 1"
     ).fetchone()
     assert stored_problems == (len(want_problems),)
+
+
+@pytest.mark.parametrize("text", sorted(IMPOSSIBLE))
+def test_a_date_or_time_that_does_not_exist_is_a_problem(store: Store, tmp_path: Path, text: str) -> None:
+    path = tmp_path / "calls.csv"
+    rows = [["+4915123456789", "+393331234567", "01/03/2026 10:00:00", "60"]] * 3
+    _write(path, [*rows, ["+4915123456789", "+393331234567", text, "60"]], csv.QUOTE_MINIMAL, "\n")
+    write_envelope(tmp_path / "calls.csv.envelope.json", id="CDR-NO-SUCH-DAY")
+    report = ingest_file(store, path)
+    assert report.status == "stored" and (report.calls, report.rejected) == (3, 1)
+    (problem,) = [p for p in report.problems if p.row is not None]
+    assert (problem.file, problem.row, problem.field) == ("calls.csv", 5, "start")
+    assert "does not exist" in problem.reason and text in problem.reason and problem.fix
+    assert store.con.execute("SELECT max(row_number) FROM calls").fetchone() == (4,)
 
 
 def test_a_value_over_two_lines_falls_back_to_the_careful_reader(store: Store, tmp_path: Path) -> None:
@@ -178,3 +201,11 @@ def test_call_records_on_each_backend(backend_store: Store, tmp_path: Path) -> N
             "SELECT contribution, row_number, caller, callee FROM calls"
         ).fetchall()
     assert rows == [(report.contribution, 2, 4915123456789, 4915123456789)]
+
+
+def test_a_format_with_month_names_rejects_days_that_do_not_exist() -> None:
+    """Formats beyond plain numbers (here %b) are checked by Python's strptime, on the few suspects."""
+    texts = ["31 Feb 2026 10:00:00", "01 Mar 2026 10:00:00", "30 Apr 2026 23:59:60", "29 Feb 2024 00:00:00"]
+    read = cdr._parse_times(pa.array(texts, pa.string()), ("%d %b %Y %H:%M:%S",)).to_pylist()
+    assert read == [None, datetime(2026, 3, 1, 10), None, datetime(2024, 2, 29)]
+    assert "does not exist" in (cdr.impossible_time(texts[0], ("%d %b %Y %H:%M:%S",)) or "")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -43,6 +46,10 @@ DAY_FIRST = (
 )
 MONTH_FIRST = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M")
 OTHER = ("%Y/%m/%d %H:%M:%S", "%Y%m%d%H%M%S", "%Y-%m-%d %H:%M")
+ISO_Z = "%Y-%m-%dT%H:%M:%SZ"
+ISO_PLAIN = "%Y-%m-%dT%H:%M:%S"
+ISO_SPACE = "%Y-%m-%d %H:%M:%S"
+ISO_SUFFIX = r"(Z|[+-]00:?00)$"
 BLOCK_SIZE = 16 << 20
 _T = TypeVar("_T")
 MAX_PROBLEM_ROWS = 100_000
@@ -120,21 +127,126 @@ def _parse_times(values: pa.ChunkedArray | pa.Array, formats: tuple[str, ...]) -
     """Start times: ISO 8601 (a trailing Z or +00:00 allowed), then each format in turn, then epoch seconds.
 
     Each later format is tried only on the values no earlier one read (the first that reads a
-    value wins, as before); the common ISO form with a Z is read without a regex first.
+    value wins, as before); the common ISO form with a Z is read without a regex first. A date
+    or time that does not exist (31/02, 23:59:60) is read by no format, never rolled over.
     """
     text = pc.utf8_trim_whitespace(values)
     if isinstance(text, pa.ChunkedArray):
         text = text.combine_chunks()
-    result = pc.strptime(text, format="%Y-%m-%dT%H:%M:%SZ", unit="s", error_is_null=True)
+    result = _strptime(text, ISO_Z)
     result = _fill(result, text, _iso_times)
-    for fmt in ("%Y-%m-%d %H:%M:%S", *formats):
-        result = _fill(result, text, partial(pc.strptime, format=fmt, unit="s", error_is_null=True))
+    for fmt in (ISO_SPACE, *formats):
+        result = _fill(result, text, partial(_strptime, fmt=fmt))
     return pc.cast(_fill(result, text, _epoch_times), pa.timestamp("s"))
 
 
 def _iso_times(text: pa.Array) -> pa.Array:
-    iso = pc.replace_substring_regex(text, pattern=r"(Z|[+-]00:?00)$", replacement="")
-    return pc.strptime(iso, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
+    iso = pc.replace_substring_regex(text, pattern=ISO_SUFFIX, replacement="")
+    return _strptime(iso, ISO_PLAIN)
+
+
+#: Fields strptime rolls over, and the most they read as after it: 31 February is 3 March,
+#: 23:59:61 is a minute and one second later.
+_ROLLED = (("d", pc.day, 3), ("S", pc.second, 1))
+
+
+def _strptime(text: pa.Array, fmt: str) -> pa.Array:
+    """Arrow's strptime, with null where it rolled a date or time that does not exist over.
+
+    Arrow reads 31/02/2026 as 3 March and 23:59:60 as the next minute. A rolled-over value
+    lands on day 1-3 or second 0-1, so only those are checked (a regex over their text): the
+    day and second written must be the ones read.
+    """
+    parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
+    checks = [(name, read, most) for name, read, most in _ROLLED if f"%{name}" in fmt]
+    if not checks or len(parsed) == parsed.null_count:
+        return parsed
+    read_all = [_numpy(read(parsed)) for _, read, _ in checks]
+    near = functools.reduce(
+        np.logical_or,
+        [valid & (values <= most) for (_, _, most), (values, valid) in zip(checks, read_all, strict=True)],
+    )
+    where = np.flatnonzero(near)
+    if len(where) == 0:
+        return parsed
+    suspects = pc.take(text, _int64(where))
+    pattern = _format_regex(fmt)
+    if pattern is None:  # a format with names or zones: Python checks the few suspects
+        rolled = np.array([impossible_in(v, fmt) is not None for v in suspects.to_pylist()], bool)
+    else:
+        written = pc.extract_regex(suspects, pattern=pattern)
+        rolled = np.zeros(len(where), bool)
+        for (name, _, _), (values, _) in zip(checks, read_all, strict=True):
+            as_written, matched = _numpy(pc.cast(pc.struct_field(written, name), pa.int64()))
+            rolled |= matched & (as_written != values[where])
+    if not rolled.any():
+        return parsed
+    drop = np.zeros(len(parsed), bool)
+    drop[where[rolled]] = True
+    return _nulls_where(_bool_array(drop), parsed)
+
+
+def _bool_array(flags: np.ndarray) -> pa.Array:
+    """A boolean column from numpy, built from its bits (`pa.array` would import pandas)."""
+    bits = pa.py_buffer(np.packbits(flags.astype(bool), bitorder="little"))
+    return pa.Array.from_buffers(pa.bool_(), len(flags), [None, bits])
+
+
+#: Each numeric strptime field as Arrow's strptime (glibc's) reads it: after any spaces, a
+#: second digit only while the value so far times ten is within the field's maximum.
+_FIELDS = {
+    "d": r"\s*(?P<d>[0-3]\d|\d)",
+    "S": r"\s*(?P<S>[0-6]\d|\d)",
+    "Y": r"\s*\d{1,4}",
+    "m": r"\s*(?:[01]\d|\d)",
+    "I": r"\s*(?:[01]\d|\d)",
+    "H": r"\s*(?:[0-2]\d|\d)",
+    "M": r"\s*(?:[0-5]\d|\d)",
+    "y": r"\s*\d{1,2}",
+    "%": "%",
+}
+
+
+@functools.cache
+def _format_regex(fmt: str) -> str | None:
+    """A regex for text in a numeric strptime format (day and second as groups `d`, `S`), else None.
+
+    Each field is tried longest first, as strptime reads it, so on any text strptime read the
+    regex's first match splits it the same way (checked against Arrow in the tests).
+    """
+    out, i = [], 0
+    while i < len(fmt):
+        if fmt[i] == "%":
+            field = _FIELDS.get(fmt[i + 1 : i + 2])
+            if field is None:
+                return None
+            out.append(field)
+            i += 2
+        else:
+            out.append(r"\s*" if fmt[i].isspace() else re.escape(fmt[i]))
+            i += 1
+    return "^" + "".join(out) + "$"
+
+
+def impossible_in(text: str, fmt: str) -> str | None:
+    """Python's reason why `text` in `fmt` is a date or time that does not exist (else None)."""
+    try:
+        datetime.strptime(text, fmt)
+    except ValueError as err:
+        if "out of range" in str(err) or "must be in" in str(err):
+            return str(err)
+    return None
+
+
+def impossible_time(text: str, formats: tuple[str, ...]) -> str | None:
+    """Why a start time no format read is a date or time that does not exist (None: unreadable)."""
+    text = text.strip()
+    iso = re.sub(ISO_SUFFIX, "", text)
+    for fmt, value in ((ISO_PLAIN, iso), *((f, text) for f in (ISO_SPACE, *formats))):
+        why = impossible_in(value, fmt)
+        if why is not None:
+            return f"{text!r} is a date or time that does not exist ({why}, read as {fmt})"
+    return None
 
 
 def _epoch_times(text: pa.Array) -> pa.Array:
@@ -339,7 +451,9 @@ class _Sink:
         bad = n - arrow.num_rows
         if bad:
             self.result.rejected += bad
-            _collect_problems(self.result, batch, columns, caller, callee, started, lines, self.phones, ok)
+            _collect_problems(
+                self.result, batch, columns, caller, callee, started, lines, self.phones, ok, self.formats
+            )
         if self.on_progress:
             self.on_progress(n)
 
@@ -563,6 +677,7 @@ def _collect_problems(
     lines: pa.Array,
     phones: PhoneCache,
     ok: pa.Array,
+    formats: tuple[str, ...],
 ) -> None:
     """Name each rejected row of a batch (only those rows are turned into Python values)."""
     room = MAX_PROBLEM_ROWS - len(result.problem_rows)
@@ -585,9 +700,9 @@ def _collect_problems(
             text = raw["callee"][i]
             result.problem_rows.append((line, "callee", f"{text!r}: {phones.reason(text)}", fix))
         elif t is None:
-            result.problem_rows.append(
-                (line, "start", f"{raw['start'][i]!r} is not a time in a known format", fix)
-            )
+            text = raw["start"][i]
+            why = impossible_time(text, formats) or f"{text!r} is not a time in a known format"
+            result.problem_rows.append((line, "start", why, fix))
         else:
             result.problem_rows.append(
                 (
