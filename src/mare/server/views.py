@@ -7,7 +7,6 @@ the policy and leaves its consultation entry in the audit trail.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -59,12 +58,6 @@ def page(path: str, template: str, title: str) -> Callable[[Callable[..., Any]],
 
 def _what(request: Request) -> str:
     return f"{request.method} {request.url.path}"
-
-
-#: Views that analyse a whole layer of the hub (the map's events, routes and hot spots; a network's
-#: communities and analysis) run one at a time: side by side they held the interpreter between them
-#: and the light reads (search, an entity) waited behind them; one at a time, those get their turn.
-HEAVY = threading.BoundedSemaphore(1)
 
 
 def not_found(message: str) -> HTTPException:
@@ -298,7 +291,7 @@ def networks_chart(request: Request, min_size: Annotated[int, Query(ge=2, le=100
 
 
 def _network(request: Request, network_id: str, min_size: int) -> tuple[Any, dict[str, Any]]:
-    with HEAVY, hub_context(request, _what(request)) as ctx:
+    with hub_context(request, _what(request)) as ctx:
         try:
             return analysed_network(ctx, network_id, min_size)
         except NetworkError as exc:
@@ -454,7 +447,7 @@ def map_view(
     if unknown:
         raise BadInput(f"unknown map layer {unknown[0]!r}: use {', '.join(MAP_LAYERS)}")
     features: list[dict[str, Any]] = []
-    with HEAVY, hub_context(request, _what(request)) as ctx:
+    with hub_context(request, _what(request)) as ctx:
         points = event_points(ctx) if "events" in wanted or "hotspots" in wanted else []
         found_legs = legs(ctx) if "routes" in wanted else []
         start = shapes.since([p.at for p in points] + [leg.departed_at for leg in found_legs], days)
