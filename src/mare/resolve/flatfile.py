@@ -158,15 +158,18 @@ def link_csv(path: Path, progress: Progress | None = None, symbols: bool | None 
             if p > best.get(uid, (-1.0, ""))[0]:
                 best[uid] = (p, expl)
     out = []
+    reasons: dict[str, str] = {}  # per explanation: both records of a pair usually share it
     for rec in records:
         rid = rec["record_id"].strip()
         p, expl = best.get(rid, (0.0, ""))
+        if expl and expl not in reasons:
+            reasons[expl] = _reasons(expl)
         out.append(
             {
                 "record_id": rid,
                 "cluster_id": result.clusters.get(rid, rid),
                 "match_probability": f"{p:.4f}" if expl else "",
-                "reasons": _reasons(expl) if expl else "",
+                "reasons": reasons[expl] if expl else "",
             }
         )
     truth = {r["record_id"].strip(): r["truth"].strip() for r in records if (r.get("truth") or "").strip()}
