@@ -25,13 +25,6 @@ from mare.store.db import open_store
 pytestmark = pytest.mark.postgres
 
 READS = [path for path, case in lm.MATRIX.items() if case.kind == "reads"]
-#: Commands whose PostgreSQL run differs from the DuckDB one (nothing shown that is withheld, but the
-#: check fails): each with what was seen, until it is understood and fixed.
-KNOWN = {
-    "vessels": "on PostgreSQL the consultation entry of `vessels --hub` counts the vessel and the event "
-    "records read together (HUB analyst: shown 9, withheld 2 where the vessels alone withhold 0); no "
-    "value leaks, but the withheld count does not match the vessels read (DuckDB: it does)",
-}
 
 
 @pytest.fixture(scope="module")
@@ -56,14 +49,7 @@ def pg_world(pg_cluster: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
             yield built
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=KNOWN[p])) if p in KNOWN else p
-        for p in READS
-    ],
-    ids=[p.replace(" ", "_") for p in READS],
-)
+@pytest.mark.parametrize("path", READS, ids=[p.replace(" ", "_") for p in READS])
 def test_read_sweep_on_postgresql(pg_world: lm.World, path: str) -> None:
     """Every viewer runs the command on PostgreSQL: nothing withheld is shown, every denial is audited."""
     case = lm.MATRIX[path]
