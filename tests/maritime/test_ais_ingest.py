@@ -170,6 +170,23 @@ def test_csv_marinecadastre_and_plain(tmp_path: Path, store: Store) -> None:
     assert ingest_file(store, plain, IngestOptions(agency="DE-BPOL")).positions == 1
 
 
+def test_csv_impossible_times_are_problems_not_rolled_over(tmp_path: Path, store: Store) -> None:
+    plain = tmp_path / "plain.csv"
+    plain.write_text(
+        "mmsi,time,lat,lon,sog,cog\n"
+        "211000001,2025-05-01 10:00:00,54.1,10.2,5.5,90\n"
+        "211000001,2025-02-29 10:00:00,54.1,10.2,5.5,90\n"
+        "211000001,2025-05-01 23:59:60,54.1,10.2,5.5,90\n",
+        encoding="utf-8",
+    )
+    report = ingest_file(store, plain, IngestOptions(agency="DE-BPOL"))
+    assert report.status == "stored", report.message
+    assert report.positions == 1 and report.rejected == 2
+    assert {(p.row, p.field) for p in report.problems} == {(3, "time"), (4, "time")}
+    times = store.con.execute("SELECT t FROM ais_positions").fetchall()
+    assert [str(t[0]) for t in times] == ["2025-05-01 10:00:00"]
+
+
 def test_call_records_csv_is_not_ais(tmp_path: Path) -> None:
     cdr = tmp_path / "calls.csv"
     cdr.write_text("caller,callee,start\n+491701234567,+491701234568,2025-01-01T10:00:00\n", encoding="utf-8")

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from mare.ingest.cdr import OTHER, _parse_times, match_columns, read_header, sniff_encoding
+from mare.ingest.cdr import OTHER, _parse_times, _strptime, match_columns, read_header, sniff_encoding
 
 #: Accepted header names for each column (lower-case), MarineCadastre's first.
 AIS_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -73,7 +73,7 @@ def _times(values: pa.Array) -> pa.Array:
     """Times in one pass when they all share the first value's ISO shape; else every known format."""
     first = (values[0].as_py() or "") if len(values) else ""
     if len(first) == 19 and first[4] == "-" and first[10] in "T ":
-        fast = pc.strptime(values, format=f"%Y-%m-%d{first[10]}%H:%M:%S", unit="s", error_is_null=True)
+        fast = _strptime(values, f"%Y-%m-%d{first[10]}%H:%M:%S")  # an impossible date: null, not rolled over
         if fast.null_count == 0:
             return pc.cast(fast, pa.timestamp("us"))
     text = pc.utf8_trim_whitespace(values)
