@@ -170,15 +170,17 @@ def _first(values: list[Value], name: str) -> str | None:
     return next((v.normalised for v in values if v.field == name), None)
 
 
-def _name_fields(values: list[Value], symbols: SymbolSource) -> dict[str, Any]:
-    """The columns that depend on the person's names alone."""
+def _name_fields(
+    values: list[Value], symbols: SymbolSource, memo: dict[tuple[Any, ...], dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The columns that depend on the person's names alone (`memo`: as `name_parts`')."""
     primary, names, aliases = _names(values)
     return {
         "name_latin": primary.latin if primary else None,
         "name_key": " ".join(primary.tokens) if primary else None,
         "name_keys": _order_free_keys(names),
         "phon_keys": _sound_keys(names),
-        "name_parts": name_parts(primary, symbols) if primary else None,
+        "name_parts": name_parts(primary, symbols, memo=memo) if primary else None,
         "name_sound": (
             " ".join(sorted(p or t for t, p in zip(primary.tokens, primary.phonetic, strict=True)))
             if primary
@@ -213,7 +215,8 @@ def build_row(
     """The feature row of one person (a dict with every column of `COLUMNS`).
 
     `memo`: name columns already built for the same name values (persons with the same written
-    name share them: the rows go straight to Arrow, nobody changes them)."""
+    name share them: the rows go straight to Arrow, nobody changes them), and name parts per
+    token (`name_parts`)."""
     values = person.values
     row: dict[str, Any] = {
         "record_uid": person.record_uid,
@@ -224,7 +227,7 @@ def build_row(
         names = _name_fields(values, symbols)
     else:
         key = _names_memo_key(values)
-        names = memo.get(key) or memo.setdefault(key, _name_fields(values, symbols))
+        names = memo.get(key) or memo.setdefault(key, _name_fields(values, symbols, memo))
     row.update(names)
     row.update(_birth(values))
     row["nationality"] = sorted({v.normalised for v in values if v.field == "nationality"})
@@ -243,15 +246,31 @@ def build_row(
 
 
 def name_parts(
-    name: _Name, symbols: SymbolSource, classes: tuple[str, str] = CROSS_SCRIPT_CLASSES
+    name: _Name,
+    symbols: SymbolSource,
+    classes: tuple[str, str] = CROSS_SCRIPT_CLASSES,
+    memo: dict[tuple[Any, ...], dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """A name's parts for the similarity: token, phonetic key, symbols (Wikidata equivalents and,
-    for a token written in Arabic script, its cross-script key)."""
+    for a token written in Arabic script, its cross-script key).
+
+    `memo`: parts already built for the same token (shared by the names that contain it: the
+    rows go straight to Arrow, nobody changes them)."""
     cross = name.cross if len(name.cross) == len(name.tokens) else [False] * len(name.tokens)
-    return [
-        {"t": t, "p": p, "s": list(symbols.get(t)) + (cross_script_symbols(p, classes) if c else [])}
-        for t, p, c in zip(name.tokens, name.phonetic, cross, strict=True)
-    ]
+    out = []
+    for t, p, c in zip(name.tokens, name.phonetic, cross, strict=True):
+        key = ("part", t, p, c, classes)
+        part = memo.get(key) if memo is not None else None
+        if part is None:
+            part = {
+                "t": t,
+                "p": p,
+                "s": list(symbols.get(t)) + (cross_script_symbols(p, classes) if c else []),
+            }
+            if memo is not None:
+                memo[key] = part
+        out.append(part)
+    return out
 
 
 def value_parts(
