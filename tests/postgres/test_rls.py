@@ -143,6 +143,60 @@ def test_raw_sql_as_each_viewer_returns_what_the_policy_allows(
         con.set_viewer(None)
 
 
+MARITIME_VIEWERS = [(Viewer("v", agency, frozenset({"analyst"})), "crime_fighting") for agency in AGENCIES]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(("viewer", "purpose"), MARITIME_VIEWERS, ids=[v.agency for v, _ in MARITIME_VIEWERS])
+def test_derived_maritime_events_need_every_source_contribution(
+    world: World, viewer: Viewer, purpose: Purpose
+) -> None:
+    """An event built from several agencies' AIS is seen only by a viewer who may see all of them."""
+    con = world.app
+    system = Viewer("s", "HUB", frozenset({"system"}))
+    con.set_viewer(viewer_settings(system, "crime_fighting"))
+    try:
+        contributions = con.execute(
+            "SELECT uid, agency, handling_code, CAST(restrictions AS VARCHAR), sender_id FROM contributions"
+        ).fetchall()
+        by_sender = {str(r[4]): str(r[0]) for r in contributions}
+        sets = [["A"], ["C"], ["A", "C"], ["G"], ["A", "J"]]
+        con.execute("BEGIN TRANSACTION")
+        con.execute("DELETE FROM maritime_events WHERE stamp = 'rls-test'")
+        for seq, senders in enumerate(sets):
+            con.execute(
+                "INSERT INTO maritime_events VALUES "
+                "('rls-test', ?, 'gap', 1, 0, 1, NULL, NULL, 's', '{}', NULL, ?)",
+                [seq, [by_sender[s] for s in senders]],
+            )
+        con.execute("COMMIT")
+    finally:
+        con.set_viewer(None)
+    full = {
+        str(uid)
+        for uid, agency, code, restrictions, _ in contributions
+        if decide(
+            viewer,
+            DataMeta(agency, code, json.loads(restrictions) if restrictions else None, False),
+            purpose,
+            today=date.today(),
+        ).visibility
+        == "full"
+    }
+    want = {seq for seq, senders in enumerate(sets) if all(by_sender[s] in full for s in senders)}
+    con.set_viewer(viewer_settings(viewer, purpose, scope="strict"))
+    try:
+        seen = {
+            int(r[0])
+            for r in con.execute("SELECT seq FROM maritime_events WHERE stamp = 'rls-test'").fetchall()
+        }
+    finally:
+        con.set_viewer(None)
+    assert seen == want
+    if viewer.agency == "IT-SCO":  # C is denied to IT-SCO: the event from C alone and the mixed one withheld
+        assert {0, 3} <= want and not {1, 2} & want
+
+
 @pytest.mark.postgres
 def test_the_policy_is_inlined_not_called_per_row(world: World) -> None:
     """`mare_visibility` reads its consent argument once, so the planner inlines it into the policies
@@ -229,7 +283,8 @@ def test_every_table_naming_a_record_or_contribution_has_a_rule(world: World) ->
     try:
         rows = con.execute(
             "SELECT DISTINCT table_name FROM information_schema.columns WHERE table_schema = 'public' "
-            "AND column_name IN ('record_uid', 'contribution', 'left_uid', 'source_uid')"
+            "AND column_name IN ('record_uid', 'contribution', 'contributions', 'sources', 'left_uid', "
+            "'source_uid')"
         ).fetchall()
     finally:
         con.set_viewer(None)

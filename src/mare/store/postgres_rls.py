@@ -64,6 +64,16 @@ def _contribution(col: str, level: str) -> str:
     return f"EXISTS (SELECT 1 FROM contributions c WHERE c.uid = {{t}}.{col} AND {_level(vis, level)})"
 
 
+def _every_contribution(col: str, level: str) -> str:
+    """Every contribution named in the row's list column COL reaches LEVEL (a derived row built
+    from several agencies' contributions is seen only by a viewer who may see all of them)."""
+    vis = "mare_visibility(c.agency, c.handling_code, c.restrictions, false, false)"
+    return (
+        f"NOT EXISTS (SELECT 1 FROM unnest({{t}}.{col}) AS s(uid) WHERE NOT EXISTS "
+        f"(SELECT 1 FROM contributions c WHERE c.uid = s.uid AND {_level(vis, level)}))"
+    )
+
+
 #: Each table under row-level security and the SQL condition of its SELECT policy. A table a
 #: migration adds that derives from records belongs here too (tests/postgres check DERIVED_TABLES).
 READ_RULES: dict[str, str] = {
@@ -82,6 +92,8 @@ READ_RULES: dict[str, str] = {
     "call_counts": _contribution("contribution", "full"),
     "ais_positions": _contribution("contribution", "full"),
     "ais_static": _contribution("contribution", "full"),
+    "maritime_events": _every_contribution("sources", "full"),
+    "maritime_event_builds": _every_contribution("contributions", "full"),
     "ingest_problems": _contribution("contribution", "full"),
     "person_features": _record("record_uid", "full"),
     "person_keys": _record("record_uid", "full"),
