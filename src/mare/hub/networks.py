@@ -16,10 +16,8 @@ from __future__ import annotations
 import copy
 import threading
 from collections import Counter, OrderedDict, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import networkx as nx
@@ -29,6 +27,8 @@ from mare.analyse.network.graph import Network, collapse
 from mare.analyse.network.profiles import network_profile
 from mare.analyse.network.typology import Typology, typology
 from mare.hub.context import HubContext
+from mare.hub.kept import Kept, policy_key, stamp_sql
+from mare.hub.kept import one_build as _one_build
 from mare.hub.network import hub_network
 
 MAX_DEPTH = 4
@@ -84,10 +84,9 @@ class NetworkSummary:
 #: the same one; rebuilding it each time cost seconds per request.
 NETWORK_CACHE_SIZE = 8
 _NETWORKS: OrderedDict[tuple[Any, ...], tuple[Network, tuple[str, int, dict[str, int]]]] = OrderedDict()
-_FOUND: OrderedDict[tuple[Any, ...], list[tuple[str, Network]]] = OrderedDict()
-_REPORTS: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+_FOUND: Kept[list[tuple[str, Network]]] = Kept(NETWORK_CACHE_SIZE)
+_REPORTS: Kept[dict[str, Any]] = Kept(4 * NETWORK_CACHE_SIZE)
 _NETWORKS_LOCK = threading.Lock()
-_BUILDING: dict[tuple[Any, ...], threading.Lock] = {}
 #: What the person network is built from, one stamp per table (`hub_network`: the rows and every column
 #: it or the read policy reads): a change to any of them changes the key, so the network is built again.
 #: Contributions count only where the network reads them (their call batches, the crime areas and
@@ -109,25 +108,18 @@ _STAMPS = {
     "consent_requests": "SELECT count(*) || ':' || coalesce(sum(hash(id, record_uid, requester_agency, "
     "status)), 0) FROM consent_requests",
 }
-_STAMP_SQL = "SELECT " + ", ".join(f"({sql}) AS {name}" for name, sql in _STAMPS.items())
+_STAMP_SQL = stamp_sql(_STAMPS)
 
 
 def _cache_key(
     ctx: HubContext, tie_kinds: Iterable[str] | None, weights: Mapping[str, float] | None
 ) -> tuple[Any, ...] | None:
-    """What decides the network a viewer gets: the read policy as the viewer's SQL and its parameters
-    (agency, roles, purpose, date), the consent granted to the viewer's agency, today's date, the
-    data (a stamp of the tables it is built from) and the options. None off DuckDB (not cached)."""
-    if ctx.store.backend != "duckdb":
-        return None
-    stamp = ctx.store.con.execute(_STAMP_SQL).fetchone()
-    policy = [ctx.visibility_sql(alias) for alias in ("r", "l")]
-    return (
-        str(ctx.store.home.resolve()),
-        tuple((sql, tuple(map(str, params))) for sql, params in policy),
-        ctx.grants,
-        date.today().isoformat(),
-        tuple(stamp or ()),
+    """What decides the network a viewer gets (`kept.policy_key`: the policy on records and links, the
+    consent granted, today, the stamps of `_STAMPS`) and the options. None off DuckDB (not cached)."""
+    return policy_key(
+        ctx,
+        _STAMP_SQL,
+        ("r", "l"),
         tuple(sorted(tie_kinds)) if tie_kinds is not None else None,
         tuple(sorted(weights.items())) if weights is not None else None,
     )
@@ -166,39 +158,8 @@ def _found(
     net = _kept_entity_network(ctx, tie_kinds, weights, key)
     if key is None:
         return find_networks(net, min_size, seed=seed)
-    found_key = (*key, min_size, seed)
-    with _one_build(found_key):
-        with _NETWORKS_LOCK:
-            kept = _FOUND.get(found_key)
-            if kept is not None:
-                _FOUND.move_to_end(found_key)
-        if kept is None:
-            kept = find_networks(net, min_size, seed=seed)
-            with _NETWORKS_LOCK:
-                _FOUND[found_key] = [(nid, _copy(part)) for nid, part in kept]
-                while len(_FOUND) > NETWORK_CACHE_SIZE:
-                    _FOUND.popitem(last=False)
-            return kept
+    kept, _ = _FOUND.take_or_build((*key, min_size, seed), lambda: find_networks(net, min_size, seed=seed))
     return [(nid, _copy(part)) for nid, part in kept]
-
-
-@contextmanager
-def _one_build(key: tuple[Any, ...] | None) -> Iterator[None]:
-    """One build at a time of each kept item: requests asking for it while it is being built wait for
-    that build and take it, instead of building it again side by side (after an ingest, every client
-    asking for the network page rebuilt the same network at once)."""
-    if key is None:
-        yield
-        return
-    with _NETWORKS_LOCK:
-        lock = _BUILDING.setdefault(key, threading.Lock())
-    try:
-        with lock:
-            yield
-    finally:
-        with _NETWORKS_LOCK:
-            if _BUILDING.get(key) is lock and not lock.locked():
-                del _BUILDING[key]
 
 
 def _kept_entity_network(
@@ -462,18 +423,7 @@ def analysed_network(ctx: HubContext, network_id: str, min_size: int = 3) -> tup
     wanted, net = _one(ctx, network_id, min_size, None, None, key)
     if key is None:
         return net, analyse(net)
-    report_key = (*key, min_size, wanted)
-    with _one_build(report_key):
-        with _NETWORKS_LOCK:
-            kept = _REPORTS.get(report_key)
-            if kept is not None:
-                _REPORTS.move_to_end(report_key)
-        if kept is None:
-            kept = analyse(_copy(net))
-            with _NETWORKS_LOCK:
-                _REPORTS[report_key] = kept
-                while len(_REPORTS) > 4 * NETWORK_CACHE_SIZE:
-                    _REPORTS.popitem(last=False)
+    kept, _ = _REPORTS.take_or_build((*key, min_size, wanted), lambda: analyse(_copy(net)))
     return net, copy.deepcopy(kept)
 
 

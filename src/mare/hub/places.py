@@ -10,17 +10,25 @@ rule) goes to the request's consultation entry; what they hold never reaches Pyt
   cell named after the most frequent geocoded place of its events, else the nearest geocoded place.
 - `hub_routes`: the route of each visible leg (direction rules, else zones) and the flows per route
   and per crossing (from country -> to country) per period, with the shifts between periods.
+- `hub_map`: the map's events, legs and hotspot rows, each kind read once.
+
+The located events and legs and the hotspots are kept per viewer policy and state of the data they
+are read from (`hub.kept`, `_STAMPS`): the map, hotspot and warning pages ask for the same ones on
+every request. A kept read notes the same counts in the request's consultation entry as a fresh one.
 """
 
 from __future__ import annotations
 
+import copy
 import itertools
 import math
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from mare.hub.context import HubContext
+from mare.hub.kept import Kept, Key, policy_key, stamp_sql
 from mare.hub.visible import read_visible
 
 EVENT_FIELDS = ("event_type", "occurred_at", "place", "country", "lat", "lon")
@@ -39,6 +47,24 @@ LEG_FIELDS = (
 UNDATED = "undated"
 #: A place of repeated activity needs at least this many events and departures (default).
 MIN_ACTIVITY = 3
+
+_KINDS = "('event', 'journey_leg')"
+#: What the located events and legs are read from, one stamp per table (the rows and every column
+#: `read_visible`, the geocodes or the read policy read): records and values of events and legs only,
+#: so an ingest of people, calls or AIS positions leaves the kept map in place.
+_STAMPS = {
+    "records": "SELECT count(*) || ':' || coalesce(sum(hash(uid, kind, label, category, agency, "
+    f"handling_code, restrictions, minor)), 0) FROM records WHERE kind IN {_KINDS}",
+    "record_values": "SELECT count(*) || ':' || coalesce(sum(hash(record_uid, field, position, original, "
+    "normalised)), 0) FROM record_values "
+    f"WHERE record_uid IN (SELECT uid FROM records WHERE kind IN {_KINDS})",
+    "place_geocodes": "SELECT count(*) || ':' || coalesce(sum(hash(record_uid, field, lat, lon, country, "
+    "place_name)), 0) FROM place_geocodes",
+    "consent_requests": "SELECT count(*) || ':' || coalesce(sum(hash(id, record_uid, requester_agency, "
+    "status)), 0) FROM consent_requests",
+}
+_STAMP_SQL = stamp_sql(_STAMPS)
+PLACES_CACHE_SIZE = 8
 
 
 @dataclass(frozen=True)
@@ -129,9 +155,47 @@ def _located(
     return (found.lat, found.lon, "geocoded") if found else None
 
 
-def _event_points(ctx: HubContext) -> tuple[list[EventPoint], int, dict[str, int]]:
+@dataclass(frozen=True)
+class _Located:
+    """One kind's located records, how many visible ones were not located, and what the read noted."""
+
+    items: tuple[Any, ...]
+    unlocated: int
+    shown: int
+    withheld: dict[str, int] = field(default_factory=dict)
+
+
+_LOCATED: Kept[_Located] = Kept(2 * PLACES_CACHE_SIZE)
+_HOTSPOTS: Kept[dict[str, Any]] = Kept(4 * PLACES_CACHE_SIZE)
+
+
+def _key(ctx: HubContext) -> Key | None:
+    """What decides the viewer's located events and legs (`kept.policy_key` over `_STAMPS`)."""
+    return policy_key(ctx, _STAMP_SQL, ("r",))
+
+
+def _kept(
+    ctx: HubContext, key: Key | None, kind: str, fields: tuple[str, ...], locate: Callable[[_Read], list[Any]]
+) -> tuple[list[Any], int, dict[str, int]]:
+    """`locate` on the viewer's visible records of `kind`, kept; a kept one notes what its read noted."""
+
+    def build() -> _Located:
+        read = _read(ctx, kind, fields)
+        items = locate(read)
+        return _Located(tuple(items), len(read.values) - len(items), len(read.values), dict(read.withheld))
+
+    found, built = _LOCATED.take_or_build(None if key is None else (*key, kind), build)
+    if not built:
+        ctx.note_bulk("record", found.shown, found.withheld)
+    return list(found.items), found.unlocated, dict(found.withheld)
+
+
+def _event_points(ctx: HubContext, key: Key | None) -> tuple[list[EventPoint], int, dict[str, int]]:
     """Located visible events, how many visible events had no location, and the withheld counts."""
-    read = _read(ctx, "event", EVENT_FIELDS)
+    return _kept(ctx, key, "event", EVENT_FIELDS, _locate_events)
+
+
+def _locate_events(read: _Read) -> list[EventPoint]:
     points: list[EventPoint] = []
     for uid, values in read.values.items():
         geocoded = read.geocodes.get(uid, {})
@@ -151,17 +215,20 @@ def _event_points(ctx: HubContext) -> tuple[list[EventPoint], int, dict[str, int
                 where[2],
             )
         )
-    return points, len(read.values) - len(points), read.withheld
+    return points
 
 
 def event_points(ctx: HubContext) -> list[EventPoint]:
     """Events the viewer may see in full, with coordinates (given, else geocoded), time and type."""
-    return _event_points(ctx)[0]
+    return _event_points(ctx, _key(ctx))[0]
 
 
-def _legs(ctx: HubContext) -> tuple[list[Leg], int, dict[str, int]]:
+def _legs(ctx: HubContext, key: Key | None) -> tuple[list[Leg], int, dict[str, int]]:
     """Located visible legs, how many visible legs lacked an end, and the withheld counts."""
-    read = _read(ctx, "journey_leg", LEG_FIELDS)
+    return _kept(ctx, key, "journey_leg", LEG_FIELDS, _locate_legs)
+
+
+def _locate_legs(read: _Read) -> list[Leg]:
     out: list[Leg] = []
     for uid, values in read.values.items():
         geocoded = read.geocodes.get(uid, {})
@@ -190,12 +257,12 @@ def _legs(ctx: HubContext) -> tuple[list[Leg], int, dict[str, int]]:
                 start[2] if start[2] == end[2] else "mixed",
             )
         )
-    return out, len(read.values) - len(out), read.withheld
+    return out
 
 
 def legs(ctx: HubContext) -> list[Leg]:
     """Journey legs the viewer may see in full with both ends located (given, else geocoded)."""
-    return _legs(ctx)[0]
+    return _legs(ctx, _key(ctx))[0]
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -242,13 +309,42 @@ def hub_hotspots(
 ) -> dict[str, Any]:
     """Hotspots of what the viewer may see: `places` of repeated activity (events and leg departures,
     `activity_places`), and Gi* per H3 cell (FDR) on the events with the emerging pattern over
-    `step`s, each cell named; `rows` are `hotspot_rows` plus `name` and `name_source`, strongest first."""
+    `step`s, each cell named; `rows` are `hotspot_rows` plus `name` and `name_source`, strongest first.
+    Kept per viewer policy, state of the data and options (`hub.kept`)."""
+    key = _key(ctx)
+    options = (resolution, rings, alpha, step, all_cells, min_activity)
+    return _hotspots(ctx, key, _event_points(ctx, key), _legs(ctx, key), options)
+
+
+def _hotspots(
+    ctx: HubContext,
+    key: Key | None,
+    events: tuple[list[EventPoint], int, dict[str, int]],
+    departures: tuple[list[Leg], int, dict[str, int]],
+    options: tuple[int, int, float, str, bool, int],
+) -> dict[str, Any]:
+    """`_hotspots_of` the read events and departures, kept; the caller gets its own copy."""
+    kept_key = None if key is None else (*key, "hotspots", *options)
+    found, _ = _HOTSPOTS.take_or_build(kept_key, lambda: _hotspots_of(events, departures, *options))
+    return copy.deepcopy(found)
+
+
+def _hotspots_of(
+    events: tuple[list[EventPoint], int, dict[str, int]],
+    read_legs: tuple[list[Leg], int, dict[str, int]],
+    resolution: int,
+    rings: int,
+    alpha: float,
+    step: str,
+    all_cells: bool,
+    min_activity: int,
+) -> dict[str, Any]:
     from mare.analyse.geo.emerging import find_emerging_hotspots
     from mare.analyse.geo.export import hotspot_rows
     from mare.analyse.geo.hotspots import find_hotspots
 
-    points, unlocated, withheld = _event_points(ctx)
-    departures, _, legs_withheld = _legs(ctx)
+    points, unlocated, withheld = events
+    departures, _, legs_withheld = read_legs
     summary: dict[str, Any] = {
         "places": activity_places(points, departures, min_activity),
         "departures": len(departures),
@@ -385,7 +481,7 @@ def hub_routes(ctx: HubContext, period: str = "quarter") -> dict[str, Any]:
     from mare.analyse.geo.emerging import time_steps
     from mare.analyse.geo.routes import classify_legs
 
-    found, unlocated, withheld = _legs(ctx)
+    found, unlocated, withheld = _legs(ctx, _key(ctx))
     out: dict[str, Any] = {
         "period": period,
         "legs": len(found),
@@ -433,3 +529,25 @@ def hub_routes(ctx: HubContext, period: str = "quarter") -> dict[str, Any]:
     out["periods"] = order
     out["rows"] = rows
     return out
+
+
+@dataclass(frozen=True)
+class MapData:
+    """What the map draws: located events (asked for with events or hotspots), legs (with routes) and
+    the hotspot rows of `hub_hotspots` with its defaults (with hotspots)."""
+
+    events: list[EventPoint]
+    legs: list[Leg]
+    hotspots: list[dict[str, Any]]
+
+
+def hub_map(ctx: HubContext, events: bool = True, routes: bool = True, hotspots: bool = True) -> MapData:
+    """The map's layers as the viewer may see them: each kind read once (kept, like the hotspots)."""
+    key = _key(ctx)
+    points = _event_points(ctx, key) if events or hotspots else ([], 0, {})
+    found = _legs(ctx, key) if routes or hotspots else ([], 0, {})
+    rows: list[dict[str, Any]] = []
+    if hotspots:
+        options = (6, 1, 0.05, "year", False, MIN_ACTIVITY)
+        rows = _hotspots(ctx, key, points, found, options)["rows"]
+    return MapData(points[0], found[0] if routes else [], rows)

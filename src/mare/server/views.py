@@ -21,7 +21,7 @@ from mare.hub.entity import EntityError, entity
 from mare.hub.maritime import VesselNotFound, hub_vessel, hub_vessels
 from mare.hub.networks import NetworkError, analysed_network, hub_found_networks, neighbourhood, summarise
 from mare.hub.notifications import inbox
-from mare.hub.places import event_points, hub_hotspots, hub_routes, legs
+from mare.hub.places import hub_hotspots, hub_map, hub_routes
 from mare.hub.repository import Repository
 from mare.hub.review import queue
 from mare.hub.search import MAX_LIMIT, search
@@ -448,11 +448,11 @@ def map_view(
         raise BadInput(f"unknown map layer {unknown[0]!r}: use {', '.join(MAP_LAYERS)}")
     features: list[dict[str, Any]] = []
     with hub_context(request, _what(request)) as ctx:
-        points = event_points(ctx) if "events" in wanted or "hotspots" in wanted else []
-        found_legs = legs(ctx) if "routes" in wanted else []
-        start = shapes.since([p.at for p in points] + [leg.departed_at for leg in found_legs], days)
-        if "hotspots" in wanted:
-            features += _hotspot_features(hub_hotspots(ctx)["rows"])
+        drawn = hub_map(ctx, "events" in wanted, "routes" in wanted, "hotspots" in wanted)
+    points, found_legs = drawn.events, drawn.legs
+    start = shapes.since([p.at for p in points] + [leg.departed_at for leg in found_legs], days)
+    if "hotspots" in wanted:
+        features += _hotspot_features(drawn.hotspots)
     if "routes" in wanted:
         for leg in found_legs:
             if start and (not leg.departed_at or leg.departed_at[:10] < start):
