@@ -774,6 +774,14 @@ MATRIX: dict[str, Case] = {
         "reads", lambda w, out: [Run(("stats", "--json"), bulk=ALL), Run(("stats",), bulk=ALL, extended=True)]
     ),
     "network": Case("reads", _network, shows_values=True),
+    # phone pairs of the call batches the viewer may see in full (counted per batch in its consultation)
+    "calls busiest": Case(
+        "reads",
+        lambda w, out: [
+            Run(("calls", "busiest", "--json")),
+            Run(("calls", "busiest", "--period", "week"), extended=True),
+        ],
+    ),
     "profile": Case(
         "reads",
         lambda w, out: [
@@ -1010,6 +1018,10 @@ MATRIX: dict[str, Case] = {
         "acts", lambda w, out: [Run(("notifications", "read", w.notification))], content_free=True
     ),
     "crosscheck": Case("acts", _one("crosscheck", "--no-train", "--json"), content_free=True),
+    # the bulk call counts (hub staff only): counts of every batch into call_counts, no record value
+    "calls aggregate": Case(
+        "acts", _one("calls", "aggregate", "--period", "month", "--json"), content_free=True
+    ),
     "ingest": Case(
         "acts",
         lambda w, out: [Run(("ingest", str(w.ingest_file), "--no-geocode"))],

@@ -131,3 +131,32 @@ def test_call_counts_equal_on_both_and_written_back(tiny_store: Store, tmp_path:
         ).fetchall()[0][0]
         == calls
     )
+
+
+def test_calls_aggregate_command_on_spark_writes_what_duckdb_writes(
+    tiny_world: tuple[Path, Path], tmp_path: Path, spark: Any
+) -> None:
+    """`mare calls aggregate --engine spark` (the session already started) writes the same
+    `call_counts` as `--engine duckdb`; the busiest pairs then read them (fresh)."""
+    from typer.testing import CliRunner
+
+    from mare.cli import app
+
+    runner = CliRunner()
+    written: dict[str, list[tuple[Any, ...]]] = {}
+    for engine in ("duckdb", "spark"):
+        home = tmp_path / engine
+        shutil.copytree(tiny_world[1], home)
+        args = ["calls", "aggregate", "--home", str(home), "--period", "month", "--engine", engine, "--json"]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["engine"] == engine
+        with open_store(home) as store:
+            written[engine] = store.con.execute(
+                "SELECT contribution, caller, callee, period, start, calls, seconds FROM call_counts "
+                "ORDER BY ALL"
+            ).fetchall()
+        result = runner.invoke(app, ["calls", "busiest", "--home", str(home), "--period", "month", "--json"])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["source"] == "call_counts"
+    assert written["spark"] and written["spark"] == written["duckdb"]

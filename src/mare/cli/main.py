@@ -17,6 +17,7 @@ from mare.cli.access import consent_app, erase_command, notifications_app, reten
 from mare.cli.accounts import agencies_app, users_app
 from mare.cli.adverts import adverts_command
 from mare.cli.audit import audit_app
+from mare.cli.calls import calls_app
 from mare.cli.common import HomeOpt, console, fail, print_json
 from mare.cli.doctor import doctor_command
 from mare.cli.documents import documents_command, mrz_command
@@ -196,3 +197,4 @@ app.add_typer(alerts_app, name="alerts")
 app.add_typer(warnings_app, name="warnings")
 app.add_typer(schedule_app, name="schedule")
 app.add_typer(store_app, name="store")
+app.add_typer(calls_app, name="calls")

@@ -6,7 +6,8 @@ only what is visible in full is used, and how much was withheld is reported, nev
 used only when the tie itself and both people are visible.
 
 Tie kinds (the user picks which count and how much, `weights`):
-- calls: call records between phones the people use (uses_phone links or their `phone` values);
+- calls: call records between phones the people use (uses_phone links or their `phone` values),
+  counted per month from the bulk counts (`call_counts`) when they are current, else from `calls`;
 - communications: communicated_with links (their `count`) and communication records;
 - co_participation: same event, journey leg, vessel/vehicle travelled on, case or organisation;
   a group of k people adds 1/(k-1) to each pair (Newman), so a boat of 60 does not swamp a pair;
@@ -24,6 +25,7 @@ from itertools import combinations
 from typing import Any
 
 from mare.analyse.network.graph import Network, Tie, build_network
+from mare.hub.call_counts import freshness, monthly_pair_calls
 from mare.hub.context import HubContext
 
 TIE_KINDS = ("calls", "communications", "co_participation", "shared_assets", "payments", "associations")
@@ -301,16 +303,11 @@ def _call_ties(ctx: HubContext, phones_of: Mapping[int, set[str]], withheld: Cou
         f"SELECT c.uid, {cvis} AS visibility FROM contributions c WHERE c.call_count > 0 ORDER BY c.uid",
         cparams,
     ).fetchall()
-    for cuid, visibility in batches:
-        if visibility != "full":
-            withheld["calls"] += 1
-            continue
-        rows = ctx.store.con.execute(
-            "SELECT caller, callee, strftime(date_trunc('month', started_at), '%Y-%m-%d') AS month, count(*) "
-            "FROM calls WHERE contribution = ? GROUP BY ALL ORDER BY ALL",
-            [cuid],
-        ).fetchall()
-        for caller, callee, month, count in rows:
+    seen = [cuid for cuid, visibility in batches if visibility == "full"]
+    withheld["calls"] += len(batches) - len(seen)
+    fresh = bool(seen) and freshness(ctx.store, "month", seen).fresh  # the bulk month counts, if current
+    for cuid in seen:
+        for caller, callee, month, count in monthly_pair_calls(ctx.store, cuid, fresh):
             for a in sorted(phones_of.get(int(caller), ())):
                 for b in sorted(phones_of.get(int(callee), ())):
                     if a != b:

@@ -15,6 +15,7 @@ by the contribution it comes from.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,19 +42,59 @@ SCHEMA = pa.schema(
 )
 
 
+#: The exported columns (a PostgreSQL store's rows cast to DuckDB's types).
+EXPORT_SCHEMA = pa.schema(
+    [
+        ("contribution", pa.string()),
+        ("caller", pa.int64()),
+        ("callee", pa.int64()),
+        ("started_at", pa.timestamp("us")),
+        ("duration_s", pa.int32()),
+    ]
+)
+
+
 class CallsError(ValueError):
     """A bad period or an unreadable export (the message names it and the fix)."""
 
 
 def export_calls(store: Store, folder: Path) -> int:
-    """Write every call of the store as Parquet under `folder`, partitioned by day; returns the rows."""
+    """Write every call of the store as Parquet under `folder`, partitioned by day; returns the rows.
+
+    DuckDB writes it with one COPY; from PostgreSQL it goes one contribution at a time through Arrow."""
     count = int(store.con.execute("SELECT count(*) FROM calls").fetchall()[0][0])
-    if count:
+    if not count:
+        return count
+    if store.url is None:
         target = str(folder).replace("'", "''")
         store.con.execute(
             "COPY (SELECT contribution, caller, callee, started_at, duration_s, "
             "strftime(started_at, '%Y-%m-%d') AS day FROM calls) "
             f"TO '{target}' (FORMAT PARQUET, PARTITION_BY (day), OVERWRITE_OR_IGNORE true)"
+        )
+        return count
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+
+    con: Any = store.con  # a PostgresConnection: DuckDB's API, with fetch_arrow_table
+    batches = [
+        str(r[0]) for r in con.execute("SELECT DISTINCT contribution FROM calls ORDER BY 1").fetchall()
+    ]
+    for i, uid in enumerate(batches):
+        rows = con.execute(
+            "SELECT contribution, caller, callee, started_at, duration_s FROM calls WHERE contribution = ?",
+            [uid],
+        )
+        table = rows.fetch_arrow_table().cast(EXPORT_SCHEMA)
+        table = table.append_column("day", pc.strftime(table.column("started_at"), format="%Y-%m-%d"))
+        ds.write_dataset(
+            table,
+            folder,
+            format="parquet",
+            partitioning=["day"],
+            partitioning_flavor="hive",
+            basename_template=f"part-{i}-{{i}}.parquet",
+            existing_data_behavior="overwrite_or_ignore",
         )
     return count
 
@@ -97,8 +138,11 @@ def aggregate_spark(folder: Path, period: str, spark: Any = None) -> pa.Table:
     return _sorted(spark.sql(to_spark(aggregate_sql("calls_export", period))).toArrow())
 
 
-def store_counts(store: Store, counts: pa.Table, period: str) -> int:
-    """Replace the store's `call_counts` of this period with `counts` (one transaction); returns rows."""
+def store_counts(
+    store: Store, counts: pa.Table, period: str, before_commit: Callable[[int], None] | None = None
+) -> int:
+    """Replace the store's `call_counts` of this period with `counts` (one transaction; `before_commit`,
+    given the rows, runs inside it: an audit entry commits with the counts); returns rows."""
     con = store.con
     con.execute("BEGIN TRANSACTION")
     try:
@@ -108,6 +152,8 @@ def store_counts(store: Store, counts: pa.Table, period: str) -> int:
             con.execute(f"INSERT INTO call_counts SELECT {', '.join(COLUMNS)} FROM _mare_call_counts")
         finally:
             con.unregister("_mare_call_counts")
+        if before_commit is not None:
+            before_commit(counts.num_rows)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -115,13 +161,20 @@ def store_counts(store: Store, counts: pa.Table, period: str) -> int:
     return counts.num_rows
 
 
+def count_calls(store: Store, folder: Path, period: str = "week", engine: str = "spark") -> pa.Table:
+    """Export the store's calls to `folder` and aggregate them per `period` on `engine` (nothing written
+    to the store)."""
+    if period not in PERIODS:
+        raise CallsError(f"period {period!r}: use one of {', '.join(PERIODS)}")
+    if engine not in ("duckdb", "spark"):
+        raise CallsError(f"engine {engine!r}: use duckdb or spark")
+    export_calls(store, folder)
+    if not any(folder.glob("day=*")):
+        return SCHEMA.empty_table()
+    return aggregate_spark(folder, period) if engine == "spark" else aggregate_duckdb(folder, period)
+
+
 def aggregate_calls(store: Store, folder: Path, period: str = "week", engine: str = "spark") -> int:
     """Export the store's calls to `folder`, aggregate them per `period` on `engine`, write the
     counts back (`call_counts`); returns the rows written."""
-    if period not in PERIODS:
-        raise CallsError(f"period {period!r}: use one of {', '.join(PERIODS)}")
-    export_calls(store, folder)
-    if not any(folder.glob("day=*")):
-        return store_counts(store, SCHEMA.empty_table(), period)
-    counts = aggregate_spark(folder, period) if engine == "spark" else aggregate_duckdb(folder, period)
-    return store_counts(store, counts, period)
+    return store_counts(store, count_calls(store, folder, period, engine), period)
