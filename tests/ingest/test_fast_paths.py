@@ -261,6 +261,16 @@ def test_csv_row_builder_matches_general_path(
     _assert_same_reading(folder, monkeypatch)
 
 
+def test_an_over_long_observed_at_takes_the_general_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by the property test above: the fast builder stored a 100,001-character time."""
+    write_envelope(tmp_path / "envelope.json")
+    (tmp_path / "person.csv").write_text("id,observed_at\np1," + "x" * 100_001 + "\n", encoding="utf-8")
+    parsed = _assert_same_reading(tmp_path, monkeypatch)
+    assert not parsed.records and [p.field for p in parsed.problems] == ["observed_at"]
+
+
 def test_vehicle_booleans_and_other_kinds_match(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_envelope(tmp_path / "envelope.json")
     (tmp_path / "vehicle.csv").write_text(

@@ -264,6 +264,8 @@ class _RowPlan:
                     return None
                 category = raw
             elif how == _OBSERVED:
+                if len(raw) > _MAX_CHARS:
+                    return None
                 observed_at = raw
             else:  # _NOTE
                 if len(raw) > MAX_TEXT:
