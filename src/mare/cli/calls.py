@@ -13,6 +13,7 @@ from mare.cli.common import (
     RoleOpt,
     UserOpt,
     console,
+    engine_errors,
     fail,
     hub_context,
     print_json,
@@ -41,21 +42,11 @@ def calls_aggregate(
     as_json: JsonOpt = False,
 ) -> None:
     """Count every stored call per contribution, phone pair and period; write the counts (hub staff)."""
-    if engine not in ("duckdb", "spark"):
-        raise fail(f"--engine {shown(engine)}: use duckdb or spark", code=2)
     from mare.hub.call_counts import PERIODS, CallsError, aggregate
 
     if period not in PERIODS:
         raise fail(f"--period {shown(period)}: use one of {', '.join(PERIODS)}", code=2)
-    unavailable: tuple[type[Exception], ...] = ()  # Spark cannot start: one red line, nothing written
-    if engine == "spark":
-        from mare.resolve.spark.session import SparkUnavailable, check
-
-        unavailable = (SparkUnavailable,)
-        try:
-            check()  # pyspark and Java, before the store is opened
-        except SparkUnavailable as exc:
-            raise fail(str(exc), code=2) from exc
+    unavailable = engine_errors(engine)  # Spark cannot start: one red line, nothing written
     with hub_context(home, user, as_agency, role, what="mare calls aggregate") as ctx:
         try:
             result = aggregate(ctx, period, engine)

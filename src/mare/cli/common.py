@@ -68,6 +68,25 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def engine_errors(engine: str) -> tuple[type[Exception], ...]:
+    """Refuse an unknown --engine; for spark, check pyspark and Java before the store is opened.
+
+    Returns the errors the engine may still raise when it starts (Spark: `SparkUnavailable`), for
+    the caller to turn into one red line with nothing written.
+    """
+    if engine not in ("duckdb", "spark"):
+        raise fail(f"--engine {engine}: use duckdb or spark", code=2)
+    if engine != "spark":
+        return ()
+    from mare.resolve.spark.session import SparkUnavailable, check
+
+    try:
+        check()
+    except SparkUnavailable as exc:
+        raise fail(str(exc), code=2) from exc
+    return (SparkUnavailable,)
+
+
 def _ask_password(user: str) -> str | None:
     """Ask for a user's password on the terminal (None when there is no one to ask)."""
     import click

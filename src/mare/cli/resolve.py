@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from mare.cli.common import AgencyOpt, HomeOpt, RoleOpt, UserOpt, WhyOpt, console, hub_context
+from mare.cli.common import (
+    AgencyOpt,
+    HomeOpt,
+    RoleOpt,
+    UserOpt,
+    WhyOpt,
+    console,
+    engine_errors,
+    fail,
+    hub_context,
+)
 from mare.cli.display import shown
 
 if TYPE_CHECKING:
@@ -33,19 +43,7 @@ def crosscheck_command(
     ] = "duckdb",
 ) -> None:
     """Cross-check everything held again: features, model, candidate pairs, entities, hits."""
-    if engine not in ("duckdb", "spark"):
-        console.print(f"[red]error:[/] --engine {shown(engine)}: use duckdb or spark")
-        raise typer.Exit(2)
-    unavailable: tuple[type[Exception], ...] = ()  # Spark cannot start: one red line, nothing written
-    if engine == "spark":
-        from mare.resolve.spark.session import SparkUnavailable, check
-
-        unavailable = (SparkUnavailable,)
-        try:
-            check()  # pyspark and Java, before the store is opened
-        except SparkUnavailable as exc:
-            console.print(f"[red]error:[/] {shown(exc)}")
-            raise typer.Exit(2) from exc
+    unavailable = engine_errors(engine)  # Spark cannot start: one red line, nothing written
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
@@ -69,8 +67,7 @@ def crosscheck_command(
         try:
             result = crosscheck_everything(ctx, train=train, progress=step, engine=engine)
         except unavailable as exc:
-            console.print(f"[red]error:[/] {shown(exc)}")
-            raise typer.Exit(2) from exc
+            raise fail(str(exc), code=2) from exc
     if as_json:
         typer.echo(json.dumps(result.as_dict(), indent=2))
         return
