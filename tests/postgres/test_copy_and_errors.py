@@ -155,3 +155,35 @@ def test_init_names_the_database_not_a_duckdb_file(pg_cluster: Any, tmp_path: Pa
     assert result.exit_code == 0, result.output
     assert f"database '{name}' as role '{OWNER}'" in result.output, result.output
     assert "mare.duckdb" not in result.output and OWNER_PASSWORD not in result.output
+
+
+def test_the_url_sets_how_long_a_statement_may_run() -> None:
+    assert parse_url("postgresql://u:p@host/db").timeout == 30
+    assert parse_url("postgresql://u:p@host/db?timeout=2.5").timeout == 2.5
+    assert parse_url("postgresql://u:p@host/db?timeout=0").timeout == 0
+    for bad in ("x", "-1", "inf", "nan"):
+        with pytest.raises(StoreUnavailable, match="not a number of seconds"):
+            parse_url(f"postgresql://u:p@host/db?timeout={bad}")
+
+
+@pytest.mark.postgres
+def test_a_statement_past_the_timeout_is_named_not_a_lost_connection(pg_cluster: Any) -> None:
+    from mare.store.postgres import PostgresConnection, StatementTimeout
+    from pgcluster import OWNER, OWNER_PASSWORD
+
+    url = pg_cluster.url(OWNER, OWNER_PASSWORD, pg_cluster.database)
+    con = PostgresConnection(parse_url(url + "&timeout=0.2"))
+    try:
+        with pytest.raises(StatementTimeout) as raised:
+            con.execute_native("SELECT pg_sleep(3)")
+        text = str(raised.value)
+        assert "timed out" in text and "0.2 s" in text and "pg_sleep(3)" in text
+        assert "?timeout=" in text and "lost the connection" not in text
+        assert con.execute_native("SELECT 1").fetchone() == (1,)  # the session goes on
+    finally:
+        con.close()
+    patient = PostgresConnection(parse_url(url + "&timeout=0"))
+    try:
+        assert patient.execute_native("SELECT pg_sleep(0.3), 2").fetchone()[1] == 2
+    finally:
+        patient.close()

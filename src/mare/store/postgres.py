@@ -37,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import logging
 import math
 import os
 import re
@@ -51,6 +52,8 @@ import pyarrow as pa
 
 from mare.store.db import StoreUnavailable
 from mare.store.postgres_local import LocalEngine, is_read
+
+_log = logging.getLogger(__name__)
 
 __all__ = ["PostgresConnection", "StoreUnavailable", "open_postgres", "parse_url", "translate"]
 
@@ -73,6 +76,7 @@ class Target:
     database: str
     unix_sock: str | None
     app_roles: tuple[str, ...] = ()
+    timeout: float = 30.0  # seconds a statement may run (`?timeout=`); 0: no limit
 
     def describe(self) -> str:
         """The target without its password, for messages."""
@@ -89,7 +93,9 @@ def parse_url(url: str) -> Target:
     A `host` query parameter (or a host that is a path) names the folder of the server's Unix
     socket, as libpq reads it. The password may instead come from $PGPASSWORD. `app_role` (owner
     URLs only; may repeat) names the roles the application connects as: the owner grants them the
-    tables and the row-level security policies apply to them.
+    tables and the row-level security policies apply to them. `timeout` (seconds, default 30; 0:
+    none) is how long one statement may run: PostgreSQL cancels it then (`statement_timeout`) and
+    Mare says which statement timed out.
     """
     example = "postgresql://USER:PASSWORD@HOST:5432/DATABASE (or ?host=/run/postgresql for a socket)"
     try:
@@ -100,11 +106,11 @@ def parse_url(url: str) -> Target:
     if parts.scheme.lower() not in SCHEMES:
         raise StoreUnavailable(f"the store URL must start with postgresql://: expected {example}")
     query = parse_qs(parts.query)
-    unknown = sorted(set(query) - {"host", "port", "app_role", "user", "password"})
+    unknown = sorted(set(query) - {"host", "port", "app_role", "user", "password", "timeout"})
     if unknown:
         raise StoreUnavailable(
             f"the store URL has unknown parameter(s) {', '.join(unknown)}: "
-            "only host, port, user, password and app_role are read"
+            "only host, port, user, password, app_role and timeout are read"
         )
     database = unquote(parts.path.lstrip("/"))
     if not database:
@@ -127,10 +133,20 @@ def parse_url(url: str) -> Target:
         unix_sock = f"{folder.rstrip('/')}/.s.PGSQL.{port}"
         host = None
     roles = tuple(query.get("app_role", []))
+    timeout = 30.0
+    if "timeout" in query:
+        try:
+            timeout = float(query["timeout"][0])
+        except ValueError:
+            timeout = -1.0
+        if not (timeout >= 0 and math.isfinite(timeout)):
+            raise StoreUnavailable(
+                f"the store URL's timeout {query['timeout'][0]!r} is not a number of seconds (0: no limit)"
+            )
     for role in (user, *roles):
         if not _ROLE.match(role):
             raise StoreUnavailable(f"role name {role!r} in the store URL: use letters, digits and _")
-    return Target(user, password, host, port, database, unix_sock, roles)
+    return Target(user, password, host, port, database, unix_sock, roles, timeout)
 
 
 def _connect(target: Target) -> Any:
@@ -142,7 +158,8 @@ def _connect(target: Target) -> Any:
         "password": target.password,
         "database": target.database,
         "application_name": "mare",
-        "timeout": 30,
+        # the socket waits longer than a statement may run: PostgreSQL's cancel is what is seen
+        "timeout": target.timeout + 30 if target.timeout else None,
     }
     if target.unix_sock:
         kwargs["unix_sock"] = target.unix_sock
@@ -188,6 +205,7 @@ def _connect(target: Target) -> Any:
         ) from None
     con.run("SET TIME ZONE 'UTC'")
     con.run("SET client_min_messages = WARNING")
+    con.run(f"SET statement_timeout = {round(target.timeout * 1000)}")
     for oid in (114, 3802):  # json, jsonb: their text, as DuckDB returns JSON columns
         con.register_in_adapter(oid, str)
     con.register_in_adapter(1700, _numeric)
@@ -617,8 +635,12 @@ class PostgresConnection:
             )
         except DatabaseError as err:
             info = err.args[0] if err.args and isinstance(err.args[0], dict) else {}
+            if info.get("C") == "57014" and "statement timeout" in info.get("M", ""):
+                raise StatementTimeout(self.target.timeout, sql) from None
             raise PostgresError(info.get("M", str(err)), info.get("C", ""), sql) from None
         except (InterfaceError, OSError) as err:
+            if isinstance(err, TimeoutError) or "timed out" in str(err):
+                raise StatementTimeout(self.target.timeout, sql, socket=True) from None
             raise StoreUnavailable(
                 f"lost the connection to PostgreSQL ({self.target.describe()}): {err}; "
                 "start the server again and repeat the command (nothing half-written was kept)"
@@ -645,6 +667,7 @@ class PostgresConnection:
             if self._in_tx:
                 self._run("ROLLBACK TO SAVEPOINT mare_local")
             self._local.routed.add(sql)
+            _log.debug("runs locally (%s): %s", getattr(err, "code", "untranslated"), sql)
             return self._execute_local(sql, values)
         if self._in_tx:
             self._run("RELEASE SAVEPOINT mare_local")
@@ -879,6 +902,19 @@ class PostgresError(StoreUnavailable):
             f"PostgreSQL refused a statement: {message} [{code}]{hint}; the statement: {sql[:200]}"
         )
         self.message, self.code, self.sql = message, code, sql
+
+
+class StatementTimeout(StoreUnavailable):
+    """A statement that ran past the store URL's `timeout`: which one, and how to allow longer."""
+
+    def __init__(self, seconds: float, sql: str, socket: bool = False) -> None:
+        how = "PostgreSQL did not answer within" if socket else "PostgreSQL cancelled it after"
+        super().__init__(
+            f"a statement timed out: {how} {seconds:g} s (the store URL's timeout); the server may be "
+            f"busy: repeat the command, or allow longer with ?timeout=SECONDS in MARE_STORE (0: no "
+            f"limit); the statement: {sql[:200]}"
+        )
+        self.seconds, self.sql = seconds, sql
 
 
 def _ident(name: str) -> str:
