@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import gc
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -139,8 +141,32 @@ def _reasons(explanation: str) -> str:
     )
 
 
+#: Allocations between young-generation collections while `link_csv` runs (Python's default: 700).
+GC_YOUNG = 100_000
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Python's cyclic garbage collector run less often, restored after: a run holds hundreds of
+    thousands of long-lived values, rows and caches (none of them in cycles that need freeing
+    soon), and at the default thresholds the collector walked them all over and over: at 50 000
+    persons a third of reading the CSV and of building the features (CPU 4.5 -> 2.7 s and
+    3.9 -> 2.2 s). Only when memory is reclaimed changes, nothing that is computed."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(GC_YOUNG, before[0]), max(50, before[1]), max(100, before[2]))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def link_csv(path: Path, progress: Progress | None = None, symbols: bool | None = None) -> LinkResult:
     """Deduplicate the persons of a CSV; output rows record_id, cluster_id, match_probability, reasons."""
+    with _fewer_collections():
+        return _link_csv(path, progress, symbols)
+
+
+def _link_csv(path: Path, progress: Progress | None, symbols: bool | None) -> LinkResult:
     persons, records = read_persons(path)
     table = feature_table(persons, DiskSymbolSource(enabled=symbols))  # columnar: no dict per person
     del persons
