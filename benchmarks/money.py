@@ -246,7 +246,7 @@ def scenario(home: Path, world: Path) -> dict[str, Any]:
     """Hawaladars and fee collectors recovered from the hub, as the hub's analyst."""
     from mare.access.policy import HUB_AGENCY, Viewer
     from mare.hub.context import HubContext
-    from mare.hub.money import hub_money
+    from mare.hub.money import advertised_prices, hub_money
     from mare.store.db import open_store
 
     roles = {r["person"]: r for r in _csv(world / "truth" / "money.csv")}
@@ -267,6 +267,7 @@ def scenario(home: Path, world: Path) -> dict[str, Any]:
         viewer = Viewer("benchmark", HUB_AGENCY, frozenset({"analyst"}))
         with HubContext(store, viewer, "operator", why="validation (benchmarks/money.py)") as ctx:
             result = hub_money(ctx)
+            adverts = advertised_prices(ctx)
     seconds = time.perf_counter() - started
     assert result.analysis is not None
 
@@ -309,7 +310,7 @@ def scenario(home: Path, world: Path) -> dict[str, Any]:
     purpose = {r["id"]: r["purpose"] for r in _csv(world / "truth" / "payments.csv")}
     truly = {t.ref: purpose.get(true_id.get(key_of.get(t.ref, ("", "", "")), ""), "") for t in transfers}
     return {
-        "fee_levels": fee_level_rows([t for t in transfers if truly[t.ref]], truly),
+        "fee_levels": fee_level_rows([t for t in transfers if truly[t.ref]], truly, adverts),
         "payments": result.payments,
         "transfers": len(transfers),
         "parties": len(result.parties),
@@ -321,9 +322,13 @@ def scenario(home: Path, world: Path) -> dict[str, Any]:
     }
 
 
-def fee_level_rows(transfers: list[Transfer], truly: dict[str, str]) -> dict[str, Any]:
+def fee_level_rows(
+    transfers: list[Transfer], truly: dict[str, str], adverts: list[tuple[str, str | None, float]] = ()
+) -> dict[str, Any]:
     """Fees told by amount alone, purposes hidden: the sources' single level (the anchor) beside levels
-    per route derived from the fees recorded in the other half of the transfers (split by record)."""
+    per route derived from the fees recorded in the other half of the transfers (split by record): by
+    the country the fee is received in only, by whole route (the payer's leg) where known, and with the
+    adverts' prices too."""
     from dataclasses import replace
 
     from mare.analyse.money.fee_levels import FEE_LEVELS, level_of, route_levels
@@ -332,18 +337,34 @@ def fee_level_rows(transfers: list[Transfer], truly: dict[str, str]) -> dict[str
     train = [t for t in transfers if half[t.ref] == 0]
     test = [replace(t, purpose=None) for t in transfers if half[t.ref] == 1]
     fee = {t.ref: truly[t.ref] in ("smuggling fee", "fee for the next leg") for t in transfers}
+    routed = sum(t.destination is not None for t in transfers)
+    no_route = [replace(t, origin=None, destination=None) for t in test]
+    by_country = route_levels([replace(t, origin=None, destination=None) for t in train])
     derived = route_levels(train)
+    advertised = route_levels(train, adverts)
     rows = {}
-    for name, levels in (
-        ("anchor: one level, EUR 3,000-6,000 (seeds/004)", FEE_LEVELS),
+    for name, levels, told in (
+        ("anchor: one level, EUR 3,000-6,000 (seeds/004)", FEE_LEVELS, test),
         (
-            f"ours: {len(derived)} route levels from the other half's fees, else the anchor's",
+            f"by country received in: {len(by_country)} levels from the other half's fees, else the anchor's",
+            (*FEE_LEVELS, *by_country),
+            no_route,
+        ),
+        (
+            f"ours: {len(derived)} levels by whole route ({routed:,} transfers with the payer's leg), "
+            "else country, else the anchor's",
             (*FEE_LEVELS, *derived),
+            test,
+        ),
+        (
+            f"ours with {len(adverts):,} adverts' prices: {len(advertised)} levels",
+            (*FEE_LEVELS, *advertised),
+            test,
         ),
     ):
-        flagged = [t for t in test if level_of(t, levels) is not None]
+        flagged = [t for t in told if level_of(t, levels) is not None]
         hits = sum(fee[t.ref] for t in flagged)
-        true = sum(fee[t.ref] for t in test)
+        true = sum(fee[t.ref] for t in told)
         rows[name] = (hits / len(flagged) if flagged else 0.0, hits / true if true else 0.0, len(flagged))
     return {"train": len(train), "test": len(test), "fees": sum(fee[t.ref] for t in test), "rows": rows}
 

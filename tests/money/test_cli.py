@@ -188,3 +188,35 @@ def test_no_leak_in_the_cli(store: Store, tmp_path: Path) -> None:
     )
     assert [p["kind"] for p in data["patterns"] if p["kind"] == "broker"] == ["broker"]
     assert all({"kind", "parties", "eur", "reasons"} <= set(p) for p in data["patterns"])
+
+
+def test_file_mode_with_routes_and_stated_levels(tmp_path: Path) -> None:
+    """A researcher's levels per route: the 900-euro crossing fees match Izmir>Kos's stated level;
+    without the levels file only the sources' EUR 3,000-6,000 is known and they match nothing."""
+    rows = ["source,target,amount,currency,route"]
+    rows += [f"payer{k},collector,{900 + k},EUR,Izmir>Kos" for k in range(6)]
+    path = tmp_path / "tx.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    levels = tmp_path / "levels.csv"
+    levels.write_text(
+        "origin,destination,low,high,source\nIzmir,Kos,800,1200,interviews 2024\n", encoding="utf-8"
+    )
+    plain = json.loads(runner.invoke(app, ["money", str(path), "--json"]).stdout)
+    assert not [p for p in plain["patterns"] if p["kind"] == "fee-level"]
+    out = runner.invoke(app, ["money", str(path), "--fee-levels", str(levels), "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    (fee,) = [p for p in data["patterns"] if p["kind"] == "fee-level"]
+    assert fee["transfers"] == 6 and "stated level for Izmir>Kos" in fee["reasons"][0]
+    assert "interviews 2024 (levels.csv)" in fee["reasons"][0] and "whole route: 6" in fee["reasons"][0]
+    assert [lv["country"] for lv in data["fee_levels"]] == [None, "Izmir"]  # the sources' general kept
+    text = runner.invoke(app, ["money", str(path), "--fee-levels", str(levels)], env={"COLUMNS": "200"})
+    assert text.exit_code == 0 and "Izmir>Kos EUR 800–1,200" in text.output
+    levels.write_text("origin,destination,low,high,source\nIzmir,Kos,1200,800,x\n", encoding="utf-8")
+    bad = runner.invoke(app, ["money", str(path), "--fee-levels", str(levels)])
+    assert bad.exit_code == 2 and "row 2, low: 1200 is above high 800; swap them" in " ".join(
+        bad.output.split()
+    )
+    assert "Traceback" not in bad.output
+    hub = runner.invoke(app, ["money", "--hub", "--fee-levels", str(levels)])
+    assert hub.exit_code == 2 and "goes with a FILE" in " ".join(hub.output.split())

@@ -39,14 +39,24 @@ WindowOpt = Annotated[
 CycleOpt = Annotated[
     int, typer.Option("--cycle-max", min=3, max=10, help="Longest cycle searched (parties).")
 ]
+LevelsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--fee-levels",
+        help="With a FILE: your own fee levels, a CSV origin,destination,low,high,source (euros).",
+    ),
+]
 
 
 def money_command(
     file: Annotated[
         Path | None,
-        typer.Argument(help="Transactions CSV: source,target,amount[,currency,time,method,purpose,...]."),
+        typer.Argument(
+            help="Transactions CSV: source,target,amount[,currency,time,method,purpose,route,...]."
+        ),
     ] = None,
     hub: HubOpt = False,
+    fee_levels: LevelsOpt = None,
     top: TopOpt = 15,
     fan_min: FanOpt = 5,
     window_days: WindowOpt = 90.0,
@@ -63,16 +73,22 @@ def money_command(
     levels, businesses), each with its reasons, and turnover from the fees observed.
 
     With --hub: the payments you may see. With a FILE: a plain transactions CSV (rows that cannot be
-    used are reported by row and field; the rest are used). Exit status 2 when the file cannot be read."""
+    used are reported by row and field; the rest are used; a `route` column, 'Izmir>Kos', or
+    `origin,destination` says what route a transfer pays for) and, with --fee-levels, your own fee
+    levels per route (else the sources' EUR 3,000-6,000). Exit status 2 when a file cannot be used."""
     from mare.analyse.money.patterns import Thresholds
 
     if (file is None) == (not hub):
         raise typer.BadParameter(
             "give a FILE of transactions or --hub, not both" if hub else "give a FILE or --hub"
         )
+    if hub and fee_levels is not None:
+        raise typer.BadParameter(
+            "--fee-levels goes with a FILE; with --hub the levels come from the hub's own data"
+        )
     thresholds = Thresholds(fan_min=fan_min, window_days=window_days, cycle_max=cycle_max)
     if file is not None:
-        _file_mode(file, thresholds, top, as_json)
+        _file_mode(file, thresholds, top, as_json, fee_levels)
         return
     from mare.hub.money import hub_money
     from mare.products.money import turnover_section
@@ -106,7 +122,8 @@ def money_command(
         )
 
 
-def _file_mode(file: Path, thresholds: Any, top: int, as_json: bool) -> None:
+def _file_mode(file: Path, thresholds: Any, top: int, as_json: bool, levels_file: Path | None) -> None:
+    from mare.analyse.money.fee_levels import FEE_LEVELS, read_fee_levels, with_stated
     from mare.analyse.money.flows import flows
     from mare.analyse.money.networks import fee_observations
     from mare.analyse.money.patterns import find_patterns
@@ -114,12 +131,13 @@ def _file_mode(file: Path, thresholds: Any, top: int, as_json: bool) -> None:
     from mare.products.money import turnover_section
 
     try:
+        levels = with_stated(read_fee_levels(levels_file)) if levels_file is not None else FEE_LEVELS
         data = read_transactions(file)
     except TransactionsFileError as exc:
         raise fail(str(exc), 2) from None
     flow = flows(data.transfers)
-    analysis = find_patterns(data.transfers, None, thresholds)
-    fees, nets = fee_observations(data.transfers, analysis.flagged("broker"))
+    analysis = find_patterns(data.transfers, None, thresholds, levels)
+    fees, nets = fee_observations(data.transfers, analysis.flagged("broker"), levels)
     turnover = turnover_section(fees, nets, 0)
     if as_json:
         print_json(
@@ -129,6 +147,7 @@ def _file_mode(file: Path, thresholds: Any, top: int, as_json: bool) -> None:
                 "flows": flow.as_dict(top=None),
                 "patterns": [p.as_dict() for p in analysis.patterns],
                 "thresholds": analysis.thresholds.as_dict(),
+                "fee_levels": [level.as_dict() for level in levels],
                 "notes": analysis.notes,
                 "fees": fees.as_dict(),
                 "networks": [n.as_dict() for n in nets],
@@ -145,6 +164,13 @@ def _file_mode(file: Path, thresholds: Any, top: int, as_json: bool) -> None:
         )
     console.print(
         f"[bold]{len(data.transfers):,}[/] transfers used of {data.rows:,} rows in {shown(str(file))}"
+    )
+    console.print(
+        "Fee levels: "
+        + "; ".join(
+            f"{shown(lv.route)} EUR {lv.low:,.0f}–{lv.high:,.0f} ({shown(lv.source)})" for lv in levels[:top]
+        )
+        + (f"; and {len(levels) - top} more (--json lists all)" if len(levels) > top else "")
     )
     _render(flow, analysis, {}, top)
     _turnover(turnover)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mare.analyse.money.fee_levels import FEE_LEVELS, FeeLevel, route_levels
@@ -76,18 +76,18 @@ class MoneyResult:
         }
 
 
-def _links(ctx: HubContext) -> tuple[list[tuple[str, str, str]], int]:
-    """Money links visible in full with both ends, and how many were withheld."""
+def _links(ctx: HubContext, kinds: tuple[str, ...] = LINKS) -> tuple[list[tuple[str, str, str]], int]:
+    """Links of these kinds (the money links) visible in full with both ends, and how many were withheld."""
     con = ctx.store.con
     lvis, lparams = ctx.visibility_sql("l", minor=False, consent=False)
     svis, sparams = ctx.visibility_sql("s")
     tvis, tparams = ctx.visibility_sql("t")
-    marks = ", ".join("?" for _ in LINKS)
+    marks = ", ".join("?" for _ in kinds)
     rows = con.execute(
         f"SELECT l.kind, l.source_uid, l.target_uid, {lvis} = 'full' AND {svis} = 'full' AND {tvis} = 'full' "
         "FROM links l JOIN records s ON s.uid = l.source_uid JOIN records t ON t.uid = l.target_uid "
         f"WHERE l.kind IN ({marks}) ORDER BY l.uid",
-        [*lparams, *sparams, *tparams, *LINKS],
+        [*lparams, *sparams, *tparams, *kinds],
     ).fetchall()
     shown = [(str(k), str(s), str(t)) for k, s, t, ok in rows if ok]
     return shown, len(rows) - len(shown)
@@ -238,27 +238,76 @@ def _transfer(uid: str, seen: Seen, src: str, dst: str) -> Transfer | Problem:
 _ROUTE = re.compile(r"\s*(?:->|→|>|\s-\s)\s*")
 
 
-def advertised_prices(ctx: HubContext) -> list[tuple[str, float]]:
-    """(country the route departs from, EUR) of each advert the viewer may see in full with a price, a
-    currency with a euro rate and a route whose origin is a country or one of the gazetteer's curated
-    places and ports (`analyse.adverts.extract.route_gazetteer`)."""
+def advertised_prices(ctx: HubContext) -> list[tuple[str, str | None, float]]:
+    """(country the route departs from, country it leads to or None, EUR) of each advert the viewer may
+    see in full with a price, a currency with a euro rate and a route whose origin is a country or one
+    of the gazetteer's curated places and ports (`analyse.adverts.extract.route_gazetteer`); the
+    destination where the route names one the gazetteer knows ('Izmir>Kos': TR, GR)."""
     from mare.analyse.adverts.extract import place_country, route_gazetteer
 
     adverts = read_visible(ctx, ["advert"], ["price", "currency", "route_offered"])
-    wanted: list[tuple[str, float]] = []
+    wanted: list[tuple[str, str, float]] = []
     for seen in adverts.records.values():
-        origin = _ROUTE.split(seen.first("route_offered") or "", maxsplit=1)[0].strip()
+        parts = _ROUTE.split(seen.first("route_offered") or "")
+        origin, to = parts[0].strip(), (parts[-1].strip() if len(parts) > 1 else "")
         try:
             eur = to_eur(float(seen.first("price") or ""), currency_code(seen.first("currency") or "?"))
         except (AmountError, ValueError):
             continue
         if origin and origin != "?" and eur:
-            wanted.append((origin, eur))
+            wanted.append((origin, to, eur))
     if not wanted:
         return []
     gaz = route_gazetteer()
-    countries = {origin: place_country(origin, gaz) for origin in {o for o, _ in wanted}}
-    return [(country, eur) for origin, eur in wanted if (country := countries[origin])]
+    places = {o for o, _, _ in wanted} | {t for _, t, _ in wanted if t and t != "?"}
+    countries = {place: place_country(place, gaz) for place in places}
+    return [
+        (country, countries.get(to) if to else None, eur)
+        for origin, to, eur in wanted
+        if (country := countries[origin])
+    ]
+
+
+def _legs_of(
+    ctx: HubContext, node: dict[str, str], legs: dict[str, Seen]
+) -> dict[str, list[tuple[int, str, str]]]:
+    """(departure time, from country, to country) of the journey legs each party travelled on, by time;
+    legs and `travelled_on` links the viewer may see in full, with both countries (time unknown: 0)."""
+    links, _ = _links(ctx, ("travelled_on",))
+    out: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    for _, src, dst in links:
+        seen = legs.get(dst)
+        if seen is None or src not in node:
+            continue
+        a, b = seen.first("from_country"), seen.first("to_country")
+        if not a or not b:
+            continue
+        when = 0
+        if seen.first("departed_at"):
+            try:
+                when = parse_time(seen.first("departed_at") or "")
+            except ValueError:
+                when = 0
+        out[node[src]].append((when, a, b))
+    for party in out:
+        out[party].sort()
+    return out
+
+
+def _route_of(t: Transfer, legs: list[tuple[int, str, str]]) -> Transfer:
+    """The transfer with the route it pays for: its payer's first leg departing at or after it (else the
+    last before it); with no time, the payer's only route, if one."""
+    if not legs:
+        return t
+    if t.time is None:
+        routes = {(a, b) for _, a, b in legs}
+        if len(routes) != 1:
+            return t
+        a, b = routes.pop()
+    else:
+        after = [leg for leg in legs if leg[0] >= t.time]
+        _, a, b = after[0] if after else legs[-1]
+    return replace(t, origin=a, destination=b)
 
 
 def hub_money(ctx: HubContext, thresholds: Thresholds | None = None) -> MoneyResult:
@@ -268,7 +317,7 @@ def hub_money(ctx: HubContext, thresholds: Thresholds | None = None) -> MoneyRes
     accounts = read_visible(ctx, ["financial_account"], ACCOUNT_FIELDS)
     orgs = read_visible(ctx, ["organisation"], ORG_FIELDS)
     persons = read_visible(ctx, ["person"], PERSON_FIELDS)
-    legs = read_visible(ctx, ["journey_leg"], ["persons_count"])
+    legs = read_visible(ctx, ["journey_leg"], ["persons_count", "from_country", "to_country", "departed_at"])
     links, links_withheld = _links(ctx)
     ctx.note_bulk("link", len(links), {"not visible": links_withheld} if links_withheld else {})
     withheld: Counter[str] = Counter()
@@ -302,6 +351,8 @@ def hub_money(ctx: HubContext, thresholds: Thresholds | None = None) -> MoneyRes
             else:
                 result.transfers.append(made)
     result.incomplete = len(corridor_only)
+    travelled = _legs_of(ctx, node, legs.records)
+    result.transfers = [_route_of(t, travelled.get(t.source, [])) for t in result.transfers]
     where = _where(ctx, sorted({p.where for p in problems}))
     result.problems = [
         Problem(f"{where.get(p.where, p.where)} (record {p.where})", p.field, p.reason, p.action)

@@ -36,7 +36,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from mare.analyse.money.fee_levels import FEE_LEVELS, FeeLevel, is_fee, level_of
+from mare.analyse.money.fee_levels import FEE_LEVELS, FeeLevel, basis_of, is_fee, level_of
 from mare.analyse.money.flows import iso_day
 from mare.analyse.money.transactions import DAY, Transfer
 
@@ -514,9 +514,11 @@ def _fee_levels(ix: _Index, levels: Sequence[FeeLevel]) -> list[Pattern]:
         reasons = []
         for level in sorted(set(at.values()), key=lambda lv: lv.name):
             mine = [i for i in matched if at[i] == level]
+            basis = Counter(basis_of(t[i], levels)[1] for i in mine)
+            how = "; ".join(f"{why}: {n}" for why, n in sorted(basis.items()))
             reasons.append(
                 f"{len(mine)} transfers from {len({t[i].source for i in mine})} payers at {level.name} "
-                f"({eur_text(level.low)}–{eur_text(level.high)}; {level.source})"
+                f"({eur_text(level.low)}–{eur_text(level.high)}; {level.source}; level by {how})"
             )
         if fees:
             reasons.append(f"{len(fees)} transfers recorded as fees")

@@ -8,8 +8,10 @@ and reached where known, the method (cash, hawala, bank_transfer…), a purpose 
 or `file:row`).
 
 The CSV (`source,target,amount[,currency,time]`, and optionally `method,purpose,from_country,
-to_country`): each row that cannot be used is reported with its file, row, field and reason, and
-the other rows are used. Times are ISO 8601 dates or date-times, or plain whole numbers taken as
+to_country` and the route the transfer pays for: `route` as 'Izmir>Kos' (or 'Izmir - Kos', an
+origin alone), or `origin,destination`; fee levels are then matched per route): each row that
+cannot be used is reported with its file, row, field and reason, and the other rows are used.
+Times are ISO 8601 dates or date-times, or plain whole numbers taken as
 day numbers (AMLSim's steps).
 """
 
@@ -18,15 +20,42 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mare.schema.types.currency import AmountError, check_amount, currency_code, parse_amount
 
 REQUIRED = ("source", "target", "amount")
-OPTIONAL = ("currency", "time", "method", "purpose", "from_country", "to_country")
+OPTIONAL = (
+    "currency",
+    "time",
+    "method",
+    "purpose",
+    "from_country",
+    "to_country",
+    "route",
+    "origin",
+    "destination",
+)
 MAX_BYTES = 512 * 1024 * 1024
 DAY = 86_400
+
+
+#: A route as written: 'Izmir>Kos', 'Izmir->Kos', 'Izmir → Kos', 'Izmir - Kos'.
+ROUTE_SPLIT = re.compile(r"\s*(?:->|→|>|\s-\s)\s*")
+
+
+def split_route(text: str) -> tuple[str | None, str | None]:
+    """(origin, destination) of a route as written; ValueError with the fix when it is not one."""
+    parts = [p.strip() for p in ROUTE_SPLIT.split(text.strip())]
+    if len(parts) == 1 and parts[0]:
+        return parts[0], None
+    if len(parts) == 2 and all(parts):
+        return parts[0], parts[1]
+    raise ValueError(
+        f"not a route {text[:40]!r}: write origin>destination (Izmir>Kos, TR>GR) or an origin alone"
+    )
 
 
 class TransactionsFileError(ValueError):
@@ -48,6 +77,9 @@ class Transfer:
     method: str | None = None
     purpose: str | None = None
     ref: str = ""
+    #: The route the transfer pays for, where known (the payer's leg; a file's route column).
+    origin: str | None = None
+    destination: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +217,23 @@ def read_transactions(path: Path) -> TransactionsFile:
                         "kept without a time",
                     )
                 )
+        origin, destination = cell("origin") or None, cell("destination") or None
+        if cell("route"):
+            try:
+                origin, destination = split_route(cell("route"))
+            except ValueError as exc:
+                out.problems.append(Problem(where, "route", str(exc), "kept without a route"))
+                origin = destination = None
+        elif destination and not origin:
+            out.problems.append(
+                Problem(
+                    where,
+                    "origin",
+                    f"a destination ({destination[:40]!r}) without an origin: give the origin too",
+                    "kept without a route",
+                )
+            )
+            destination = None
         out.transfers.append(
             Transfer(
                 source,
@@ -198,6 +247,8 @@ def read_transactions(path: Path) -> TransactionsFile:
                 cell("method").lower() or None,
                 cell("purpose").lower() or None,
                 f"row {row_number}",
+                origin,
+                destination,
             )
         )
     return out
