@@ -77,6 +77,10 @@ def test_translation_numbers_placeholders_as_written_and_overrides_duckdb_only_f
     assert replace.before and "DROP TABLE IF EXISTS" in replace.before and replace.inline
     (grouped,) = translate("SELECT a, round(b, 3), max(c), list(DISTINCT d) FROM t GROUP BY ALL")
     assert grouped.sql.endswith("GROUP BY 1, 2")
+    (ordered,) = translate("SELECT a, b, count(*) FROM t WHERE c = ? GROUP BY ALL ORDER BY ALL")
+    assert ordered.sql.endswith("GROUP BY 1, 2 ORDER BY 1 ASC, 2 ASC, 3 ASC")  # NULLS LAST by default
+    (backwards,) = translate("SELECT a, b FROM t ORDER BY ALL DESC")
+    assert backwards.sql.endswith("ORDER BY 1 DESC NULLS LAST, 2 DESC NULLS LAST")
     (latest,) = translate("SELECT l, arg_max(v, j) FROM t GROUP BY 1")
     assert "(ARRAY_AGG(v ORDER BY j DESC NULLS LAST))[1]" in latest.sql
 

@@ -378,6 +378,20 @@ def translate(sql: str) -> tuple[Statement, ...]:
                     if not e.find(exp.AggFunc)
                 ]
                 return exp.Group(expressions=keys)
+            if (
+                isinstance(node, exp.Order)
+                and isinstance(node.parent, exp.Select)
+                and len(node.expressions) == 1
+                and isinstance(node.expressions[0].this, exp.Var)
+                and node.expressions[0].this.name.upper() == "ALL"
+            ):  # ORDER BY ALL: every selected column, left to right (NULLS LAST, as DuckDB)
+                desc = bool(node.expressions[0].args.get("desc"))
+                return exp.Order(
+                    expressions=[
+                        exp.Ordered(this=exp.Literal.number(i + 1), desc=desc, nulls_first=False)
+                        for i in range(len(node.parent.expressions))
+                    ]
+                )
             if isinstance(node, exp.ArgMax):  # arg_max(x, y): x of the row with the greatest y
                 ordered = exp.Order(
                     this=node.this.transform(fix),
@@ -677,8 +691,9 @@ class PostgresConnection:
         return self
 
     def _execute_local(self, sql: str, values: list[Any]) -> PostgresConnection:
-        def read(table: str) -> pa.Table:
-            context = self._run(f"SELECT * FROM {_ident(table)}")
+        def read(table: str, columns: list[str] | None) -> pa.Table:
+            listed = ", ".join(_ident(c) for c in columns) if columns is not None else "*"
+            context = self._run(f"SELECT {listed} FROM {_ident(table)}")
             self._columns = list(context.columns or [])
             return self._arrow([tuple(r) for r in (context.rows or [])])
 

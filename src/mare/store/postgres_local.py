@@ -7,22 +7,28 @@ an in-memory DuckDB connection of its own (`LocalEngine`) instead of refusing it
 
 1. a read (`SELECT`, `WITH`, `CREATE TEMP TABLE … AS`) goes to PostgreSQL first; refused there as
    untranslated (a savepoint undoes the refusal inside a transaction), it is remembered as local;
-2. before a local statement runs, every store table it names is read whole from PostgreSQL **in
-   this session** — so under the viewer's row-level security: the local engine holds exactly what
-   the session may read — into DuckDB tables of the store's own schema (the same migrations); Arrow
-   tables the caller registered go along as they are;
+2. before a local statement runs, every store table it names is read from PostgreSQL **in this
+   session** — so under the viewer's row-level security: the local engine holds exactly what the
+   session may read — into DuckDB tables with the store's own column types (the same migrations);
+   Arrow tables the caller registered go along as they are. Only the columns whose names occur in
+   the statement are read (`prunable`: not where a `*` reads a store table, a table alias is used
+   as a row, or a `NATURAL` join or `COLUMNS(…)` depends on columns not named); a column left out
+   that the statement reads after all fails to bind, and the statement runs again on whole copies;
 3. the statement runs in DuckDB with its `?` parameters; the application policy written in it
    applies as on a DuckDB store. Temporary tables it creates, and macros (`CREATE MACRO`), live in
    the local engine, and later statements naming them run there too.
 
 Writes to store tables never run locally: they go to PostgreSQL or fail there. The cost is a copy
-of each table a local read names, per statement (the store's tables are read whole): right for a
-hub's working set, not for tens of millions of rows (docs/server_store.md).
+of each table a local read names, per statement (its rows whole, the columns it names; no cache,
+so nothing one viewer read is kept for another): right for a hub's working set, not for tens of
+millions of rows (docs/server_store.md).
 """
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -39,8 +45,13 @@ _CREATES = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?TEMP(?:ORARY)?\s+TABLE\
                       r"\"?([A-Za-z_][A-Za-z0-9_]*)", re.I)  # fmt: skip
 _DROPS = re.compile(r"^\s*DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?\"?([A-Za-z_][A-Za-z0-9_]*)", re.I)
 
+_log = logging.getLogger(__name__)
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-Reader = Callable[[str], pa.Table]
+#: Reads a store table in the session: (table, the columns to read, None: all) -> its rows.
+Reader = Callable[[str, "list[str] | None"], pa.Table]
+_STRING = re.compile(r"'(?:[^']|'')*'")
+#: Forms whose meaning depends on columns the statement does not name: copy whole tables.
+_WHOLE = re.compile(r"\bNATURAL\b|\bCOLUMNS\s*\(|\*\s*(EXCLUDE|REPLACE|RENAME)\b", re.I)
 
 
 def is_read(sql: str) -> bool:
@@ -58,6 +69,8 @@ class LocalEngine:
         self.tables: set[str] = set()  # temporary tables created here
         self.routed: set[str] = set()  # statement texts PostgreSQL refused
         self.server_temps: set[str] = set()  # temporary tables of the PostgreSQL session
+        self._types: dict[str, dict[str, str]] = {}  # table -> column -> DuckDB type
+        self._macros_read = False  # a local macro reads tables: copy them whole
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -68,11 +81,12 @@ class LocalEngine:
             con = duckdb.connect()
             con.execute("SET preserve_insertion_order = false")
             migrate(con)
-            for name, column in con.execute(
-                "SELECT table_name, column_name FROM information_schema.columns "
+            for name, column, kind in con.execute(
+                "SELECT table_name, column_name, data_type FROM information_schema.columns "
                 "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
             ).fetchall():
                 self._schema.setdefault(str(name), []).append(str(column))
+                self._types.setdefault(str(name), {})[str(column)] = str(kind)
             self._con = con
         return self._con
 
@@ -100,20 +114,46 @@ class LocalEngine:
         self, sql: str, params: Sequence[Any], read: Reader, arrows: dict[str, pa.Table]
     ) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Run SQL here after loading the tables it names; (column names, rows)."""
+        try:
+            return self._run(sql, params, read, arrows, pruned=True)
+        except duckdb.BinderException:
+            # a column the copies left out after all (never silently: the statement names it)
+            return self._run(sql, params, read, arrows, pruned=False)
+
+    def _run(
+        self, sql: str, params: Sequence[Any], read: Reader, arrows: dict[str, pa.Table], pruned: bool
+    ) -> tuple[list[str], list[tuple[Any, ...]]]:
         con = self.con
         dropped = _DROPS.match(sql)
         created = _CREATES.match(sql)
+        if _MACRO.match(sql) and re.search(r"\bFROM\b", sql, re.I):
+            self._macros_read = True
+        words = set(names(sql))
+        pruned = pruned and not self._macros_read and prunable(sql, set(self._schema))
         for name in names(sql):
             if name in self.tables or (created and name == created.group(1)):
                 continue
             if name in arrows:
                 con.register(name, arrows[name])
             elif name in self._schema:
-                self._load(name, read(name))
+                started = time.perf_counter()
+                wanted = [c for c in self._schema[name] if c in words] if pruned else None
+                if wanted == []:  # named for its rows only (`count(*)`, `EXISTS`): one column
+                    wanted = self._schema[name][:1]
+                data = read(name, wanted)
+                self._load(name, data, wanted)
+                _log.debug(
+                    "copied %s (%s): %d rows in %.3f s",
+                    name,
+                    ", ".join(wanted) if wanted is not None else "*",
+                    data.num_rows,
+                    time.perf_counter() - started,
+                )
             elif name in self.server_temps:
-                con.register("_mare_loading", read(name))
+                con.register("_mare_loading", read(name, None))
                 con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS SELECT * FROM _mare_loading')
                 con.unregister("_mare_loading")
+        _log.debug("runs here: %s", sql[:300])
         con.execute(sql, list(params))
         if created:
             self.tables.add(created.group(1))
@@ -124,12 +164,17 @@ class LocalEngine:
         columns = [str(d[0]) for d in con.description]
         return columns, [tuple(r) for r in con.fetchall()]
 
-    def _load(self, table: str, data: pa.Table) -> None:
+    def _load(self, table: str, data: pa.Table, wanted: list[str] | None = None) -> None:
+        """Replace TABLE by DATA: the columns WANTED (None: all) with the store's types, no others,
+        so a statement that reads a column left out fails (and runs again on whole copies)."""
         con = self.con
-        con.execute(f'DELETE FROM "{table}"')
+        kept = self._schema[table] if wanted is None else wanted
+        types = self._types[table]
+        ddl = ", ".join(f'"{c}" {types[c]}' for c in kept)
+        con.execute(f'CREATE OR REPLACE TABLE "{table}" ({ddl})')
         if not data.num_rows:
             return
-        present = [c for c in self._schema[table] if c in data.column_names]
+        present = [c for c in kept if c in data.column_names]
         columns = ", ".join(f'"{c}"' for c in present)
         con.register("_mare_loading", data)
         try:
@@ -142,6 +187,74 @@ class LocalEngine:
         if self._con is not None:
             self._con.close()
             self._con = None
+
+
+def prunable(sql: str, tables: set[str]) -> bool:
+    """True when SQL reads no column of a store table that it does not name: no `*` over a store
+    table (a `*` over a CTE or subquery names its columns there, `count(*)` reads none), no table
+    alias used as a row, no `NATURAL` join or `COLUMNS(…)`. Then the local engine copies only the
+    columns whose names occur in SQL. Unparseable: False (whole tables)."""
+    import sqlglot
+    from sqlglot import exp
+
+    if _WHOLE.search(sql):
+        return False
+    parts = _STRING.split(sql)
+    literals = _STRING.findall(sql)
+    text = "".join(
+        p.replace("?", "NULL") + (literals[i] if i < len(literals) else "") for i, p in enumerate(parts)
+    )
+    try:
+        tree = sqlglot.parse_one(text, read="duckdb")
+    except Exception:  # any failure to parse: copy whole tables
+        return False
+    if tree is None:
+        return False
+    ctes = {c.alias_or_name.lower() for c in tree.find_all(exp.CTE)}
+    based: set[str] = set()  # names and aliases of store tables read
+    for table in tree.find_all(exp.Table):
+        if table.name.lower() in ctes or table.name not in tables:
+            continue
+        based.update({table.name.lower(), table.alias_or_name.lower()})
+    for star in tree.find_all(exp.Star):
+        parent = star.parent
+        if isinstance(parent, exp.Count):
+            continue
+        if isinstance(parent, exp.Column):
+            if parent.table.lower() in based or not parent.table:
+                return False
+            continue
+        select = star.find_ancestor(exp.Select)
+        if select is None:
+            return False
+        sources = _sources(select)
+        if not sources:
+            return False
+        for source in sources:
+            if source is None:
+                continue
+            if isinstance(source.this, exp.Table) and source.this.name.lower() in based:
+                return False
+    for column in tree.find_all(exp.Column):
+        if column.table or column.name.lower() not in based:
+            continue
+        select = column.find_ancestor(exp.Select)
+        sources = [] if select is None else _sources(select)
+        if select is None or any(
+            source is not None
+            and isinstance(source.this, exp.Table)
+            and source.this.name in tables
+            and source.this.alias_or_name.lower() == column.name.lower()
+            for source in sources
+        ):
+            return False  # a store table's alias used as a value: its whole row
+    return True
+
+
+def _sources(select: Any) -> list[Any]:
+    """The FROM and JOIN clauses of one SELECT (sqlglot names FROM `from_` or `from`)."""
+    found = select.args.get("from_") or select.args.get("from")
+    return [s for s in (found, *(select.args.get("joins") or [])) if s is not None]
 
 
 def names(sql: str) -> list[str]:
