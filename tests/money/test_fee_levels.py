@@ -191,3 +191,51 @@ def test_stated_levels_file(tmp_path: Path) -> None:
     missing.write_text("origin,low,high\nA,1,2\n", encoding="utf-8")
     with pytest.raises(TransactionsFileError, match="no column destination, source"):
         read_fee_levels(missing)
+
+
+def test_the_hub_keys_fees_by_the_payers_leg(store: Store, tmp_path: Path) -> None:
+    """Six migrants each pay a fee received in Turkey and then travel Turkey -> Greece: the hub makes
+    a level for the whole route TR>GR besides Turkey's, and each transfer carries its route; a payer
+    with no leg has none (matched by the country the fee is received in)."""
+    records: list[dict[str, Any]] = [
+        {"id": "org", "kind": "person", "name": "Omar Organiser", "category": "suspect"}
+    ]
+    links: list[dict[str, Any]] = []
+    for k in range(7):
+        records.append({"id": f"m{k}", "kind": "person", "name": f"Migrant Number{k}", "category": "contact"})
+        records.append(
+            {
+                "id": f"pay{k}",
+                "kind": "payment",
+                "amount": 900 + 20 * k,
+                "currency": "EUR",
+                "paid_at": f"2026-03-0{k + 1}T10:00:00Z",
+                "purpose": "smuggling fee",
+                "from_country": "TR",
+                "to_country": "TR",
+            }
+        )
+        links += [
+            {"kind": "paid", "source": f"m{k}", "target": f"pay{k}"},
+            {"kind": "received", "source": "org", "target": f"pay{k}"},
+        ]
+        if k < 6:
+            records.append(
+                {
+                    "id": f"leg{k}",
+                    "kind": "journey_leg",
+                    "from_country": "TR",
+                    "to_country": "GR",
+                    "departed_at": f"2026-03-1{k}T02:00:00Z",
+                    "persons_count": 1,
+                }
+            )
+            links.append({"kind": "travelled_on", "source": f"m{k}", "target": f"leg{k}"})
+    path = write_contribution(tmp_path / "legs.json", records, links, id="LEGS-1", agency="IT-SCO")
+    assert ingest_file(store, path).status == "stored"
+    with HubContext(store, Viewer("bob", "IT-SCO", frozenset({"analyst"})), "password") as ctx:
+        result = hub_money(ctx)
+    routes = [(t.origin, t.destination) for t in result.transfers]
+    assert routes.count(("TR", "GR")) == 6 and routes.count((None, None)) == 1
+    by = {lv.route: lv for lv in result.levels}
+    assert "6 fees recorded for legs TR>GR" in by["TR>GR"].source and "7 fees recorded" in by["TR"].source

@@ -1,7 +1,8 @@
 """Money in the hub, read through the access policy: transfers between parties, flows, patterns, fees.
 
 Payment records, the parties that `paid` and `received` them (persons, organisations, financial
-accounts), account holders (`holds_financial_account`) and journey legs are read with the read
+accounts), account holders (`holds_financial_account`), journey legs and who travelled on them
+(`travelled_on`: the route a fee pays for, for fee levels per whole route) are read with the read
 policy compiled to SQL (`hub.visible.read_visible`, and the links here the same way): only what the
 viewer may see in full is used, a link only when it and both its ends are; counts withheld, by rule,
 go to the request's consultation entry, never what.
@@ -270,10 +271,12 @@ def advertised_prices(ctx: HubContext) -> list[tuple[str, str | None, float]]:
 
 def _legs_of(
     ctx: HubContext, node: dict[str, str], legs: dict[str, Seen]
-) -> dict[str, list[tuple[int, str, str]]]:
+) -> tuple[dict[str, list[tuple[int, str, str]]], int]:
     """(departure time, from country, to country) of the journey legs each party travelled on, by time;
-    legs and `travelled_on` links the viewer may see in full, with both countries (time unknown: 0)."""
-    links, _ = _links(ctx, ("travelled_on",))
+    legs and `travelled_on` links the viewer may see in full, with both countries (time unknown: 0);
+    and how many such links were withheld."""
+    links, withheld = _links(ctx, ("travelled_on",))
+    ctx.note_bulk("link", len(links), {"not visible": withheld} if withheld else {})
     out: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
     for _, src, dst in links:
         seen = legs.get(dst)
@@ -291,7 +294,7 @@ def _legs_of(
         out[node[src]].append((when, a, b))
     for party in out:
         out[party].sort()
-    return out
+    return out, withheld
 
 
 def _route_of(t: Transfer, legs: list[tuple[int, str, str]]) -> Transfer:
@@ -351,7 +354,9 @@ def hub_money(ctx: HubContext, thresholds: Thresholds | None = None) -> MoneyRes
             else:
                 result.transfers.append(made)
     result.incomplete = len(corridor_only)
-    travelled = _legs_of(ctx, node, legs.records)
+    travelled, travel_withheld = _legs_of(ctx, node, legs.records)
+    if travel_withheld:
+        result.withheld["links"] = result.withheld.get("links", 0) + travel_withheld
     result.transfers = [_route_of(t, travelled.get(t.source, [])) for t in result.transfers]
     where = _where(ctx, sorted({p.where for p in problems}))
     result.problems = [
