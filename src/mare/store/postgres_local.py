@@ -26,6 +26,7 @@ millions of rows (docs/server_store.md).
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
@@ -71,6 +72,7 @@ class LocalEngine:
         self.server_temps: set[str] = set()  # temporary tables of the PostgreSQL session
         self._types: dict[str, dict[str, str]] = {}  # table -> column -> DuckDB type
         self._macros_read = False  # a local macro reads tables: copy them whole
+        self._tables: frozenset[str] = frozenset()  # the store's tables
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -87,6 +89,7 @@ class LocalEngine:
             ).fetchall():
                 self._schema.setdefault(str(name), []).append(str(column))
                 self._types.setdefault(str(name), {})[str(column)] = str(kind)
+            self._tables = frozenset(self._schema)
             self._con = con
         return self._con
 
@@ -129,7 +132,7 @@ class LocalEngine:
         if _MACRO.match(sql) and re.search(r"\bFROM\b", sql, re.I):
             self._macros_read = True
         words = set(names(sql))
-        pruned = pruned and not self._macros_read and prunable(sql, set(self._schema))
+        pruned = pruned and not self._macros_read and prunable(sql, self._tables)
         for name in names(sql):
             if name in self.tables or (created and name == created.group(1)):
                 continue
@@ -189,7 +192,13 @@ class LocalEngine:
             self._con = None
 
 
-def prunable(sql: str, tables: set[str]) -> bool:
+def prunable(sql: str, tables: set[str] | frozenset[str]) -> bool:
+    """`_prunable`, remembered per statement text (parsing a search statement takes ~0.1 s)."""
+    return _prunable(sql, frozenset(tables))
+
+
+@functools.lru_cache(maxsize=1024)
+def _prunable(sql: str, tables: frozenset[str]) -> bool:
     """True when SQL reads no column of a store table that it does not name: no `*` over a store
     table (a `*` over a CTE or subquery names its columns there, `count(*)` reads none), no table
     alias used as a row, no `NATURAL` join or `COLUMNS(…)`. Then the local engine copies only the
