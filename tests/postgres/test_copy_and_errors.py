@@ -80,6 +80,12 @@ def test_translation_numbers_placeholders_as_written_and_overrides_duckdb_only_f
     (ordered,) = translate("SELECT a, b, count(*) FROM t WHERE c = ? GROUP BY ALL ORDER BY ALL")
     assert ordered.sql.endswith("GROUP BY 1, 2 ORDER BY 1 ASC, 2 ASC, 3 ASC")  # NULLS LAST by default
     (backwards,) = translate("SELECT a, b FROM t ORDER BY ALL DESC")
+    (anti,) = translate("SELECT c.a FROM cp c ANTI JOIN j USING (l, r) WHERE c.w > ? ORDER BY c.a")
+    assert "WHERE c.w > $1 AND NOT EXISTS(SELECT 1 FROM j WHERE c.l = j.l AND c.r = j.r)" in anti.sql
+    (semi,) = translate("SELECT m.id FROM mine m SEMI JOIN p ON p.id = m.id AND p.x = ?")
+    assert semi.sql.endswith("FROM mine AS m WHERE EXISTS(SELECT 1 FROM p WHERE p.id = m.id AND p.x = $1)")
+    (same,) = translate("SELECT k FROM t SEMI JOIN t USING (k)")  # ambiguous: left as it is
+    assert "SEMI" in same.sql.upper() or "EXISTS" not in same.sql.upper()
     assert backwards.sql.endswith("ORDER BY 1 DESC NULLS LAST, 2 DESC NULLS LAST")
     (latest,) = translate("SELECT l, arg_max(v, j) FROM t GROUP BY 1")
     assert "(ARRAY_AGG(v ORDER BY j DESC NULLS LAST))[1]" in latest.sql

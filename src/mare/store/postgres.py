@@ -392,6 +392,29 @@ def translate(sql: str) -> tuple[Statement, ...]:
                         for i in range(len(node.parent.expressions))
                     ]
                 )
+            if isinstance(node, exp.Select) and _semi_or_anti(node):
+                # t SEMI/ANTI JOIN u USING (k) / ON c: [NOT] EXISTS (SELECT 1 FROM u WHERE …)
+                (join,) = node.args["joins"]
+                if join.args.get("using"):
+                    left = _sources_of(node)[0].this.alias_or_name
+                    right = join.this.alias_or_name
+                    cond: Any = exp.and_(
+                        *(
+                            exp.EQ(
+                                this=exp.column(k.name, table=left),
+                                expression=exp.column(k.name, table=right),
+                            )
+                            for k in join.args["using"]
+                        )
+                    )
+                else:
+                    cond = join.args["on"]
+                test: exp.Expression = exp.Exists(this=exp.select("1").from_(join.this).where(cond))
+                if str(join.args.get("kind")).upper() == "ANTI":
+                    test = exp.Not(this=test)
+                node.set("joins", None)
+                node.where(test, copy=False)
+                return node
             if isinstance(node, exp.ArgMax):  # arg_max(x, y): x of the row with the greatest y
                 ordered = exp.Order(
                     this=node.this.transform(fix),
@@ -429,6 +452,30 @@ def translate(sql: str) -> tuple[Statement, ...]:
     if len(out) > 1 and any(s.params for s in out):
         raise ValueError("several statements with ? placeholders in one execute(): split them")
     return tuple(out)
+
+
+def _sources_of(select: Any) -> list[Any]:
+    found = select.args.get("from_") or select.args.get("from")
+    return [found] if found is not None else []
+
+
+def _semi_or_anti(select: Any) -> bool:
+    """A SELECT FROM one table with one `SEMI`/`ANTI JOIN` (USING or ON) and nothing else joined."""
+    from sqlglot import exp
+
+    joins = select.args.get("joins") or []
+    if len(joins) != 1 or str(joins[0].args.get("kind") or "").upper() not in ("SEMI", "ANTI"):
+        return False
+    sources = _sources_of(select)
+    join = joins[0]
+    return (
+        len(sources) == 1
+        and isinstance(sources[0].this, exp.Table)
+        and isinstance(join.this, exp.Table)
+        and bool(join.args.get("using") or join.args.get("on"))
+        and not join.args.get("side")
+        and sources[0].this.alias_or_name != join.this.alias_or_name  # `t.k = t.k`: ambiguous
+    )
 
 
 def _has_struct(node: Any) -> bool:
