@@ -101,6 +101,19 @@ def table_rows(table: pa.Table, columns: Sequence[str] | None = None) -> Iterato
         yield from batch.to_pylist()
 
 
+def block_cap_sql(
+    keys: str, id_column: str = "id", max_block: int = MAX_BLOCK, per_person: float = PAIRS_PER_PERSON
+) -> str:
+    """SQL for `block_cap`'s largest kept block size (NULL when no block fits), on DuckDB or Spark."""
+    return (
+        f"WITH sizes AS (SELECT count(*) AS n FROM {keys} GROUP BY key "
+        f"HAVING count(*) BETWEEN 2 AND {int(max_block)}), "
+        "fits AS (SELECT n, sum(n * (n - 1) // 2) OVER (ORDER BY n) AS pairs FROM sizes) "
+        f"SELECT max(n) FROM fits WHERE pairs <= "
+        f"(SELECT count(DISTINCT {id_column}) FROM {keys}) * {float(per_person)!r}"
+    )
+
+
 def block_cap(
     con: duckdb.DuckDBPyConnection,
     keys: str,
@@ -110,13 +123,7 @@ def block_cap(
     """The largest block size kept for the table named `keys` (key, id): at most `max_block`, and
     the blocks of that size or smaller bring at most `per_person` pairs per person (never below 2:
     a key shared by two persons alone is always compared)."""
-    row = con.execute(
-        f"WITH sizes AS (SELECT count(*) AS n FROM {keys} GROUP BY key "
-        f"HAVING count(*) BETWEEN 2 AND {int(max_block)}), "
-        "fits AS (SELECT n, sum(n * (n - 1) // 2) OVER (ORDER BY n) AS pairs FROM sizes) "
-        f"SELECT max(n) FROM fits WHERE pairs <= "
-        f"(SELECT count(DISTINCT id) FROM {keys}) * {float(per_person)!r}"
-    ).fetchall()
+    row = con.execute(block_cap_sql(keys, "id", max_block, per_person)).fetchall()
     return max(2, int(row[0][0] or 2))
 
 

@@ -29,7 +29,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from mare.resolve.blocking import MAX_BLOCK, key_table, pairs_within_sql, table_rows
+from mare.resolve.blocking import (
+    MAX_BLOCK,
+    PAIRS_PER_PERSON,
+    block_cap_sql,
+    key_table,
+    pairs_within_sql,
+    table_rows,
+)
 from mare.resolve.clusters import cluster
 from mare.resolve.dedupe import DedupeResult, ScoredPair, full_dates
 from mare.resolve.engine import scored_pairs
@@ -128,8 +135,12 @@ def dedupe_spark(
         persons = spark.read.parquet(str(features_path))
         progress("blocking", 0.1)
         keys = persons.select(*KEY_COLUMNS).mapInArrow(_keys, _KEY_SCHEMA)
+        keys = keys.cache()  # read twice: the block cap, then the pairs
         keys.createOrReplaceTempView("mare_keys")
-        pairs = spark.sql(to_spark(pairs_within_sql("mare_keys", max_block)))
+        cap = spark.sql(
+            to_spark(block_cap_sql("mare_keys", "record_uid", max_block, PAIRS_PER_PERSON))
+        ).first()[0]
+        pairs = spark.sql(to_spark(pairs_within_sql("mare_keys", max(2, int(cap or 2)))))
         pairs_path = base / "candidate_pairs.parquet"
         pairs.write.mode("overwrite").parquet(str(pairs_path))
         pairs = spark.read.parquet(str(pairs_path))
