@@ -147,27 +147,21 @@ def route_levels(
         if to:
             offered[(origin, to)].append(eur)
         offered[(origin, None)].append(eur)
+    # (amounts, name of a route's level, of an origin's, source of a route's, of an origin's)
+    kinds = (
+        (recorded, "fee for route {}>{}", "fee received in {}",
+         "fees recorded for legs {}>{} (hub)", "fees recorded as received in {} (hub)"),
+        (offered, "advertised price {}>{}", "advertised price from {}",
+         "prices advertised for {}>{} (adverts)", "prices advertised from {} (adverts)"),
+    )  # fmt: skip
     levels: list[FeeLevel] = []
-    for (country, to), amounts in sorted(recorded.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
-        if len(amounts) < min_observed:
-            continue
-        n = len(amounts)
-        if to:
-            source = f"10th-90th percentile of {n} fees recorded for legs {country}>{to} (hub)"
-            levels.append(_level(f"fee for route {country}>{to}", amounts, source, country, to))
-        else:
-            source = f"10th-90th percentile of {n} fees recorded as received in {country} (hub)"
-            levels.append(_level(f"fee received in {country}", amounts, source, country, None))
-    for (country, to), amounts in sorted(offered.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
-        if len(amounts) < min_observed:
-            continue
-        n = len(amounts)
-        if to:
-            source = f"10th-90th percentile of {n} prices advertised for {country}>{to} (adverts)"
-            levels.append(_level(f"advertised price {country}>{to}", amounts, source, country, to))
-        else:
-            source = f"10th-90th percentile of {n} prices advertised from {country} (adverts)"
-            levels.append(_level(f"advertised price from {country}", amounts, source, country, None))
+    for by_route, route_name, origin_name, route_source, origin_source in kinds:
+        for (country, to), amounts in sorted(by_route.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+            if len(amounts) < min_observed:
+                continue
+            name, source = (route_name, route_source) if to else (origin_name, origin_source)
+            source = f"10th-90th percentile of {len(amounts)} " + source.format(country, to)
+            levels.append(_level(name.format(country, to), amounts, source, country, to))
     return levels
 
 
