@@ -28,6 +28,15 @@ calls_app = typer.Typer(
 PeriodOpt = Annotated[str, typer.Option("--period", help="day, week or month.")]
 
 
+def _checked_period(period: str) -> str:
+    """The --period given, or exit 2 naming the ones there are."""
+    from mare.hub.call_counts import PERIODS
+
+    if period not in PERIODS:
+        raise fail(f"--period {shown(period)}: use one of {', '.join(PERIODS)}", code=2)
+    return period
+
+
 @calls_app.command("aggregate")
 def calls_aggregate(
     period: PeriodOpt = "month",
@@ -42,10 +51,9 @@ def calls_aggregate(
     as_json: JsonOpt = False,
 ) -> None:
     """Count every stored call per contribution, phone pair and period; write the counts (hub staff)."""
-    from mare.hub.call_counts import PERIODS, CallsError, aggregate
+    from mare.hub.call_counts import CallsError, aggregate
 
-    if period not in PERIODS:
-        raise fail(f"--period {shown(period)}: use one of {', '.join(PERIODS)}", code=2)
+    period = _checked_period(period)
     unavailable = engine_errors(engine)  # Spark cannot start: one red line, nothing written
     with hub_context(home, user, as_agency, role, what="mare calls aggregate") as ctx:
         try:
@@ -76,10 +84,9 @@ def calls_busiest(
     """The busiest phone pairs of each period, in the call records you may see."""
     from rich.table import Table
 
-    from mare.hub.call_counts import PERIODS, CallsError, pair_volumes
+    from mare.hub.call_counts import CallsError, pair_volumes
 
-    if period not in PERIODS:
-        raise fail(f"--period {shown(period)}: use one of {', '.join(PERIODS)}", code=2)
+    period = _checked_period(period)
     with hub_context(home, user, as_agency, role, what="mare calls busiest") as ctx:
         try:
             volumes = pair_volumes(ctx, period, limit)
