@@ -13,47 +13,23 @@ import random
 
 import pyarrow as pa
 import pytest
-from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
 
 from mare.ingest.bulk_phones import FALLBACK, digit_keys, e164_int_for_key
 from mare.schema.types.phones import e164_for_bulk, phone_to_int
-
-REGIONS = (None, "DE", "US", "GB", "IT", "FR", "BR", "AR", "MX", "RU", "IR", "CN", "TR", "SY", "AT", "GG")
-CODES = sorted(COUNTRY_CODE_TO_REGION_CODE)
-
-
-def _spaced(rng: random.Random, digits: str) -> str:
-    out = []
-    for ch in digits:
-        out.append(ch)
-        if rng.random() < 0.15:
-            out.append(rng.choice(" -./() "))
-    return "".join(out)
+from phone_samples import REGIONS, phone_sample, spaced
 
 
 def _sample(rng: random.Random) -> str:
-    cc = str(rng.choice(CODES))
-    nsn = "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 16)))
-    if rng.random() < 0.3:
-        nsn = rng.choice(("0", "00", "1", "8", "9", "15", "01")) + nsn
-    forms = (
-        f"+{cc}{nsn}",
-        f"00{cc}{nsn}",
-        f"+{cc} (0){nsn}",
-        f"0{nsn}",
-        nsn,
-        f"+{cc} {_spaced(rng, nsn)}",
-        f" 00 {cc} {_spaced(rng, nsn)} ",
-        _spaced(rng, "0" + nsn),
-        f"({_spaced(rng, nsn)}",
-        f"+0{nsn}",
-        f"000{nsn}",
-        f"+{cc}",
-        f"(+{cc}) {nsn}",
-        f"+{cc}\t{nsn}",
-        f"tel: +{cc}{nsn}",
+    return phone_sample(
+        rng,
+        lambda cc, nsn: (
+            f" 00 {cc} {spaced(rng, nsn)} ",
+            f"000{nsn}",
+            f"(+{cc}) {nsn}",
+            f"+{cc}\t{nsn}",
+            f"tel: +{cc}{nsn}",
+        ),
     )
-    return rng.choice(forms)
 
 
 def _expected(text: str, region: str | None) -> int | None:

@@ -14,43 +14,14 @@ import random
 import phonenumbers
 import pytest
 from phonenumbers import NumberParseException
-from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
 
 import mare.schema.types.phones as phones
 from mare.schema.types.phone_digits import FAILS, digit_key, parse_digits, phone_number
-
-REGIONS = (None, "DE", "US", "GB", "IT", "FR", "BR", "AR", "MX", "RU", "IR", "CN", "TR", "SY", "AT", "GG")
-CODES = sorted(COUNTRY_CODE_TO_REGION_CODE)
-
-
-def _spaced(rng: random.Random, digits: str) -> str:
-    out = []
-    for ch in digits:
-        out.append(ch)
-        if rng.random() < 0.15:
-            out.append(rng.choice(" -./() "))
-    return "".join(out)
+from phone_samples import REGIONS, phone_sample
 
 
 def _sample(rng: random.Random) -> str:
-    cc = str(rng.choice(CODES))
-    nsn = "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 16)))
-    if rng.random() < 0.3:
-        nsn = rng.choice(("0", "00", "1", "8", "9", "15", "01")) + nsn
-    forms = (
-        f"+{cc}{nsn}",
-        f"00{cc}{nsn}",
-        f"+{cc} (0){nsn}",
-        f"0{nsn}",
-        nsn,
-        f"+{cc} {_spaced(rng, nsn)}",
-        _spaced(rng, "0" + nsn),
-        f"({_spaced(rng, nsn)}",
-        f"+0{nsn}",
-        f"+{cc}",
-        f"{cc}{nsn}",
-    )
-    return rng.choice(forms)
+    return phone_sample(rng, lambda cc, nsn: (f"{cc}{nsn}",))
 
 
 def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
