@@ -22,6 +22,7 @@ $(UV):
 
 setup: $(UV)
 	@$(UV) sync --frozen --quiet --compile-bytecode
+	@$(UV) run --frozen python -m compileall -q src >/dev/null
 	@command -v npm >/dev/null || { echo ">> npm not found: installing Debian's npm"; \
 	  (apt-get update -qq && apt-get install -y -qq npm) >/dev/null || sudo apt-get install -y -qq npm \
 	  || { echo "!! could not install npm (needed for the offline world atlas): apt-get install npm"; exit 1; }; }
