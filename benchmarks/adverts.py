@@ -13,7 +13,8 @@ for the hub's analyst view; its poster's linked person records are mapped to tru
 - recall: of the contributed adverts, the share whose poster is linked to the right person (seen in
   full), and linked or found as a hit on the poster's record (seen only as hit/no-hit: whom to ask);
   also over the adverts whose poster the hub can know: a record of the poster carries the advert's
-  number (its phone, or a phone record it uses: a case file, a subscriber check);
+  number or the poster's handle (its own, or a phone or account record it uses: a case file, a
+  subscriber check, a seized phone's contacts), and over those whose number alone is so carried;
 - precision: of the adverts linked to someone, the share linked to the right person (and no one else);
 - networks: of the advert-to-person links whose person lies in a network `mare network --hub` finds,
   the number whose found network's members mostly belong to the advert's true network.
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import time
 from collections import Counter
 from pathlib import Path
@@ -103,20 +105,28 @@ def linking(home: Path, world: Path) -> dict[str, Any]:
             persons[key_of[ad]] = people
             hit[key_of[ad]] = asked
     # the adverts whose poster the hub can know: a record of the poster carries the advert's number
-    # (its phone field, or a phone record it uses), in a contribution other than the advert's
+    # or the poster's handle (its own field, or a phone or account record it uses)
     number = {r["id"]: r["e164"] for r in _csv(world / "truth" / "phones.csv")}
+    handle_of = {
+        r["id"]: str(json.loads(r["fields"]).get("handle", "")).lower()
+        for r in _csv(world / "truth" / "things.csv")
+        if r["kind"] == "account"
+    }
+    account_of = {r["id"]: r["account"] for r in _csv(world / "truth" / "adverts.csv")}
     with open_store(home) as store:
         carriers = store.con.execute(
-            "SELECT i.value, p.uid FROM identifier_index i JOIN records p ON p.uid = i.record_uid "
-            "AND p.kind = 'person' WHERE i.kind = 'phone' UNION "
-            "SELECT i.value, l.source_uid FROM identifier_index i "
-            "JOIN links l ON l.target_uid = i.record_uid AND l.kind = 'uses_phone' WHERE i.kind = 'phone'"
+            "SELECT i.kind, i.value, p.uid FROM identifier_index i JOIN records p ON p.uid = i.record_uid "
+            "AND p.kind = 'person' WHERE i.kind IN ('phone', 'handle') UNION "
+            "SELECT i.kind, i.value, l.source_uid FROM identifier_index i JOIN links l "
+            "ON l.target_uid = i.record_uid AND l.kind IN ('uses_phone', 'uses_account') "
+            "WHERE i.kind IN ('phone', 'handle')"
         ).fetchall()
     known: set[tuple[str, str]] = set()
-    for value, uid in carriers:
-        known.add((str(value), true_id.get(key_of.get(str(uid), ("", "", "")), "?")))
+    for kind, value, uid in carriers:
+        text = str(value) if kind == "phone" else "@" + str(value).split(":", 1)[-1].lower()
+        known.add((text, true_id.get(key_of.get(str(uid), ("", "", "")), "?")))
     n = right = right_or_hit = linked = only_right = knowable = knowable_right = knowable_or_hit = 0
-    missing = 0
+    by_number = by_number_right = missing = 0
     for t in truth:
         key = (t["agency"], t["contribution"], t["record"])
         if key not in persons:
@@ -130,10 +140,14 @@ def linking(home: Path, world: Path) -> dict[str, Any]:
         right_or_hit += told
         linked += bool(got)
         only_right += got == {t["poster"]}
-        if (number.get(t["phone"], ""), t["poster"]) in known:
+        has_number = (number.get(t["phone"], ""), t["poster"]) in known
+        handle = handle_of.get(account_of.get(t["advert"], ""), "")
+        if has_number or (handle and ("@" + handle, t["poster"]) in known):
             knowable += 1
             knowable_right += ok
             knowable_or_hit += told
+        by_number += has_number
+        by_number_right += ok and has_number
     # networks: is the found network of a linked person led by the advert's true network?
     networks_of: dict[str, set[str]] = {}
     for r in _csv(world / "truth" / "memberships.csv"):
@@ -162,6 +176,8 @@ def linking(home: Path, world: Path) -> dict[str, Any]:
         "linked_right": right,
         "recall": round(right / n, 3) if n else None,
         "recall_with_hits": round(right_or_hit / n, 3) if n else None,
+        "knowable_by_number": by_number,
+        "recall_knowable_by_number": round(by_number_right / by_number, 3) if by_number else None,
         "knowable": knowable,
         "recall_knowable": round(knowable_right / knowable, 3) if knowable else None,
         "recall_knowable_with_hits": round(knowable_or_hit / knowable, 3) if knowable else None,

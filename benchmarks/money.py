@@ -307,9 +307,12 @@ def scenario(home: Path, world: Path) -> dict[str, Any]:
             "anchor_flagged": len(anchor),
         }
     corridors = {(c.source, c.target): c.eur for c in result.flows.corridors} if result.flows else {}
-    purpose = {r["id"]: r["purpose"] for r in _csv(world / "truth" / "payments.csv")}
-    truly = {t.ref: purpose.get(true_id.get(key_of.get(t.ref, ("", "", "")), ""), "") for t in transfers}
+    payments = {r["id"]: r for r in _csv(world / "truth" / "payments.csv")}
+    true_pay = {t.ref: true_id.get(key_of.get(t.ref, ("", "", "")), "") for t in transfers}
+    truly = {ref: payments.get(pid, {}).get("purpose", "") for ref, pid in true_pay.items()}
     return {
+        "layering": layering_rows(world, transfers, result.analysis, true_pay),
+        "payer_legs": payer_leg_rows(world, transfers, true_pay, payments),
         "fee_levels": fee_level_rows([t for t in transfers if truly[t.ref]], truly, adverts),
         "payments": result.payments,
         "transfers": len(transfers),
@@ -319,6 +322,81 @@ def scenario(home: Path, world: Path) -> dict[str, Any]:
         "seconds": seconds,
         "corridors": corridors,
         "fees": result.fees.as_dict() if result.fees else None,
+    }
+
+
+def layering_rows(
+    world: Path, transfers: list[Transfer], analysis: Analysis, true_pay: dict[str, str]
+) -> dict[str, Any]:
+    """The world's layering chains (`truth/layering.csv`: a deposit into a front business and the hops
+    that move it on) against the layering patterns found, ours and the anchor's (chains of 3 or more
+    transfers, each within 10 days of the one before, whatever the amounts and the parties' degrees)."""
+    path = world / "truth" / "layering.csv"
+    chains: dict[str, set[str]] = {}
+    for r in _csv(path) if path.is_file() else []:
+        chains.setdefault(r["chain"], set()).add(r["payment"])
+    hops = set().union(*chains.values()) if chains else set()
+    held = {true_pay[t.ref] for t in transfers}
+    seen = {c for c, pays in chains.items() if pays <= held}
+    anchor = find_patterns(
+        transfers, thresholds=Thresholds(hop_keep=0.0, layer_max_degree=10**9, fee_payers_min=10**9)
+    )
+    rows = {}
+    for name, patterns in (("ours", analysis.of_kind("layering")), ("anchor", anchor.of_kind("layering"))):
+        found = [{true_pay.get(ref, "") for ref in p.refs} for p in patterns]
+        whole = {c for c in seen if any(chains[c] <= f for f in found)}
+        flagged = set().union(*found) if found else set()
+        rows[name] = {
+            "patterns": len(patterns),
+            "chains_found_whole": len(whole),
+            "recall_seen": len(whole) / len(seen) if seen else 0.0,
+            "recall_all": len(whole) / len(chains) if chains else 0.0,
+            "transfers_flagged": len(flagged),
+            "precision": len(flagged & hops) / len(flagged) if flagged else 0.0,
+        }
+    return {"chains": len(chains), "seen_whole": len(seen), "rows": rows}
+
+
+def payer_leg_rows(
+    world: Path, transfers: list[Transfer], true_pay: dict[str, str], payments: dict[str, dict[str, str]]
+) -> dict[str, Any]:
+    """Fees whose payer the hub sees on a journey leg (the route the fee is matched by), against the
+    world: is the route one of the legs the fee's migrant travelled, and the leg it paid for (a fee for
+    the next leg: that network's next leg after the payment; a journey's fee: any leg of the journey)?"""
+    from mare.scenario.places import PLACES
+
+    legs = {r["id"]: r for r in _csv(world / "truth" / "legs.csv")}
+    journey = {r["migrant"]: r["legs"].split(" | ") for r in _csv(world / "truth" / "journeys.csv")}
+
+    def route(leg: dict[str, str]) -> tuple[str, str]:
+        return PLACES[leg["from"]].country, PLACES[leg["to"]].country
+
+    fees = linked = own = paid_for = by_migrant = by_migrant_linked = 0
+    for t in transfers:
+        pay = payments.get(true_pay[t.ref])
+        if pay is None or pay["purpose"] not in ("smuggling fee", "fee for the next leg"):
+            continue
+        fees += 1
+        mine = [legs[x] for x in journey.get(pay["migrant"], []) if x in legs]
+        by_migrant += pay["payer"] == pay["migrant"]
+        if t.destination is None:
+            continue
+        linked += 1
+        by_migrant_linked += pay["payer"] == pay["migrant"]
+        got = (t.origin, t.destination)
+        own += got in {route(leg) for leg in mine}
+        if pay["purpose"] == "fee for the next leg":
+            after = [leg for leg in mine if leg["network"] == pay["network"] and leg["departed"] >= pay["at"]]
+            paid_for += bool(after) and got == route(after[0])
+        else:
+            paid_for += got in {route(leg) for leg in mine}
+    return {
+        "fees": fees,
+        "paid_by_the_migrant": by_migrant,
+        "linked": linked,
+        "linked_paid_by_the_migrant": by_migrant_linked,
+        "route_a_leg_of_the_migrants_journey": own,
+        "route_the_leg_paid_for": paid_for,
     }
 
 
@@ -481,7 +559,19 @@ def main() -> None:
         print("| fee levels | precision | recall | flagged |\n|---|---:|---:|---:|")
         for name, (p, rc, n) in fl["rows"].items():
             print(f"| {name} | {p:.3f} | {rc:.3f} | {n} |")
-        print()
+        lay = r["layering"]
+        print(f"\nLayering: {lay['chains']} chains in the world, {lay['seen_whole']} held whole by the hub\n")
+        print(
+            "| layering | patterns | chains found whole | recall (held) | recall (all) "
+            "| precision (transfers) |"
+        )
+        print("|---|---:|---:|---:|---:|---:|")
+        for name, x in lay["rows"].items():
+            print(
+                f"| {name} | {x['patterns']} | {x['chains_found_whole']} | {x['recall_seen']:.3f} | "
+                f"{x['recall_all']:.3f} | {x['precision']:.3f} ({x['transfers_flagged']}) |"
+            )
+        print(f"\nFee payers on legs: {r['payer_legs']}\n")
     if "corridors" in only and volumes:
         c = corridors(volumes)
         if c is None:

@@ -13,13 +13,18 @@ The police who find an advert often ask the operator who holds its number (a sub
 with probability P_SUBSCRIBER per number, the finder contributes the identified subscriber, the
 poster, as a suspect using that phone (one JSON or CSV contribution per agency, as its other files).
 The referral unit makes no subscriber checks of its own: it refers what it finds to the police of the
-country the number belongs to (its country calling code), who check it the same way; a number of a
-country with no agency in the hub (Turkey, Libya…) is checked by no one.
+country the number belongs to (its country calling code), who check it the same way. A partner with
+an operational agreement (Serbia, North Macedonia, Bosnia and Herzegovina, Norway: personal data may
+be exchanged) gets the referral too and answers less often (P_SUBSCRIBER_PARTNER: the request goes
+through liaison officers and a national authorisation); a partner with none (Turkey's is strategic:
+no personal data) and a country with no agency in the hub (Libya, Morocco…) are asked by no one.
+The numbers of those posters reach the hub otherwise, if at all: from the phones seized from
+arrested smugglers (`scenario/devices.py`).
 
 Everything here draws on its own random stream, after the rest of the scenario is written, so the
 other contributions stay exactly as they were. `truth/advert_posts.csv` lists every advert
-contributed (agency, contribution, file, record id, advert, poster, network), and each advert's row
-is added to `truth/records.csv`.
+contributed (agency, contribution, file, record id, advert, poster, phone, network), and each
+advert's row is added to `truth/records.csv`.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ P_LOCAL_NUMBER = 0.2  # the number written as dialled in its own country (trunk 
 P_PHOTO = 0.15  # a photo without text beside a post in a Telegram channel
 P_FORWARD = 0.2  # a post forwarded from another channel
 P_SUBSCRIBER = 0.6  # a national finder identifies the subscriber of an advert's number
+P_SUBSCRIBER_PARTNER = 0.4  # a partner with an operational agreement answers a referral's check
 _FORMAT = "mare.contribution/1"
 
 
@@ -166,8 +172,9 @@ def _subscriber_checks(
         if ag is None:
             continue
         checked = {}
+        answers = P_SUBSCRIBER_PARTNER if ag.partner else P_SUBSCRIBER
         for ad in found[agency]:
-            if ad.phone not in checked and rng.random() < P_SUBSCRIBER:
+            if ad.phone not in checked and rng.random() < answers:
                 checked[ad.phone] = ad
         if not checked:
             continue
@@ -288,12 +295,13 @@ def advert_contributions(
 
 
 def _referred(world: World, agencies: tuple[Agency, ...], ads: list[Advert]) -> dict[str, list[Advert]]:
-    """The referral unit's adverts, per agency of the country each number belongs to (if any)."""
+    """The referral unit's adverts, per agency of the country each number belongs to: a member, or a
+    partner with an operational agreement (if any)."""
     import phonenumbers
 
     by_country: dict[str, Agency] = {}
     for ag in agencies:
-        if ag.country and not ag.partner and ag.id != IRU:
+        if ag.country and (ag.operational or not ag.partner) and ag.id != IRU:
             by_country.setdefault(ag.country, ag)
     out: dict[str, list[Advert]] = defaultdict(list)
     for ad in ads:

@@ -22,7 +22,8 @@ class Agency:
     cdr_time: str = "iso"  # iso | iso_space | dmy_slash | dmy_dot | compact
     cdr_cells: bool = False
     scheme: str = "4x4"
-    partner: bool = False
+    partner: bool = False  # not an EU member state's agency
+    operational: bool = False  # a partner with an operational agreement: exchanges personal data
 
 
 _M_F = ("male", "female")
@@ -192,6 +193,7 @@ AGENCIES: tuple[Agency, ...] = (
         "local",
         "dmy_dot",
         partner=True,
+        operational=True,
     ),
     Agency("SE-NOA", "SE", "en", "%Y-%m-%d", "e164", "full", "iso2", _M_F, (("json", 1.0),), "e164", "iso"),
     Agency(
@@ -232,12 +234,35 @@ AGENCIES: tuple[Agency, ...] = (
         ("M", "Ž"),
         (("csv", 1.0),),
         partner=True,
+        operational=True,
     ),
-    Agency("MK-MVR", "MK", "en", "%d.%m.%Y", "local", "split", "iso3", _M_F, (("csv", 1.0),), partner=True),
+    Agency(
+        "MK-MVR",
+        "MK",
+        "en",
+        "%d.%m.%Y",
+        "local",
+        "split",
+        "iso3",
+        _M_F,
+        (("csv", 1.0),),
+        partner=True,
+        operational=True,
+    ),
     Agency("LT-VSAT", "LT", "en", "%Y-%m-%d", "e164", "full", "iso2", _M_F, (("json", 1.0),)),
     Agency("FI-RAJA", "FI", "en", "%d.%m.%Y", "e164", "full", "iso2", _M_F, (("json", 1.0),)),
     Agency(
-        "NO-KRIPOS", "NO", "en", "%d.%m.%Y", "local", "full", "iso2", _M_F, (("json", 1.0),), partner=True
+        "NO-KRIPOS",
+        "NO",
+        "en",
+        "%d.%m.%Y",
+        "local",
+        "full",
+        "iso2",
+        _M_F,
+        (("json", 1.0),),
+        partner=True,
+        operational=True,
     ),
     Agency("RO-IGPF", "RO", "en", "%d.%m.%Y", "local", "split", "iso2", _M_F, (("csv", 1.0),)),
     Agency("SI-POL", "SI", "en", "%d.%m.%Y", "local", "split", "iso2", _M_F, (("csv", 1.0),)),

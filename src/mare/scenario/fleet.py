@@ -258,9 +258,12 @@ def account(world: World, rng: np.random.Generator, holder: Person, atype: str, 
     return _add(world, "F", "financial_account", fields, holder.id, network)
 
 
-def business(world: World, rng: np.random.Generator, owner: Person, country: str, network: str) -> Thing:
-    """A front business used to launder proceeds and give a facade of legitimacy."""
-    btype = _BUSINESS[int(rng.integers(len(_BUSINESS)))]
+def business(
+    world: World, rng: np.random.Generator, owner: Person, country: str, network: str, btype: str = ""
+) -> Thing:
+    """A front business used to launder proceeds and give a facade of legitimacy (of a type drawn
+    from `_BUSINESS` unless given)."""
+    btype = btype or _BUSINESS[int(rng.integers(len(_BUSINESS)))]
     name = f"{owner.family.variants[0]} {_BIZ_NAMES[btype]}"
     fields: dict[str, object] = {
         "name": name,

@@ -18,6 +18,8 @@ from mare.scenario.ais import ais_contributions, build_ais
 from mare.scenario.cdr import CallGenerator, CaseCalls
 from mare.scenario.comms import build_edges
 from mare.scenario.contribute import case_contribution, incident_contribution, notice_contribution
+from mare.scenario.debriefings import debriefing_contributions
+from mare.scenario.devices import extraction_contributions
 from mare.scenario.documents import document_check_contributions, write_document_checks
 from mare.scenario.journeys import simulate
 from mare.scenario.money import build_money
@@ -179,6 +181,10 @@ def generate(scale: str, seed: int, out: Path, progress: Progress | None = None)
     write_document_checks(ledgers, out, all_ids, seed, record_map, stats.contribution)
     posts, subscribers = advert_contributions(world, agencies, noise, seed, next_n, out, record_map)
     write_document_checks(subscribers, out, all_ids, seed, record_map, stats.contribution)
+    extractions = extraction_contributions(world, cases, edges, noise, seed, next_n)
+    write_document_checks(extractions, out, all_ids, seed, record_map, stats.contribution)
+    debriefings = debriefing_contributions(world, agencies, noise, seed, next_n)
+    write_document_checks(debriefings, out, all_ids, seed, record_map, stats.contribution)
     stats.add("contributions_by_format", "adverts", posts)
     say("truth", 0, 1)
     noise_summary = write_truth(

@@ -13,7 +13,9 @@ records, each as a CSV bundle (one row per payment, the payer and payee as perso
   seized when a case is open on them (the fees received in the case's window).
 
 Everything here draws on its own random stream, after the rest of the scenario is written, so the
-other contributions stay as they were. `truth/money.csv` lists every hawaladar and fee collector
+other contributions stay as they were. The layering chains (`scenario/laundering.py`: deposits into
+front businesses moved on through other companies) are added to the world's payments first, so the
+quarterly reports carry their bank transfers. `truth/money.csv` lists every hawaladar and fee collector
 (the payees of migrants' fees), with their networks and the fees they received.
 """
 
@@ -28,6 +30,7 @@ import numpy as np
 
 from mare.scenario.agencies import Agency
 from mare.scenario.contribute import _payment
+from mare.scenario.laundering import build_layering
 from mare.scenario.noise import Noise
 from mare.scenario.params import DAY, END, START
 from mare.scenario.people import iso_date
@@ -77,6 +80,7 @@ def money_contributions(
     truth_folder: Path,
 ) -> list[Contribution]:
     """Hawala ledgers, money-transfer and bank reports, fee books; writes truth/money.csv."""
+    build_layering(world, seed, truth_folder)
     rng = np.random.Generator(np.random.PCG64([seed, 17_019]))
     by_person: dict[str, list[Payment]] = defaultdict(list)
     for p in world.payments.values():
