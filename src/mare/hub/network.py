@@ -92,7 +92,8 @@ def hub_network(
     rrule, rrule_params = ctx.rule_sql("r")
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _net_records AS SELECT r.uid, r.kind, r.label, r.category, "
-        f"{rvis} AS visibility, {rrule} AS rule, coalesce(c.crime_areas, []) AS crime_areas "
+        f"{rvis} AS visibility, {rrule} AS rule, "
+        "coalesce(c.crime_areas, CAST([] AS VARCHAR[])) AS crime_areas "  # typed: PostgreSQL runs it too
         "FROM records r LEFT JOIN contributions c ON c.uid = r.contribution",
         [*rparams, *rrule_params],
     )

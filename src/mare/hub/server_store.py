@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from mare.access.policy import HUB_AGENCY, PURPOSES, Purpose, Viewer
 from mare.access.sql import PolicyColumns, visibility_sql
+from mare.resolve.symbols import CROSS_SCRIPT_CLASSES, CROSS_SCRIPT_MARK, CROSS_SCRIPT_WEIGHT
 from mare.store.db import Store
 from mare.store.postgres_rls import AGENCY, CLASS, SCOPE, SYSTEM, secure, visibility_function
 
@@ -111,6 +112,91 @@ def policy_cases(consented: bool | None = None) -> list[tuple[list[str], str]]:
     return [(classes, body) for body, classes in bodies.items()]
 
 
+def name_sim_function() -> str:
+    """The cross-check's name similarity (`resolve.settings.name_sim_macro`) as a PL/pgSQL function of
+    two name-part lists (jsonb `[{t, p, s}]`, as PostgreSQL stores `person_features.name_parts`), so
+    search scores names on PostgreSQL itself: the same scores as DuckDB's macro
+    (tests/postgres/test_similarity.py). Each token scores its best counterpart in the other name,
+    both ways, summed row by row then column by column as `_both_ways_once` sums them."""
+    source, target = CROSS_SCRIPT_CLASSES
+    mark, weight = CROSS_SCRIPT_MARK.replace("'", "''"), float(CROSS_SCRIPT_WEIGHT)
+    return f"""CREATE OR REPLACE FUNCTION mare_name_sim(a jsonb, b jsonb) RETURNS double precision
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  na int := jsonb_array_length(a);
+  nb int := jsonb_array_length(b);
+  xt text[]; xp text[]; xk text[]; xc boolean[]; xs jsonb[];
+  yt text[]; yp text[]; yk text[]; yc boolean[]; ys jsonb[];
+  part jsonb;
+  score float8[];
+  v float8;
+  best float8;
+  rows float8;
+  cols float8;
+BEGIN
+  IF na = 0 OR nb = 0 THEN
+    RETURN NULL;
+  END IF;
+  FOR i IN 1 .. na LOOP
+    part := a -> (i - 1);
+    xt[i] := part ->> 't';
+    xp[i] := coalesce(part ->> 'p', '');
+    xk[i] := translate(xp[i], '{source}', '{target}');
+    xs[i] := coalesce(part -> 's', '[]'::jsonb);
+    xc[i] := xp[i] <> '' AND xs[i] ? ('{mark}' || xk[i]);
+  END LOOP;
+  FOR j IN 1 .. nb LOOP
+    part := b -> (j - 1);
+    yt[j] := part ->> 't';
+    yp[j] := coalesce(part ->> 'p', '');
+    yk[j] := translate(yp[j], '{source}', '{target}');
+    ys[j] := coalesce(part -> 's', '[]'::jsonb);
+    yc[j] := yp[j] <> '' AND ys[j] ? ('{mark}' || yk[j]);
+  END LOOP;
+  score := array_fill(NULL::float8, ARRAY[na * nb]);
+  FOR i IN 1 .. na LOOP
+    FOR j IN 1 .. nb LOOP
+      IF xt[i] = yt[j] OR EXISTS (
+        SELECT 1 FROM jsonb_array_elements_text(xs[i]) e WHERE ys[j] ? e
+      ) THEN
+        v := 1.0;
+      ELSIF xp[i] = yp[j] AND xp[i] <> '' THEN
+        v := 0.95;
+      ELSIF yc[j] OR xc[i] THEN
+        IF xk[i] = yk[j] THEN
+          v := 0.93;
+        ELSE
+          v := greatest(jaro_winkler_similarity(xt[i], yt[j]),
+                        {weight!r}::float8 * jaro_winkler_similarity(xk[i], yk[j]));
+        END IF;
+      ELSE
+        v := jaro_winkler_similarity(xt[i], yt[j]);
+      END IF;
+      score[(i - 1) * nb + j] := v;
+    END LOOP;
+  END LOOP;
+  FOR i IN 1 .. na LOOP
+    best := NULL;
+    FOR j IN 1 .. nb LOOP
+      best := greatest(best, score[(i - 1) * nb + j]);
+    END LOOP;
+    IF best IS NOT NULL THEN
+      rows := coalesce(rows, 0::float8) + best;
+    END IF;
+  END LOOP;
+  FOR j IN 1 .. nb LOOP
+    best := NULL;
+    FOR i IN 1 .. na LOOP
+      best := greatest(best, score[(i - 1) * nb + j]);
+    END LOOP;
+    IF best IS NOT NULL THEN
+      cols := coalesce(cols, 0::float8) + best;
+    END IF;
+  END LOOP;
+  RETURN (rows + cols) / (na + nb)::float8;
+END $$"""
+
+
 def secure_store(store: Store) -> list[str]:
     """Install the row-level security policies (as the owner role); the tables secured.
 
@@ -121,7 +207,7 @@ def secure_store(store: Store) -> list[str]:
 
     roles = parse_url(store.url).app_roles
     function = visibility_function(policy_cases(consented=True), policy_cases(consented=False))
-    return secure(store.con, function, roles)
+    return secure(store.con, function, roles, functions=(name_sim_function(),))
 
 
 def apply_viewer(store: Store, viewer: Viewer, purpose: Purpose) -> dict[str, str] | None:

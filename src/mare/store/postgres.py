@@ -18,7 +18,11 @@ How DuckDB SQL becomes PostgreSQL SQL (`translate`, cached per statement text):
   DuckDB's settings (`SET memory_limit`, `preserve_insertion_order`, …) and `CHECKPOINT` are no-ops;
 - a few DuckDB functions with no PostgreSQL twin of the same name are created once in the database
   as small SQL functions (`COMPAT_FUNCTIONS`: `regexp_full_match`, `json_type`, `length` of an
-  array, `split`, `mare_list_contains`, `mare_text_array`, `mare_try_date`).
+  array or a jsonb list, `split`, `suffix`, `array_sort`, `strip_accents`, `mare_list_contains`,
+  `mare_text_array`, `mare_try_date`), and DuckDB's string similarities as PL/pgSQL
+  (`jaro_similarity`, `jaro_winkler_similarity`, `damerau_levenshtein`: the same values);
+- RE2's Unicode classes in a regular expression (`\\p{L}`, `\\p{N}`, `\\p{M}`) become their code
+  point ranges, `struct_pack(…)` a `jsonb` object (a list of them comes back as a list of dicts).
 
 Values: JSON columns come back as their text (as DuckDB returns them), NUMERIC as int or float;
 the session's time zone is UTC, so `now()::TIMESTAMP` is UTC as in DuckDB. Registering an Arrow
@@ -220,6 +224,156 @@ def _numeric(text: str) -> int | float:
 # ---------------------------------------------------------------------------------------------
 # DuckDB SQL to PostgreSQL SQL
 
+#: DuckDB's string similarities as PL/pgSQL, the same values: over the UTF-8 bytes of the texts (as
+#: DuckDB computes them), Jaro with the integer half of the transpositions and 0 for an empty text,
+#: Winkler's prefix bonus (0.1 a byte, at most 4) only above 0.7, the unrestricted Damerau-Levenshtein
+#: distance (tests/postgres/test_similarity.py compares them with DuckDB's on sample texts).
+STRING_SIMILARITY = (
+    """CREATE OR REPLACE FUNCTION jaro_similarity(a text, b text) RETURNS double precision
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  x bytea := convert_to(a, 'UTF8');
+  y bytea := convert_to(b, 'UTF8');
+  n int := length(x);
+  m int := length(y);
+  bound int;
+  used_x boolean[];
+  used_y boolean[];
+  common int := 0;
+  half int := 0;
+  c int;
+  j int;
+BEGIN
+  IF n = 0 OR m = 0 THEN
+    RETURN 0;
+  END IF;
+  bound := greatest(greatest(n, m) / 2 - 1, 0);
+  used_x := array_fill(false, ARRAY[n]);
+  used_y := array_fill(false, ARRAY[m]);
+  FOR i IN 0 .. n - 1 LOOP
+    c := get_byte(x, i);
+    FOR k IN greatest(0, i - bound) .. least(m - 1, i + bound) LOOP
+      IF NOT used_y[k + 1] AND get_byte(y, k) = c THEN
+        used_y[k + 1] := true;
+        used_x[i + 1] := true;
+        common := common + 1;
+        EXIT;
+      END IF;
+    END LOOP;
+  END LOOP;
+  IF common = 0 THEN
+    RETURN 0;
+  END IF;
+  j := 0;
+  FOR i IN 0 .. n - 1 LOOP
+    IF used_x[i + 1] THEN
+      WHILE NOT used_y[j + 1] LOOP
+        j := j + 1;
+      END LOOP;
+      IF get_byte(x, i) <> get_byte(y, j) THEN
+        half := half + 1;
+      END IF;
+      j := j + 1;
+    END IF;
+  END LOOP;
+  half := half / 2;
+  RETURN (common::float8 / n::float8 + common::float8 / m::float8
+          + (common - half)::float8 / common::float8) / 3::float8;
+END $$""",
+    """CREATE OR REPLACE FUNCTION jaro_winkler_similarity(a text, b text) RETURNS double precision
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  sim float8 := jaro_similarity(a, b);
+  x bytea;
+  y bytea;
+  most int;
+  prefix int := 0;
+  f float8;
+  g float8;
+  p float8;
+  e float8;
+  s float8;
+  t float8;
+  fh float8;
+  gh float8;
+BEGIN
+  IF sim <= 0.7::float8 THEN
+    RETURN sim;
+  END IF;
+  x := convert_to(a, 'UTF8');
+  y := convert_to(b, 'UTF8');
+  most := least(length(x), length(y), 4);
+  WHILE prefix < most AND get_byte(x, prefix) = get_byte(y, prefix) LOOP
+    prefix := prefix + 1;
+  END LOOP;
+  -- sim + prefix * 0.1 * (1 - sim) with the multiply-add fused, rounded once, as DuckDB's build
+  -- computes it: the product's rounding error (Dekker) and the sum's (Knuth) added back
+  f := prefix::float8 * 0.1::float8;
+  g := 1::float8 - sim;
+  p := f * g;
+  t := 134217729::float8 * f;
+  fh := t - (t - f);
+  t := 134217729::float8 * g;
+  gh := t - (t - g);
+  e := ((fh * gh - p) + fh * (g - gh) + (f - fh) * gh) + (f - fh) * (g - gh);
+  s := p + sim;
+  t := s - p;
+  RETURN s + (((p - (s - t)) + (sim - t)) + e);
+END $$""",
+    """CREATE OR REPLACE FUNCTION damerau_levenshtein(a text, b text) RETURNS bigint
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  x bytea := convert_to(a, 'UTF8');
+  y bytea := convert_to(b, 'UTF8');
+  n int := length(x);
+  m int := length(y);
+  w int := m + 2;
+  d int[];
+  last int[] := array_fill(0, ARRAY[256]);
+  db int;
+  k int;
+  l int;
+  cost int;
+  c int;
+BEGIN
+  IF n = 0 OR m = 0 THEN
+    RETURN n + m;
+  END IF;
+  -- d[i][j] for i in -1..n, j in -1..m at (i + 1) * w + (j + 1) + 1
+  d := array_fill(0, ARRAY[(n + 2) * w]);
+  d[1] := n + m;
+  FOR i IN 0 .. n LOOP
+    d[(i + 1) * w + 1] := n + m;
+    d[(i + 1) * w + 2] := i;
+  END LOOP;
+  FOR j IN 0 .. m LOOP
+    d[j + 2] := n + m;
+    d[w + j + 2] := j;
+  END LOOP;
+  FOR i IN 1 .. n LOOP
+    db := 0;
+    c := get_byte(x, i - 1);
+    FOR j IN 1 .. m LOOP
+      k := last[get_byte(y, j - 1) + 1];
+      l := db;
+      IF c = get_byte(y, j - 1) THEN
+        cost := 0;
+        db := j;
+      ELSE
+        cost := 1;
+      END IF;
+      d[(i + 1) * w + j + 2] := least(
+        d[i * w + j + 1] + cost,
+        d[(i + 1) * w + j + 1] + 1,
+        d[i * w + j + 2] + 1,
+        d[k * w + l + 1] + (i - k - 1) + 1 + (j - l - 1));
+    END LOOP;
+    last[c + 1] := i;
+  END LOOP;
+  RETURN d[(n + 1) * w + m + 2];
+END $$""",
+)
+
 #: DuckDB functions without a PostgreSQL twin of that name, created in the store's schema.
 COMPAT_FUNCTIONS = (
     "CREATE OR REPLACE FUNCTION round(double precision, integer) RETURNS double precision LANGUAGE sql "
@@ -248,7 +402,30 @@ COMPAT_FUNCTIONS = (
     # TRY_CAST(text AS DATE): NULL for what is not a date
     "CREATE OR REPLACE FUNCTION mare_try_date(text) RETURNS date LANGUAGE plpgsql IMMUTABLE "
     "PARALLEL SAFE AS $$ BEGIN RETURN $1::date; EXCEPTION WHEN others THEN RETURN NULL; END $$",
+    "CREATE OR REPLACE FUNCTION suffix(text, text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+    "AS $$ SELECT right($1, length($2)) = $2 $$",
+    # list_sort(list): ascending, NULLs last, text by its bytes as DuckDB sorts it
+    "CREATE OR REPLACE FUNCTION array_sort(text[]) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT "
+    "PARALLEL SAFE AS $$ SELECT coalesce(array_agg(x ORDER BY x COLLATE \"C\" NULLS LAST), '{}') "
+    "FROM unnest($1) x $$",
+    "CREATE OR REPLACE FUNCTION array_sort(anyarray) RETURNS anyarray LANGUAGE sql IMMUTABLE STRICT "
+    "PARALLEL SAFE AS $$ SELECT coalesce(array_agg(x ORDER BY x NULLS LAST), $1[1:0]) FROM unnest($1) x $$",
+    # len(struct_list): STRUCT lists are jsonb here
+    "CREATE OR REPLACE FUNCTION length(jsonb) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+    "AS $$ SELECT CASE WHEN jsonb_typeof($1) = 'array' THEN jsonb_array_length($1) END $$",
+    *STRING_SIMILARITY,
 )
+
+
+def strip_accents_function() -> str:
+    """DuckDB's `strip_accents`: the text decomposed, its marks (Unicode category M) removed,
+    composed again."""
+    return (
+        "CREATE OR REPLACE FUNCTION strip_accents(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT "
+        "PARALLEL SAFE AS $$ SELECT normalize(regexp_replace(normalize($1, NFD), "
+        f"'[{unicode_ranges('M')}]+', '', 'g'), NFC) $$"
+    )
+
 
 #: Indexes only PostgreSQL needs: its row-level security joins a link to the records at its ends
 #: (DuckDB scans the links table instead).
@@ -354,6 +531,33 @@ def translate(sql: str) -> tuple[Statement, ...]:
                 return exp.JSONExtractScalar(
                     this=elements, expression=exp.Literal.string(node.expression.name)
                 )
+            if isinstance(node, exp.JarowinklerSimilarity):  # STRING_SIMILARITY's function
+                args = [node.this.transform(fix), node.expression.transform(fix)]
+                return exp.Anonymous(this="jaro_winkler_similarity", expressions=args)
+            if isinstance(node, exp.Struct):  # struct_pack(k := v, …) / {'k': v}: a jsonb object
+                pairs: list[exp.Expression] = []
+                for item in node.expressions:
+                    if isinstance(item, exp.PropertyEQ):
+                        key, value = item.this.name, item.expression
+                    elif isinstance(item, exp.Alias):
+                        key, value = item.alias, item.this
+                    else:
+                        return node
+                    pairs += [exp.Literal.string(key), value.transform(fix)]
+                return exp.Anonymous(this="jsonb_build_object", expressions=pairs)
+            if (
+                isinstance(node, exp.Cast)
+                and isinstance(node.this, exp.JSONExtract)
+                and node.args["to"].is_type(exp.DataType.Type.ARRAY)
+            ):  # CAST(json -> '$.k' AS VARCHAR[]): the JSON array's elements as text
+                return exp.Anonymous(this="mare_text_array", expressions=[node.this.transform(fix)])
+            if (
+                isinstance(node, exp.Literal)
+                and node.is_string
+                and ("\\p{" in node.this or "[:" in node.this)
+                and isinstance(node.parent, (exp.RegexpReplace, exp.RegexpLike, exp.RegexpExtract))
+            ):  # RE2's classes: Unicode ones PostgreSQL lacks, POSIX ones ASCII-only as in RE2
+                return exp.Literal.string(_unicode_classes(node.this))
             if isinstance(node, exp.ArrayContains):  # list_contains(list, x)
                 args = [node.this.transform(fix), node.expression.transform(fix)]
                 return exp.Anonymous(this="mare_list_contains", expressions=args)
@@ -454,6 +658,61 @@ def translate(sql: str) -> tuple[Statement, ...]:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=4)
+def unicode_ranges(categories: str) -> str:
+    """The code points of the Unicode general categories starting with one of CATEGORIES (`LN`:
+    letters and numbers), as ranges for a bracket expression of PostgreSQL's regular expressions."""
+    import sys
+    import unicodedata
+
+    out: list[str] = []
+    start: int | None = None
+    for cp in (*range(0x40000), *range(0xE0000, min(0xE1000, sys.maxunicode + 1)), -1):
+        inside = cp >= 0 and unicodedata.category(chr(cp))[0] in categories
+        if inside and start is None:
+            start = cp
+        elif not inside and start is not None:
+            end = cp - 1 if cp >= 0 else 0xE0FFF
+            out.append(chr(start) if end == start else f"{chr(start)}-{chr(end)}")
+            start = None
+    return "".join(out)
+
+
+#: RE2's POSIX classes match ASCII only (PostgreSQL's follow the locale)
+_POSIX_CLASSES = {"alnum": "0-9A-Za-z", "alpha": "A-Za-z", "digit": "0-9", "upper": "A-Z", "lower": "a-z"}
+
+
+def _unicode_classes(pattern: str) -> str:
+    """A regular expression with RE2's `\\p{L}`, `\\p{N}` and `\\p{M}` written as the code point ranges
+    of those categories (inside a bracket expression, or as one of their own outside), and its POSIX
+    classes as their ASCII ranges."""
+    for name, ascii in _POSIX_CLASSES.items():
+        pattern = pattern.replace(f"[:{name}:]", ascii)
+    out, i, inside = [], 0, False
+    while i < len(pattern):
+        found = re.match(r"\\p\{([LNM])\}", pattern[i:])
+        if found:
+            ranges = unicode_ranges(found.group(1))
+            out.append(ranges if inside else f"[{ranges}]")
+            i += found.end()
+            continue
+        ch = pattern[i]
+        if ch == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if ch == "[" and not inside:
+            inside = True
+            out.append(pattern[i : i + 2] if pattern[i + 1 : i + 2] == "^" else ch)
+            i += len(out[-1])
+            continue
+        if ch == "]" and inside:
+            inside = False
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
 def _sources_of(select: Any) -> list[Any]:
     found = select.args.get("from_") or select.args.get("from")
     return [found] if found is not None else []
@@ -514,6 +773,8 @@ def _param(value: Any) -> tuple[Any, int]:
         return value, _OID_DATE
     if isinstance(value, time):
         return value, _OID_TIME
+    if isinstance(value, (list, tuple)) and any(isinstance(v, (dict, list, tuple)) for v in value):
+        return json.dumps(value, default=str), _OID_UNKNOWN  # a STRUCT list: jsonb here
     if isinstance(value, (list, tuple)):
         items = [v.item() if hasattr(v, "item") else v for v in value]
         kinds = {type(v) for v in items if v is not None}
@@ -1028,7 +1289,7 @@ def open_postgres(url: str, *, create: bool = True, read_only: bool = False) -> 
                 "owner role's URL (MARE_STORE=postgresql://OWNER:…@…/DB?app_role=APP)"
             )
         if may_setup and not read_only:
-            for function in COMPAT_FUNCTIONS:
+            for function in (*COMPAT_FUNCTIONS, strip_accents_function()):
                 con.execute_native(function)
             migrate(con)  # type: ignore[arg-type]
             for index in PG_INDEXES:

@@ -161,8 +161,12 @@ _HELPERS = (
 )
 
 
-def secure(con: Any, visibility: str, app_roles: Iterable[str] = ()) -> list[str]:
-    """Set up row-level security (as the tables' owner); returns the tables now under a policy."""
+def secure(
+    con: Any, visibility: str, app_roles: Iterable[str] = (), functions: Iterable[str] = ()
+) -> list[str]:
+    """Set up row-level security (as the tables' owner); returns the tables now under a policy.
+
+    `functions`: more functions the hub's reads call (created in the same transaction)."""
     existing = {
         str(r[0])
         for r in con.execute_native(
@@ -172,7 +176,7 @@ def secure(con: Any, visibility: str, app_roles: Iterable[str] = ()) -> list[str
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute_native(visibility)
-        for helper in _HELPERS:
+        for helper in (*_HELPERS, *functions):
             con.execute_native(helper)
         secured = []
         for table in READ_RULES:
