@@ -100,12 +100,7 @@ class MatchEngine:
             )
         self.estimate_u()
         for rule in _EM_RULES:
-            try:
-                training.estimate_parameters_using_expectation_maximisation(
-                    rule, estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS
-                )
-            except Exception:  # a rule that yields no pairs in this data: that session teaches nothing
-                continue
+            self.expectation_maximisation(rule)
         self._frequency_levels = frequency_level_probabilities(self.con, "person_input")
         return True
 
@@ -157,6 +152,52 @@ class MatchEngine:
                 u = estimated.get((comparison.output_column_name, level.comparison_vector_value))
                 if u is not None:
                     level.u_probability = u
+
+    def expectation_maximisation(self, rule: str, max_pairs: float | None = EM_MAX_PAIRS) -> bool:
+        """One EM session on the pairs `rule` blocks (m estimated, u and the model's prior kept),
+        as Splink's `estimate_parameters_using_expectation_maximisation` without term frequencies
+        runs it, on Mare's scoring SQL with the iterations in Python (`em.py`): the same trained m
+        values. False when the rule blocks no pairs (the session teaches nothing)."""
+        from mare.resolve import em
+
+        model = self.model()
+        active = em.active_comparisons(model, rule)
+        found = em.patterns(self.con, model, "person_input", rule, active, max_pairs)
+        if not found:
+            return False
+        settings = self.linker._settings_obj
+        by_name = {c.output_column_name: c for c in settings.comparisons}
+        reversing = em.reversing_levels(model, rule)
+        factors = []
+        for name, level in reversing:
+            for splink_level in by_name[name]._comparison_levels_excluding_null:
+                if splink_level.sql_condition == level["sql_condition"]:
+                    factors.append(splink_level._bayes_factor)
+        states = [
+            em.ComparisonState(
+                name,
+                [
+                    em.LevelState(
+                        lv.comparison_vector_value,
+                        em.NOT_OBSERVED if lv._m_probability == em.NOT_OBSERVED else lv.m_probability,
+                        lv.u_probability,
+                        bool(lv._fix_m_probability),
+                    )
+                    for lv in by_name[name]._comparison_levels_excluding_null
+                ],
+            )
+            for name in active
+        ]
+        prior = em.blocking_adjusted_prior(settings._probability_two_random_records_match, factors)
+        training = settings.training_settings
+        em.iterate(states, found, prior, training.max_iterations, training.em_convergence)
+        description = f"EM, blocked on: {rule}"
+        for state in states:
+            levels = by_name[state.name]._comparison_levels_excluding_null
+            for level, trained in zip(levels, state.levels, strict=True):
+                level._add_trained_m_probability(trained.m, description)
+        self.linker._populate_m_u_from_trained_values()
+        return True
 
     def prior_recall(self) -> float:
         """Expected recall of the prior's rules: both records with a full birth date (the share of
