@@ -33,13 +33,13 @@ def test_link_with_fewer_collections_gives_the_same_links_and_restores_the_thres
     rows = load_benchmark("crosscheck")._noisy_rows(400, names="scaled")
     path = _write(rows, tmp_path / "persons.csv")
     seen: list[tuple[int, int, int]] = []
-    read = flatfile.read_persons
+    read = flatfile.read_records
 
     def spying(p: Path) -> Any:
         seen.append(gc.get_threshold())
         return read(p)
 
-    monkeypatch.setattr(flatfile, "read_persons", spying)
+    monkeypatch.setattr(flatfile, "read_records", spying)
     before = gc.get_threshold()
     new = _outcome(path)
     assert gc.get_threshold() == before
