@@ -561,7 +561,7 @@ def _person(text: str, language: str | None) -> _NameResult:
     natural, reordered = _natural_order(text)
     if reordered:
         flags.append("family_first")
-    if any(c.isdigit() for c in text):
+    if any(map(str.isdigit, text)):  # as `c.isdigit()` per character, without a Python loop
         flags.append("digits")
     if script not in ("Latin", "Unknown"):
         flags.append("transliterated")
@@ -569,14 +569,18 @@ def _person(text: str, language: str | None) -> _NameResult:
     # value: the text as written, in written order, without honorifics
     honorable = script in ("Latin", "mixed")
     written = _remove_honorifics(text) if honorable else text
-    written_parts, _ = _analyse_words(written, persian)
+    written_parts, written_words = _analyse_words(written, persian)
     value = " ".join(p[4] for word in written_parts for p in word if p[4])
     if not value:
         return None, "no letters that can be written in Latin", tuple(flags), (("script", script),)
 
     # tokens and display: natural order, honorifics and articles removed
-    natural = _remove_honorifics(natural) if honorable else natural
-    parts, raw_words = _analyse_words(natural, persian)
+    # not reordered: the natural text is the text, already stripped and analysed above
+    natural = (_remove_honorifics(natural) if reordered else written) if honorable else natural
+    if natural == written:  # a copy: articles are marked in `parts` (the fallback reads written_parts)
+        parts, raw_words = list(written_parts), written_words
+    else:
+        parts, raw_words = _analyse_words(natural, persian)
     _drop_standalone_articles(parts, raw_words)
     kept = sorted((p[1], p[2]) for word in parts for p in word if p[3])
     if not kept:  # only articles or honorifics: keep what was written
