@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import difflib
+import heapq
 import io
 import json
 from pathlib import Path
@@ -12,7 +14,16 @@ from mare.ingest.csv_text import csv_rows, header_problems
 from mare.ingest.decode import NESTING_FIX, NestingError, decode_bytes, load_json, read_limited
 from mare.ingest.envelope import parse_envelope
 from mare.ingest.fastcheck import ENUM, LOOSE, MAX_ITEMS, MAX_TEXT, NUMBER, TEXT, record_rules
-from mare.ingest.parsed import CallFile, ParsedContribution, RawRecord
+from mare.ingest.parsed import (
+    BOOLEAN,
+    MULTI,
+    PLAIN,
+    BlockField,
+    CallFile,
+    ParsedContribution,
+    RawRecord,
+    RecordBlock,
+)
 from mare.ingest.problems import ContributionError, Problem
 from mare.ingest.records import collect_records
 from mare.schema.limits import MAX_ENVELOPE_BYTES, MAX_ID_CHARS, MAX_VALUE_CHARS
@@ -85,38 +96,63 @@ def _read_cells(
     return _cells_of(text, name, problems)
 
 
+def _plain_rows(text: str) -> list[tuple[int, int, list[str]]] | None:
+    """Every row as `csv_rows` gives it when the file has no syntax error, else None.
+
+    One pass of the csv module's reader over the whole text (the line each row began on from
+    its line count): a file read here gives exactly the rows `csv_rows` gives; at the first
+    error the caller reads the file again with `csv_rows`, which rejects broken rows alone.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[int, int, list[str]]] = []
+    add = rows.append
+    before = 0
+    try:
+        for cells in reader:
+            after = reader.line_num
+            add((before + 1, after - before, cells))
+            before = after
+    except csv.Error:
+        return None
+    return rows
+
+
 def _cells_of(
-    text: str, name: str, problems: list[Problem]
+    text: str, name: str, problems: list[Problem], plain: bool = False
 ) -> tuple[list[str], list[tuple[int, list[str]]], list[Problem]]:
-    rows_read = csv_rows(io.StringIO(text, newline=""), name, problems)
+    read = _plain_rows(text) if plain else None
+    rows_read = (
+        iter(read)
+        if read is not None
+        else ((r.line, r.lines, r.cells) for r in csv_rows(io.StringIO(text, newline=""), name, problems))
+    )
     first = next(rows_read, None)
     if first is None:
         empty = Problem(name, None, None, "the file is empty", "add a header row", "warning")
         return [], [], [*problems, empty]
-    header = [h.strip() for h in first.cells]
+    header = [h.strip() for h in first[2]]
     wrong = header_problems(header, name)
     if wrong:
         return [], [], [*problems, *wrong]
     rows: list[tuple[int, list[str]]] = []
     width = len(header)
-    for row in rows_read:
-        cells = row.cells
+    for line, lines, cells in rows_read:
         if not "".join(cells).strip():  # blank row (no cell with a non-space character)
             continue
         if len(cells) != width:
             problems.append(
                 Problem(
                     name,
-                    row.line,
+                    line,
                     None,
                     f"row has {len(cells)} cells but the header has {len(header)}",
                     "quote cells that contain commas",
                 )
             )
             continue
-        if row.lines > 1:
-            problems += _spanning(name, row.line, row.lines, header, cells)
-        rows.append((row.line, cells))
+        if lines > 1:
+            problems += _spanning(name, line, lines, header, cells)
+        rows.append((line, cells))
     return header, rows, problems
 
 
@@ -326,6 +362,148 @@ def _row_plan(kind: str, header: list[str], allowed: set[str]) -> _RowPlan | Non
     return _RowPlan(kind, columns, required)
 
 
+def _blank(cells: tuple[str, ...]) -> list[int]:
+    """The rows whose cell holds nothing but spaces."""
+    return [i for i, raw in enumerate(cells) if not raw.strip()]
+
+
+def _flags(cells: tuple[str, ...], bad: bytearray) -> list[bool | None]:
+    """Each cell as a boolean (None where blank); a cell that is neither marks its row bad."""
+    out: list[bool | None] = []
+    add = out.append
+    for i, raw in enumerate(cells):
+        low = raw.strip().lower()
+        if not low:
+            add(None)
+        elif low in _TRUE:
+            add(True)
+        elif low in _FALSE:
+            add(False)
+        else:
+            add(None)
+            bad[i] = 1
+    return out
+
+
+def _multi(cells: tuple[str, ...], bad: bytearray, enum: bool, allowed: frozenset[str]) -> list[Any]:
+    """Each cell's parts as `_RowPlan.record` splits them: the one part itself (a cell without a
+    separator), a list of parts, or None where blank; rows with a part out of bounds marked bad."""
+    out: list[Any] = [raw.strip() or None for raw in cells]
+    joined = "\x00".join(cells)  # no cell holds a NUL (the plan is not used then)
+    split = [i for i, raw in enumerate(cells) if MULTI_SEPARATOR in raw] if MULTI_SEPARATOR in joined else []
+    for i in split:
+        parts = [part.strip() for part in cells[i].split(MULTI_SEPARATOR) if part.strip()]
+        out[i] = parts
+        if len(parts) > MAX_ITEMS or any(
+            len(part) > _MAX_CHARS or (enum and part not in allowed) for part in parts
+        ):
+            bad[i] = 1
+    if enum or max(map(len, cells), default=0) > _MAX_CHARS:
+        for i, part in enumerate(out):
+            if type(part) is str and (len(part) > _MAX_CHARS or (enum and part not in allowed)):
+                bad[i] = 1
+    return out
+
+
+def _block(
+    plan: _RowPlan, cell_rows: list[tuple[int, list[str]]], file: str
+) -> tuple[RecordBlock | None, list[int]]:
+    """The rows `plan.record` would build, column by column, and the indices of all the others.
+
+    A row is left out (for the general path, which says why) exactly where `plan.record`
+    gives None, and a kept row is exactly the RawRecord it gives (tests/ingest).
+    """
+    n = len(cell_rows)
+    planned = {column for _, column, _, _, _ in plan.columns}
+    if not n or "id" not in planned or not plan.required - {"kind"} <= planned:
+        return None, list(range(n))
+    columns = list(zip(*[cells for _, cells in cell_rows], strict=True))
+    bad = bytearray(n)
+    local_ids: list[str] = []
+    categories: list[str | None] = [None] * n
+    minor: list[bool] = [False] * n
+    assessment: list[bool] = [False] * n
+    observed: list[str | None] = [None] * n
+    notes: list[str | None] = [None] * n
+    fields: list[BlockField] = []
+    for index, column, how, mode, allowed in plan.columns:
+        cells = columns[index]
+        if column in plan.required and column != "id":  # a blank id is checked below
+            for i in _blank(cells):
+                bad[i] = 1
+        if how == _PLAIN:
+            values: list[Any] = [raw if raw.strip() else None for raw in cells]
+            if mode == ENUM or max(map(len, cells)) > _MAX_CHARS:
+                for i, value in enumerate(values):
+                    if value is not None and (
+                        len(value) > _MAX_CHARS or (mode == ENUM and value not in allowed)
+                    ):
+                        bad[i] = 1
+            fields.append(BlockField(column, PLAIN, values))
+        elif how == _MULTI:
+            fields.append(BlockField(column, MULTI, _multi(cells, bad, mode == ENUM, allowed)))
+        elif how == _ID:
+            local_ids = [raw.strip() for raw in cells]
+            for i in [i for i, local_id in enumerate(local_ids) if not 0 < len(local_id) <= MAX_ID_CHARS]:
+                bad[i] = 1
+        elif how == _BOOLEAN:
+            fields.append(BlockField(column, BOOLEAN, _flags(cells, bad)))
+        elif how == _FLAG:
+            flags = [value is True for value in _flags(cells, bad)]
+            if column == "minor":
+                minor = flags
+            else:
+                assessment = flags
+        else:
+            kept = [raw if raw.strip() else None for raw in cells]
+            if how == _CATEGORY:
+                wrong = [i for i, value in enumerate(kept) if value is not None and value not in allowed]
+            else:
+                limit = _MAX_CHARS if how == _OBSERVED else MAX_TEXT
+                wrong = [i for i, value in enumerate(kept) if value is not None and len(value) > limit]
+            for i in wrong:
+                bad[i] = 1
+            if how == _CATEGORY:
+                categories = kept
+            elif how == _OBSERVED:
+                observed = kept
+            else:
+                notes = kept
+    rows = [line for line, _ in cell_rows]
+    others = [i for i in range(n) if bad[i]]
+    if others:
+        keep = [i for i in range(n) if not bad[i]]
+
+        def only(values: list[Any]) -> list[Any]:
+            return [values[i] for i in keep]
+
+        rows, local_ids, categories = only(rows), only(local_ids), only(categories)
+        minor, assessment, observed, notes = only(minor), only(assessment), only(observed), only(notes)
+        fields = [BlockField(f.name, f.how, only(f.values)) for f in fields]
+    block = RecordBlock(
+        plan.kind, file, rows, local_ids, categories, minor, assessment, observed, notes, fields
+    )
+    return (block if len(block) else None), others
+
+
+def _ids_collide(blocks: list[RecordBlock], objects: list[tuple[Any, str, int | None]]) -> bool:
+    """True when an id is used twice among the blocks, or by a blocked and a row-read record."""
+    ids: set[str] = set()
+    for block in blocks:
+        ids.update(block.local_ids)
+    if len(ids) != sum(len(block) for block in blocks):
+        return True
+    return any(isinstance(obj, dict) and obj.get("id") in ids for obj, _, _ in objects)
+
+
+def _row_by_row(
+    blocks: list[RecordBlock], objects: list[tuple[Any, str, int | None]], order: dict[str, int]
+) -> list[tuple[Any, str, int | None]]:
+    """The blocks' records among the other objects, in file and row order (as read row by row)."""
+    blocked = [(record, block.file, record.row) for block in blocks for record in block.records()]
+    return list(heapq.merge(objects, blocked, key=lambda item: (order[item[1]], item[2] or 0)))
+
+
 def _not_a_file(path: Path) -> Problem:
     """A bundle entry that is a link or a folder: never followed, read or kept."""
     if path.is_symlink():
@@ -346,8 +524,13 @@ def _not_a_file(path: Path) -> Problem:
     )
 
 
-def read_csv_bundle(folder: Path, encoding: str | None = None) -> ParsedContribution:
-    """Read a CSV bundle folder; bad rows become problems, the rest is kept."""
+def read_csv_bundle(folder: Path, encoding: str | None = None, columnar: bool = False) -> ParsedContribution:
+    """Read a CSV bundle folder; bad rows become problems, the rest is kept.
+
+    With `columnar`, the certainly valid rows of each record file (not payments, which
+    `screen_payments` checks one by one) come back as `RecordBlock`s, the others as records
+    read row by row; the ingest pipeline reads bundles so. Without, every record is a
+    RawRecord (the reference the columnar reading is tested against)."""
     envelope = parse_envelope(read_envelope_file(folder / ENVELOPE_NAME), ENVELOPE_NAME)
     model = load_model()
     files: list[tuple[str, Path]] = [(ENVELOPE_NAME, folder / ENVELOPE_NAME)]
@@ -355,6 +538,8 @@ def read_csv_bundle(folder: Path, encoding: str | None = None) -> ParsedContribu
     objects: list[tuple[Any, str, int | None]] = []
     link_objects: list[tuple[Any, str, int | None]] = []
     calls: list[CallFile] = []
+    blocks: list[RecordBlock] = []
+    order: dict[str, int] = {}
     for path in sorted(folder.iterdir()):
         if path.name == ENVELOPE_NAME or path.name.startswith("."):
             continue
@@ -413,13 +598,25 @@ def read_csv_bundle(folder: Path, encoding: str | None = None) -> ParsedContribu
         allowed.discard("handling")
         allowed.discard("evaluation")
         text, found = decode_bytes(read_limited(path, path.name), path.name, encoding)
-        header, cell_rows, found = _cells_of(text, path.name, found)
+        header, cell_rows, found = _cells_of(text, path.name, found, columnar)
         problems += found + _check_columns(header, allowed, path.name)
         if "id" not in header and header:
             problems.append(Problem(path.name, 1, "id", "no id column", "add an id column"))
             continue
         # a NUL anywhere sends every row the general way, which rejects the fields holding one
         plan = _row_plan(stem, header, allowed) if "\x00" not in text else None
+        order[path.name] = len(order)
+        if columnar and plan is not None and stem != "payment":
+            block, others = _block(plan, cell_rows, path.name)
+            if block is not None:
+                blocks.append(block)
+            for i in others:
+                row, row_cells = cell_rows[i]
+                cell_map = dict(zip(header, row_cells, strict=True))
+                objects.append(
+                    (_record_object(stem, cell_map, allowed, path.name, row, problems), path.name, row)
+                )
+            continue
         for row, row_cells in cell_rows:
             record = plan.record(row_cells, path.name, row) if plan is not None else None
             if record is not None:
@@ -429,7 +626,9 @@ def read_csv_bundle(folder: Path, encoding: str | None = None) -> ParsedContribu
             objects.append(
                 (_record_object(stem, cell_map, allowed, path.name, row, problems), path.name, row)
             )
-    records, links, found = collect_records(objects, link_objects)
+    if blocks and _ids_collide(blocks, objects):  # which record keeps the id: as read row by row
+        objects, blocks = _row_by_row(blocks, objects, order), []
+    records, links, found = collect_records(objects, link_objects, blocks)
     return ParsedContribution(
         envelope=envelope,
         format="csv_bundle",
@@ -438,4 +637,5 @@ def read_csv_bundle(folder: Path, encoding: str | None = None) -> ParsedContribu
         links=links,
         call_files=calls,
         problems=problems + found,
+        blocks=blocks,
     )

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from mare.ingest.parsed import RawRecord
+from mare.ingest.parsed import BOOLEAN, PLAIN, RawRecord, RecordBlock
 from mare.ingest.prefill import PARALLEL_MIN, Item, normalise_in_two
 from mare.ingest.problems import Problem
 from mare.schema.model import load_model
@@ -173,6 +173,16 @@ class ValueMemo:
         if day != self._day:
             self._day, self._by_type, self._size = day, {}, 0
 
+    @property
+    def day(self) -> int:
+        """The UTC day (days since 1970) the memo's texts were normalised on."""
+        return self._day
+
+    @property
+    def size(self) -> int:
+        """Texts remembered."""
+        return self._size
+
     def table(self, value_type: str) -> dict[str, Entry] | None:
         """The memo of one type (None for types never memoised)."""
         if value_type in UNMEMOISED_TYPES:
@@ -220,8 +230,11 @@ class ValueMemo:
                     if text not in table and item not in seen and len(items) < room:
                         seen.add(item)
                         items.append(item)
-        if len(items) < PARALLEL_MIN:
-            return
+        if len(items) >= PARALLEL_MIN:
+            self.fill(items)
+
+    def fill(self, items: list[Item]) -> None:
+        """Normalise these (type, text) items, none in the memo yet, on two cores; keep them."""
         ctx = self.ctx
         results = normalise_in_two(items, lambda value_type, text: _normalised(value_type, text, ctx))
         entries = self.entries
@@ -413,3 +426,150 @@ def _label(record: RawRecord, types: dict[str, str], memo: ValueMemo) -> str | N
         ]
         label = " ".join(p for p in parts if p)
     return label[:200] if label else None
+
+
+# --- records read column-wise (a CSV bundle's blocks) ----------------------------------------
+
+
+def _block_values(block: RecordBlock) -> list[tuple[str, list[int], list[int], list[str]]]:
+    """Per field column: its name, and the row, position and text of each value, row by row."""
+    out: list[tuple[str, list[int], list[int], list[str]]] = []
+    for column in block.fields:
+        values = column.values
+        if column.how == PLAIN:
+            rows = [i for i, value in enumerate(values) if value is not None]
+            texts = [values[i] if type(values[i]) is str else _as_text(values[i]) for i in rows]
+            out.append((column.name, rows, [0] * len(rows), texts))
+        elif column.how == BOOLEAN:
+            rows = [i for i, value in enumerate(values) if value is not None]
+            out.append((column.name, rows, [0] * len(rows), [_as_text(values[i]) for i in rows]))
+        elif not any(type(value) is list for value in values):  # no cell with several parts
+            rows = [i for i, value in enumerate(values) if value is not None]
+            out.append((column.name, rows, [0] * len(rows), [values[i] for i in rows]))
+        else:
+            rows, positions, texts = [], [], []
+            for i, parts in enumerate(values):
+                if type(parts) is str:
+                    rows.append(i)
+                    positions.append(0)
+                    texts.append(parts)
+                elif parts:
+                    for position, part in enumerate(parts):
+                        rows.append(i)
+                        positions.append(position)
+                        texts.append(part)
+            out.append((column.name, rows, positions, texts))
+    return out
+
+
+def normalise_block_into(
+    block: RecordBlock, record_uids: list[str], memo: ValueMemo, out: ValueColumns
+) -> tuple[list[str | None], list[Problem]]:
+    """As `normalise_records_into` on the block's records, column by column (tested equal).
+
+    Each column's distinct texts are normalised once (on two cores when many), then every
+    value finds its entry by a lookup; the rows are laid out record by record, fields in
+    header order, as the record loop lays them out.
+    """
+    memo.new_record()
+    day = memo.day
+    types = _field_types(block.kind)
+    columns = _block_values(block)
+    items: list[Item] = []
+    seen: set[Item] = set()
+    room = MEMO_LIMIT - memo.size
+    for name, _, _, texts in columns:
+        value_type = types[name]
+        table = memo.table(value_type)
+        if table is None:
+            continue
+        for text in set(texts) - table.keys():
+            item = (value_type, text)
+            if item not in seen and len(items) < room:
+                seen.add(item)
+                items.append(item)
+    if items:
+        memo.fill(items)
+    n = len(block)
+    row_parts: list[np.ndarray] = []
+    entry_parts: list[np.ndarray] = []
+    position_parts: list[np.ndarray] = []
+    field_parts: list[np.ndarray] = []
+    for number, (name, rows, positions, texts) in enumerate(columns):
+        value_type = types[name]
+        table = memo.table(value_type)
+        get = memo.get
+        if table is None:
+            numbers = [get(value_type, text)[4] for text in texts]
+        else:
+            found = table.get
+            numbers = [(found(text) or get(value_type, text))[4] for text in texts]
+        row_parts.append(np.array(rows, np.int64))
+        entry_parts.append(np.array(numbers, np.int64))
+        position_parts.append(np.array(positions, np.int64))
+        field_parts.append(np.full(len(rows), number, np.int64))
+    if memo.day != day or int(time.time() // 86400) != day:  # birth dates depend on the day
+        return normalise_records_into(block.records(), record_uids, memo, out)
+    rows_all = np.concatenate(row_parts) if row_parts else np.zeros(0, np.int64)
+    order = np.argsort(rows_all, kind="stable")  # record by record, then column, then position
+    rows_sorted = rows_all[order]
+    entry_sorted = np.concatenate(entry_parts)[order] if entry_parts else rows_sorted
+    field_sorted = np.concatenate(field_parts)[order] if field_parts else rows_sorted
+    names = [name for name, _, _, _ in columns]
+    out.uids.extend(record_uids)
+    out.counts.extend(np.bincount(rows_all, minlength=n).tolist())
+    out.field.extend(np.array(names, dtype=object)[field_sorted].tolist() if names else [])
+    out.position.extend((np.concatenate(position_parts)[order] if position_parts else rows_sorted).tolist())
+    entry_list = entry_sorted.tolist()
+    out.entry.extend(entry_list)
+    entries = memo.entries
+    problems: list[Problem] = []
+    file, lines = block.file, block.rows
+    unnormalised = [k for k, e in enumerate(entry_list) if entries[e][0] is None]
+    field_list = field_sorted.tolist()
+    row_list = rows_sorted.tolist()
+    for k in unnormalised:
+        problems.append(
+            Problem(
+                file,
+                lines[row_list[k]],
+                names[field_list[k]],
+                f"kept as given but not normalised: {entries[entry_list[k]][1]}",
+                "correct the value if it is a mistake",
+                "warning",
+            )
+        )
+    return _block_labels(block, columns, types, memo), problems
+
+
+def _block_labels(
+    block: RecordBlock,
+    columns: list[tuple[str, list[int], list[int], list[str]]],
+    types: dict[str, str],
+    memo: ValueMemo,
+) -> list[str | None]:
+    """The label `_label` picks for each row: the first value of the first label field it has."""
+    n = len(block)
+    labels: list[str | None] = [None] * n
+    first: dict[str, dict[int, str]] = {}
+    for name, rows, positions, texts in columns:
+        if name in LABEL_FIELDS or name in ("given_name", "family_name"):
+            first[name] = {
+                row: text for row, position, text in zip(rows, positions, texts, strict=True) if position == 0
+            }
+    for name in LABEL_FIELDS:
+        values = first.get(name)
+        if not values:
+            continue
+        for row, text in values.items():
+            if labels[row] is None:
+                if name in ("number", "caller"):
+                    normalised = memo.peek(types[name], text)
+                    labels[row] = normalised if normalised else text
+                else:
+                    labels[row] = text
+    given, family = first.get("given_name", {}), first.get("family_name", {})
+    for row, text in given.items():
+        if labels[row] is None:
+            labels[row] = " ".join(p for p in (text, family.get(row, "")) if p)
+    return [label[:200] if label else None for label in labels]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pyarrow as pa
 
 from mare.access.retention_rules import RetentionPolicy, load_policy
@@ -22,9 +23,10 @@ from mare.ingest.normalise_records import (
     ValueColumns,
     ValueMemo,
     agency_region,
+    normalise_block_into,
     normalise_records_into,
 )
-from mare.ingest.parsed import CallFile, Envelope, Handling, ParsedContribution, RawRecord
+from mare.ingest.parsed import CallFile, Envelope, Handling, ParsedContribution, RawRecord, RecordBlock
 from mare.ingest.payments import screen_payments
 from mare.ingest.problems import ContributionError, Problem
 from mare.ingest.sources import Format, Source
@@ -38,6 +40,7 @@ from mare.store.writer import (
     combined_sha256,
     contribution_uid,
     find_existing,
+    int64_array,
     write_contribution,
 )
 
@@ -121,7 +124,7 @@ def read_source(source: Source, options: IngestOptions) -> ParsedContribution:
     if source.format == "json":
         return read_json_contribution(source.path, options.encoding)
     if source.format == "csv_bundle":
-        return read_csv_bundle(source.path, options.encoding)
+        return read_csv_bundle(source.path, options.encoding, columnar=True)
     from mare.store.archive import sha256_file
 
     envelope = _sidecar_envelope(source, options, sha256_file(source.path))
@@ -173,14 +176,25 @@ class _RecordJob:
     received_at: datetime
     retention: RetentionPolicy
 
-    def run(self, records: list[RawRecord]) -> tuple[Batch, Batch | pa.Table, list[Problem]]:
-        """Normalise these records into record rows and value rows (column by column)."""
+    def run(
+        self, records: list[RawRecord], blocks: Sequence[RecordBlock] = (), files: Sequence[str] = ()
+    ) -> tuple[Batch | pa.Table, Batch | pa.Table, list[Problem]]:
+        """Normalise these records into record rows and value rows (column by column).
+
+        The rows of `blocks` (a CSV bundle's records read column-wise) come out where they
+        would have come reading row by row: in the order of `files`, then of rows."""
         env, uid, stamp = self.env, self.uid, self.received_at.replace(tzinfo=None)
         received_day = self.received_at.date()
         memo = ValueMemo(self.ctx)
         values = ValueColumns(memo)
         record_uids = [f"{uid}:{record.local_id}" for record in records]
         labels, warnings = normalise_records_into(records, record_uids, memo, values)
+        block_uids: list[list[str]] = []
+        for block in blocks:
+            block_uids.append([f"{uid}:{local_id}" for local_id in block.local_ids])
+            found, found_warnings = normalise_block_into(block, block_uids[-1], memo, values)
+            labels += found
+            warnings += found_warnings
         env_restrictions = _restrictions_json(env.handling)
         review: dict[str | None, date] = {}
         cols: dict[str, list[Any]] = {name: [] for name in _RECORD_COLUMNS}
@@ -188,7 +202,7 @@ class _RecordJob:
             c_uid, c_local, c_kind, c_label, c_handling, c_restr, c_scheme, c_source, c_info,
             c_category, c_minor, c_assessment, c_observed, c_review, c_row_ref, c_note,
         ) = (cols[name] for name in _RECORD_COLUMNS)  # fmt: skip
-        for record, record_uid, label in zip(records, record_uids, labels, strict=True):
+        for record, record_uid in zip(records, record_uids, strict=True):
             handling = record.handling or env.handling
             ev = record.evaluation or env.evaluation
             category = record.category
@@ -198,7 +212,6 @@ class _RecordJob:
             c_uid.append(record_uid)
             c_local.append(record.local_id)
             c_kind.append(record.kind)
-            c_label.append(label)
             c_handling.append(handling.code)
             c_restr.append(env_restrictions if record.handling is None else _restrictions_json(handling))
             c_scheme.append(ev.scheme if ev else None)
@@ -211,7 +224,28 @@ class _RecordJob:
             c_review.append(review_at)
             c_row_ref.append(f"{record.file}:{record.row}" if record.row is not None else record.file)
             c_note.append(record.note)
-        n = len(records)
+        ev = env.evaluation
+        for block, uids in zip(blocks, block_uids, strict=True):
+            m = len(block)
+            c_uid += uids
+            c_local += block.local_ids
+            c_kind += [block.kind] * m
+            c_handling += [env.handling.code] * m
+            c_restr += [env_restrictions] * m
+            c_scheme += [ev.scheme if ev else None] * m
+            c_source += [ev.source if ev else None] * m
+            c_info += [ev.information if ev else None] * m
+            c_category += block.categories
+            c_minor += block.minor
+            c_assessment += block.assessment
+            c_observed += block.observed_at
+            for category in set(block.categories) - review.keys():
+                review[category] = self.retention.review_date(received_day, category)
+            c_review += [review[category] for category in block.categories]
+            c_row_ref += [f"{block.file}:{row}" for row in block.rows]
+            c_note += block.notes
+        c_label += labels
+        n = len(c_uid)
         rows_out = Batch(
             {
                 "uid": c_uid,
@@ -237,7 +271,24 @@ class _RecordJob:
             if n
             else {}
         )
-        return rows_out, values.to_arrow() if len(values) else Batch(), warnings
+        values_out: Batch | pa.Table = values.to_arrow() if len(values) else Batch()
+        if not (records and blocks):
+            return rows_out, values_out, warnings
+        # records read both ways: back into the order of reading row by row
+        where = {name: i for i, name in enumerate(files)}
+        keys = np.array(
+            [(where[r.file] << 32) + (r.row or 0) for r in records]
+            + [(where[b.file] << 32) + row for b in blocks for row in b.rows],
+            np.int64,
+        )
+        order = np.argsort(keys, kind="stable")
+        records_table = rows_out.to_arrow().take(int64_array(order))
+        if isinstance(values_out, pa.Table):
+            value_keys = np.repeat(keys, np.array(values.counts, np.int64))
+            values_out = values_out.take(int64_array(np.argsort(value_keys, kind="stable")))
+        warning_keys = [(where[p.file] << 32) + (p.row or 0) for p in warnings]
+        warnings = [warnings[i] for i in sorted(range(len(warnings)), key=warning_keys.__getitem__)]
+        return records_table, values_out, warnings
 
 
 #: The per-record columns `_RecordJob.run` fills (the constant ones are added whole).
@@ -274,7 +325,9 @@ def prepare(
     retention = load_policy(store_home) if store_home else RetentionPolicy()
     stamp = received_at.replace(tzinfo=None)
     job = _RecordJob(env, ctx, uid, received_at, retention)
-    pending.records, pending.values, warnings = job.run(parsed.records)
+    pending.records, pending.values, warnings = job.run(
+        parsed.records, parsed.blocks, [name for name, _ in parsed.files]
+    )
     for link in parsed.links:
         handling = link.handling or env.handling
         pending.links.add(
@@ -293,7 +346,7 @@ def prepare(
             review_at=retention.review_date(received_at.date(), None),
             row_ref=f"{link.file}:{link.row}" if link.row is not None else link.file,
         )
-    pending.record_count = len(parsed.records)
+    pending.record_count = parsed.record_count
     pending.link_count = len(parsed.links)
     return pending, warnings
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -15,7 +16,7 @@ from mare.ingest.envelope import (
     schema_problems,
 )
 from mare.ingest.fastcheck import certainly_valid
-from mare.ingest.parsed import RawLink, RawRecord
+from mare.ingest.parsed import RawLink, RawRecord, RecordBlock
 from mare.ingest.problems import Problem
 from mare.schema.contribution_schema import contribution_schema
 from mare.schema.limits import MAX_VALUE_CHARS, too_long
@@ -192,11 +193,18 @@ def link_from_dict(
 def collect_records(
     objects: list[tuple[Any, str, int | None]],
     link_objects: list[tuple[Any, str, int | None]],
+    blocks: Sequence[RecordBlock] = (),
 ) -> tuple[list[RawRecord], list[RawLink], list[Problem]]:
-    """Validate records then links; duplicate ids and dangling links are problems."""
+    """Validate records then links; duplicate ids and dangling links are problems.
+
+    The records of `blocks` are valid already, and their ids used by no other record (the
+    reader checks): they are only known here as the ends links may name.
+    """
     records: list[RawRecord] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}
+    for block in blocks:
+        seen.update(dict.fromkeys(block.local_ids, block.kind))
     for obj, file, row in objects:
         if type(obj) is RawRecord:  # already built and checked (a CSV bundle's fast path)
             record: RawRecord | None = obj

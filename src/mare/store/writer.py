@@ -141,6 +141,12 @@ def _string_lists(values: list[Any]) -> pa.Array | None:
     )
 
 
+def int64_array(values: np.ndarray) -> pa.Array:
+    """A numpy integer array as an Arrow int64 array (from its buffer: `pa.array` imports pandas)."""
+    data = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(data), [None, pa.py_buffer(data)])
+
+
 def arrow_column(values: list[Any]) -> pa.Array:
     """One column as Arrow, the type inferred as `pa.array` does for the common kinds.
 

@@ -24,7 +24,17 @@ from phonenumbers.phonenumberutil import (
     _set_italian_leading_zeros_for_phone_number,
 )
 
-__all__ = ["FAILS", "SHAPE", "digit_key", "parse_digits", "phone_number", "possible"]
+__all__ = [
+    "FAILS",
+    "SHAPE",
+    "digit_key",
+    "parse_digits",
+    "parse_idd",
+    "phone_number",
+    "possible",
+    "possible_reason",
+    "region_and_type",
+]
 
 #: The written forms read here: at most 64 characters after the leading spaces.
 SHAPE = r"^ *(\+[0-9 ().\-/]{0,63}|[0-9(][0-9 ().\-/]{0,63})$"
@@ -180,3 +190,146 @@ def phone_number(code: int, national: str) -> PhoneNumber:
     _set_italian_leading_zeros_for_phone_number(national, number)
     number.national_number = int(national)
     return number
+
+
+# --- a number's region and type, as phonenumbers' number_type finds them ----------------------
+
+#: A number description: (possible lengths, the national number pattern or None).
+_Desc = tuple[tuple[int, ...], re.Pattern[str] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Types:
+    """One region's number descriptions, in the order `number_type` tries them."""
+
+    general: _Desc | None
+    special: tuple[tuple[int, _Desc], ...]  # premium rate, toll free, … voicemail
+    fixed: _Desc | None
+    mobile: _Desc | None
+    same_mobile_and_fixed: bool
+    leading_digits: re.Pattern[str] | None
+
+
+def _desc(desc: object) -> _Desc | None:
+    if desc is None:
+        return None
+    pattern = getattr(desc, "national_number_pattern", None)
+    return tuple(getattr(desc, "possible_length", None) or ()), re.compile(pattern) if pattern else None
+
+
+@cache
+def _types(country_code: int, region: str) -> _Types | None:
+    metadata = PhoneMetadata.metadata_for_region_or_calling_code(country_code, region)
+    if metadata is None:
+        return None
+    kinds = phonenumbers.PhoneNumberType
+    special = (
+        (kinds.PREMIUM_RATE, metadata.premium_rate),
+        (kinds.TOLL_FREE, metadata.toll_free),
+        (kinds.SHARED_COST, metadata.shared_cost),
+        (kinds.VOIP, metadata.voip),
+        (kinds.PERSONAL_NUMBER, metadata.personal_number),
+        (kinds.PAGER, metadata.pager),
+        (kinds.UAN, metadata.uan),
+        (kinds.VOICEMAIL, metadata.voicemail),
+    )
+    return _Types(
+        general=_desc(metadata.general_desc),
+        special=tuple((kind, d) for kind, desc in special if (d := _desc(desc)) is not None),
+        fixed=_desc(metadata.fixed_line),
+        mobile=_desc(metadata.mobile),
+        same_mobile_and_fixed=bool(metadata.same_mobile_and_fixed_line_pattern),
+        leading_digits=re.compile(metadata.leading_digits) if metadata.leading_digits else None,
+    )
+
+
+def _matches(number: str, desc: _Desc | None) -> bool:
+    """phonenumbers' `_is_number_matching_desc`."""
+    if desc is None:
+        return False
+    lengths, pattern = desc
+    if lengths and len(number) not in lengths:
+        return False
+    return pattern is not None and pattern.fullmatch(number) is not None
+
+
+def _type_of(number: str, types: _Types) -> int:
+    """phonenumbers' `_number_type_helper`."""
+    kinds = phonenumbers.PhoneNumberType
+    if not _matches(number, types.general):
+        return kinds.UNKNOWN
+    for kind, desc in types.special:
+        if _matches(number, desc):
+            return kind
+    if _matches(number, types.fixed):
+        if types.same_mobile_and_fixed or _matches(number, types.mobile):
+            return kinds.FIXED_LINE_OR_MOBILE
+        return kinds.FIXED_LINE
+    if not types.same_mobile_and_fixed and _matches(number, types.mobile):
+        return kinds.MOBILE
+    return kinds.UNKNOWN
+
+
+def region_and_type(code: int, national: str) -> tuple[str | None, int]:
+    """`region_code_for_number` and `number_type` of the number parse builds from these digits.
+
+    `national` is the national significant number with its leading zeros, as `parse_digits`
+    gives it (phonenumbers' own `national_significant_number` of that number).
+    """
+    regions = COUNTRY_CODE_TO_REGION_CODE.get(code)
+    region: str | None = None
+    if regions is not None and len(regions) == 1:
+        region = regions[0]
+    elif regions is not None:
+        for candidate in regions:
+            types = _types(code, candidate.upper()) if candidate != "001" else None
+            if types is None:
+                continue
+            if types.leading_digits is not None:
+                if types.leading_digits.match(national):
+                    region = candidate
+                    break
+            elif _type_of(national, types) != phonenumbers.PhoneNumberType.UNKNOWN:
+                region = candidate
+                break
+    types = _types(code, region) if region is not None else None
+    return region, phonenumbers.PhoneNumberType.UNKNOWN if types is None else _type_of(national, types)
+
+
+#: `_length`'s answers as phonenumbers' ValidationResult values.
+_VALIDATION = {
+    _POSSIBLE: phonenumbers.ValidationResult.IS_POSSIBLE,
+    _LOCAL_ONLY: phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
+    _TOO_SHORT: phonenumbers.ValidationResult.TOO_SHORT,
+    "too_long": phonenumbers.ValidationResult.TOO_LONG,
+    _INVALID: phonenumbers.ValidationResult.INVALID_LENGTH,
+}
+
+
+def possible_reason(code: int, national: str) -> int:
+    """phonenumbers' `is_possible_number_with_reason` for this country code and national number."""
+    main = _main_rules(code)
+    if main is None:
+        return phonenumbers.ValidationResult.INVALID_COUNTRY_CODE
+    return _VALIDATION[_length(national, main)]
+
+
+def parse_idd(key: str, region: str) -> tuple[int, str] | None:
+    """(country code, national number) as parse gives them for a national key that starts with
+    the region's international prefix (``N0049…`` in DE); None where this cannot tell."""
+    if key[0] != "N":
+        return None
+    region = region.upper()
+    code = phonenumbers.country_code_for_region(region)
+    rules = _rules(code, region) if code else None
+    if rules is None or rules.idd is None:
+        return None
+    digits = key[1:]
+    match = rules.idd.match(digits)
+    if match is None:
+        return None
+    rest = digits[match.end() :]
+    if not rest or rest[0] == "0":  # parse does not take a prefix followed by 0 as one
+        return None
+    found = parse_digits("+" + rest, None)
+    return found if isinstance(found, tuple) else None

@@ -16,7 +16,14 @@ from typing import Any
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType, ValidationResult
 
-from mare.schema.types.phone_digits import digit_key, parse_digits, phone_number
+from mare.schema.types.phone_digits import (
+    digit_key,
+    parse_digits,
+    parse_idd,
+    phone_number,
+    possible_reason,
+    region_and_type,
+)
 from mare.schema.types.result import EMPTY_CONTEXT, NormaliseContext, Normalised, failed
 from mare.schema.types.simple import ascii_digits
 
@@ -102,6 +109,13 @@ def _normalise(
             region = None
     if region is None and s.startswith("00") and not s.startswith("000"):
         s = "+" + s[2:].lstrip()
+    key = digit_key(s)
+    if key is not None:  # plain digits and separators: read from the digits (the same, faster)
+        found = parse_digits(key, region)
+        if found is None and region is not None:
+            found = parse_idd(key, region)
+        if isinstance(found, tuple):
+            return _from_digits(*found, s, region)
     parsed = _parse(s, region)
     if isinstance(parsed, str):
         return None, parsed, (), ()
@@ -147,6 +161,48 @@ def _normalise(
     if parsed.extension:
         extra.append(("extension", parsed.extension))
     return e164, None, tuple(flags), tuple(extra)
+
+
+def _from_digits(
+    code: int, national: str, s: str, region: str | None
+) -> tuple[str | None, str | None, tuple[str, ...], tuple[tuple[str, Any], ...]]:
+    """What `_normalise` gives for the number parse reads as this country code and national
+    number, without building it: region and type from the library's metadata (`phone_digits`)."""
+    num_region, number_type = region_and_type(code, national)
+    valid = number_type != PhoneNumberType.UNKNOWN
+    flags: list[str] = []
+    digits = str(int(national))  # the PhoneNumber's national_number, as messages show it
+    if not valid:
+        possible = possible_reason(code, national)
+        if possible not in (
+            ValidationResult.IS_POSSIBLE,
+            ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
+        ):
+            why = _POSSIBLE_REASONS.get(possible, "impossible number")
+            where = f" for {num_region}" if num_region and num_region != "001" else ""
+            return None, f"{why}{where}: +{code} {digits}", (), ()
+        if possible == ValidationResult.IS_POSSIBLE_LOCAL_ONLY:
+            return None, "looks like a local number without its area code: add it", (), ()
+        if len(digits) < _MIN_INVALID_NSN:
+            return (
+                None,
+                f"too short: {digits} is not a subscriber number (short codes such as 112 are not kept)",
+                (),
+                (),
+            )
+        flags.append("not_valid_for_region")
+    e164 = f"+{code}{national}"
+    if not _E164.fullmatch(e164):
+        return None, f"too long: +{code} {digits} has over 15 digits", (), ()
+    if region is not None and not s.lstrip().startswith("+") and not s.startswith("00"):
+        flags.append("default_region_applied")
+    extra: tuple[tuple[str, Any], ...] = (
+        ("region", num_region if num_region and num_region != "001" else None),
+        ("type", _TYPES.get(number_type, "unknown")),
+        ("valid", valid),
+        ("country_code", code),
+    )
+    return e164, None, tuple(flags), extra
 
 
 _MSISDN = re.compile(r"[1-9]\d{9,14}")

@@ -1,0 +1,178 @@
+"""A CSV bundle read column-wise (`RecordBlock`s) is stored exactly as read row by row (issue 19).
+
+A messy bundle (the ingest benchmark's persons with broken rows mixed in: bad booleans and
+categories, over-long values, blank ids, wrong cell counts, values over several lines, blank
+rows, odd separators; vehicles with booleans, phones, payments, links) is ingested with the
+columnar reading and with the row-by-row reading the pipeline used before: the reports (every
+problem, in order), the rows laid out for the store (records, values with originals, normalised
+forms, flags and extras, provenance columns, in order) and the stored tables must be equal.
+Variants: a quote left open (the file is then read by the strict row reader) and an id used
+twice (the reading falls back to row by row, so the first record keeps the id).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+import mare.ingest.csv_bundle as csv_bundle
+import mare.ingest.pipeline as pipeline
+from builders import load_benchmark, write_envelope
+from mare.ingest.parsed import ParsedContribution
+from mare.ingest.pipeline import IngestOptions, ingest_source, prepare, read_source
+from mare.ingest.sources import Source
+from mare.store.db import open_store
+
+_BROKEN_PERSONS = [
+    ["b1", "suspect", "maybe", "Hasan ALI", "", "1.2.1980", "SY", "m", "+49 151 1234567", ""],
+    ["b2", "boss", "false", "Omar", "", "", "", "", "", ""],
+    ["b3", "suspect", "false", "N" * 10_001, "", "", "", "", "", ""],
+    ["  ", "suspect", "false", "no id", "", "", "", "", "", ""],
+    ["b5", "victim", "true", "Two\nLines", "A|| B | ", "31/02/1990", "SY|| IQ |", "f", "0151/23|n/a", "P 1"],
+    ["b6", "suspect", " yes ", " spaced ", " x ", " 1985 ", " syrisch ", " m ", " +49 (0)151 7654321 ", " "],
+    ["b7", "", "", "", "", "", "", "", "", ""],
+    ["", "", "", "", "", "", "", "", "", ""],
+]
+
+
+def _persons_csv(bench: Path, open_quote: bool, duplicate: bool) -> str:
+    rows = list(csv.reader(io.StringIO((bench / "person.csv").read_text(encoding="utf-8"))))
+    header, body = rows[0], rows[1:]
+    for i, broken in enumerate(_BROKEN_PERSONS):
+        body.insert(37 * (i + 1), broken)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for i, row in enumerate(body):
+        writer.writerow(row)
+        if i == 500:
+            out.write("p-short,suspect,false,Only Three Cells\n")
+        if i == 900:
+            out.write("\n")
+        if open_quote and i == 1200:
+            out.write('p-open,suspect,false,"Never Closed,,,,,,\n')
+        if duplicate and i == 1500:
+            out.write("p7,suspect,false,Second Of Its Id,,,,,,\n")
+    return out.getvalue()
+
+
+def _bundle(folder: Path, bench: Path, open_quote: bool = False, duplicate: bool = False) -> Path:
+    folder.mkdir()
+    write_envelope(folder / "envelope.json", id="MESSY-1", agency="DE-BKA", language="de")
+    (folder / "person.csv").write_text(_persons_csv(bench, open_quote, duplicate), encoding="utf-8")
+    (folder / "vehicle.csv").write_text(
+        "id,plate,rented,vehicle_type,country,assessment,note\n"
+        "v1,B-AB 123,yes,car,DE,no,\n"
+        "v2,,maybe,car,DE,,\n"
+        "v3,M-XY 9,0,spaceship,FR,1,\n"
+        'v4,HH-Q 1,ja,,,,"a note\nover two lines"\n'
+        "v5, HH-Q 2 ,,car,Deutschland,x,\n",
+        encoding="utf-8",
+    )
+    (folder / "phone.csv").write_text(
+        "id,number,operator\nph1,0151 1234567,Vodafone\nph2,n/a,\nph3,,x\nph4,00491701234567,\n",
+        encoding="utf-8",
+    )
+    (folder / "payment.csv").write_text(
+        "id,amount,currency,method\npay1,100,EUR,cash\npay2,lots,EUR,cash\n", encoding="utf-8"
+    )
+    (folder / "links.csv").write_text(
+        "kind,source,target\nuses_phone,p1,ph1\nowns_vehicle,p2,v1\nuses_phone,b1,ph2\n"
+        "owns_vehicle,p3,v404\nuses_phone,p4,ph4\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """2,000 persons as the ingest benchmark generates them."""
+    folder = tmp_path_factory.mktemp("bench") / "persons"
+    module = load_benchmark("ingest")
+    module.generate_bundle(folder, 2000, module.SEED + 1)
+    return folder
+
+
+def _row_by_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = csv_bundle.read_csv_bundle
+
+    def reader(folder: Path, encoding: str | None = None, columnar: bool = False) -> ParsedContribution:
+        return real(folder, encoding, columnar=False)
+
+    monkeypatch.setattr(pipeline, "read_csv_bundle", reader)
+
+
+def _laid_out(parsed: ParsedContribution) -> tuple[Any, Any, list[Any]]:
+    received = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+    pending, warnings = prepare(parsed, received, "Ctest")
+    records = pending.records if isinstance(pending.records, pa.Table) else pending.records.to_arrow()
+    values = pending.values if isinstance(pending.values, pa.Table) else pending.values.to_arrow()
+    return records, values, warnings
+
+
+def _stored(home: Path, folder: Path) -> tuple[Any, dict[str, list[tuple[Any, ...]]]]:
+    store = open_store(home)
+    try:
+        report = ingest_source(store, Source(folder, "csv_bundle"), IngestOptions())
+        con = store.con
+        tables = {
+            "records": "SELECT * EXCLUDE (received_at) FROM records",
+            "record_values": "SELECT * FROM record_values",
+            "links": "SELECT * EXCLUDE (received_at) FROM links",
+            "ingest_problems": "SELECT * FROM ingest_problems",
+        }
+        rows = {name: sorted(map(repr, con.execute(sql).fetchall())) for name, sql in tables.items()}
+        return report, rows  # type: ignore[return-value]
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(("open_quote", "duplicate"), [(False, False), (True, False), (False, True)])
+def test_columnar_bundle_stored_as_row_by_row(
+    bench: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, open_quote: bool, duplicate: bool
+) -> None:
+    folder = _bundle(tmp_path / "bundle", bench, open_quote, duplicate)
+    source = Source(folder, "csv_bundle")
+    columnar = read_source(source, IngestOptions())
+    if duplicate:
+        assert not columnar.blocks  # the id used twice: read row by row, the first keeps it
+    else:
+        assert len(columnar.blocks) == 3  # persons, phones, vehicles
+        assert {r.kind for r in columnar.records} >= {"payment", "vehicle"}  # read row by row
+    fast = _laid_out(columnar)
+    fast_report, fast_rows = _stored(tmp_path / "fast", folder)
+    with monkeypatch.context() as m:
+        _row_by_row(m)
+        rows_read = read_source(source, IngestOptions())
+        assert not rows_read.blocks
+        slow = _laid_out(rows_read)
+        slow_report, slow_rows = _stored(tmp_path / "slow", folder)
+    assert columnar.problems == rows_read.problems
+    assert columnar.record_count == len(rows_read.records) > 2000
+    assert columnar.links == rows_read.links
+    assert fast[0].equals(slow[0])  # records, in order, with their provenance columns
+    assert fast[1].equals(slow[1])  # values: originals, normalised forms, reasons, flags, extras
+    assert fast[2] == slow[2]  # warnings, in order
+    assert fast_report.as_dict() == slow_report.as_dict()
+    assert fast_report.status == "stored" and fast_report.rejected >= 6 and fast_report.warnings > 100
+    assert fast_rows == slow_rows
+    assert len(fast_rows["record_values"]) > 10_000
+
+
+def test_block_records_are_the_row_builders(bench: Path, tmp_path: Path) -> None:
+    """Every row of a block is the RawRecord `_RowPlan.record` builds for it."""
+    folder = _bundle(tmp_path / "bundle", bench)
+    columnar = csv_bundle.read_csv_bundle(folder, columnar=True)
+    rows = csv_bundle.read_csv_bundle(folder)
+    by_id = {r.local_id: r for r in rows.records}
+    blocked = [record for block in columnar.blocks for record in block.records()]
+    assert len(blocked) > 2000
+    for record in blocked:
+        assert by_id[record.local_id] == record
+    assert sorted(r.local_id for r in [*blocked, *columnar.records]) == sorted(by_id)
