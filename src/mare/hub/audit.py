@@ -71,12 +71,17 @@ KEY_ENV = "MARE_AUDIT_KEY_FILE"
 APPEND_LOCK = threading.RLock()
 
 
+_HELD = threading.local()
+
+
 @contextmanager
-def appends_held() -> Iterator[Callable[[], None]]:
+def appends_held(on_append: bool = False) -> Iterator[Callable[[], None]]:
     """For a transaction that chains audit entries before its COMMIT while other threads append (the
     server's upload job, beside the reads' consultation entries): call `hold()` just before its first
-    entry; the append lock is then kept until this block ends, after the COMMIT or ROLLBACK, so no
-    other entry takes the same number or chains onto one that may yet be rolled back."""
+    entry (or give `on_append`: this thread's first append in the block holds it); the append lock is
+    then kept until this block ends, after the COMMIT or ROLLBACK, so no other entry takes the same
+    number or chains onto one that may yet be rolled back. Before that first entry the others append
+    freely: a long transaction (geocoding, a watchlist check) holds up no reader's entry until its end."""
     held = 0
 
     def hold() -> None:
@@ -84,9 +89,17 @@ def appends_held() -> Iterator[Callable[[], None]]:
         APPEND_LOCK.acquire()
         held += 1
 
+    def once() -> None:
+        if not held:
+            hold()
+
+    before = getattr(_HELD, "hook", None)
+    if on_append:
+        _HELD.hook = once
     try:
         yield hold
     finally:
+        _HELD.hook = before
         for _ in range(held):
             APPEND_LOCK.release()
 
@@ -302,6 +315,9 @@ class AuditLog:
         prepared = [_prepared(entry) for entry in entries]
         if not prepared:
             return []
+        hook = getattr(_HELD, "hook", None)
+        if hook is not None:  # inside `appends_held(on_append=True)`: held from here to its end
+            hook()
         with APPEND_LOCK:
             con = self.store.con
             last = con.execute(HEAD).fetchone()
@@ -523,7 +539,13 @@ class ConsultationBatch:
         self.justification = justification
         self.what = what
         self._items: list[tuple[str, str, Decision]] = []
+        self._ahead: list[Entry] = []
         self._flushed = False
+
+    def ahead(self, entry: Entry) -> None:
+        """An entry of this request written just before its consultation entry, in the same statement
+        (the sign-in's `login` entry, a search's own entry): one head read and one commit per request."""
+        self._ahead.append(entry)
 
     def add(self, resource: str, ref: str, decision: Decision) -> None:
         """Note one decision of this request."""
@@ -537,7 +559,11 @@ class ConsultationBatch:
 
     def flush(self) -> int | None:
         """Write the consultation entry and the denials; return its seq (None when nothing is new)."""
-        if self._flushed and not self._items and not self._bulk:
+        if self._flushed and not self._items and not self._bulk and not self._ahead:
+            return None
+        ahead, self._ahead = self._ahead, []
+        if ahead and not self._items and not self._bulk:  # nothing (new) consulted: the entries ahead
+            self.log.append_many(ahead)
             return None
         items, self._items, self._flushed = self._items, [], True
         bulk, self._bulk = self._bulk, {}
@@ -595,8 +621,9 @@ class ConsultationBatch:
             for resource, ref, decision in items
             if not decision.full
         ]
-        # The consultation entry and its denials in one statement: one read of the head, one commit.
-        return self.log.append_many([consultation, *denials])[0]
+        # The entries ahead, the consultation entry and its denials in one statement: one read of the head,
+        # one commit.
+        return self.log.append_many([*ahead, consultation, *denials])[len(ahead)]
 
     def __enter__(self) -> ConsultationBatch:
         return self

@@ -38,7 +38,7 @@ from mare.access.policy import (
     decide,
 )
 from mare.access.sql import PolicyColumns, rule_sql, visibility_sql
-from mare.hub.audit import AuditLog, ConsultationBatch
+from mare.hub.audit import AuditLog, ConsultationBatch, Entry
 from mare.hub.server_store import apply_viewer, restore_viewer
 from mare.store.db import Store
 
@@ -197,6 +197,11 @@ class HubContext:
             justification=justification if justification is not None else self.why,
             details={**self._details(), **(details or {})} or None,
         )
+
+    def log_with_consultation(self, entry: Entry) -> None:
+        """An entry written with the request's consultation entry when the context closes, in the same
+        statement (one head read and one commit per request; still committed before its answer)."""
+        self._consultation().ahead(entry)
 
     def close(self) -> None:
         """Write the request's consultation entry (and one entry per denial)."""

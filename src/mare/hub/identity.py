@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from mare.access.policy import HUB_AGENCY, ROLES, Purpose, Viewer
 from mare.hub.accounts import authenticate_password, get_user, viewer_for_token
-from mare.hub.audit import AuditLog
+from mare.hub.audit import AuditLog, Entry
 from mare.hub.context import HubContext, Via
 from mare.store.db import Store, os_account
 
@@ -72,31 +72,37 @@ def _refuse(store: Store, actor: str, agency: str | None, reason: str, **details
     return SignInError(reason)
 
 
-def _audit_hook(store: Store, actor: str) -> Callable[[str, str, dict[str, object]], None]:
+def _audit_hook(
+    store: Store, actor: str, later: list[Entry] | None = None
+) -> Callable[[str, str, dict[str, object]], None]:
+    """The sign-in's audit entries: appended at once; with `later`, a success is kept there instead (to go
+    with the request's consultation entry, `open_context(..., together=True)`)."""
+
     def hook(action: str, outcome: str, details: dict[str, object]) -> None:
-        AuditLog(store).append(
-            actor=actor,
-            actor_agency=None,
-            action=action,
-            outcome=outcome,
-            resource="account",
-            details=details,
-        )
+        entry = Entry(actor, None, action, outcome, resource="account", details=dict(details))
+        if later is not None and outcome == "success":
+            later.append(entry)
+        else:
+            AuditLog(store).append_many([entry])
 
     return hook
 
 
-def sign_in(store: Store, credentials: Credentials) -> tuple[Viewer, Via]:
-    """The viewer these credentials stand for and how they were proven, or `SignInError`."""
+def sign_in(store: Store, credentials: Credentials, later: list[Entry] | None = None) -> tuple[Viewer, Via]:
+    """The viewer these credentials stand for and how they were proven, or `SignInError`. With `later`,
+    the entry of a successful token sign-in is put there for the caller to write (refusals at once)."""
     c = credentials
     preview = c.as_agency is not None or c.role is not None
     if c.token:
-        viewer = viewer_for_token(store, c.token, on_event=_audit_hook(store, c.user or "token"))
+        viewer = viewer_for_token(store, c.token, on_event=_audit_hook(store, c.user or "token", later))
         if viewer is None:
             raise SignInError(
                 "the token in MARE_TOKEN is unknown, expired or revoked, or its user or agency "
                 "is disabled: ask an admin for a new one (`mare users token NAME`)"
             )
+        if later and ((c.user and c.user != viewer.user) or preview):  # refused below: in order, at once
+            AuditLog(store).append_many(later)
+            later.clear()
         if c.user and c.user != viewer.user:
             raise _refuse(
                 store,
@@ -170,7 +176,18 @@ def open_context(
     purpose: Purpose = "crime_fighting",
     why: str | None = None,
     what: str = "mare",
+    together: bool = False,
 ) -> HubContext:
-    """Sign in and return the request's context."""
-    viewer, via = sign_in(store, credentials)
-    return HubContext(store, viewer, via, purpose=purpose, why=why, what=what)
+    """Sign in and return the request's context. `together` (the web server): the sign-in's `login`
+    entry is written with the request's consultation entry when the context closes, in one statement."""
+    later: list[Entry] | None = [] if together else None
+    try:
+        viewer, via = sign_in(store, credentials, later)
+    except SignInError:
+        if later:
+            AuditLog(store).append_many(later)
+        raise
+    ctx = HubContext(store, viewer, via, purpose=purpose, why=why, what=what)
+    for entry in later or []:
+        ctx.log_with_consultation(entry)
+    return ctx

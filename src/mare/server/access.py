@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from fastapi import Request
 
 from mare.access.policy import PURPOSES, Purpose
-from mare.hub.audit import APPEND_LOCK
 from mare.hub.context import HubContext
 from mare.hub.identity import Credentials, SignInError, open_context
 from mare.server.session import SESSION_COOKIE, Session
@@ -98,15 +97,23 @@ def hub_context(
     if why is not None and len(why) > 2000:
         raise BadInput("the justification (why) is longer than 2,000 characters: shorten it")
     with state(request).store.reading() as store:
-        with APPEND_LOCK:  # sign-in audits and marks the token used: one at a time
-            ctx = open_context(store, Credentials(token=found.token), purpose=stated, why=why, what=what)
+        # the sign-in's `login` entry goes with the request's consultation entry: one append, one commit
+        ctx = open_context(
+            store, Credentials(token=found.token), purpose=stated, why=why, what=what, together=True
+        )
         try:
             yield ctx
         finally:
             ctx.close()
 
 
-async def write(request: Request, ctx: HubContext, work: Callable[[HubContext], T], serial: bool = True) -> T:
+async def write(
+    request: Request,
+    ctx: HubContext,
+    work: Callable[[HubContext], T],
+    serial: bool = True,
+    adds_only: bool = False,
+) -> T:
     """Run `work` on the writer thread, as the same viewer in a context of its own (closed there).
     Awaited, never waited on: the event loop goes on serving other requests while a long upload
     ingests and cross-checks (waiting on it blocked every page until the upload ended)."""
@@ -118,4 +125,4 @@ async def write(request: Request, ctx: HubContext, work: Callable[[HubContext], 
         finally:
             inner.close()
 
-    return await asyncio.wrap_future(state(request).store.writer.submit(job, serial))
+    return await asyncio.wrap_future(state(request).store.writer.submit(job, serial, adds_only))
