@@ -18,6 +18,7 @@ shown in full, so nothing withheld can be inferred from them.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -149,8 +150,10 @@ def entity(ctx: HubContext, entity_id: str) -> EntityView | None:
     view.hits, view.hits_within = _hits(ctx, repo, shown, set(uids))
     view.judgements = _judgements(ctx, shown)
     around = _linked_visible(view.records)
-    view.timeline = _timeline(ctx, view.records, around)
-    view.places = _places(ctx, [*shown, *around])
+    placed = list(dict.fromkeys([*shown, *around]))
+    values = _dated_and_placed(ctx, placed)
+    view.timeline = _timeline(view.records, around, values)
+    view.places = _places(ctx, placed, values)
     return view
 
 
@@ -226,7 +229,32 @@ def _linked_visible(records: list[RecordView]) -> list[str]:
     return out
 
 
-def _timeline(ctx: HubContext, records: list[RecordView], around: list[str]) -> list[dict[str, Any]]:
+#: A placed record's coordinates (given values, not geocoded).
+COORDINATES = ("lat", "lon")
+
+
+def _dated_and_placed(ctx: HubContext, uids: list[str]) -> list[tuple[str, str, int, str, str, str | None]]:
+    """(uid, field, position, value, kind, label) of the dated values and coordinates of these records: one
+    read, each table looked up in its index (literal lists; a join on all records read them all)."""
+    if not uids:
+        return []
+    marks = ", ".join("?" for _ in uids)
+    fields = [*TIMELINE_FIELDS, *COORDINATES]
+    rows = ctx.store.con.execute(
+        "WITH v AS MATERIALIZED (SELECT record_uid, field, position, normalised FROM record_values "
+        f"WHERE record_uid IN ({marks}) AND field IN ({', '.join('?' for _ in fields)}) "
+        "AND normalised IS NOT NULL), "
+        f"r AS MATERIALIZED (SELECT uid, kind, label FROM records WHERE uid IN ({marks})) "
+        "SELECT v.record_uid, v.field, v.position, v.normalised, r.kind, r.label FROM v "
+        "JOIN r ON r.uid = v.record_uid",
+        [*uids, *fields, *uids],
+    ).fetchall()
+    return [(str(u), str(f), int(p), str(n), str(k), lb) for u, f, p, n, k, lb in rows]
+
+
+def _timeline(
+    records: list[RecordView], around: list[str], values: list[tuple[str, str, int, str, str, str | None]]
+) -> list[dict[str, Any]]:
     """Dated values of the shown records and of the visible records linked to them, oldest first."""
     events: list[dict[str, Any]] = []
     for record in records:
@@ -240,41 +268,46 @@ def _timeline(ctx: HubContext, records: list[RecordView], around: list[str]) -> 
                         "label": record.label,
                     }
                 )
-    if around:
-        marks = ", ".join("?" for _ in around)
-        rows = ctx.store.con.execute(
-            "SELECT v.record_uid, r.kind, r.label, v.field, v.normalised FROM record_values v "
-            f"JOIN records r ON r.uid = v.record_uid WHERE v.record_uid IN ({marks}) "
-            f"AND v.field IN ({', '.join('?' for _ in TIMELINE_FIELDS)}) AND v.normalised IS NOT NULL",
-            [*around, *TIMELINE_FIELDS],
-        ).fetchall()
-        events += [
-            {"at": at, "what": f"{kind} {fld}", "record": uid, "label": label}
-            for uid, kind, label, fld, at in rows
-        ]
+    linked = set(around)
+    events += [
+        {"at": at, "what": f"{kind} {fld}", "record": uid, "label": label}
+        for uid, fld, _, at, kind, label in values
+        if uid in linked and fld in TIMELINE_FIELDS
+    ]
     return sorted(events, key=lambda e: (e["at"], e["record"], e["what"]))
 
 
-def _places(ctx: HubContext, uids: list[str]) -> list[dict[str, Any]]:
+def _degrees(text: str) -> float | None:
+    try:
+        return round(float(text), 3)
+    except ValueError:
+        return None
+
+
+def _places(
+    ctx: HubContext, uids: list[str], values: list[tuple[str, str, int, str, str, str | None]]
+) -> list[dict[str, Any]]:
     """Places of these (visible) records: geocoded place names and given coordinates, one row per
     place with the records that name it, most named first."""
     if not uids:
         return []
     marks = ", ".join("?" for _ in uids)
-    rows = ctx.store.con.execute(
+    rows: list[tuple[Any, ...]] = ctx.store.con.execute(
         "SELECT text, place_name, country, round(lat, 3), round(lon, 3), max(confidence), "
         "list(DISTINCT record_uid ORDER BY record_uid) FROM place_geocodes "
         f"WHERE record_uid IN ({marks}) GROUP BY ALL",
         uids,
     ).fetchall()
-    rows += ctx.store.con.execute(
-        "SELECT NULL, NULL, NULL, round(a.normalised::DOUBLE, 3), round(b.normalised::DOUBLE, 3), 1.0, "
-        "list(DISTINCT a.record_uid ORDER BY a.record_uid) FROM record_values a JOIN record_values b "
-        "ON a.record_uid = b.record_uid AND a.position = b.position AND a.field = 'lat' AND b.field = 'lon' "
-        f"WHERE a.record_uid IN ({marks}) AND a.normalised IS NOT NULL AND b.normalised IS NOT NULL "
-        "GROUP BY ALL",
-        uids,
-    ).fetchall()
+    # given coordinates: a lat beside the lon of the same position of the same record
+    ends: dict[tuple[str, int], dict[str, float | None]] = defaultdict(dict)
+    for uid, fld, position, value, _, _ in values:
+        if fld in COORDINATES:
+            ends[(uid, position)][fld] = _degrees(value)
+    given: dict[tuple[float | None, float | None], set[str]] = defaultdict(set)
+    for (uid, _), end in ends.items():
+        if "lat" in end and "lon" in end:
+            given[(end["lat"], end["lon"])].add(uid)
+    rows += [(None, None, None, lat, lon, 1.0, sorted(named)) for (lat, lon), named in given.items()]
     places = [
         {
             "text": text,

@@ -71,6 +71,20 @@ _RECORD_META = (
 )
 
 
+#: Up to this many uids are read as a literal IN list (DuckDB looks each up in the table's index; a
+#: list parameter joined against the table read all of it: the entity page's four reads 3x faster).
+LITERAL_IN = 512
+
+
+def _within(column: str, uids: Sequence[str]) -> tuple[str, list[Any]]:
+    """`column IN (…)` for these uids and its parameters (an empty list matches nothing)."""
+    if not uids:
+        return "FALSE", []
+    if len(uids) <= LITERAL_IN:
+        return f"{column} IN ({', '.join('?' for _ in uids)})", list(uids)
+    return f"{column} IN (SELECT unnest(?::VARCHAR[]))", [list(uids)]
+
+
 class Repository:
     """Policy-checked reads for one context (viewer, purpose, grants, audit)."""
 
@@ -103,18 +117,18 @@ class Repository:
         entity page on the medium scenario made hundreds)."""
         if not uids:
             return {}
-        rows = self.store.con.execute(
-            _RECORD_META + " WHERE uid IN (SELECT unnest(?))", [list(dict.fromkeys(uids))]
-        ).fetchall()
+        within, params = _within("uid", list(dict.fromkeys(uids)))
+        rows = self.store.con.execute(_RECORD_META + f" WHERE {within}", params).fetchall()
         views = {row[0]: self._record_view(row) for row in rows}
         full = [uid for uid in dict.fromkeys(uids) if uid in views and views[uid].decision.full]
         if not full or not content:
             return views
         values: dict[str, list[ValueView]] = defaultdict(list)
+        within, params = _within("record_uid", full)
         for uid, f, o, n, r, fl, x in self.store.con.execute(
             "SELECT record_uid, field, original, normalised, reason, flags, extra FROM record_values "
-            "WHERE record_uid IN (SELECT unnest(?)) ORDER BY record_uid, field, position",
-            [full],
+            f"WHERE {within} ORDER BY record_uid, field, position",
+            params,
         ).fetchall():
             values[uid].append(ValueView(f, o, n, r, list(fl or []), json.loads(x) if x else None))
         links = self._links_of(full)
@@ -150,20 +164,21 @@ class Repository:
 
     def _links_of(self, uids: list[str]) -> dict[str, list[dict[str, Any]]]:
         """The links of each record, each decided, with the record at its other end (no content)."""
+        sources, source_params = _within("l.source_uid", uids)
+        targets, target_params = _within("l.target_uid", uids)
         rows = self.store.con.execute(
             "SELECT l.uid, l.kind, l.source_uid, l.target_uid, l.agency, l.handling_code, "
-            "l.restrictions, l.properties, l.assessment FROM links l "
-            "WHERE l.source_uid IN (SELECT unnest(?)) OR l.target_uid IN (SELECT unnest(?)) ORDER BY l.uid",
-            [uids, uids],
+            f"l.restrictions, l.properties, l.assessment FROM links l WHERE {sources} OR {targets} "
+            "ORDER BY l.uid",
+            [*source_params, *target_params],
         ).fetchall()
         wanted = set(uids)
         ends = [(row, uid) for row in rows for uid in dict.fromkeys((row[2], row[3])) if uid in wanted]
         others = {dst if src == uid else src for (_, _, src, dst, *_), uid in ends}
+        within, params = _within("uid", sorted(others))
         metas = {
             other[0]: other
-            for other in self.store.con.execute(
-                _RECORD_META + " WHERE uid IN (SELECT unnest(?))", [sorted(others)]
-            ).fetchall()
+            for other in self.store.con.execute(_RECORD_META + f" WHERE {within}", params).fetchall()
         }
         shown: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for (luid, kind, src, dst, agency, code, rules, props, assessment), uid in ends:
