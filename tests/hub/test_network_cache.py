@@ -15,7 +15,7 @@ import pytest
 from analyse.network.test_hub import BKA, SCO, load, person
 from builders import write_contribution
 from mare.access.policy import Viewer
-from mare.hub import networks
+from mare.hub import kept, networks
 from mare.hub.context import HubContext
 from mare.ingest.pipeline import IngestOptions, ingest_file
 from mare.store.db import Store
@@ -33,8 +33,8 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         return build(ctx, *args)
 
     monkeypatch.setattr(networks, "_entity_network", counted)
-    for kept in (networks._NETWORKS, networks._FOUND, networks._REPORTS):
-        kept.clear()
+    for cache in (networks._NETWORKS, networks._FOUND, networks._REPORTS):
+        cache.clear()
     yield seen
 
 
@@ -152,3 +152,134 @@ def test_one_build_for_requests_arriving_together(store: Store, tmp_path: Path, 
         t.join()
     assert sorted(builds) == ["DE-BKA", "IT-SCO"]
     assert sum("Hidden Boss" in f for f in found) == 3 and len(found) == 4
+
+
+# --- served across additions (the web server: `kept.serve_across_additions`) ------------------------
+
+
+@pytest.fixture
+def across(store: Store) -> Iterator[None]:
+    """This store's kept networks served across additions for a minute, as the web server does."""
+    kept.serve_across_additions(store.home, 60.0)
+    yield
+    kept.serve_across_additions(store.home, None)
+
+
+def served(store: Store, viewer: Viewer) -> tuple[set[str], dict[str, Any]]:
+    with HubContext(store, viewer, "password") as ctx:
+        found = networks.hub_found_networks(ctx, 2)
+    names = {str(a["label"]) for _, net in found for a in net.attrs.values()}
+    return names, found[0][1].meta["served"]
+
+
+def add_people(store: Store, tmp_path: Path, name: str = "NEW-1") -> None:
+    records = [person("n1", "Dana New"), person("n2", "Emil New"), person("n3", "Burak Demir")]
+    links = [
+        {"kind": "associate_of", "source": "n1", "target": "n2"},
+        {"kind": "associate_of", "source": "n1", "target": "n3"},
+    ]
+    report = ingest_file(store, write_contribution(tmp_path / f"{name}.json", records, links, id=name))
+    assert report.status == "stored", report.message
+
+
+def test_an_addition_is_served_from_the_last_build_for_a_while(
+    store: Store, tmp_path: Path, builds: list[str], across: None
+) -> None:
+    """Within the window an addition does not rebuild the network: the last build is served, saying
+    when it was built; once the window has passed the next request reads the data and builds again."""
+    load(store, tmp_path)
+    before, fresh = served(store, BKA)
+    assert not fresh["across_additions"] and fresh["as_of"]
+    add_people(store, tmp_path)
+    after, stale = served(store, BKA)
+    assert after == before and "Dana New" not in after
+    assert stale["across_additions"] and stale["as_of"] == fresh["as_of"]
+    assert builds == ["DE-BKA"]
+    kept.serve_across_additions(store.home, 0.0)  # the window has passed
+    rebuilt, current = served(store, BKA)
+    assert {"Dana New", "Emil New"} <= rebuilt and not current["across_additions"]
+    assert builds == ["DE-BKA", "DE-BKA"]
+
+
+def test_a_withholding_change_is_never_served_from_an_older_build(
+    store: Store, tmp_path: Path, builds: list[str], across: None
+) -> None:
+    """A record made H2 inside a withholding change (as every write but an upload is, in the server)
+    drops out of the other agency's network at once, window or not."""
+    load(store, tmp_path)
+    assert "Burak Demir" in served(store, SCO)[0]
+    with kept.withholding_change():
+        store.con.execute("UPDATE records SET handling_code = 'H2' WHERE label = 'Burak Demir'")
+    names, info = served(store, SCO)
+    assert "Burak Demir" not in names and not info["across_additions"]
+    assert builds == ["IT-SCO", "IT-SCO"]
+
+
+def test_nothing_is_served_across_while_a_withholding_change_runs(
+    store: Store, tmp_path: Path, builds: list[str], across: None
+) -> None:
+    """While a withholding change is under way (committed or not yet), every request reads the data."""
+    load(store, tmp_path)
+    served(store, SCO)
+    kept.begin_withholding()
+    try:
+        store.con.execute("UPDATE records SET handling_code = 'H2' WHERE label = 'Burak Demir'")
+        names, info = served(store, SCO)
+        assert "Burak Demir" not in names and not info["across_additions"]
+        again, _ = served(store, SCO)  # built during the change: not served across it afterwards
+    finally:
+        kept.end_withholding()
+    assert "Burak Demir" not in again
+    store.con.execute("UPDATE records SET handling_code = 'H0' WHERE label = 'Burak Demir'")
+    with kept.withholding_change():
+        pass  # the server's writer ends every such job: the build made meanwhile is no longer served
+    assert "Burak Demir" in served(store, SCO)[0]
+
+
+def test_a_replacing_contribution_withholds(
+    store: Store, tmp_path: Path, builds: list[str], across: None
+) -> None:
+    """A contribution that replaces an older one (a new version) may withdraw records: received through
+    the hub layer (`intake.receive`, the server's upload) it is a withholding change, so the network is
+    read again at once; a new contribution is an addition."""
+    from mare.hub.intake import receive
+    from mare.ingest.sources import find_sources
+
+    load(store, tmp_path)
+    contributor = Viewer("ana", "DE-BKA", frozenset({"contributor", "analyst"}))
+
+    def upload(folder: str, records: list[dict[str, object]], **envelope: object) -> None:
+        (tmp_path / folder).mkdir()
+        path = write_contribution(tmp_path / folder / "new.json", records, [], **envelope)
+        with HubContext(store, contributor, "password") as ctx:
+            report = receive(ctx, find_sources([path])[0][0], IngestOptions())
+        assert report.status == "stored", report.message
+
+    served(store, BKA)
+    upload("v1", [person("n1", "Dana New")], id="NEW-1")
+    assert served(store, BKA)[1]["across_additions"]
+    upload("v2", [person("n2", "Emil New")], id="NEW-1", supersedes="NEW-1")
+    assert not served(store, BKA)[1]["across_additions"]
+    assert builds == ["DE-BKA", "DE-BKA"]
+
+
+def test_viewers_never_share_a_build_across_additions(
+    store: Store, tmp_path: Path, builds: list[str], across: None
+) -> None:
+    load(store, tmp_path)
+    assert "Hidden Boss" in served(store, BKA)[0]
+    add_people(store, tmp_path)
+    names, info = served(store, SCO)
+    assert "Hidden Boss" not in names and not info["across_additions"]
+    assert "Hidden Boss" in served(store, BKA)[0]
+    assert builds == ["DE-BKA", "IT-SCO"]
+
+
+def test_off_for_a_store_the_process_does_not_serve(store: Store, tmp_path: Path, builds: list[str]) -> None:
+    """Without `serve_across_additions` for the store (the command line, other processes) every request
+    reads the stamps: an addition is in the next network."""
+    load(store, tmp_path)
+    served(store, BKA)
+    add_people(store, tmp_path)
+    assert "Dana New" in served(store, BKA)[0]
+    assert builds == ["DE-BKA", "DE-BKA"]

@@ -373,3 +373,64 @@ def test_benchmark_queries_find_the_truth(tmp_path: Path, monkeypatch: pytest.Mo
             with HubContext(store, Viewer("b", "HUB", frozenset({"analyst"})), "password") as ctx:
                 found += bool(q.truth & {h.uid for h in search(ctx, q.text, limit=10).hits})
         assert found / len(drawn) >= 0.9, f"recall@10 {found / len(drawn):.2f}"  # 0.98 when written
+
+
+# --- the web server's slice of the store (`refresh_slice`) -------------------------------------------
+
+SLICE_QUERIES = (
+    "Mohammed Al Hassan",
+    "Hassan Mohammed",
+    "Ali Tesfay",
+    "Lampedusa",
+    "Lampedusa harbour",
+    "M-AB 1234",
+    "+49 151 12345678",
+    "C01X00T47",
+    "@abu_omar_99",
+    SECRET_NAME,
+    MINOR_NAME,
+)
+
+
+@pytest.fixture
+def sliced(store: Store) -> Iterator[Store]:
+    from mare.hub.search import drop_slice, refresh_slice
+
+    refresh_slice(store)
+    try:
+        yield store
+    finally:
+        drop_slice(store)
+
+
+def test_the_slice_answers_as_the_store_does(store: Store, world: World) -> None:
+    """Every reading gives the same results, ranks, reasons and withheld counts from the slice."""
+    from mare.hub.search import drop_slice, refresh_slice
+
+    viewers = [("HUB", "analyst"), ("IT-SCO", "analyst"), ("DE-BKA", "contributor")]
+    plain = {(q, v): run(store, q, *v).as_dict() for q in SLICE_QUERIES for v in viewers}
+    refresh_slice(store)
+    try:
+        from_slice = {(q, v): run(store, q, *v).as_dict() for q in SLICE_QUERIES for v in viewers}
+    finally:
+        drop_slice(store)
+    assert from_slice == plain
+    assert any(r["results"] for r in plain.values())
+
+
+def test_the_slice_only_proposes_the_policy_decides_on_the_store(sliced: Store, world: World) -> None:
+    """A record withheld after the slice was filled is withheld at once: the slice proposes candidates,
+    the store's own records decide what is shown."""
+    uid = world.uid["q2"]
+    assert uid in uids(run(sliced, "Muhammad Alhassan", "DE-BKA"))
+    assert next(h for h in run(sliced, "Muhammad Alhassan", "DE-BKA").hits if h.uid == uid).decision.full
+    sliced.con.execute("UPDATE records SET handling_code = 'H2' WHERE uid = ?", [uid])
+    try:
+        found = run(sliced, "Muhammad Alhassan", "DE-BKA")
+        hit = next(h for h in found.hits if h.uid == uid)
+        assert not hit.decision.full and "Muhammad" not in json.dumps(hit.as_dict())
+    finally:
+        sliced.con.execute("UPDATE records SET handling_code = 'H0' WHERE uid = ?", [uid])
+    # the candidates come from the slice: what it lacks is not proposed (until it is filled again)
+    sliced.con.execute("DELETE FROM mare_search.person_features WHERE record_uid = ?", [uid])
+    assert uid not in uids(run(sliced, "Muhammad Alhassan", "DE-BKA"))

@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mare.access.policy import ActionTarget, allowed
-from mare.hub.audit import APPEND_LOCK, appends_held
+from mare.hub.audit import appends_held
 from mare.hub.context import HubContext, system_context
+from mare.hub.kept import begin_withholding, end_withholding
 from mare.hub.watchlists import check_stored
 from mare.ingest.pipeline import IngestOptions, IngestReport, ingest_source
 from mare.ingest.sources import Source
@@ -83,19 +84,39 @@ def receive(
     stored contribution's audit entry commits in its transaction)."""
     from mare.hub.adverts import post_facts
 
+    withholding = False
     with appends_held() as hold:
 
         def stored(report: IngestReport) -> None:
+            nonlocal withholding
             hold()
+            if _replaces(ctx, report):  # before its COMMIT: no kept build is served across it
+                begin_withholding()
+                withholding = True
             log_collection(ctx, report)
 
         hooked = replace(
             options, authorise=_authoriser(ctx), on_stored=stored, read_post=options.read_post or post_facts
         )
-        report = ingest_source(ctx.store, source, hooked, on_calls)
+        try:
+            report = ingest_source(ctx.store, source, hooked, on_calls)
+        finally:
+            if withholding:
+                end_withholding()
     if not options.dry_run and report.status not in ("already_received", "stored"):
         log_collection(ctx, report)
     return report
+
+
+def _replaces(ctx: HubContext, report: IngestReport) -> bool:
+    """Whether a contribution being stored replaces an older one (a new version, or `supersedes`): a
+    change that may withhold records, not only an addition (`hub.kept`)."""
+    if report.version not in (None, 1):
+        return True
+    row = ctx.store.con.execute(
+        "SELECT count(*) FROM contributions WHERE superseded_by = ?", [report.contribution]
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def _todo(ctx: HubContext, kind: str, stored: list[str] | None) -> list[str]:
@@ -106,9 +127,10 @@ def _todo(ctx: HubContext, kind: str, stored: list[str] | None) -> list[str]:
 
 @contextmanager
 def _transaction(ctx: HubContext) -> Iterator[None]:
-    """A short transaction whose audit entries commit with it (the append lock held throughout)."""
+    """A transaction whose audit entries commit with it (the append lock held from its first entry to
+    its end: the work before that entry holds up no other thread's audit entries)."""
     con = ctx.store.con
-    with APPEND_LOCK:
+    with appends_held(on_append=True):
         con.execute("BEGIN TRANSACTION")
         try:
             yield

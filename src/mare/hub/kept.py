@@ -7,15 +7,28 @@ the read policy reads: a change to any of them changes the key). `Kept` holds th
 key (least recently used dropped) and builds each key once: requests asking for a key while it is
 built wait for that build and take it. None as key (off DuckDB, where row-level security decides)
 keeps nothing.
+
+**Across additions** (`serve_across_additions`, turned on by the web server, which sees every write to its
+store): a build may be served for up to `window` seconds after it was made, without reading the data
+stamps, while nothing but additions (new contributions adding records, links, calls; their cross-check
+and geocoding) reached the store since it was built. Every other change (a handling change, consent,
+erasure, retention, judgements, a contribution replacing another) runs inside `withholding_change`, and
+a build begun before such a change ended is never served after it: the next request reads the stamps and
+builds again. When the window has passed, the next request reads the stamps and rebuilds if they
+changed; the others are served the last build meanwhile. What is served says when it was built (`Served`).
+Off by default (the command line and the tests read the stamps every time).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from mare.hub.context import HubContext
@@ -35,18 +48,191 @@ def stamp_sql(stamps: Mapping[str, str]) -> str:
 def policy_key(ctx: HubContext, stamps: str, aliases: Iterable[str], *options: Any) -> Key | None:
     """What decides a kept result for this viewer (see the module): `stamps` from `stamp_sql`,
     `aliases` the policy is applied on, `options` the computation's own. None off DuckDB."""
+    base = policy_base(ctx, aliases, *options)
+    if base is None:
+        return None
+    return with_stamp(ctx, base, stamps)
+
+
+#: Where the data stamp sits in a key (`policy_key`); the rest is its `policy_base`.
+STAMP_AT = 4
+
+
+def policy_base(ctx: HubContext, aliases: Iterable[str], *options: Any) -> Key | None:
+    """A key without its data stamp: the store, the viewer's policy, grants, today, the options."""
     if ctx.store.backend != "duckdb":
         return None
-    stamp = ctx.store.con.execute(stamps).fetchone()
     policy = [ctx.visibility_sql(alias) for alias in aliases]
     return (
         str(ctx.store.home.resolve()),
         tuple((sql, tuple(map(str, params))) for sql, params in policy),
         ctx.grants,
         date.today().isoformat(),
-        tuple(stamp or ()),
         *options,
     )
+
+
+def with_stamp(ctx: HubContext, base: Key, stamps: str) -> Key:
+    """The full key: the base with the data stamps read now."""
+    stamp = ctx.store.con.execute(stamps).fetchone()
+    return (*base[:STAMP_AT], tuple(stamp or ()), *base[STAMP_AT:])
+
+
+def base_of(key: Key) -> Key:
+    """A full key's `policy_base`."""
+    return (*key[:STAMP_AT], *key[STAMP_AT + 1 :])
+
+
+# --- serving the last build across additions ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Served:
+    """Which build a request got: its key, when it was built (UTC), whether data may have been added
+    since (served across additions), and whether a newer build is being made."""
+
+    key: Key | None
+    built_at: datetime | None
+    across_additions: bool = False
+    rebuilding: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-able form, for the page saying how current it is."""
+        return {
+            "as_of": self.built_at.isoformat(timespec="seconds") if self.built_at else None,
+            "across_additions": self.across_additions,
+            "rebuilding": self.rebuilding,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Build:
+    key: Key
+    epoch: int
+    made: float  # monotonic
+    built_at: datetime
+
+
+@dataclass(slots=True)
+class _Additions:
+    windows: dict[str, float]  # the stores (resolved home) served across additions, and their windows
+    epoch: int = 0  # moved at the start and at the end of every withholding change
+    running: int = 0  # withholding changes under way
+
+
+_ADDITIONS = _Additions({})
+_LAST: dict[tuple[str, Key], _Build] = {}
+_REBUILDING: set[tuple[str, Key]] = set()
+#: Builds remembered for serving across additions, at most (the oldest forgotten).
+LAST_BUILDS = 64
+
+
+def serve_across_additions(home: Path, window: float | None = 120.0) -> None:
+    """Let builds from the store in `home` be served for `window` seconds across additions (None: no
+    longer). Only for a process that sees every write to that store and runs each one that is not an
+    addition inside `withholding_change`: the web server, which holds the store open for writing."""
+    where = str(home.resolve())
+    with _LOCK:
+        if window is None:
+            _ADDITIONS.windows.pop(where, None)
+        else:
+            _ADDITIONS.windows[where] = window
+        for slot in [slot for slot in _LAST if slot[1][0] == where]:
+            del _LAST[slot]
+
+
+@contextmanager
+def withholding_change() -> Iterator[None]:
+    """Around a change that may withhold or alter what a build shows: no build begun before its end is
+    served after it without the stamps being read again."""
+    begin_withholding()
+    try:
+        yield
+    finally:
+        end_withholding()
+
+
+def begin_withholding() -> None:
+    """The start of a withholding change (`withholding_change`; end it with `end_withholding`)."""
+    with _LOCK:
+        _ADDITIONS.epoch += 1
+        _ADDITIONS.running += 1
+
+
+def end_withholding() -> None:
+    """The end of a withholding change begun with `begin_withholding`."""
+    with _LOCK:
+        _ADDITIONS.epoch += 1
+        _ADDITIONS.running -= 1
+
+
+def _epoch() -> int | None:
+    """The current epoch, None while a withholding change is under way (caller holds `_LOCK`)."""
+    return None if _ADDITIONS.running else _ADDITIONS.epoch
+
+
+def last_build(name: str, base: Key | None) -> Served | None:
+    """The last build of `name` for this base if it may be served without reading the stamps: serving
+    across additions is on, it is younger than the window, and no withholding change began since it
+    began (None otherwise: read the stamps)."""
+    if base is None:
+        return None
+    with _LOCK:
+        found = _LAST.get((name, base))
+        window = _ADDITIONS.windows.get(str(base[0]))
+        if window is None or found is None or _epoch() != found.epoch:
+            return None
+        if time.monotonic() - found.made >= window and (name, base) not in _REBUILDING:
+            return None
+        return Served(found.key, found.built_at, True, (name, base) in _REBUILDING)
+
+
+def epoch_now() -> int | None:
+    """The epoch to give `building`, read BEFORE the data stamps (None while a withholding change is
+    under way: nothing built then becomes the last build)."""
+    with _LOCK:
+        return _epoch()
+
+
+@contextmanager
+def building(name: str, key: Key | None, epoch: int | None) -> Iterator[Callable[[], None]]:
+    """Around reading or building the result for `key` (its stamps read after `epoch_now` gave `epoch`):
+    requests for the same base arriving meanwhile are served the last build (`last_build`). Call the
+    yielded `done()` once the result for `key` is kept: it becomes the last build, unless a withholding
+    change began since `epoch` was read."""
+    if key is None:
+        yield lambda: None
+        return
+    slot = (name, base_of(key))
+    with _LOCK:
+        _REBUILDING.add(slot)
+
+    try:
+        yield lambda: mark_built(name, key, epoch)
+    finally:
+        with _LOCK:
+            _REBUILDING.discard(slot)
+
+
+def mark_built(name: str, key: Key, epoch: int | None) -> None:
+    """`key` (its stamps read after `epoch_now` gave `epoch`) is the last build of `name` for its base,
+    unless a withholding change began since or the store is not served across additions."""
+    slot = (name, base_of(key))
+    with _LOCK:
+        if epoch is None or _epoch() != epoch or str(key[0]) not in _ADDITIONS.windows:
+            return
+        _LAST.pop(slot, None)
+        _LAST[slot] = _Build(key, epoch, time.monotonic(), datetime.now(UTC))
+        while len(_LAST) > LAST_BUILDS:
+            del _LAST[next(iter(_LAST))]
+
+
+def forget_last(name: str, key: Key) -> None:
+    """Forget the last build of `name` for this key's base (its result is no longer kept)."""
+    with _LOCK:
+        found = _LAST.get((name, base_of(key)))
+        if found is not None and found.key == key:
+            del _LAST[(name, base_of(key))]
 
 
 @contextmanager

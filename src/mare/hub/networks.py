@@ -18,6 +18,7 @@ import threading
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import networkx as nx
@@ -27,7 +28,17 @@ from mare.analyse.network.graph import Network, collapse
 from mare.analyse.network.profiles import network_profile
 from mare.analyse.network.typology import Typology, typology
 from mare.hub.context import HubContext
-from mare.hub.kept import Kept, policy_key, stamp_sql
+from mare.hub.kept import (
+    Kept,
+    Served,
+    base_of,
+    building,
+    epoch_now,
+    last_build,
+    policy_base,
+    stamp_sql,
+    with_stamp,
+)
 from mare.hub.kept import one_build as _one_build
 from mare.hub.network import hub_network
 
@@ -109,6 +120,8 @@ _STAMPS = {
     "status)), 0) FROM consent_requests",
 }
 _STAMP_SQL = stamp_sql(_STAMPS)
+#: The person network's name among the builds served across additions (`kept.last_build`).
+_NAME = "person network"
 
 
 def _cache_key(
@@ -116,13 +129,45 @@ def _cache_key(
 ) -> tuple[Any, ...] | None:
     """What decides the network a viewer gets (`kept.policy_key`: the policy on records and links, the
     consent granted, today, the stamps of `_STAMPS`) and the options. None off DuckDB (not cached)."""
-    return policy_key(
+    return _serving(ctx, tie_kinds, weights).key
+
+
+@dataclass(frozen=True, slots=True)
+class _Serving:
+    """The key a request is served from, how current it is, and the epoch read before its stamps."""
+
+    key: tuple[Any, ...] | None
+    served: Served
+    epoch: int | None
+
+
+def _serving(
+    ctx: HubContext, tie_kinds: Iterable[str] | None, weights: Mapping[str, float] | None
+) -> _Serving:
+    """The key to serve: the last build for this viewer's policy while it may be served across
+    additions (`kept.last_build`: the stamps not even read), else the key of the data as it is now."""
+    base = policy_base(
         ctx,
-        _STAMP_SQL,
         ("r", "l"),
         tuple(sorted(tie_kinds)) if tie_kinds is not None else None,
         tuple(sorted(weights.items())) if weights is not None else None,
     )
+    last = last_build(_NAME, base)
+    if last is not None and last.key is not None:
+        with _NETWORKS_LOCK:
+            kept = last.key in _NETWORKS
+        if kept:
+            return _Serving(last.key, last, None)
+    epoch = epoch_now()
+    key = with_stamp(ctx, base, _STAMP_SQL) if base is not None else None
+    return _Serving(key, Served(key, None), epoch)
+
+
+def _as_served(net: Network, served: Served) -> Network:
+    """The network (a copy) saying how current it is (`meta["served"]`, and the key it came from)."""
+    net.meta["served"] = served.as_dict()
+    net.meta["served_key"] = served.key
+    return net
 
 
 def entity_network(
@@ -133,7 +178,9 @@ def entity_network(
     """The person network the viewer may see, one node per resolved person (entity id `E…`). Built
     once per viewer's policy and state of the data (kept for the next request: `_cache_key`); each
     call notes its counts shown and withheld in the viewer's consultation entry all the same."""
-    return _kept_entity_network(ctx, tie_kinds, weights, _cache_key(ctx, tie_kinds, weights))
+    serving = _serving(ctx, tie_kinds, weights)
+    net, served = _kept_entity_network(ctx, tie_kinds, weights, serving)
+    return _as_served(net, served)
 
 
 def hub_found_networks(
@@ -144,7 +191,7 @@ def hub_found_networks(
     seed: int = 1,
 ) -> list[tuple[str, Network]]:
     """`find_networks` on the viewer's `entity_network`, kept like it for the same policy and data."""
-    return _found(ctx, min_size, tie_kinds, weights, seed, _cache_key(ctx, tie_kinds, weights))
+    return _found(ctx, min_size, tie_kinds, weights, seed, _serving(ctx, tie_kinds, weights))
 
 
 def _found(
@@ -153,23 +200,40 @@ def _found(
     tie_kinds: Iterable[str] | None,
     weights: Mapping[str, float] | None,
     seed: int,
-    key: tuple[Any, ...] | None,
+    serving: _Serving,
 ) -> list[tuple[str, Network]]:
-    net = _kept_entity_network(ctx, tie_kinds, weights, key)
+    net, served = _kept_entity_network(ctx, tie_kinds, weights, serving)
+    key = served.key
     if key is None:
-        return find_networks(net, min_size, seed=seed)
+        return [(nid, _as_served(part, served)) for nid, part in find_networks(net, min_size, seed=seed)]
     kept, _ = _FOUND.take_or_build((*key, min_size, seed), lambda: find_networks(net, min_size, seed=seed))
-    return [(nid, _copy(part)) for nid, part in kept]
+    return [(nid, _as_served(_copy(part), served)) for nid, part in kept]
 
 
 def _kept_entity_network(
     ctx: HubContext,
     tie_kinds: Iterable[str] | None,
     weights: Mapping[str, float] | None,
-    key: tuple[Any, ...] | None,
-) -> Network:
-    with _one_build(key):
-        return _kept_or_built(ctx, tie_kinds, weights, key)
+    serving: _Serving,
+) -> tuple[Network, Served]:
+    """The network for the serving key and how current it is. A last build served across additions is
+    taken as kept; if it was dropped meanwhile, the data as it is now is read (stamps and all)."""
+    if serving.served.across_additions:
+        with _NETWORKS_LOCK:
+            found = _NETWORKS.get(serving.key) if serving.key is not None else None
+        if found is not None:
+            kept, (resource, shown, withheld) = found
+            ctx.note_bulk(resource, shown, withheld)
+            return _copy(kept), serving.served
+        epoch = epoch_now()
+        base = base_of(serving.key) if serving.key is not None else None
+        key = with_stamp(ctx, base, _STAMP_SQL) if base is not None else None
+        serving = _Serving(key, Served(key, None), epoch)
+    key = serving.key
+    with building(_NAME, key, serving.epoch) as done, _one_build(key):
+        net = _kept_or_built(ctx, tie_kinds, weights, key)
+        done()
+    return net, Served(key, datetime.now(UTC))
 
 
 def _kept_or_built(
@@ -391,7 +455,7 @@ def network(
     weights: Mapping[str, float] | None = None,
 ) -> Network:
     """One network by its number (`N3`) under the same options that listed it."""
-    return _one(ctx, network_id, min_size, tie_kinds, weights, _cache_key(ctx, tie_kinds, weights))[1]
+    return _one(ctx, network_id, min_size, tie_kinds, weights, _serving(ctx, tie_kinds, weights))[1]
 
 
 def _one(
@@ -400,9 +464,9 @@ def _one(
     min_size: int,
     tie_kinds: Iterable[str] | None,
     weights: Mapping[str, float] | None,
-    key: tuple[Any, ...] | None,
+    serving: _Serving,
 ) -> tuple[str, Network]:
-    found = dict(_found(ctx, min_size, tie_kinds, weights, 1, key))
+    found = dict(_found(ctx, min_size, tie_kinds, weights, 1, serving))
     wanted = network_id.strip().upper()
     if wanted not in found:
         there = f"there are {len(found)} (N1…N{len(found)})" if found else "there is none in what you may see"
@@ -419,8 +483,8 @@ def analysed_network(ctx: HubContext, network_id: str, min_size: int = 3) -> tup
     scenario's largest network, asked for by the network page, its graph and its chart)."""
     from mare.analyse.network.report import analyse
 
-    key = _cache_key(ctx, None, None)
-    wanted, net = _one(ctx, network_id, min_size, None, None, key)
+    wanted, net = _one(ctx, network_id, min_size, None, None, _serving(ctx, None, None))
+    key = net.meta.get("served_key")
     if key is None:
         return net, analyse(net)
     kept, _ = _REPORTS.take_or_build((*key, min_size, wanted), lambda: analyse(_copy(net)))

@@ -25,10 +25,21 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from mare.hub.context import HubContext
-from mare.hub.kept import Kept, Key, policy_key, stamp_sql
+from mare.hub.kept import (
+    Kept,
+    Key,
+    Served,
+    epoch_now,
+    last_build,
+    mark_built,
+    policy_base,
+    stamp_sql,
+    with_stamp,
+)
 from mare.hub.visible import read_visible
 
 EVENT_FIELDS = ("event_type", "occurred_at", "place", "country", "lat", "lon")
@@ -169,9 +180,29 @@ _LOCATED: Kept[_Located] = Kept(2 * PLACES_CACHE_SIZE)
 _HOTSPOTS: Kept[dict[str, Any]] = Kept(4 * PLACES_CACHE_SIZE)
 
 
+#: The map's name among the builds served across additions (`kept.last_build`).
+_NAME = "map"
+
+
 def _key(ctx: HubContext) -> Key | None:
-    """What decides the viewer's located events and legs (`kept.policy_key` over `_STAMPS`)."""
-    return policy_key(ctx, _STAMP_SQL, ("r",))
+    """What decides the viewer's located events and legs (`kept.policy_key` over `_STAMPS`); where the
+    store is served across additions (the web server), the last key read for this viewer's policy while
+    it may be (`kept.last_build`: the stamps are then not read; whatever is built under it is read from
+    the data as it is now, so it is never older than its key says)."""
+    return _served(ctx).key
+
+
+def _served(ctx: HubContext) -> Served:
+    base = policy_base(ctx, ("r",))
+    if base is None:
+        return Served(None, None)
+    last = last_build(_NAME, base)
+    if last is not None:
+        return last
+    epoch = epoch_now()
+    key = with_stamp(ctx, base, _STAMP_SQL)
+    mark_built(_NAME, key, epoch)
+    return Served(key, datetime.now(UTC))
 
 
 def _kept(
@@ -539,15 +570,17 @@ class MapData:
     events: list[EventPoint]
     legs: list[Leg]
     hotspots: list[dict[str, Any]]
+    served: dict[str, Any] = field(default_factory=dict, compare=False)  # how current (`kept.Served`)
 
 
 def hub_map(ctx: HubContext, events: bool = True, routes: bool = True, hotspots: bool = True) -> MapData:
     """The map's layers as the viewer may see them: each kind read once (kept, like the hotspots)."""
-    key = _key(ctx)
+    served = _served(ctx)
+    key = served.key
     points = _event_points(ctx, key) if events or hotspots else ([], 0, {})
     found = _legs(ctx, key) if routes or hotspots else ([], 0, {})
     rows: list[dict[str, Any]] = []
     if hotspots:
         options = (6, 1, 0.05, "year", False, MIN_ACTIVITY)
         rows = _hotspots(ctx, key, points, found, options)["rows"]
-    return MapData(points[0], found[0] if routes else [], rows)
+    return MapData(points[0], found[0] if routes else [], rows, served.as_dict())

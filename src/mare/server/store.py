@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager, nullcontext, suppress
@@ -28,10 +29,19 @@ from typing import Any, TypeVar
 import duckdb
 
 from mare.hub.audit import APPEND_LOCK, trail_key
+from mare.hub.kept import serve_across_additions, withholding_change
+from mare.hub.search import drop_slice, refresh_slice
 from mare.store.db import Store, open_store
 
 T = TypeVar("T")
-Job = tuple[Callable[[Store], Any], bool, "Future[Any]"]
+#: Read cursors kept between requests, at most (the server's request threads: 40 by default).
+IDLE_CURSORS = 64
+Job = tuple[Callable[[Store], Any], bool, bool, "Future[Any]"]
+#: Seconds a kept network may be served across additions (uploads) before a request rebuilds it.
+ADDITIONS_WINDOW = 120.0
+#: Seconds between fillings of the search's slice while uploads go on (its filling takes ~0.5 s of
+#: DuckDB on the medium scenario): what they add is found by searches at most this much later.
+SLICE_EVERY = 10.0
 
 
 class Writer:
@@ -40,6 +50,8 @@ class Writer:
     def __init__(self, store: Store) -> None:
         self._base = store
         self._jobs: queue.Queue[Job | None] = queue.Queue()
+        self._sliced_at = time.monotonic()  # the search's slice was filled then (`refresh_slice`)
+        self._behind = False  # writes since
         self._thread = threading.Thread(target=self._run, name="mare-writer", daemon=True)
         self._thread.start()
 
@@ -47,25 +59,51 @@ class Writer:
         cursor = self._base.con.cursor()
         store = Store(home=self._base.home, con=cursor, archive=self._base.archive)
         try:
-            while (job := self._jobs.get()) is not None:
-                work, serial, done = job
+            while (job := self._next(store)) is not None:
+                work, serial, adds_only, done = job
                 if not done.set_running_or_notify_cancel():
                     continue
                 try:
-                    with APPEND_LOCK if serial else nullcontext():
+                    # every write but an upload may withhold what a kept build shows (`hub.kept`)
+                    with (
+                        APPEND_LOCK if serial else nullcontext(),
+                        nullcontext() if adds_only else withholding_change(),
+                    ):
                         done.set_result(work(store))
                 except BaseException as exc:  # handed to the waiting request
                     with suppress(duckdb.Error):  # no transaction open: nothing to undo
                         store.con.execute("ROLLBACK")
                     done.set_exception(exc)
+                self._behind = True
+                if not adds_only or time.monotonic() - self._sliced_at >= SLICE_EVERY:
+                    self._slice(store)
         finally:
             cursor.close()
 
-    def submit(self, work: Callable[[Store], T], serial: bool = True) -> Future[T]:
+    def _next(self, store: Store) -> Job | None:
+        """The next job; while none comes, the search's slice is brought up to date once."""
+        while True:
+            try:
+                return self._jobs.get(timeout=SLICE_EVERY if self._behind else None)
+            except queue.Empty:
+                self._slice(store)
+
+    def _slice(self, store: Store) -> None:
+        """Fill the search's slice again (`hub.search.refresh_slice`): after each write that is not an
+        upload, and after uploads at most every `SLICE_EVERY` seconds and once they stop."""
+        self._behind = False
+        self._sliced_at = time.monotonic()
+        with suppress(duckdb.Error):  # searches then go on from the slice as it was (the policy is live)
+            refresh_slice(store)
+
+    def submit(self, work: Callable[[Store], T], serial: bool = True, adds_only: bool = False) -> Future[T]:
         """Queue a write; serial=False for long jobs that append to the audit trail only between
-        their transactions (an upload), so reads' audit entries are not held up behind them."""
+        their transactions (an upload), so reads' audit entries are not held up behind them;
+        adds_only=True for a job that only adds (an upload: new contributions, their cross-check and
+        geocoding; one replacing an older contribution marks itself, `hub.intake.receive`): kept
+        networks may then be served across it (`hub.kept`); any other job is a withholding change."""
         done: Future[T] = Future()
-        self._jobs.put((work, serial, done))
+        self._jobs.put((work, serial, adds_only, done))
         return done
 
     def close(self) -> None:
@@ -80,8 +118,14 @@ class ServerStore:
     def __init__(self, home: Path) -> None:
         self.base = open_store(home, create=False)
         trail_key(self.base)  # made only for an empty trail: a missing key is refused, never replaced
+        with suppress(duckdb.Error):  # a store opened read-only: searches read its tables
+            refresh_slice(self.base)  # the search's slice of the store, in memory (`Writer` keeps it filled)
         self._cursor_lock = threading.Lock()
+        self._idle: list[Any] = []
         self.writer = Writer(self.base)
+        # this process holds the store open for writing and sees every write: kept networks may be
+        # served across uploads for a while (each other write withholds: `Writer`)
+        serve_across_additions(self.base.home, ADDITIONS_WINDOW)
 
     @property
     def home(self) -> Path:
@@ -90,19 +134,38 @@ class ServerStore:
 
     @contextmanager
     def reading(self) -> Iterator[Store]:
-        """A store on a fresh cursor for one request (closed afterwards)."""
+        """A store on a cursor of its own for one request. On DuckDB the cursors are kept for the next
+        requests (a cursor is a connection: the temporary macros a search defines on it stay defined,
+        where a fresh one failed its first search and defined them again); any transaction a request
+        left open is rolled back before the cursor is handed on."""
         with self._cursor_lock:
-            cursor = self.base.con.cursor()
+            cursor = self._idle.pop() if self._idle else self.base.con.cursor()
+        kept = False
         try:
             yield Store(home=self.base.home, con=cursor, archive=self.base.archive)
+            kept = self.base.backend == "duckdb"
         finally:
-            cursor.close()
+            if kept:
+                with suppress(duckdb.Error):  # none open: the usual case
+                    cursor.execute("ROLLBACK")
+                with self._cursor_lock:
+                    kept = len(self._idle) < IDLE_CURSORS
+                    if kept:
+                        self._idle.append(cursor)
+            if not kept:
+                cursor.close()
 
     def write(self, work: Callable[[Store], T], serial: bool = True) -> T:
         """Run a write on the writer thread and wait for it (its exception is raised here)."""
         return self.writer.submit(work, serial).result()
 
     def close(self) -> None:
-        """Stop the writer, then close the connection."""
+        """Stop the writer, close the idle cursors, then the connection."""
+        serve_across_additions(self.base.home, None)
         self.writer.close()
+        drop_slice(self.base)
+        with self._cursor_lock:
+            idle, self._idle = self._idle, []
+        for cursor in idle:
+            cursor.close()
         self.base.close()

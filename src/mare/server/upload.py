@@ -138,7 +138,8 @@ async def upload_action(request: Request) -> dict[str, Any]:
                 geocode_stored(c, stored)
                 return reports
 
-            reports = await write(request, ctx, ingest, serial=False)
+            # new contributions only add (one replacing another withholds: `receive` marks it)
+            reports = await write(request, ctx, ingest, serial=False, adds_only=True)
     items = []
     for report in reports:
         data = report.as_dict()

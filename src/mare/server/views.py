@@ -272,7 +272,8 @@ def networks_view(request: Request, min_size: Annotated[int, Query(ge=2, le=1000
             k: v for k, v in profile.items() if isinstance(v, int | float | str) or v is None
         }
         items.append(summary)
-    return {"min_size": min_size, "networks": items}
+    served = found[0][1].meta.get("served") if found else None
+    return {"min_size": min_size, "networks": items, "served": served}
 
 
 def networks_chart(request: Request, min_size: Annotated[int, Query(ge=2, le=1000)] = 3) -> dict[str, Any]:
@@ -315,6 +316,8 @@ def network_view(
         "roles": [{**r, "label": labels.get(r.get("id"))} for r in report["roles"]],
         "cells": report["cells"],
         "withheld": net.meta.get("withheld", {}),
+        # how current it is: built as of when, and whether contributions may have been added since
+        "served": net.meta.get("served"),
     }
 
 
@@ -477,7 +480,13 @@ def map_view(
         with hub_context(request, _what(request)) as ctx:
             vessels = hub_vessels(ctx, tracks_for=MAP_TRACKS)["vessels"][:MAP_TRACKS]
         features += _vessel_features(vessels, start)
-    return {"type": "FeatureCollection", "features": features, "layers": wanted, "since": start}
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "layers": wanted,
+        "since": start,
+        "served": drawn.served,  # how current: as of when, across additions or not
+    }
 
 
 # --- vessels -----------------------------------------------------------------------------------------
