@@ -12,7 +12,10 @@ script with `--bare`) serving the same routes with the same view code on the sam
 context that applies no policy, writes no audit entry and signs no one in. The ratio of the two p95s
 is what the hub layer's policy, audit and sign-in add; the HTTP, JSON and view code are in both.
 
-Prints p50/p95/p99 (ms) and errors per route and number of clients, then the floor beside it.
+Prints p50/p95/p99 (ms) and errors per route and number of clients, then the floor beside it; then,
+per number of clients, the CPU seconds the server process itself used (Linux: /proc), per request, the
+requests per second and the load average after the phase (on a shared machine the CPU time says what
+the server spent whatever ran beside it).
 
     uv run python benchmarks/api.py --home H [--clients 1 5 20 50] [--requests 200] [--no-ingest]
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import statistics
@@ -180,17 +184,35 @@ def _ingesting(url: str, contributor: Client, stop: threading.Event, sent: list[
 
 
 @contextmanager
-def _server(args: list[str], log: Path) -> Iterator[str]:
+def _server(args: list[str], log: Path) -> Iterator[tuple[str, int]]:
     port = _free_port()
     handle = log.open("wb")
     process = subprocess.Popen([*args, "--port", str(port)], stdout=handle, stderr=handle)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait(url)
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         process.wait(60)
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds (user + system) the process has used so far (Linux; 0 elsewhere): on a shared
+    machine, what the server itself spent, whatever else ran beside it."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _load() -> str:
+    """The load average now (1, 5, 15 minutes)."""
+    try:
+        return " ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
 
 
 def _bare(folder: Path, port: int) -> None:
@@ -264,7 +286,7 @@ def main() -> None:
         mare = Path(sys.executable).parent / "mare"
         served: dict[int, dict[str, Any]] = {}
         uploads: list[int] = []
-        with _server([str(mare), "serve", "--home", str(folder)], Path(tmp) / "serve.log") as url:
+        with _server([str(mare), "serve", "--home", str(folder)], Path(tmp) / "serve.log") as (url, pid):
             _measure(url, token, subjects, 1, 8)  # warm-up: imports, the name tables, caches
             stop = threading.Event()
             ingest = threading.Thread(target=_ingesting, args=(url, contributor, stop, uploads))
@@ -272,7 +294,11 @@ def main() -> None:
                 ingest.start()
             try:
                 for clients in args.clients:
+                    began, cpu = time.perf_counter(), _cpu(pid)
                     served[clients] = _measure(url, token, subjects, clients, args.requests)
+                    served[clients]["cpu"] = _cpu(pid) - cpu
+                    served[clients]["wall"] = time.perf_counter() - began
+                    served[clients]["load"] = _load()
             finally:
                 stop.set()
                 if ingest.is_alive():
@@ -287,7 +313,11 @@ def main() -> None:
             _wait(url)
             _measure(url, token, subjects, 1, 8)
             for clients in args.clients:
+                began, cpu = time.perf_counter(), _cpu(bare.pid)
                 floor[clients] = _measure(url, token, subjects, clients, args.requests)
+                floor[clients]["cpu"] = _cpu(bare.pid) - cpu
+                floor[clients]["wall"] = time.perf_counter() - began
+                floor[clients]["load"] = _load()
         finally:
             bare.terminate()
             bare.wait(60)
@@ -315,6 +345,19 @@ def main() -> None:
                 f"| {route} | {clients} | {p50:.0f} | {p95:.0f} | {p99:.0f} | {errors} "
                 f"| {f50:.0f} | {f95:.0f} | {f99:.0f} | {p95 / max(f95, 1e-9):.1f} |"
             )
+    print(
+        "\n| clients | server CPU s | wall s | server CPU ms per request | requests/s | load after "
+        "| floor CPU ms per request | floor requests/s | floor load after |"
+    )
+    print("|---:|---:|---:|---:|---:|---|---:|---:|---|")
+    for clients in args.clients:
+        ours, base = served[clients], floor[clients]
+        n = args.requests
+        print(
+            f"| {clients} | {ours['cpu']:.1f} | {ours['wall']:.1f} | {1000 * ours['cpu'] / n:.0f} "
+            f"| {n / ours['wall']:.1f} | {ours['load']} "
+            f"| {1000 * base['cpu'] / n:.0f} | {n / base['wall']:.1f} | {base['load']} |"
+        )
     problems = [e for c in served.values() for e in c["errors"]] + [
         e for c in floor.values() for e in c["errors"]
     ]
