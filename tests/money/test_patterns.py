@@ -68,6 +68,31 @@ def test_layering_chain_through_pass_through_parties() -> None:
     assert not find_patterns(kept).of_kind("layering")  # L1 keeps most of it: no pass-through
 
 
+def test_layering_counts_a_transfer_reported_twice_as_one_hop() -> None:
+    """The sending and the receiving country's reports both carry L1 -> L2: one hop, both records."""
+    chain = [
+        tr("src", "L1", 10_000, 0, ref="a"),
+        tr("L1", "L2", 9_500, 2, ref="b1"),
+        tr("L1", "L2", 9_500, 2, ref="b2"),
+        tr("L2", "dst", 9_000, 4, ref="c"),
+    ]
+    (layer,) = find_patterns(chain).of_kind("layering")
+    assert layer.transfers == 3 and sorted(layer.refs) == ["a", "b1", "b2", "c"]
+    assert layer.parties == ["src", "L1", "L2", "dst"]
+
+
+def test_layering_continues_the_payment_the_hop_forwards_most_of() -> None:
+    """Two deposits in a week, only the second moved on: the hop continues the one it is closest to."""
+    t = [
+        tr("src", "L1", 9_500, 0, ref="kept"),  # spent by the business, not moved on
+        tr("src", "L1", 9_000, 3, ref="moved"),
+        tr("L1", "L2", 8_700, 4, ref="hop1"),
+        tr("L2", "dst", 8_400, 6, ref="hop2"),
+    ]
+    (layer,) = find_patterns(t).of_kind("layering")
+    assert layer.refs == ["moved", "hop1", "hop2"]
+
+
 def test_hawala_broker_pays_out_abroad_and_settles_with_another() -> None:
     parties = {"H1": Party("H1", "person", "Hawaladar One", "DE"), "H2": Party("H2", "person", "Two", "TR")}
     t = []

@@ -125,6 +125,45 @@ def _name(seen: Seen) -> str | None:
     return " ".join(p for p in parts if p) or None
 
 
+def _account_key(seen: Seen) -> str:
+    """The account as an identifier: its IBAN, else its number at its institution ('' if neither)."""
+    if seen.first("iban"):
+        return f"IBAN:{seen.first('iban')}"
+    if seen.first("account_number"):
+        return f"ACCOUNT:{seen.first('account_number')}|{seen.first('institution') or '?'}"
+    return ""
+
+
+def _one_holder_per_account(
+    node: dict[str, str], persons: dict[str, Seen], accounts: dict[str, Seen], holders: dict[str, list[str]]
+) -> None:
+    """Person records holding the same account (IBAN, or number at one institution), one per report
+    that names it, are one party even where the cross-check has not resolved them: money moves
+    between accounts, and an account is one place it sits. Their nodes are joined (an entity id kept
+    where there is one)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    by_key: dict[str, set[str]] = defaultdict(set)
+    for uid, seen in accounts.items():
+        key = _account_key(seen)
+        if key:
+            by_key[key].update(node[h] for h in holders.get(uid, []) if h in persons)
+    for group in by_key.values():
+        if len(group) < 2:
+            continue
+        roots = sorted({find(n) for n in group}, key=lambda n: (not n.startswith("E"), n))
+        for r in roots[1:]:
+            parent[r] = roots[0]
+    if parent:
+        for uid in list(node):
+            node[uid] = find(node[uid])
+
+
 def _parties(
     ctx: HubContext,
     persons: dict[str, Seen],
@@ -142,15 +181,12 @@ def _parties(
     for kind, src, dst in links:
         if kind == "holds_financial_account" and dst in accounts and src in node:
             holders[dst].append(src)
+    _one_holder_per_account(node, persons, accounts, holders)
     for uid, seen in accounts.items():
         if holders.get(uid):
             node[uid] = node[sorted(holders[uid])[0]]
-        elif seen.first("iban"):
-            node[uid] = f"IBAN:{seen.first('iban')}"
-        elif seen.first("account_number"):
-            node[uid] = f"ACCOUNT:{seen.first('account_number')}|{seen.first('institution') or '?'}"
         else:
-            node[uid] = uid
+            node[uid] = _account_key(seen) or uid
     records: dict[str, list[str]] = defaultdict(list)
     held: dict[str, list[str]] = defaultdict(list)
     for uid, n in node.items():

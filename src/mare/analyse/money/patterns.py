@@ -18,7 +18,8 @@ Kinds (thresholds in `Thresholds`, defaults and their sources in docs/money.md):
   algorithm in networkx, on the strongly connected part of the graph only);
 - **layering**: a chain of at least `chain_min` transfers through pass-through parties (at most
   `layer_max_degree` counterparties each way) each forwarding at least `hop_keep` of what came in
-  within `hop_days`;
+  within `hop_days`; a transfer reported in several records (same parties, time and amount) is one
+  hop, its records all listed;
 - **fee-level**: a party receiving transfers whose euro amount lies within a known fee level
   (`FEE_LEVELS`: the journey fee per person of the 2016 report);
 - **business**: an organisation that receives money from a collector or broker, or receives fees.
@@ -440,6 +441,16 @@ def _cycles(ix: _Index, th: Thresholds) -> tuple[list[Pattern], bool]:
     return patterns, capped
 
 
+def _copies(t: Sequence[Transfer]) -> dict[int, list[int]]:
+    """One transfer reported in several records (the sending and the receiving country's reports, a
+    case file): the first index of each (source, target, time, euros) with a time, and the others."""
+    same: dict[tuple[str, str, int, float], list[int]] = defaultdict(list)
+    for i, tr in enumerate(t):
+        if tr.time is not None and tr.eur:
+            same[(tr.source, tr.target, tr.time, round(tr.eur, 2))].append(i)
+    return {g[0]: g[1:] for g in same.values()}
+
+
 def _layering(ix: _Index, th: Thresholds) -> list[Pattern]:
     t = ix.t
     hop = th.hop_days * DAY
@@ -449,24 +460,30 @@ def _layering(ix: _Index, th: Thresholds) -> list[Pattern]:
         if len({t[i].source for i in ix.into[v]}) <= th.layer_max_degree
         and len({t[i].target for i in ix.out[v]}) <= th.layer_max_degree
     }
+    copies = _copies(t)  # a chain runs through each transfer once, however many records report it
     nxt: dict[int, int] = {}
     has_prev: set[int] = set()
-    for v in through:
-        outs = [i for i in ix.out[v] if t[i].time is not None]
+    for v in sorted(through):
+        outs = [i for i in ix.out[v] if i in copies]
         out_times = [t[i].time or 0 for i in outs]
+        pairs: list[tuple[float, int, int, int]] = []  # what the hop kept, delay, in, out
         for i in ix.into[v]:
             ti, ai = t[i].time, t[i].eur
-            if ti is None or not ai:
+            if i not in copies or ti is None or not ai:
                 continue
             j0 = bisect.bisect_left(out_times, ti)
             for j in outs[j0:]:
                 if (t[j].time or 0) > ti + hop:
                     break
                 aj = t[j].eur or 0.0
-                if t[j].target != t[i].source and th.hop_keep * ai <= aj <= 1.02 * ai and j not in has_prev:
-                    nxt[i] = j
-                    has_prev.add(j)
-                    break
+                if t[j].target != t[i].source and th.hop_keep * ai <= aj <= 1.02 * ai:
+                    pairs.append((abs(1 - aj / ai), (t[j].time or 0) - ti, i, j))
+        # several payments in and out within the window: each out continues the in it is closest to
+        # in amount (a pass-through keeps little), then in time
+        for _, _, i, j in sorted(pairs):
+            if i not in nxt and j not in has_prev:
+                nxt[i] = j
+                has_prev.add(j)
     found: list[Pattern] = []
     for start in sorted(set(nxt) - has_prev):
         seq = [start]
@@ -492,7 +509,7 @@ def _layering(ix: _Index, th: Thresholds) -> list[Pattern]:
                 amounts[0],
                 len(seq),
                 reasons,
-                [t[i].ref for i in seq],
+                [t[k].ref for i in seq for k in (i, *copies[i])],
                 first,
                 last,
                 {"hops": len(seq)},
