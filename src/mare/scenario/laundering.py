@@ -66,19 +66,22 @@ def build_layering(world: World, seed: int, truth_folder: Path) -> list[Payment]
         here = str(world.things[front].fields["country"])
         route = sorted({PLACES[p].country for p in net.line} & EU_COUNTRIES - {here})
         abroad = route[int(rng.integers(len(route)))] if route else here
-        b_type, b_purpose = FIRST[int(rng.integers(len(FIRST)))]
-        c_type, c_purpose = SECOND[int(rng.integers(len(SECOND)))]
+        front_type = world.things[front].fields.get("business_type")
+        first = [f for f in FIRST if f[0] != front_type]  # another trade than the front's
+        second = [f for f in SECOND if f[0] != front_type]
+        b_type, b_purpose = first[int(rng.integers(len(first)))]
+        c_type, c_purpose = second[int(rng.integers(len(second)))]
         b = _company(world, rng, leader.id, abroad, net_id, b_type)
         c = _company(world, rng, leader.id, leader.nationality, net_id, c_type)
         accounts = {b: _account(world, rng, b, net_id), c: _account(world, rng, c, net_id)}
         for dep in sorted(deposits[net_id], key=lambda x: (x.at, x.id)):
-            if rng.random() >= P_LAYERED:
-                continue
+            if rng.random() >= P_LAYERED or dep.at + 2 * HOP_DAYS[1] * DAY >= END:
+                continue  # (a deposit in the period's last days is moved on after it)
             amount, at, payer, payer_acc = dep.amount, dep.at, dep.payee, dep.payee_account
             chain = [dep]
             for payee, purpose in ((b, b_purpose), (c, c_purpose)):
                 amount = int(round(amount * (1 - float(rng.uniform(*KEEP))) / 10) * 10)
-                at = min(END - 3600, at + int(rng.uniform(*HOP_DAYS) * DAY))
+                at += int(rng.uniform(*HOP_DAYS) * DAY)
                 p = Payment(
                     id=nid("Y", len(world.payments)),
                     amount=amount,
