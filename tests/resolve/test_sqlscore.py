@@ -77,3 +77,22 @@ def test_sql_scores_equal_splink_predictions(settings: dict[str, Any]) -> None:
             assert got_one[key] == pytest.approx(want_one[key], abs=1.1e-3)
         for g, w in zip(got_one["features"], want_one["features"], strict=True):
             assert g["match_weight"] == pytest.approx(w["match_weight"], abs=1.1e-3)
+
+
+def test_near_dates_tested_cheaper_give_the_same_truth() -> None:
+    from mare.resolve.sqlscore import _evaluated
+
+    condition = "p = 'day' AND damerau_levenshtein(a, b) <= 1"
+    cheaper = _evaluated(condition)
+    assert "levenshtein(a, b) <= 2 AND damerau_levenshtein(a, b) <= 1" in cheaper
+    rng = random.Random(3)
+    texts = ["1980-03-12", "1980-03-21", "1980-30-12", "1908-03-12", "1980-03-1", "ä980-03-12", "ö980-03-12"]
+    pairs = [(rng.choice(texts), rng.choice(texts)) for _ in range(300)]
+    pairs += [(f"19{rng.randint(10, 99)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",) * 2 for _ in range(50)]
+    pairs += [(x, x[:i] + x[i + 1] + x[i] + x[i + 2 :]) for x in texts for i in range(len(x) - 2)]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (a VARCHAR, b VARCHAR, p VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?, ?, 'day')", pairs)
+    rows = con.execute(f"SELECT {condition}, {cheaper}, damerau_levenshtein(a, b) FROM t").fetchall()
+    assert all(x == y for x, y, _ in rows)
+    assert {d for _, _, d in rows} >= {0, 1, 2}  # equal, near and far pairs were all tested

@@ -14,6 +14,7 @@ on the store's own connection, against the indexed feature table, in millisecond
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import duckdb
@@ -100,6 +101,17 @@ def explanation_sql(settings: dict[str, Any]) -> str:
 _COSTLY = ("damerau_levenshtein", "levenshtein", "jaro", "mare_")
 
 
+_NEAR = re.compile(r"damerau_levenshtein\(([^()]*)\)\s*<=\s*1\b")
+
+
+def _evaluated(condition: str) -> str:
+    """A level condition as evaluated: the same truth value, cheaper. `damerau_levenshtein(a, b)
+    <= 1` is tested after `levenshtein(a, b) <= 2`, which it implies (both count bytes; an
+    adjacent transposition costs 2 in Levenshtein's distance) and which is about five times
+    cheaper: most pairs of birth dates fail it."""
+    return _NEAR.sub(r"(levenshtein(\1) <= 2 AND damerau_levenshtein(\1) <= 1)", condition)
+
+
 def _keep_weight(keep: float) -> float | None:
     """The match weight whose probability is `keep` (None when nothing can be pruned)."""
     return math.log2(keep / (1 - keep)) if 0 < keep < 1 else None
@@ -150,7 +162,7 @@ def scoring_sql(
             if condition.upper() == "ELSE":
                 else_gamma = gamma
             else:
-                whens.append(f"WHEN {condition} THEN {gamma}")
+                whens.append(f"WHEN {_evaluated(condition)} THEN {gamma}")
             level_weights.append(level_weight(lv) if gamma >= 0 else 0.0)
             if gamma >= 0:
                 mw_cases.append(f"WHEN {gamma} THEN CAST({level_weight(lv)!r} AS DOUBLE)")
