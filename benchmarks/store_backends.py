@@ -7,7 +7,8 @@ Generates a scenario world (scale `small` by default), then for each engine:
   the cross-check (run next, on its own);
 * record reads: `Repository.record` (a record with its values and links, each decided by the
   policy) for 300 random records as an analyst of another agency, by 1 and by C concurrent
-  clients (threads, each with its own session: a DuckDB cursor, a PostgreSQL connection), p50/p95;
+  clients (threads, each with its own session: a DuckDB cursor, a PostgreSQL connection, kept
+  from one operation to the next as a server keeps its readers' sessions), p50/p95;
 * stats: `Repository.stats` (bulk reads filtered in the database by the compiled policy), p50/p95;
 * the full cross-check (`crosscheck_all`, no training; on PostgreSQL computed in DuckDB on the
   store's tables and written back), then search (person names drawn from the world), entity pages
@@ -107,30 +108,32 @@ def _reads(
         rng = random.Random(seed)
         picks = [rng.choice(uids) for _ in range(samples)]
 
-        def session() -> Store:
-            if store.url:
-                return open_store(home, url=url)
-            return Store(home=store.home, con=store.con.cursor(), archive=store.archive)
+        pool: list[Store] = []  # client i's session, kept across the operations (a server's readers)
+
+        def session(i: int) -> Store:
+            while len(pool) <= i:
+                if store.url:
+                    pool.append(open_store(home, url=url))
+                else:
+                    pool.append(Store(home=store.home, con=store.con.cursor(), archive=store.archive))
+            return pool[i]
 
         def timed(reader: Callable[[Repository, str], Any], work: list[str], sessions: int) -> list[float]:
             times: list[float] = []
             lock = threading.Lock()
             chunks = [work[i::sessions] for i in range(sessions)]
+            owned = [session(i) for i in range(sessions)]
 
-            def run(chunk: list[str]) -> None:
-                own = session()
-                try:
-                    with HubContext(own, viewer, "password") as ctx:
-                        repo = Repository(ctx)
-                        for uid in chunk:
-                            t = time.perf_counter()
-                            reader(repo, uid)
-                            with lock:
-                                times.append(time.perf_counter() - t)
-                finally:
-                    own.con.close()
+            def run(chunk: list[str], own: Store) -> None:
+                with HubContext(own, viewer, "password") as ctx:
+                    repo = Repository(ctx)
+                    for uid in chunk:
+                        t = time.perf_counter()
+                        reader(repo, uid)
+                        with lock:
+                            times.append(time.perf_counter() - t)
 
-            threads = [threading.Thread(target=run, args=(c,)) for c in chunks]
+            threads = [threading.Thread(target=run, args=(c, o)) for c, o in zip(chunks, owned, strict=True)]
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -171,6 +174,8 @@ def _reads(
         results["networks (build and list), 1 client"] = _quantiles(
             timed(lambda r, u: networks(r.ctx), picks[:3], 1)
         )
+        for own in pool:
+            own.con.close()
     return results
 
 

@@ -45,6 +45,7 @@ import logging
 import math
 import os
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -210,6 +211,11 @@ def _connect(target: Target) -> Any:
     con.run("SET TIME ZONE 'UTC'")
     con.run("SET client_min_messages = WARNING")
     con.run(f"SET statement_timeout = {round(target.timeout * 1000)}")
+    # no JIT: the row-level security policies' subplans make the planner's costs of even a small read
+    # large, so PostgreSQL compiled and optimised them with LLVM (seconds per statement, 27 s for a
+    # search on the tiny world under load) where running them takes milliseconds
+    con.run("SET jit = off")
+    con.run("SET plan_cache_mode = force_generic_plan")
     for oid in (114, 3802):  # json, jsonb: their text, as DuckDB returns JSON columns
         con.register_in_adapter(oid, str)
     con.register_in_adapter(1700, _numeric)
@@ -901,6 +907,21 @@ _ARROW_FROM_OID = {
 # The connection
 
 
+#: Statements prepared once per session and kept (with their plans); the least used closed beyond.
+_PREPARED_MAX = 512
+_PREPARABLE = re.compile(r"^\s*\(?\s*(SELECT|WITH|INSERT|UPDATE|DELETE|VALUES)\b", re.I)
+_UTILITY = re.compile(
+    r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|START|END|ABORT|CREATE|DROP|ALTER|SET|RESET|GRANT"
+    r"|REVOKE|TRUNCATE|VACUUM|ANALYZE|LOCK|DISCARD)\b",
+    re.I,
+)
+_CREATES_TEMP = re.compile(
+    r"^\s*CREATE\s+(?:GLOBAL\s+|LOCAL\s+)?TEMP(?:ORARY)?\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?"
+    r"(?:pg_temp\.)?(\"[^\"]+\"|[A-Za-z_][A-Za-z0-9_$]*)",
+    re.I,
+)
+
+
 class PostgresConnection:
     """A PostgreSQL connection that speaks DuckDB's Python API, as far as Mare uses it."""
 
@@ -912,6 +933,8 @@ class PostgresConnection:
         self._columns: list[dict[str, Any]] = []
         self._in_tx = False
         self._registered: set[str] = set()
+        self._temps: set[str] = set()  # temporary tables this session created with SQL
+        self._prepared: OrderedDict[tuple[str, tuple[int, ...]], tuple[bytes, Any, Any]] = OrderedDict()
         self._arrows: dict[str, pa.Table] = {}  # registered tables, for the local engine
         self._local = LocalEngine()
         self.viewer: dict[str, str] | None = None
@@ -947,14 +970,59 @@ class PostgresConnection:
         self._run(sql, [settings[n] for n in names])
 
     # -- executing ------------------------------------------------------------------------------
+    def _send(self, sql: str, values: list[Any], oids: tuple[int, ...]) -> Any:
+        """Run one PostgreSQL statement in as few round trips as it allows.
+
+        A read or a write of the store's tables is prepared once per session (named, its plan kept:
+        planning the row-level security policies is most of a point read) and then runs in one round
+        trip; a statement without parameters that is not one (BEGIN, SAVEPOINT, DDL) goes as a simple
+        query, one round trip; anything else as pg8000's unnamed statement (three)."""
+        from pg8000.converters import make_params
+
+        con = self._con
+        if _PREPARABLE.match(sql) and not self._names_temp(sql):
+            key = (sql, oids)
+            entry = self._prepared.get(key)
+            if entry is None:
+                entry = con.prepare_statement(sql, list(oids))
+                self._prepared[key] = entry
+                if len(self._prepared) > _PREPARED_MAX:
+                    self._close_prepared(self._prepared.popitem(last=False)[1][0])
+            else:
+                self._prepared.move_to_end(key)
+            name, columns, input_funcs = entry
+            try:
+                return con.execute_named(name, make_params(con.py_types, values), columns, input_funcs, sql)
+            except Exception:
+                # e.g. "cached plan must not change result type": prepared again next time
+                self._prepared.pop(key, None)
+                raise
+        if not values and _UTILITY.match(sql):
+            created = _CREATES_TEMP.match(sql)
+            if created:
+                self._temps.add(created.group(1).strip('"').lower())
+            return con.execute_simple(sql)
+        return con.execute_unnamed(sql, vals=values, oids=list(oids))
+
+    def _names_temp(self, sql: str) -> bool:
+        """Whether SQL names a temporary table of this session (not prepared: it may come back with
+        other columns)."""
+        names = self._temps | {n.lower() for n in self._registered}
+        if not names:
+            return False
+        words = set(re.findall(r"[a-z_][a-z0-9_$]*", sql.lower()))
+        return not names.isdisjoint(words)
+
+    def _close_prepared(self, name: bytes) -> None:
+        with contextlib.suppress(Exception):
+            self._con.close_prepared_statement(name)
+
     def _run(self, sql: str, values: Sequence[Any] = ()) -> Any:
         from pg8000.exceptions import DatabaseError, InterfaceError
 
         converted = [_param(v) for v in values]
         try:
-            return self._con.execute_unnamed(
-                sql, vals=[v for v, _ in converted], oids=[o for _, o in converted]
-            )
+            return self._send(sql, [v for v, _ in converted], tuple(o for _, o in converted))
         except DatabaseError as err:
             info = err.args[0] if err.args and isinstance(err.args[0], dict) else {}
             if info.get("C") == "57014" and "statement timeout" in info.get("M", ""):
