@@ -14,16 +14,22 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mare.ingest.csv_bundle as csv_bundle
+import mare.ingest.normalise_records as normalise_records
 import mare.ingest.pipeline as pipeline
+import mare.ingest.prefill as prefill
 from builders import load_benchmark, write_envelope
+from mare.ingest.normalise_records import extra_json
 from mare.ingest.parsed import ParsedContribution
 from mare.ingest.pipeline import IngestOptions, ingest_source, prepare, read_source
 from mare.ingest.sources import Source
@@ -133,10 +139,21 @@ def _stored(home: Path, folder: Path) -> tuple[Any, dict[str, list[tuple[Any, ..
         store.close()
 
 
-@pytest.mark.parametrize(("open_quote", "duplicate"), [(False, False), (True, False), (False, True)])
+@pytest.mark.parametrize(
+    ("open_quote", "duplicate", "forked"),
+    [(False, False, False), (True, False, False), (False, True, False), (False, False, True)],
+)
 def test_columnar_bundle_stored_as_row_by_row(
-    bench: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, open_quote: bool, duplicate: bool
+    bench: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    open_quote: bool,
+    duplicate: bool,
+    forked: bool,
 ) -> None:
+    if forked:  # the columnar path's texts normalised half in a forked child, as at scale
+        monkeypatch.setattr(prefill, "PARALLEL_MIN", 100)
+        monkeypatch.setattr(normalise_records, "PARALLEL_MIN", 100)
     folder = _bundle(tmp_path / "bundle", bench, open_quote, duplicate)
     source = Source(folder, "csv_bundle")
     columnar = read_source(source, IngestOptions())
@@ -176,3 +193,20 @@ def test_block_records_are_the_row_builders(bench: Path, tmp_path: Path) -> None
     for record in blocked:
         assert by_id[record.local_id] == record
     assert sorted(r.local_id for r in [*blocked, *columnar.records]) == sorted(by_id)
+
+
+_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(), st.dates()
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.text(),
+        st.one_of(_SCALARS, st.lists(_SCALARS, max_size=3), st.tuples(st.text(), st.integers())),
+        max_size=6,
+    )
+)
+def test_extra_json_is_json_dumps(extra: dict[str, Any]) -> None:
+    assert extra_json(extra) == json.dumps(extra, ensure_ascii=False, default=str)

@@ -110,3 +110,18 @@ def test_a_stuck_child_is_ended_and_its_half_done_here(
     monkeypatch.setattr(prefill.pickle, "dumps", stuck)
     parallel = _normalise(persons)
     assert parallel[0].equals(serial[0]) and parallel[1] == serial[1] and parallel[2] == serial[2]
+
+
+@pytest.mark.parametrize("every", [2, 3])
+def test_any_share_and_work_meanwhile_give_the_results_in_order(
+    monkeypatch: pytest.MonkeyPatch, every: int
+) -> None:
+    monkeypatch.setattr(prefill, "PARALLEL_MIN", 10)
+    items = [("phone", f"+49151{n:07d}") for n in range(101)] + [("gender", "m"), ("date", "1.2.1980")]
+    done: list[int] = []
+    forks = _forks(monkeypatch)
+    results = prefill.normalise_in_two(
+        items, lambda t, x: (t, x.upper()), lambda: done.append(os.getpid()), every
+    )
+    assert forks == [1] and done == [os.getpid()]  # the work meanwhile ran here, once
+    assert results == [(t, x.upper()) for t, x in items]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,9 +142,30 @@ Entry = tuple[str | None, str | None, list[str], str | None, int, str, str]
 _EXTRA_JSON = json.JSONEncoder(ensure_ascii=False, default=str).encode
 
 
+def _c_encoder() -> Any:
+    """The C encoder `_EXTRA_JSON` makes on each call, made once (None where there is none).
+
+    No circular check (an extra is a flat dict of scalars and lists); otherwise the arguments
+    JSONEncoder.iterencode gives it, so the text is the same (tested)."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return None
+    return make(None, str, json.encoder.encode_basestring, None, ": ", ", ", False, False, True)
+
+
+_C_ENCODER = _c_encoder()
+
+
+def extra_json(extra: dict[str, Any]) -> str:
+    """`json.dumps(extra, ensure_ascii=False, default=str)`, faster."""
+    if _C_ENCODER is None:
+        return _EXTRA_JSON(extra)
+    return "".join(_C_ENCODER(extra, 0))
+
+
 def _normalised(value_type: str, text: str, ctx: NormaliseContext) -> tuple[Any, ...]:
     result = normalise_value(value_type, text, ctx)
-    extra = _EXTRA_JSON(dict(result.extra)) if result.extra else None
+    extra = extra_json(dict(result.extra)) if result.extra else None
     return result.value, result.reason, list(result.flags), extra
 
 
@@ -233,10 +256,15 @@ class ValueMemo:
         if len(items) >= PARALLEL_MIN:
             self.fill(items)
 
-    def fill(self, items: list[Item]) -> None:
-        """Normalise these (type, text) items, none in the memo yet, on two cores; keep them."""
+    def fill(self, items: list[Item], meanwhile: Callable[[], None] | None = None, every: int = 2) -> None:
+        """Normalise these (type, text) items, none in the memo yet, on two cores; keep them.
+
+        They become the next entries, in order; `meanwhile` runs here while the forked child
+        normalises its share (`normalise_in_two`), and must add no entry."""
         ctx = self.ctx
-        results = normalise_in_two(items, lambda value_type, text: _normalised(value_type, text, ctx))
+        results = normalise_in_two(
+            items, lambda value_type, text: _normalised(value_type, text, ctx), meanwhile, every
+        )
         entries = self.entries
         for (value_type, text), result in zip(items, results, strict=True):
             entry = (*result, len(entries), value_type, text)
@@ -335,15 +363,19 @@ class ValueColumns:
 
         rows_of = np.repeat(np.arange(len(self.uids), dtype=np.int64), np.array(self.counts, np.int64))
         used = indices(np.array(self.entry, np.int64))
+        by_entry = list(zip(*self.memo.entries, strict=True))  # the entries column by column
+        # every entry is used by some row, so the entries' type is the rows' type
+        to_take = [(arrow_column(self.uids), indices(rows_of))]
+        to_take += [(arrow_column(list(by_entry[i])), used) for i, _ in _ENTRY_COLUMNS]
+        with ThreadPoolExecutor(2) as pool:  # Arrow's take lets go of the GIL: on two cores
+            taken = list(pool.map(lambda pair: pair[0].take(pair[1]), to_take))
         columns = {
-            "record_uid": arrow_column(self.uids).take(indices(rows_of)),
+            "record_uid": taken[0],
             "field": arrow_column(self.field),
             "position": arrow_column(self.position),
         }
-        entries = self.memo.entries
-        # every entry is used by some row, so the entries' type is the rows' type
-        for i, name in _ENTRY_COLUMNS:
-            columns[name] = arrow_column([e[i] for e in entries]).take(used)
+        for (_, name), column in zip(_ENTRY_COLUMNS, taken[1:], strict=True):
+            columns[name] = column
         return pa.Table.from_arrays(list(columns.values()), names=list(columns))
 
 
@@ -488,24 +520,45 @@ def normalise_block_into(
             if item not in seen and len(items) < room:
                 seen.add(item)
                 items.append(item)
-    if items:
-        memo.fill(items)
     n = len(block)
+    base = len(memo.entries)  # the items become the entries from here on, in order
+    numbers: list[np.ndarray | None] = [None] * len(columns)
+
+    def look_up() -> None:
+        """Each value's entry number, for the texts known or about to be (adds no entry)."""
+        numbering: dict[str, dict[str, int]] = {}  # per type: text -> entry number
+        for k, (value_type, text) in enumerate(items):
+            numbering.setdefault(value_type, {})[text] = base + k
+        merged: set[str] = set()
+        for number, (name, _, _, texts) in enumerate(columns):
+            value_type = types[name]
+            table = memo.table(value_type)
+            if table is None:
+                continue
+            known = numbering.setdefault(value_type, {})
+            if value_type not in merged:  # the texts known before (none of the items)
+                merged.add(value_type)
+                known.update((text, entry[4]) for text, entry in table.items())
+            try:
+                numbers[number] = np.fromiter(map(known.__getitem__, texts), np.int64, len(texts))
+            except KeyError:  # beyond the memo's limit: one by one, below
+                numbers[number] = None
+
+    if items:
+        memo.fill(items, look_up)  # this process looks the values up while the child starts
+    else:
+        look_up()
     row_parts: list[np.ndarray] = []
     entry_parts: list[np.ndarray] = []
     position_parts: list[np.ndarray] = []
     field_parts: list[np.ndarray] = []
     for number, (name, rows, positions, texts) in enumerate(columns):
-        value_type = types[name]
-        table = memo.table(value_type)
-        get = memo.get
-        if table is None:
-            numbers = [get(value_type, text)[4] for text in texts]
-        else:
-            found = table.get
-            numbers = [(found(text) or get(value_type, text))[4] for text in texts]
+        found = numbers[number]
+        if found is None:
+            value_type = types[name]
+            found = np.array([memo.get(value_type, text)[4] for text in texts], np.int64)
         row_parts.append(np.array(rows, np.int64))
-        entry_parts.append(np.array(numbers, np.int64))
+        entry_parts.append(found)
         position_parts.append(np.array(positions, np.int64))
         field_parts.append(np.full(len(rows), number, np.int64))
     if memo.day != day or int(time.time() // 86400) != day:  # birth dates depend on the day
@@ -520,21 +573,24 @@ def normalise_block_into(
     out.counts.extend(np.bincount(rows_all, minlength=n).tolist())
     out.field.extend(np.array(names, dtype=object)[field_sorted].tolist() if names else [])
     out.position.extend((np.concatenate(position_parts)[order] if position_parts else rows_sorted).tolist())
-    entry_list = entry_sorted.tolist()
-    out.entry.extend(entry_list)
+    out.entry.extend(entry_sorted.tolist())
     entries = memo.entries
     problems: list[Problem] = []
     file, lines = block.file, block.rows
-    unnormalised = [k for k, e in enumerate(entry_list) if entries[e][0] is None]
-    field_list = field_sorted.tolist()
-    row_list = rows_sorted.tolist()
-    for k in unnormalised:
+    failed = np.fromiter((entry[0] is None for entry in entries), np.bool_, len(entries))
+    unnormalised = np.flatnonzero(failed[entry_sorted]) if len(entries) else rows_sorted
+    for row, field_number, entry in zip(
+        rows_sorted[unnormalised].tolist(),
+        field_sorted[unnormalised].tolist(),
+        entry_sorted[unnormalised].tolist(),
+        strict=True,
+    ):
         problems.append(
             Problem(
                 file,
-                lines[row_list[k]],
-                names[field_list[k]],
-                f"kept as given but not normalised: {entries[entry_list[k]][1]}",
+                lines[row],
+                names[field_number],
+                f"kept as given but not normalised: {entries[entry][1]}",
                 "correct the value if it is a mistake",
                 "warning",
             )

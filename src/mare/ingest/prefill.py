@@ -31,17 +31,29 @@ Item = tuple[str, str]  # (value type, text)
 Result = tuple[Any, ...]  # (normalised, reason, flags, extra JSON)
 
 
-def normalise_in_two(items: list[Item], normalise: Callable[[str, str], Result]) -> list[Result]:
-    """`normalise(type, text)` for each item, half of them in a forked child; results in order."""
+def normalise_in_two(
+    items: list[Item],
+    normalise: Callable[[str, str], Result],
+    meanwhile: Callable[[], None] | None = None,
+    every: int = 2,
+) -> list[Result]:
+    """`normalise(type, text)` for each item, part of them in a forked child; results in order.
+
+    This process takes every `every`-th item (half by default) and first runs `meanwhile`
+    (work of its own that needs no result, done while the child normalises its larger share)."""
     if len(items) < PARALLEL_MIN or not hasattr(os, "fork") or sys.platform == "win32":
+        if meanwhile is not None:
+            meanwhile()
         return [normalise(t, x) for t, x in items]
-    theirs = items[1::2]
+    theirs = [item for i, item in enumerate(items) if i % every]
     read_end, write_end = os.pipe()
     try:
         pid = os.fork()
     except OSError:
         os.close(read_end)
         os.close(write_end)
+        if meanwhile is not None:
+            meanwhile()
         return [normalise(t, x) for t, x in items]
     if pid == 0:  # the child: normalise its half, send it, and leave without cleaning up
         code = 1
@@ -55,7 +67,9 @@ def normalise_in_two(items: list[Item], normalise: Callable[[str, str], Result])
             os._exit(code)
     os.close(write_end)
     started = time.monotonic()
-    mine = [normalise(t, x) for t, x in items[0::2]]
+    if meanwhile is not None:
+        meanwhile()
+    mine = [normalise(t, x) for t, x in items[0::every]]
     deadline = time.monotonic() + max(MIN_WAIT, 2 * (time.monotonic() - started))
     data, finished = _read_until(read_end, deadline)
     if not finished:  # a child stuck (say, on a lock another thread held at the fork): end it
@@ -71,7 +85,8 @@ def normalise_in_two(items: list[Item], normalise: Callable[[str, str], Result])
             others = loaded
     if others is None:
         others = [normalise(t, x) for t, x in theirs]
-    return [mine[i // 2] if i % 2 == 0 else others[i // 2] for i in range(len(items))]
+    mine_left, others_left = iter(mine), iter(others)
+    return [next(others_left) if i % every else next(mine_left) for i in range(len(items))]
 
 
 def _read_until(fd: int, deadline: float) -> tuple[bytes, bool]:
