@@ -3,21 +3,38 @@ plan, except those naming a temporary table of the session (its columns may chan
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pytest
 
-from conftest import open_backend
+from mare.store.db import Store, open_store
 from mare.store.postgres import PostgresError
 
 pytestmark = pytest.mark.postgres
 
 
+def _app_store(tmp_path: Path, request: pytest.FixtureRequest) -> Store:
+    """A fresh, secured store in its own database, opened as the application role."""
+    from mare.hub.accounts import ensure_hub_agency
+    from mare.hub.server_store import secure_store
+    from pgcluster import APP, APP_PASSWORD, OWNER, OWNER_PASSWORD
+
+    cluster = request.getfixturevalue("pg_cluster")
+    name = cluster.new_database(f"s{uuid.uuid4().hex[:16]}")
+    with open_store(
+        tmp_path / "home", url=cluster.url(OWNER, OWNER_PASSWORD, name) + f"&app_role={APP}"
+    ) as owner:
+        ensure_hub_agency(owner)
+        secure_store(owner)
+    return open_store(tmp_path / "home", url=cluster.url(APP, APP_PASSWORD, name))
+
+
 @pytest.fixture
 def pg(tmp_path: Path, request: pytest.FixtureRequest) -> Any:
-    with open_backend("postgres", tmp_path, request) as store:
+    with _app_store(tmp_path, request) as store:
         yield store.con
 
 

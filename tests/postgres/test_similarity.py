@@ -6,16 +6,17 @@ compared with DuckDB's on the same sample values, value for value (floats to the
 from __future__ import annotations
 
 import random
+import uuid
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
 
-from conftest import open_backend
 from mare.resolve.sqlscore import create_macros
 from mare.resolve.symbols import cross_script_symbols
 from mare.schema.types.names import normalise_person_name
+from mare.store.db import Store, open_store
 
 pytestmark = pytest.mark.postgres
 
@@ -36,11 +37,27 @@ FOLDED = [
 PARTS = "STRUCT(t VARCHAR, p VARCHAR, s VARCHAR[])[]"
 
 
+def _app_store(tmp_path: Path, request: pytest.FixtureRequest) -> Store:
+    """A fresh, secured store in its own database, opened as the application role."""
+    from mare.hub.accounts import ensure_hub_agency
+    from mare.hub.server_store import secure_store
+    from pgcluster import APP, APP_PASSWORD, OWNER, OWNER_PASSWORD
+
+    cluster = request.getfixturevalue("pg_cluster")
+    name = cluster.new_database(f"s{uuid.uuid4().hex[:16]}")
+    with open_store(
+        tmp_path / "home", url=cluster.url(OWNER, OWNER_PASSWORD, name) + f"&app_role={APP}"
+    ) as owner:
+        ensure_hub_agency(owner)
+        secure_store(owner)
+    return open_store(tmp_path / "home", url=cluster.url(APP, APP_PASSWORD, name))
+
+
 @pytest.fixture
 def pg(tmp_path: Path, request: pytest.FixtureRequest) -> Any:
     """The application role's connection; every statement must have run on PostgreSQL itself (a
     statement it refused would run in the session's local DuckDB and compare DuckDB with itself)."""
-    with open_backend("postgres", tmp_path, request) as store:
+    with _app_store(tmp_path, request) as store:
         yield store.con
         assert not store.con._local.routed, store.con._local.routed
 
