@@ -172,3 +172,42 @@ def test_file_mode_and_bad_input(tmp_path: Path) -> None:
     shape.write_text('{"messages": 3}', encoding="utf-8")
     refused = RUNNER.invoke(app, ["adverts", str(shape)])
     assert refused.exit_code == 2 and "not a Telegram Desktop export" in " ".join(refused.output.split())
+
+
+def test_a_handle_leads_to_a_seized_phones_contact_recorded_without_its_platform(tmp_path: Path) -> None:
+    """A phone's contact list names the account without its platform (`unknown:`): the advert's Telegram
+    handle finds it; a handle recorded on another platform is not the same account."""
+    home = str(tmp_path / "home")
+    assert RUNNER.invoke(app, ["init", "--home", home]).exit_code == 0
+    records = [
+        {"id": "p1", "kind": "person", "name": "Karim Said", "category": "contact"},
+        {"id": "a1", "kind": "account", "handle": "safe_trips_eu"},
+        {"id": "p2", "kind": "person", "name": "Other Person", "category": "contact"},
+        {"id": "a2", "kind": "account", "handle": "instagram:safe_trips_eu"},
+    ]
+    links = [
+        {"kind": "uses_account", "source": "p1", "target": "a1"},
+        {"kind": "uses_account", "source": "p2", "target": "a2"},
+    ]
+    seized = write_contribution(tmp_path / "seized.json", records, links, id="DE-BKA-9", agency="DE-BKA")
+    export = telegram_export(
+        tmp_path / "result.json",
+        [message(1, ["Izmir to Kos daily, 1.200 €, ", {"type": "mention", "text": "@safe_trips_eu"}])],
+    )
+    write_envelope(tmp_path / "result.json.envelope.json", id="IRU-1", agency="EU-IRU")
+    with open_store(Path(home)) as store:
+        for path in (seized, export):
+            assert ingest_file(store, path, IngestOptions(read_post=post_facts)).status == "stored"
+        index_identifiers(store.con)
+        values = {
+            str(v)
+            for (v,) in store.con.execute(
+                "SELECT value FROM identifier_index WHERE kind = 'handle'"
+            ).fetchall()
+        }
+    assert {"unknown:safe_trips_eu", "telegram:safe_trips_eu", "instagram:safe_trips_eu"} <= values
+    out = RUNNER.invoke(app, ["adverts", "--hub", "--home", home, "--as-agency", "IT-SCO", "--json"], env=ENV)
+    assert out.exit_code == 0, out.output
+    (poster,) = json.loads(out.stdout)["posters"]
+    assert [p["label"] for p in poster["persons"]] == ["Karim Said"]
+    assert poster["persons"][0]["basis"] == ["handle:unknown:safe_trips_eu"]

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import statistics
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -117,8 +118,11 @@ def _advertised(ctx: HubContext, uids: list[str]) -> dict[str, list[tuple[str, s
     return out
 
 
-def _matches(ctx: HubContext, idents: list[tuple[str, str]]) -> list[tuple[Any, ...]]:
-    """(kind, value, person uid, person agency, visibility of person, identifier record, link) rows."""
+def _matches(
+    ctx: HubContext, idents: list[tuple[str, str]], unsaid: Sequence[tuple[str, str]] = ()
+) -> list[tuple[Any, ...]]:
+    """(kind, value, person uid, person agency, visibility of person, identifier record, link) rows;
+    `unsaid`: handles without their platform, looked up as written only."""
     if not idents:
         return []
     con = ctx.store.con
@@ -131,6 +135,9 @@ def _matches(ctx: HubContext, idents: list[tuple[str, str]]) -> list[tuple[Any, 
             "JOIN _advert_ids a ON a.kind = 'handle' AND a.value LIKE 'unknown:%' "
             "AND i.kind = 'handle' AND split_part(i.value, ':', 2) = split_part(a.value, ':', 2)"
         )
+        # and a handle of a known platform matches the same name recorded without one
+        if unsaid:
+            con.executemany("INSERT INTO _advert_ids VALUES (?, ?)", [list(i) for i in unsaid])
         pvis, pparams = ctx.visibility_sql("p")
         ivis, iparams = ctx.visibility_sql("r")
         lvis, lparams = ctx.visibility_sql("l", minor=False, consent=False)
@@ -279,10 +286,13 @@ def hub_adverts(ctx: HubContext, networks: bool = False) -> AdvertsResult:
         {key for key in owners if key[0] == "phone"}
         | {("handle", h) for poster in result.posters for h in poster.handles}
     )
+    # each name also as held by a record that does not say its platform (a seized phone's contacts, an
+    # account record written without its service): matched as written, never widened to other platforms
+    unsaid = sorted({("handle", f"unknown:{h.split(':', 1)[-1]}") for kind, h in idents if kind == "handle"})
     # poster -> person -> basis
     linked: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     hit_seen: set[tuple[str, str]] = set()
-    for kind, value, person, _pagency, pvis, ident, _iagency, ivis, lvis in _matches(ctx, idents):
+    for kind, value, person, _pagency, pvis, ident, _iagency, ivis, lvis in _matches(ctx, idents, unsaid):
         claimed = owners.get((str(kind), str(value)), set()) | owners.get(
             ("handle", f"unknown:{str(value).split(':', 1)[-1]}"), set()
         )
