@@ -123,3 +123,61 @@ def test_the_analyses_run_and_agree_on_each_backend(backend_store: Store, tmp_pa
             accounts.ensure_hub_agency(duck)
             expected = analyses(duck, tmp_path)
         assert got == expected
+
+
+def trained(store: Store, tmp: Path, monkeypatch: Any) -> dict[str, Any]:
+    """The world, then `mare crosscheck --train` (the model trained on the store, even on a few persons)."""
+    import mare.resolve.engine
+
+    monkeypatch.setattr(mare.resolve.engine, "MIN_TRAIN_PERSONS", 2)
+    with HubContext(store, Viewer("admin", "HUB", frozenset({"admin"})), "password"):
+        for agency, name, country in (("DE-BKA", "BKA", "DE"), ("IT-SCO", "SCO", "IT")):
+            accounts.add_agency(store, agency, name, country, "member_state")
+    for records, ends, agency, key in ((SECRET, "p", "DE-BKA", "BKA-1"), (LOOKALIKES, "q", "IT-SCO", "SCO")):
+        links = [{"id": "k1", "kind": "associate_of", "source": f"{ends}1", "target": f"{ends}2"}]
+        path = write_contribution(tmp / f"{key}.json", records, links, id=key, agency=agency)
+        with HubContext(store, Viewer("clerk", agency), "password"):
+            assert ingest_file(store, path).status == "stored"
+    run = json.loads(_cli(store, "crosscheck", "--train", "--json"))
+    with system_context(store, "test"):
+        model = store.con.execute(
+            "SELECT version, settings FROM resolve_model ORDER BY version DESC LIMIT 1"
+        ).fetchone()
+        pairs = store.con.execute(
+            "SELECT count(*), round(sum(match_probability), 6) FROM candidate_pairs"
+        ).fetchone()
+    assert model is not None
+    settings = json.loads(model[1]) if isinstance(model[1], str) else dict(model[1])
+    settings.pop("linker_uid", None)  # Splink's random name of the linker
+    return {
+        "run": {k: run[k] for k in ("persons", "candidates", "links", "reviews", "person_hits", "trained")},
+        "settings": settings,
+        "pairs": tuple(pairs or ()),
+    }
+
+
+def test_the_trained_cross_check_is_the_same_on_each_backend(
+    backend_store: Store, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """`mare crosscheck --train` on PostgreSQL (computed on a DuckDB copy, written back): the same
+    trained model (every m and u), the same pairs and links as on DuckDB."""
+    got = trained(backend_store, tmp_path, monkeypatch)
+    assert got["run"]["trained"] is True and got["run"]["persons"] == 6, got["run"]
+    if backend_store.url is not None:
+        with open_store(tmp_path / "duck", url="duckdb") as duck:
+            accounts.ensure_hub_agency(duck)
+            (tmp_path / "duck-files").mkdir()
+            expected = trained(duck, tmp_path / "duck-files", monkeypatch)
+        assert got == expected, _differences(got, expected)
+
+
+def _differences(a: Any, b: Any, path: str = "") -> list[str]:
+    """Where two JSON-like values differ (at most 10 places)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        keys = sorted(set(a) | set(b), key=str)
+        return [d for k in keys for d in _differences(a.get(k), b.get(k), f"{path}.{k}")][:10]
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple) and len(a) == len(b):
+        return [
+            d for i, (x, y) in enumerate(zip(a, b, strict=True)) for d in _differences(x, y, f"{path}[{i}]")
+        ][:10]
+    return [] if a == b else [f"{path}: {a!r} != {b!r}"]
