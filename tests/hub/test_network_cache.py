@@ -33,7 +33,7 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         return build(ctx, *args)
 
     monkeypatch.setattr(networks, "_entity_network", counted)
-    for cache in (networks._NETWORKS, networks._FOUND, networks._REPORTS):
+    for cache in (networks._NETWORKS, networks._FOUND, networks._REPORTS, networks._FINGERPRINTS):
         cache.clear()
     yield seen
 
@@ -283,3 +283,25 @@ def test_off_for_a_store_the_process_does_not_serve(store: Store, tmp_path: Path
     add_people(store, tmp_path)
     assert "Dana New" in served(store, BKA)[0]
     assert builds == ["DE-BKA", "DE-BKA"]
+
+
+def test_a_network_an_addition_left_alone_keeps_its_analysis(
+    store: Store, tmp_path: Path, builds: list[str]
+) -> None:
+    """The analysis is kept by the network's own content: new people elsewhere build the hub's network
+    again, not the analysis of a network they do not touch; a change to the network itself does."""
+    load(store, tmp_path)
+    with HubContext(store, BKA, "password") as ctx:
+        before, analysis = networks.analysed_network(ctx, "N1", 2)
+    records = [person("n1", "Dana New"), person("n2", "Emil New")]
+    links = [{"kind": "associate_of", "source": "n1", "target": "n2"}]
+    report = ingest_file(store, write_contribution(tmp_path / "new.json", records, links, id="NEW-1"))
+    assert report.status == "stored", report.message
+    with HubContext(store, BKA, "password") as ctx:
+        after, again = networks.analysed_network(ctx, "N1", 2)
+    assert builds == ["DE-BKA", "DE-BKA"] and after.ids == before.ids
+    assert again == analysis and len(networks._REPORTS) == 1
+    store.con.execute("UPDATE records SET label = 'Renamed' WHERE label = 'Adil Haddad'")
+    with HubContext(store, BKA, "password") as ctx:
+        networks.analysed_network(ctx, "N1", 2)
+    assert len(networks._REPORTS) == 2

@@ -198,6 +198,30 @@ class HubContext:
             details={**self._details(), **(details or {})} or None,
         )
 
+    def log_later(
+        self,
+        action: str,
+        outcome: str,
+        *,
+        resource: str | None = None,
+        ref: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        """`log`, the entry written with the request's consultation entry (`log_with_consultation`)."""
+        self.log_with_consultation(
+            Entry(
+                actor=self.viewer.user,
+                actor_agency=self.viewer.agency,
+                action=action,
+                outcome=outcome,
+                resource=resource,
+                ref=ref,
+                purpose=self.purpose,
+                justification=self.why,
+                details={**self._details(), **(details or {})} or None,
+            )
+        )
+
     def log_with_consultation(self, entry: Entry) -> None:
         """An entry written with the request's consultation entry when the context closes, in the same
         statement (one head read and one commit per request; still committed before its answer)."""

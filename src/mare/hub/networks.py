@@ -14,6 +14,7 @@ the full analysis (`analyse`: measures, cells, roles, disruption).
 from __future__ import annotations
 
 import copy
+import hashlib
 import threading
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -97,6 +98,7 @@ NETWORK_CACHE_SIZE = 8
 _NETWORKS: OrderedDict[tuple[Any, ...], tuple[Network, tuple[str, int, dict[str, int]]]] = OrderedDict()
 _FOUND: Kept[list[tuple[str, Network]]] = Kept(NETWORK_CACHE_SIZE)
 _REPORTS: Kept[dict[str, Any]] = Kept(4 * NETWORK_CACHE_SIZE)
+_FINGERPRINTS: Kept[str] = Kept(4 * NETWORK_CACHE_SIZE)
 _NETWORKS_LOCK = threading.Lock()
 #: What the person network is built from, one stamp per table (`hub_network`: the rows and every column
 #: it or the read policy reads): a change to any of them changes the key, so the network is built again.
@@ -487,8 +489,34 @@ def analysed_network(ctx: HubContext, network_id: str, min_size: int = 3) -> tup
     key = net.meta.get("served_key")
     if key is None:
         return net, analyse(net)
-    kept, _ = _REPORTS.take_or_build((*key, min_size, wanted), lambda: analyse(_copy(net)))
+    # keyed by the viewer's policy and the network's own content, not by the stamps of the whole
+    # hub's data: a network an upload left as it was keeps its analysis when the hub's network is built
+    # again (the analysis reads nothing but the network)
+    content, _ = _FINGERPRINTS.take_or_build((*key, min_size, wanted), lambda: _fingerprint(net))
+    kept, _ = _REPORTS.take_or_build((*base_of(key), min_size, wanted, content), lambda: analyse(_copy(net)))
     return net, copy.deepcopy(kept)
+
+
+#: Meta the analysis never reads (`analyse.network`: only `ties`, `first_seen`, `last_seen`): the hub-wide
+#: counts every network carries, how current it is; `ties` is taken apart (those touching its people).
+_NOT_ANALYSED = ("served", "served_key", "ties", "withheld", "ties_by_kind", "tie_kinds")
+
+
+def _fingerprint(net: Network) -> str:
+    """A digest of everything of the network `analyse` may read: its people, ties and weights, the
+    people's attributes, its name, the hub's ties touching its people (`meta['ties']`: who names, pays
+    and calls whom) and the rest of its meta (how current it is left out)."""
+    digest = hashlib.sha256()
+    digest.update(repr((net.ids, net.directed, net.weighted, net.name)).encode())
+    for array in (net.src, net.dst, net.weight):
+        digest.update(np.ascontiguousarray(array).tobytes())
+    digest.update(repr(sorted((node, sorted(a.items(), key=repr)) for node, a in net.attrs.items())).encode())
+    members = set(net.ids)
+    ties = [t for t in net.meta.get("ties") or () if t.source in members or t.target in members]
+    digest.update(repr(sorted(map(repr, ties))).encode())
+    meta = {k: v for k, v in net.meta.items() if k not in _NOT_ANALYSED}
+    digest.update(repr(sorted(meta.items(), key=repr)).encode())
+    return digest.hexdigest()
 
 
 def neighbourhood(

@@ -831,7 +831,8 @@ def _audit(
         if result.shown_full
         else "denied"
     )
-    ctx.log(
+    # written with the request's consultation entry: one append, one commit per search
+    ctx.log_later(
         "consultation",
         outcome,
         resource="search",
