@@ -22,6 +22,12 @@ Sections (each prints a Markdown table; `--only` picks some):
 - **fee levels** (with scenario): fees told by their amount alone, purposes hidden, on half the hub's
   transfers: the sources' one level (EUR 3,000-6,000, the anchor) beside levels per route derived
   from the fees recorded in the other half (`analyse/money/fee_levels.py`).
+- **layering** (with scenario): the world's layering chains (`truth/layering.csv`: a deposit into a
+  front business and the two hops that move it on) found whole by one layering pattern, over the
+  chains the hub holds whole and over all; precision by transfer; the anchor is any chain of three or
+  more transfers each within 10 days of the one before (no limit on counterparties or on what is kept).
+- **fee payers on legs** (with scenario): the fee transfers whose payer the hub sees on a journey leg,
+  and whether that leg is one the fee's migrant travelled, and the one the fee paid for.
 - **corridors**: the scenario's corridor volumes (EUR, country -> country) beside the World Bank's
   2017 bilateral remittance estimates for the same corridors: Spearman rank correlation, a
   plausibility check only (smuggling fees are not remittances, and the scenario is synthetic).
