@@ -11,9 +11,11 @@ DuckDB and checks every output is the same.
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from builders import write_contribution
@@ -106,8 +108,19 @@ def analyses(store: Store, tmp: Path) -> dict[str, Any]:
     return out
 
 
-def test_the_analyses_run_and_agree_on_each_backend(backend_store: Store, tmp_path: Path) -> None:
+def test_the_analyses_run_and_agree_on_each_backend(
+    backend_store: Store, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="mare.store.postgres")
     got = analyses(backend_store, tmp_path)
+    # on PostgreSQL every read ran there: none in the session's local DuckDB (search scores names with
+    # mare_name_sim, the network build's _net_records translates)
+    local = [r.getMessage()[:160] for r in caplog.records if r.getMessage().startswith("runs locally")]
+    assert not local, local
+    if backend_store.url is not None:  # and the log would show one (`bar` is DuckDB's alone)
+        with system_context(backend_store, "test"):
+            backend_store.con.execute("SELECT bar(1, 0, 2, 10)").fetchall()
+        assert any(r.getMessage().startswith("runs locally") for r in caplog.records)
     bka, sco, h3 = got["uids"]["bka"], got["uids"]["sco"], got["uids"]["h3"]
     assert got["crosscheck"]["persons"] == 7 and got["crosscheck"]["candidates"] >= 2, got["crosscheck"]
     searched = [u for u, _, _ in got["search"]]
