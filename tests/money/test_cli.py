@@ -220,3 +220,29 @@ def test_file_mode_with_routes_and_stated_levels(tmp_path: Path) -> None:
     assert "Traceback" not in bad.output
     hub = runner.invoke(app, ["money", "--hub", "--fee-levels", str(levels)])
     assert hub.exit_code == 2 and "goes with a FILE" in " ".join(hub.output.split())
+
+
+def test_hub_holders_of_one_account_are_one_party(store: Store, tmp_path: Path) -> None:
+    """Two reports each write their own record of an account's holder (names that the cross-check does
+    not join): the money moved through the one IBAN is one party's; another IBAN's holder stays apart."""
+    iban, other = "DE89370400440532013000", "GB29NWBK60161331926819"
+    for n, (name, account) in enumerate((("Karim Daoud", iban), ("K. Dawood", iban), ("Karim Daoud", other))):
+        records: list[dict[str, Any]] = [
+            {"id": "h", "kind": "person", "name": name, "category": "suspect"},
+            {"id": "a", "kind": "financial_account", "iban": account},
+            {"id": "x", "kind": "person", "name": f"Payer Number{n}", "category": "contact"},
+            _payment("pay", 4000 + n, f"04-0{n + 1}", "bank_transfer"),
+        ]
+        links: list[dict[str, Any]] = [
+            {"kind": "holds_financial_account", "source": "h", "target": "a"},
+            {"kind": "paid", "source": "x", "target": "pay"},
+            {"kind": "received", "source": "a", "target": "pay"},
+        ]
+        path = write_contribution(tmp_path / f"r{n}.json", records, links, id=f"IT-R{n}", agency="IT-SCO")
+        assert ingest_file(store, path).status == "stored"
+    with HubContext(store, VIEWER, "password") as ctx:
+        result = hub_money(ctx)
+    payees = {t.target for t in result.transfers}
+    assert len(payees) == 2
+    (joined,) = [p for p in payees if len(result.parties[p].records) == 2]
+    assert len(result.parties[joined].accounts) == 2
