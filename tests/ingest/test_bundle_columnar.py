@@ -15,13 +15,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import string
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mare.ingest.csv_bundle as csv_bundle
@@ -210,3 +211,73 @@ _SCALARS = st.one_of(
 )
 def test_extra_json_is_json_dumps(extra: dict[str, Any]) -> None:
     assert extra_json(extra) == json.dumps(extra, ensure_ascii=False, default=str)
+
+
+_CELLS = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "true",
+            "False",
+            " yes ",
+            "maybe",
+            "x",
+            "suspect",
+            " suspect",
+            "nonsense",
+            "Syrian|Iraqi",
+            "|",
+            " | ",
+            "a||b",
+            "SY",
+            "+49 151 1234567",
+            "03.04.1985",
+            "m",
+            "driver",
+            "x" * 100_001,
+            "y" * 201,
+            "p1",
+            "p2",
+            " p3 ",
+            "Hasan ALI",
+            "محمد الحسن",
+            "2026-01-01T10:00:00Z",
+            "a\nb",
+            "\x1c",
+            "\u3000",
+        ]
+    ),
+    st.text(alphabet=string.ascii_letters + string.digits + ' |,-."', max_size=12),
+)
+_COLUMNS = [
+    "id", "category", "minor", "assessment", "observed_at", "note", "name", "alias", "nationality",
+    "phone", "birth_date", "gender", "role", "unknown_col",
+]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    columns=st.lists(st.sampled_from(_COLUMNS), min_size=1, max_size=8, unique=True),
+    rows=st.lists(st.lists(_CELLS, min_size=8, max_size=8), min_size=1, max_size=8),
+)
+def test_blocks_read_as_the_row_builder_reads(
+    tmp_path_factory: pytest.TempPathFactory, columns: list[str], rows: list[list[str]]
+) -> None:
+    """Random rows: the block rows and the row-read records together are the row-by-row reading."""
+    folder = tmp_path_factory.mktemp("bundle")
+    write_envelope(folder / "envelope.json")
+    header = ["id", *columns] if "id" not in columns else columns
+    with (folder / "person.csv").open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(header)
+        for cells in rows:
+            out.writerow((cells * 2)[: len(header)])
+    columnar = csv_bundle.read_csv_bundle(folder, columnar=True)
+    by_rows = csv_bundle.read_csv_bundle(folder)
+    assert columnar.problems == by_rows.problems
+    merged = sorted(
+        [r for block in columnar.blocks for r in block.records()] + columnar.records,
+        key=lambda r: r.row or 0,
+    )
+    assert merged == by_rows.records
