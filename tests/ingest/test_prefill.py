@@ -112,16 +112,40 @@ def test_a_stuck_child_is_ended_and_its_half_done_here(
     assert parallel[0].equals(serial[0]) and parallel[1] == serial[1] and parallel[2] == serial[2]
 
 
-@pytest.mark.parametrize("every", [2, 3])
+@pytest.mark.parametrize("share", [0.5, 0.4, 1 / 3])
 def test_any_share_and_work_meanwhile_give_the_results_in_order(
-    monkeypatch: pytest.MonkeyPatch, every: int
+    monkeypatch: pytest.MonkeyPatch, share: float
 ) -> None:
     monkeypatch.setattr(prefill, "PARALLEL_MIN", 10)
     items = [("phone", f"+49151{n:07d}") for n in range(101)] + [("gender", "m"), ("date", "1.2.1980")]
     done: list[int] = []
     forks = _forks(monkeypatch)
     results = prefill.normalise_in_two(
-        items, lambda t, x: (t, x.upper()), lambda: done.append(os.getpid()), every
+        items, lambda t, x: (t, x.upper()), lambda: done.append(os.getpid()), share
     )
     assert forks == [1] and done == [os.getpid()]  # the work meanwhile ran here, once
     assert results == [(t, x.upper()) for t, x in items]
+
+
+def test_work_meanwhile_that_fails_leaves_no_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(prefill, "PARALLEL_MIN", 10)
+    items = [("phone", f"+49151{n:07d}") for n in range(50)]
+    pids: list[int] = []
+    real = os.fork
+
+    def fork() -> int:
+        pid = real()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(prefill.os, "fork", fork)
+
+    def fails() -> None:
+        raise ValueError("meanwhile")
+
+    with pytest.raises(ValueError, match="meanwhile"):
+        prefill.normalise_in_two(items, lambda t, x: (t, x), fails)
+    assert len(pids) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pids[0], os.WNOHANG)  # ended and reaped: no such child any more

@@ -256,14 +256,16 @@ class ValueMemo:
         if len(items) >= PARALLEL_MIN:
             self.fill(items)
 
-    def fill(self, items: list[Item], meanwhile: Callable[[], None] | None = None, every: int = 2) -> None:
+    def fill(
+        self, items: list[Item], meanwhile: Callable[[], None] | None = None, share: float = 0.5
+    ) -> None:
         """Normalise these (type, text) items, none in the memo yet, on two cores; keep them.
 
         They become the next entries, in order; `meanwhile` runs here while the forked child
         normalises its share (`normalise_in_two`), and must add no entry."""
         ctx = self.ctx
         results = normalise_in_two(
-            items, lambda value_type, text: _normalised(value_type, text, ctx), meanwhile, every
+            items, lambda value_type, text: _normalised(value_type, text, ctx), meanwhile, share
         )
         entries = self.entries
         for (value_type, text), result in zip(items, results, strict=True):
@@ -494,6 +496,32 @@ def _block_values(block: RecordBlock) -> list[tuple[str, list[int], list[int], l
     return out
 
 
+def _new_texts(block: RecordBlock, types: dict[str, str], memo: ValueMemo) -> list[Item]:
+    """The (type, text) of the block's values not in the memo yet, each once (within its room)."""
+    items: list[Item] = []
+    seen: set[Item] = set()
+    room = MEMO_LIMIT - memo.size
+    for column in block.fields:
+        value_type = types[column.name]
+        table = memo.table(value_type)
+        if table is None:
+            continue
+        values = column.values
+        if column.how == PLAIN:
+            texts = {value if type(value) is str else _as_text(value) for value in set(values) - {None}}
+        elif column.how == BOOLEAN:
+            texts = {_as_text(value) for value in set(values) - {None}}
+        else:  # one part itself, or a list of parts
+            texts = {value for value in values if type(value) is str}
+            texts.update(part for value in values if type(value) is list for part in value)
+        for text in texts - table.keys():
+            item = (value_type, text)
+            if item not in seen and len(items) < room:
+                seen.add(item)
+                items.append(item)
+    return items
+
+
 def normalise_block_into(
     block: RecordBlock, record_uids: list[str], memo: ValueMemo, out: ValueColumns
 ) -> tuple[list[str | None], list[Problem]]:
@@ -506,26 +534,17 @@ def normalise_block_into(
     memo.new_record()
     day = memo.day
     types = _field_types(block.kind)
-    columns = _block_values(block)
-    items: list[Item] = []
-    seen: set[Item] = set()
-    room = MEMO_LIMIT - memo.size
-    for name, _, _, texts in columns:
-        value_type = types[name]
-        table = memo.table(value_type)
-        if table is None:
-            continue
-        for text in set(texts) - table.keys():
-            item = (value_type, text)
-            if item not in seen and len(items) < room:
-                seen.add(item)
-                items.append(item)
+    items = _new_texts(block, types, memo)
     n = len(block)
     base = len(memo.entries)  # the items become the entries from here on, in order
-    numbers: list[np.ndarray | None] = [None] * len(columns)
+    columns: list[tuple[str, list[int], list[int], list[str]]] = []
+    numbers: list[np.ndarray | None] = []
 
     def look_up() -> None:
-        """Each value's entry number, for the texts known or about to be (adds no entry)."""
+        """The values row by row and each one's entry number, for the texts known or about to
+        be (adds no entry): done here while the child normalises."""
+        columns.extend(_block_values(block))
+        numbers.extend([None] * len(columns))
         numbering: dict[str, dict[str, int]] = {}  # per type: text -> entry number
         for k, (value_type, text) in enumerate(items):
             numbering.setdefault(value_type, {})[text] = base + k
@@ -545,7 +564,7 @@ def normalise_block_into(
                 numbers[number] = None
 
     if items:
-        memo.fill(items, look_up)  # this process looks the values up while the child starts
+        memo.fill(items, look_up, share=0.4)  # this process has the look-ups to do as well
     else:
         look_up()
     row_parts: list[np.ndarray] = []

@@ -1,9 +1,9 @@
 """Normalising a contribution's distinct values on two cores before its records are laid out.
 
 The normalisers are pure Python (phonenumbers, date and name rules): one process uses one
-core. When a contribution holds many distinct texts, a forked child normalises every other
-one while this process does the rest; the child sends its results back through a pipe and
-both halves go into the contribution's `ValueMemo`, which the record loop then only reads.
+core. When a contribution holds many distinct texts, a forked child normalises half of them
+(or another share) while this process does the rest; the child sends its results back through
+a pipe and both go into the contribution's `ValueMemo`, which the record loop then only reads.
 Every result is exactly what `normalise_value` gives in this process (the child is a copy of
 it, and the normalisers depend only on the text, the context and the day). Where fork is
 not available, or the child fails in any way (or is not done well after this process finished
@@ -35,17 +35,18 @@ def normalise_in_two(
     items: list[Item],
     normalise: Callable[[str, str], Result],
     meanwhile: Callable[[], None] | None = None,
-    every: int = 2,
+    share: float = 0.5,
 ) -> list[Result]:
     """`normalise(type, text)` for each item, part of them in a forked child; results in order.
 
-    This process takes every `every`-th item (half by default) and first runs `meanwhile`
-    (work of its own that needs no result, done while the child normalises its larger share)."""
+    This process takes a `share` of the items (half by default, spread evenly) and first runs
+    `meanwhile` (work of its own that needs no result, done while the child normalises)."""
     if len(items) < PARALLEL_MIN or not hasattr(os, "fork") or sys.platform == "win32":
         if meanwhile is not None:
             meanwhile()
         return [normalise(t, x) for t, x in items]
-    theirs = [item for i, item in enumerate(items) if i % every]
+    here = [int((i + 1) * share) > int(i * share) for i in range(len(items))]
+    theirs = [item for item, mine_too in zip(items, here, strict=True) if not mine_too]
     read_end, write_end = os.pipe()
     try:
         pid = os.fork()
@@ -68,8 +69,14 @@ def normalise_in_two(
     os.close(write_end)
     started = time.monotonic()
     if meanwhile is not None:
-        meanwhile()
-    mine = [normalise(t, x) for t, x in items[0::every]]
+        try:
+            meanwhile()
+        except BaseException:  # no child left behind
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(read_end)
+            raise
+    mine = [normalise(t, x) for (t, x), mine_too in zip(items, here, strict=True) if mine_too]
     deadline = time.monotonic() + max(MIN_WAIT, 2 * (time.monotonic() - started))
     data, finished = _read_until(read_end, deadline)
     if not finished:  # a child stuck (say, on a lock another thread held at the fork): end it
@@ -86,7 +93,7 @@ def normalise_in_two(
     if others is None:
         others = [normalise(t, x) for t, x in theirs]
     mine_left, others_left = iter(mine), iter(others)
-    return [next(others_left) if i % every else next(mine_left) for i in range(len(items))]
+    return [next(mine_left) if mine_too else next(others_left) for mine_too in here]
 
 
 def _read_until(fd: int, deadline: float) -> tuple[bytes, bool]:
