@@ -215,7 +215,6 @@ def _connect(target: Target) -> Any:
     # large, so PostgreSQL compiled and optimised them with LLVM (seconds per statement, 27 s for a
     # search on the tiny world under load) where running them takes milliseconds
     con.run("SET jit = off")
-    con.run("SET plan_cache_mode = force_generic_plan")
     for oid in (114, 3802):  # json, jsonb: their text, as DuckDB returns JSON columns
         con.register_in_adapter(oid, str)
     con.register_in_adapter(1700, _numeric)
@@ -973,10 +972,11 @@ class PostgresConnection:
     def _send(self, sql: str, values: list[Any], oids: tuple[int, ...]) -> Any:
         """Run one PostgreSQL statement in as few round trips as it allows.
 
-        A read or a write of the store's tables is prepared once per session (named, its plan kept:
-        planning the row-level security policies is most of a point read) and then runs in one round
-        trip; a statement without parameters that is not one (BEGIN, SAVEPOINT, DDL) goes as a simple
-        query, one round trip; anything else as pg8000's unnamed statement (three)."""
+        A read or a write of the store's tables is prepared once per session (named: after five runs
+        PostgreSQL may keep its plan, and planning the row-level security policies is most of a point
+        read) and then runs in one round trip; a statement without parameters that is not one (BEGIN,
+        SAVEPOINT, DDL) goes as a simple query, one round trip; anything else as pg8000's unnamed
+        statement (three)."""
         from pg8000.converters import make_params
 
         con = self._con
