@@ -172,3 +172,31 @@ def test_one_build_for_requests_arriving_together(
         t.join()
     assert sorted(reads) == sorted([("FR-OCRIEST", "event"), ("FR-OCRIEST", "journey_leg"), *BOTH])
     assert sum(SECRET_PLACE in f for f in found) == 1 and len(found) == 4
+
+
+def test_an_erased_addition_never_returns_under_an_older_key(store: Store, tmp_path: Path) -> None:
+    """Served across additions (the web server), nothing read after an addition is kept under the key of
+    the data before it: an erasure that brings the stamps back to that key must not bring the erased
+    event back (a map request that built no layer marked the key; the next one found no events kept under
+    it and read them with the addition in them)."""
+    from mare.hub import kept
+
+    load(store, tmp_path)
+    places._LOCATED.clear()
+    places._HOTSPOTS.clear()
+    kept.serve_across_additions(store.home, 60.0)
+    try:
+        with HubContext(store, THIRD, "password") as ctx:
+            places.hub_map(ctx, False, False, False)  # the key taken, no layer built
+        record = _event("x1", 36.1, 15.2, "2026-06-20T04:00:00Z", "Porto Erratico")
+        path = write_contribution(tmp_path / "mistake.json", [record], id="MISTAKE-1", agency="DE-BKA")
+        report = ingest_file(store, path)
+        assert report.status == "stored", report.message
+        assert "Porto Erratico" in event_places(store, THIRD)  # an addition: shown
+        uid = f"{report.contribution}:x1"
+        with kept.withholding_change():  # erased, as the server's writer would
+            store.con.execute("DELETE FROM record_values WHERE record_uid = ?", [uid])
+            store.con.execute("DELETE FROM records WHERE uid = ?", [uid])
+        assert "Porto Erratico" not in event_places(store, THIRD)
+    finally:
+        kept.serve_across_additions(store.home, None)

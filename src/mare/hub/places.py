@@ -37,6 +37,7 @@ from mare.hub.kept import (
     last_build,
     mark_built,
     policy_base,
+    policy_key,
     stamp_sql,
     with_stamp,
 )
@@ -185,20 +186,22 @@ _NAME = "map"
 
 
 def _key(ctx: HubContext) -> Key | None:
-    """What decides the viewer's located events and legs (`kept.policy_key` over `_STAMPS`); where the
-    store is served across additions (the web server), the last key read for this viewer's policy while
-    it may be (`kept.last_build`: the stamps are then not read; whatever is built under it is read from
-    the data as it is now, so it is never older than its key says)."""
-    return _served(ctx).key
+    """What decides the viewer's located events and legs (`kept.policy_key` over `_STAMPS`)."""
+    return policy_key(ctx, _STAMP_SQL, ("r",))
 
 
 def _served(ctx: HubContext) -> Served:
+    """The map's key: where the store is served across additions (the web server), the last key read for
+    this viewer's policy while it may be (`kept.last_build`: the stamps not read) and its events and legs
+    are still kept; else the key of the data as it is now."""
     base = policy_base(ctx, ("r",))
     if base is None:
         return Served(None, None)
     last = last_build(_NAME, base)
-    if last is not None:
-        return last
+    if last is not None and last.key is not None:
+        key = last.key
+        if all(_LOCATED.get((*key, kind)) is not None for kind in ("event", "journey_leg")):
+            return last
     epoch = epoch_now()
     key = with_stamp(ctx, base, _STAMP_SQL)
     mark_built(_NAME, key, epoch)
@@ -206,24 +209,39 @@ def _served(ctx: HubContext) -> Served:
 
 
 def _kept(
-    ctx: HubContext, key: Key | None, kind: str, fields: tuple[str, ...], locate: Callable[[_Read], list[Any]]
+    ctx: HubContext,
+    key: Key | None,
+    kind: str,
+    fields: tuple[str, ...],
+    locate: Callable[[_Read], list[Any]],
+    across: bool = False,
 ) -> tuple[list[Any], int, dict[str, int]]:
-    """`locate` on the viewer's visible records of `kind`, kept; a kept one notes what its read noted."""
+    """`locate` on the viewer's visible records of `kind`, kept; a kept one notes what its read noted.
+    `across` (a key served across additions): only what is kept under it is taken; what is not is read
+    now and kept under no key (read now, it may hold what was added since: kept under the older key, it
+    would come back if an erasure brought the stamps back to that key's)."""
 
     def build() -> _Located:
         read = _read(ctx, kind, fields)
         items = locate(read)
         return _Located(tuple(items), len(read.values) - len(items), len(read.values), dict(read.withheld))
 
-    found, built = _LOCATED.take_or_build(None if key is None else (*key, kind), build)
+    wanted = None if key is None else (*key, kind)
+    if across and wanted is not None:
+        kept = _LOCATED.get(wanted)
+        found, built = (kept, False) if kept is not None else (build(), True)
+    else:
+        found, built = _LOCATED.take_or_build(wanted, build)
     if not built:
         ctx.note_bulk("record", found.shown, found.withheld)
     return list(found.items), found.unlocated, dict(found.withheld)
 
 
-def _event_points(ctx: HubContext, key: Key | None) -> tuple[list[EventPoint], int, dict[str, int]]:
+def _event_points(
+    ctx: HubContext, key: Key | None, across: bool = False
+) -> tuple[list[EventPoint], int, dict[str, int]]:
     """Located visible events, how many visible events had no location, and the withheld counts."""
-    return _kept(ctx, key, "event", EVENT_FIELDS, _locate_events)
+    return _kept(ctx, key, "event", EVENT_FIELDS, _locate_events, across)
 
 
 def _locate_events(read: _Read) -> list[EventPoint]:
@@ -254,9 +272,9 @@ def event_points(ctx: HubContext) -> list[EventPoint]:
     return _event_points(ctx, _key(ctx))[0]
 
 
-def _legs(ctx: HubContext, key: Key | None) -> tuple[list[Leg], int, dict[str, int]]:
+def _legs(ctx: HubContext, key: Key | None, across: bool = False) -> tuple[list[Leg], int, dict[str, int]]:
     """Located visible legs, how many visible legs lacked an end, and the withheld counts."""
-    return _kept(ctx, key, "journey_leg", LEG_FIELDS, _locate_legs)
+    return _kept(ctx, key, "journey_leg", LEG_FIELDS, _locate_legs, across)
 
 
 def _locate_legs(read: _Read) -> list[Leg]:
@@ -353,9 +371,15 @@ def _hotspots(
     events: tuple[list[EventPoint], int, dict[str, int]],
     departures: tuple[list[Leg], int, dict[str, int]],
     options: tuple[int, int, float, str, bool, int],
+    across: bool = False,
 ) -> dict[str, Any]:
-    """`_hotspots_of` the read events and departures, kept; the caller gets its own copy."""
+    """`_hotspots_of` the read events and departures, kept; the caller gets its own copy. `across` (a
+    key served across additions): only what is kept under it is taken, the rest computed and not kept
+    (its events may have been read now: `_kept`)."""
     kept_key = None if key is None else (*key, "hotspots", *options)
+    found = _HOTSPOTS.get(kept_key) if across and kept_key is not None else None
+    if found is None and across:
+        return _hotspots_of(events, departures, *options)
     found, _ = _HOTSPOTS.take_or_build(kept_key, lambda: _hotspots_of(events, departures, *options))
     return copy.deepcopy(found)
 
@@ -576,11 +600,11 @@ class MapData:
 def hub_map(ctx: HubContext, events: bool = True, routes: bool = True, hotspots: bool = True) -> MapData:
     """The map's layers as the viewer may see them: each kind read once (kept, like the hotspots)."""
     served = _served(ctx)
-    key = served.key
-    points = _event_points(ctx, key) if events or hotspots else ([], 0, {})
-    found = _legs(ctx, key) if routes or hotspots else ([], 0, {})
+    key, across = served.key, served.across_additions
+    points = _event_points(ctx, key, across) if events or hotspots else ([], 0, {})
+    found = _legs(ctx, key, across) if routes or hotspots else ([], 0, {})
     rows: list[dict[str, Any]] = []
     if hotspots:
         options = (6, 1, 0.05, "year", False, MIN_ACTIVITY)
-        rows = _hotspots(ctx, key, points, found, options)["rows"]
+        rows = _hotspots(ctx, key, points, found, options, across)["rows"]
     return MapData(points[0], found[0] if routes else [], rows, served.as_dict())
