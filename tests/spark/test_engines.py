@@ -110,6 +110,71 @@ def test_a_trained_model_scores_the_same_on_both(spark: Any) -> None:
     assert on_spark.model["comparisons"] == on_duckdb.model["comparisons"]
 
 
+def _assert_same_parameters(got: dict[str, Any], want: dict[str, Any], before: dict[str, Any]) -> None:
+    """Prior and every level's m and u equal within 1e-9 (a level never observed: the same text);
+    the sessions did move m away from the defaults."""
+    assert got["probability_two_random_records_match"] == pytest.approx(
+        want["probability_two_random_records_match"], rel=1e-9, abs=1e-12
+    )
+    moved = 0
+    for default, mine, theirs in zip(
+        before["comparisons"], got["comparisons"], want["comparisons"], strict=True
+    ):
+        assert mine["output_column_name"] == theirs["output_column_name"]
+        for d, a, b in zip(
+            default["comparison_levels"], mine["comparison_levels"], theirs["comparison_levels"], strict=True
+        ):
+            for key in ("m_probability", "u_probability"):
+                if isinstance(b.get(key), str) or b.get(key) is None:
+                    assert a.get(key) == b.get(key), (mine["output_column_name"], key)
+                else:
+                    assert a[key] == pytest.approx(b[key], rel=1e-9, abs=1e-12), (
+                        mine["output_column_name"],
+                        key,
+                    )
+            moved += a.get("m_probability") != d.get("m_probability")
+    assert moved >= 10
+
+
+def test_training_on_spark_learns_what_duckdb_learns(spark: Any) -> None:
+    """Prior, u (the same random pairs) and m (the same EM sessions) from one training on each engine."""
+    from mare.resolve.settings import default_settings
+
+    rows = build_rows(random_people(700, seed=5), SymbolSource(enabled=False))
+    on_duckdb = dedupe(rows, train=True)
+    on_spark = dedupe_spark(rows, train=True, spark=spark)
+    assert on_duckdb.trained and on_spark.trained
+    _assert_same_parameters(on_spark.model, on_duckdb.model, default_settings())
+    assert on_spark.clusters == on_duckdb.clusters
+
+
+def test_sampled_em_sessions_take_the_same_pairs(spark: Any, tmp_path: Path) -> None:
+    """Over `max_pairs`, both engines sample the blocked pairs by DuckDB's id hash: the same m."""
+    from mare.resolve import em
+    from mare.resolve.engine import _EM_RULES, MatchEngine
+    from mare.resolve.settings import default_settings
+    from mare.resolve.spark.engine import SparkMatchEngine
+    from mare.resolve.table import to_arrow
+
+    settings = default_settings()
+    table = to_arrow(build_rows(random_people(2000, seed=23, contributions=6), SymbolSource(enabled=False)))
+    duck = MatchEngine(settings, table)
+    assert em.sample_threshold(duck.con, "person_input", _EM_RULES[0], 2000.0) is not None  # sampled
+    import pyarrow.parquet as pq
+
+    pq.write_table(duck.con.sql("SELECT * FROM person_input").to_arrow_table(), tmp_path / "p.parquet")
+    theirs = SparkMatchEngine(spark, settings, spark.read.parquet(str(tmp_path / "p.parquet")))
+    models = []
+    for engine in (duck, theirs):
+        engine.estimate_u()
+        for rule in _EM_RULES:
+            assert engine.expectation_maximisation(rule, 2000.0)
+        models.append(engine.model())
+    duck.close()
+    _assert_same_parameters(models[1], models[0], settings)
+    assert not theirs.expectation_maximisation("l.role = r.role AND l.role = 'nobody'")
+
+
 def test_call_counts_equal_on_both_and_written_back(tiny_store: Store, tmp_path: Path, spark: Any) -> None:
     folder = tmp_path / "calls"
     calls = export_calls(tiny_store, folder)

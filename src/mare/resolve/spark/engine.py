@@ -15,12 +15,22 @@ from typing import Any
 
 import pyarrow as pa
 
-from mare.resolve.engine import _EM_RULES, _PRIOR_RULES, EM_MAX_PAIRS, MIN_TRAIN_PERSONS, NAME_SOUND_AGREEMENT
+from mare.resolve import em
+from mare.resolve.engine import (
+    _EM_RULES,
+    _PRIOR_RULES,
+    EM_MAX_PAIRS,
+    MIN_TRAIN_PERSONS,
+    NAME_SOUND_AGREEMENT,
+    U_SAMPLE_PAIRS,
+)
 from mare.resolve.namesakes import apply_frequency_levels, frequency_level_sql, frequency_levels_from
 from mare.resolve.settings import UID
 from mare.resolve.spark.dialect import carry_parameters, spark_settings, to_spark
+from mare.resolve.spark.training import em_patterns, u_patterns, with_hashes
 
 PERSONS = "mare_person_input"
+TRAINING = "mare_training_persons"  # the persons with their id hashes (`training.with_hashes`)
 _RUNS = itertools.count(1)  # Splink refuses to register a table name twice in a session
 
 
@@ -49,17 +59,22 @@ class SparkMatchEngine:
         self.linker = Linker(self._input, spark_settings(settings), log_level=None)
         self._frequency_levels: dict[str, tuple[float, float]] | None = None
         self._trained: dict[str, Any] | None = None
+        self._with_hashes: Any = None
 
     def prior_recall(self) -> float:
         """As `MatchEngine.prior_recall`: the share of persons with a full birth date, squared,
-        times the share of matches whose names sound the same."""
+        times the share of matches whose names sound the same. Averaged over integers: Spark's
+        average of decimals rounds (the prior moved in the fifth digit), DuckDB's does not."""
         row = self.spark.sql(
-            to_spark(f"SELECT avg(CASE WHEN birth_precision = 'day' THEN 1.0 ELSE 0.0 END) FROM {PERSONS}")
+            to_spark(f"SELECT avg(CASE WHEN birth_precision = 'day' THEN 1 ELSE 0 END) FROM {PERSONS}")
         ).collect()[0]
         return min(0.95, max(0.02, float(row[0] or 0.0) ** 2 * NAME_SOUND_AGREEMENT))
 
     def train(self, max_pairs: float = 2e6) -> bool:
-        """Prior, u (random sampling) and m (EM), as `MatchEngine.train`; False if too few persons."""
+        """Prior (Splink on Spark), u (a fixed random sample) and m (EM), as `MatchEngine.train`:
+        u's sample and each EM session counted in one Spark job each (`training`), the EM
+        iterations in Python (`em.iterate`); False if too few persons. `max_pairs` is unused (u's
+        sample is `U_SAMPLE_PAIRS`, as on DuckDB)."""
         if self.persons < MIN_TRAIN_PERSONS:
             return False
         training = self.linker.training
@@ -67,17 +82,95 @@ class SparkMatchEngine:
             training.estimate_probability_two_random_records_match(
                 [to_spark(rule) for rule in _PRIOR_RULES], recall=self.prior_recall()
             )
-        training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=1)
-        for rule in _EM_RULES:
-            try:
-                training.estimate_parameters_using_expectation_maximisation(
-                    to_spark(rule), estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS
-                )
-            except Exception:  # a rule that yields no pairs in this data: that session teaches nothing
-                continue
+        hashed = self._hashed().cache()  # read by u and by both sessions
+        try:
+            self.estimate_u()
+            for rule in _EM_RULES:
+                self.expectation_maximisation(rule)
+        finally:
+            hashed.unpersist()
         rows = self.spark.sql(to_spark(frequency_level_sql(PERSONS))).collect()
         self._frequency_levels = frequency_levels_from([tuple(r) for r in rows])
         self._trained = json.loads(json.dumps(self.linker.misc.save_model_to_json(), default=str))
+        return True
+
+    def _hashed(self) -> Any:
+        """The persons with their id hashes (`training.with_hashes`), registered as this engine's
+        training view."""
+        if self._with_hashes is None:
+            self._with_hashes = with_hashes(self.persons_df)
+            self._with_hashes.createOrReplaceTempView(self._training_view())
+        return self._with_hashes
+
+    def _training_view(self) -> str:
+        """The name of this engine's view of the persons with their id hashes."""
+        return f"{TRAINING}_{self.run}"
+
+    def estimate_u(self, pairs: int = U_SAMPLE_PAIRS) -> None:
+        """`MatchEngine.estimate_u` on Spark: the same random pairs, their comparison vectors
+        counted in one job; a level the sample never shows (or whose u is fixed) keeps its u."""
+        self._hashed()
+        view = self._training_view()
+        found = u_patterns(self.spark, self.settings, view, self.persons_df.columns, self.persons, pairs)
+        if not found:
+            return
+        for index, comparison in enumerate(self.linker._settings_obj.comparisons):
+            seen: dict[int, int] = {}
+            for gammas, count in found:
+                if gammas[index] >= 0:
+                    seen[gammas[index]] = seen.get(gammas[index], 0) + count
+            total = sum(seen.values())
+            for level, original in zip(
+                comparison.comparison_levels,
+                self.settings["comparisons"][index]["comparison_levels"],
+                strict=True,
+            ):
+                gamma = level.comparison_vector_value
+                if level.is_null_level or not seen.get(gamma) or original.get("fix_u_probability"):
+                    continue
+                level.u_probability = seen[gamma] / total
+
+    def expectation_maximisation(self, rule: str, max_pairs: float | None = EM_MAX_PAIRS) -> bool:
+        """`MatchEngine.expectation_maximisation` on Spark: the blocked pairs' agreement patterns
+        counted in one job, the session's iterations in Python (`em.iterate`); the same trained m.
+        False when the rule blocks no pairs."""
+        self._hashed()
+        view = self._training_view()
+        active = em.active_comparisons(self.settings, rule)
+        found = em_patterns(self.spark, self.settings, view, self.persons_df.columns, rule, active, max_pairs)
+        if not found:
+            return False
+        settings = self.linker._settings_obj
+        by_name = {c.output_column_name: c for c in settings.comparisons}
+        originals = {c["output_column_name"]: c["comparison_levels"] for c in self.settings["comparisons"]}
+        factors = [
+            by_name[name].comparison_levels[originals[name].index(level)]._bayes_factor
+            for name, level in em.reversing_levels(self.settings, rule)
+        ]
+        states = [
+            em.ComparisonState(
+                name,
+                [
+                    em.LevelState(
+                        lv.comparison_vector_value,
+                        em.NOT_OBSERVED if lv._m_probability == em.NOT_OBSERVED else lv.m_probability,
+                        lv.u_probability,
+                        bool(lv._fix_m_probability),
+                    )
+                    for lv in by_name[name]._comparison_levels_excluding_null
+                ],
+            )
+            for name in active
+        ]
+        prior = em.blocking_adjusted_prior(settings._probability_two_random_records_match, factors)
+        training = settings.training_settings
+        em.iterate(states, found, prior, training.max_iterations, training.em_convergence)
+        description = f"EM, blocked on: {rule}"
+        for state in states:
+            levels = by_name[state.name]._comparison_levels_excluding_null
+            for level, trained in zip(levels, state.levels, strict=True):
+                level._add_trained_m_probability(trained.m, description)
+        self.linker._populate_m_u_from_trained_values()
         return True
 
     def model(self) -> dict[str, Any]:
