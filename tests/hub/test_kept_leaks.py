@@ -76,12 +76,6 @@ def _erase(store: Store, uids: list[str]) -> None:
         erase(ctx, uids, "uploaded by mistake, erased at the owner's request")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="LEAK (issue 14): the map's kinds are read under the last key "
-    "served across additions, so data added since is kept under the older stamps; an erasure "
-    "of it restores those stamps and the kept build is served again",
-)
 def test_an_erased_event_never_returns_to_the_map(across: Store, tmp_path: Path) -> None:
     """The map's last build is served across an upload; when the kept kinds were dropped meanwhile (the
     least recently used go first once other viewers' maps were built), they are read again under the
@@ -93,8 +87,8 @@ def test_an_erased_event_never_returns_to_the_map(across: Store, tmp_path: Path)
     uids = _upload_mistake(across, tmp_path)
     places._LOCATED.clear()  # dropped as least recently used (other viewers' maps), or never built
     places._HOTSPOTS.clear()
-    served = _map(across, THIRD)  # across additions: the last key, the data read now
-    assert served.served["across_additions"]
+    served = _map(across, THIRD)  # its kinds no longer kept under the last key: the stamps are read
+    assert not served.served["across_additions"]
     _erase(across, uids)
     after = _map(across, THIRD)
     assert not after.served["across_additions"]  # a withholding change: the stamps are read again
@@ -102,12 +96,6 @@ def test_an_erased_event_never_returns_to_the_map(across: Store, tmp_path: Path)
     assert not {p.uid for p in after.events} & set(uids)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="LEAK (issue 14): the map's kinds are read under the last key "
-    "served across additions, so data added since is kept under the older stamps; an erasure "
-    "of it restores those stamps and the kept build is served again",
-)
 def test_a_map_built_after_the_erasure_equals_a_fresh_one(across: Store, tmp_path: Path) -> None:
     """The same sequence, compared with a map computed from nothing kept."""
     load_places(across, tmp_path)
@@ -189,11 +177,6 @@ def test_another_viewer_never_gets_the_last_map(across: Store, tmp_path: Path) -
     assert drawn.served["across_additions"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="LEAK: the stamps are read before the build; an upload committed "
-    "between is kept under the older stamps; erasing it restores them",
-)
 def test_an_upload_landing_during_a_build_is_not_kept_under_older_stamps(
     across: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -233,9 +233,11 @@ def _kept_entity_network(
         serving = _Serving(key, Served(key, None), epoch)
     key = serving.key
     with building(_NAME, key, serving.epoch) as done, _one_build(key):
-        net = _kept_or_built(ctx, tie_kinds, weights, key)
-        done()
-    return net, Served(key, datetime.now(UTC))
+        net, keep = _kept_or_built(ctx, tie_kinds, weights, key)
+        if keep:
+            done()
+    # not kept (the data changed while it was built): nothing derived from it is kept either
+    return net, Served(key if keep else None, datetime.now(UTC))
 
 
 def _kept_or_built(
@@ -243,7 +245,10 @@ def _kept_or_built(
     tie_kinds: Iterable[str] | None,
     weights: Mapping[str, float] | None,
     key: tuple[Any, ...] | None,
-) -> Network:
+) -> tuple[Network, bool]:
+    """(the network for `key`, whether it is kept under it). A build is kept only if the data stamps
+    read after it equal the key's, read before it: an upload committed meanwhile is in the build but
+    not in the key, and erasing it later would bring the stamps back to the key's."""
     if key is not None:
         with _NETWORKS_LOCK:
             found = _NETWORKS.get(key)
@@ -252,7 +257,7 @@ def _kept_or_built(
         if found is not None:
             kept, (resource, shown, withheld) = found
             ctx.note_bulk(resource, shown, withheld)
-            return _copy(kept)
+            return _copy(kept), True
     notes: list[tuple[str, int, dict[str, int]]] = []
 
     def note(resource: str, shown: int, withheld: dict[str, int]) -> None:
@@ -260,12 +265,13 @@ def _kept_or_built(
         ctx.note_bulk(resource, shown, withheld)
 
     net = _entity_network(ctx, tie_kinds, weights, note)
-    if key is not None and len(notes) == 1:
-        with _NETWORKS_LOCK:
-            _NETWORKS[key] = (_copy(net), notes[0])
-            while len(_NETWORKS) > NETWORK_CACHE_SIZE:
-                _NETWORKS.popitem(last=False)
-    return net
+    if key is None or len(notes) != 1 or with_stamp(ctx, base_of(key), _STAMP_SQL) != key:
+        return net, False
+    with _NETWORKS_LOCK:
+        _NETWORKS[key] = (_copy(net), notes[0])
+        while len(_NETWORKS) > NETWORK_CACHE_SIZE:
+            _NETWORKS.popitem(last=False)
+    return net, True
 
 
 def _copy(net: Network) -> Network:
