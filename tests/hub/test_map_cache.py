@@ -200,3 +200,32 @@ def test_an_erased_addition_never_returns_under_an_older_key(store: Store, tmp_p
         assert "Porto Erratico" not in event_places(store, THIRD)
     finally:
         kept.serve_across_additions(store.home, None)
+
+
+def test_an_upload_landing_while_the_map_is_read_is_not_kept_under_older_stamps(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The map's stamps are read, then its events: an upload committed in between is in what was read but
+    not in the key; kept under it, erasing the upload would bring the stamps back and the event with it."""
+    load(store, tmp_path)
+    places._LOCATED.clear()
+    places._HOTSPOTS.clear()
+    read = places._read
+    uploaded: list[str] = []
+
+    def racing(ctx: HubContext, kind: str, fields: tuple[str, ...]) -> Any:
+        if not uploaded:  # the server's writer commits an upload after the stamps were read
+            record = _event("r1", 36.3, 15.3, "2026-06-21T04:00:00Z", "Punta Intanto")
+            path = write_contribution(tmp_path / "race.json", [record], id="RACE-1", agency="DE-BKA")
+            report = ingest_file(store, path)
+            assert report.status == "stored", report.message
+            uploaded.append(f"{report.contribution}:r1")
+        return read(ctx, kind, fields)
+
+    monkeypatch.setattr(places, "_read", racing)
+    assert "Punta Intanto" in event_places(store, THIRD)
+    monkeypatch.setattr(places, "_read", read)
+    store.con.execute("DELETE FROM record_values WHERE record_uid = ?", uploaded)
+    store.con.execute("DELETE FROM records WHERE uid = ?", uploaded)
+    assert "Punta Intanto" not in event_places(store, THIRD)
+    assert "Punta Intanto" not in json.dumps(drawn(store, THIRD).hotspots)

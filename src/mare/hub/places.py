@@ -33,9 +33,11 @@ from mare.hub.kept import (
     Kept,
     Key,
     Served,
+    base_of,
     epoch_now,
     last_build,
     mark_built,
+    one_build,
     policy_base,
     policy_key,
     stamp_sql,
@@ -183,6 +185,8 @@ _HOTSPOTS: Kept[dict[str, Any]] = Kept(4 * PLACES_CACHE_SIZE)
 
 #: The map's name among the builds served across additions (`kept.last_build`).
 _NAME = "map"
+#: The kinds the map's layers are read from.
+_MAP_KINDS = ("event", "journey_leg")
 
 
 def _key(ctx: HubContext) -> Key | None:
@@ -200,7 +204,7 @@ def _served(ctx: HubContext) -> Served:
     last = last_build(_NAME, base)
     if last is not None and last.key is not None:
         key = last.key
-        if all(_LOCATED.get((*key, kind)) is not None for kind in ("event", "journey_leg")):
+        if all(_LOCATED.get((*key, kind)) is not None for kind in _MAP_KINDS):
             return last
     epoch = epoch_now()
     key = with_stamp(ctx, base, _STAMP_SQL)
@@ -230,8 +234,16 @@ def _kept(
     if across and wanted is not None:
         kept = _LOCATED.get(wanted)
         found, built = (kept, False) if kept is not None else (build(), True)
+    elif wanted is not None and key is not None:
+        with one_build(wanted):
+            kept = _LOCATED.get(wanted)
+            found, built = (kept, False) if kept is not None else (build(), True)
+            # kept only if the stamps are still the key's: an upload committed while it was read is in
+            # it, and erasing that upload later would bring the stamps back to the key's
+            if built and with_stamp(ctx, base_of(key), _STAMP_SQL) == key:
+                _LOCATED.put(wanted, found)
     else:
-        found, built = _LOCATED.take_or_build(wanted, build)
+        found, built = build(), True
     if not built:
         ctx.note_bulk("record", found.shown, found.withheld)
     return list(found.items), found.unlocated, dict(found.withheld)
@@ -376,11 +388,16 @@ def _hotspots(
     """`_hotspots_of` the read events and departures, kept; the caller gets its own copy. `across` (a
     key served across additions): only what is kept under it is taken, the rest computed and not kept
     (its events may have been read now: `_kept`)."""
-    kept_key = None if key is None else (*key, "hotspots", *options)
-    found = _HOTSPOTS.get(kept_key) if across and kept_key is not None else None
-    if found is None and across:
+    if key is None:
         return _hotspots_of(events, departures, *options)
-    found, _ = _HOTSPOTS.take_or_build(kept_key, lambda: _hotspots_of(events, departures, *options))
+    kept_key = (*key, "hotspots", *options)
+    with one_build(kept_key):
+        found = _HOTSPOTS.get(kept_key)
+        if found is None:
+            found = _hotspots_of(events, departures, *options)
+            # kept only where the events and legs it was computed from are kept under the same key
+            if not across and all(_LOCATED.get((*key, kind)) is not None for kind in _MAP_KINDS):
+                _HOTSPOTS.put(kept_key, found)
     return copy.deepcopy(found)
 
 
