@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 import jinja2
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
@@ -58,6 +59,8 @@ SECURITY_HEADERS = [
 ]
 #: Largest body outside uploads.
 MAX_BODY = 1 << 20
+#: Views run at once (worker threads; the others wait on the event loop, in order).
+VIEW_THREADS = 8
 
 
 @dataclass
@@ -160,6 +163,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # the views run on worker threads: a few, not anyio's 40, so that the threads sharing the
+        # interpreter do not queue behind each other for it and for the audit chain's append lock
+        anyio.to_thread.current_default_thread_limiter().total_tokens = VIEW_THREADS
         yield
         store.close()
 
