@@ -11,7 +11,8 @@ blocking, training (unless --no-train), scoring and clustering — the steps tha
 engines. Extraction before and the store writer after are the same code on both. Per engine: the
 wall time of each stage, the candidate pairs and the accuracy against the truth; for Spark also
 the JVM start (not counted) and the partitions each stage ran as, from which the per-partition
-costs of the projection in docs/benchmarks.md are taken.
+costs of the projection in docs/benchmarks.md are taken. With training, the largest difference
+between the two engines' trained priors, m and u.
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ def crosscheck(n: int, train: bool) -> None:
             flush=True,
         )
     duck, spark_run = results["duckdb"], results["spark"]
+    if train:
+        print(f"trained models: largest difference {_model_difference(duck[1].model, spark_run[1].model)}")
     same = {(p[0], p[1]) for p in duck[1].pairs} == {(p[0], p[1]) for p in spark_run[1].pairs}
     print(
         f"ratio spark/duckdb {spark_run[0] / duck[0]:.1f}; kept pairs identical: {same}; "
@@ -84,6 +87,21 @@ def crosscheck(n: int, train: bool) -> None:
         f"shuffle partitions {spark.conf.get('spark.sql.shuffle.partitions')}",
         flush=True,
     )
+
+
+def _model_difference(a: dict[str, Any], b: dict[str, Any]) -> str:
+    """The largest absolute difference of the prior and of the levels' m and u between two models."""
+    prior = abs(a["probability_two_random_records_match"] - b["probability_two_random_records_match"])
+    worst = {"m_probability": 0.0, "u_probability": 0.0}
+    for ca, cb in zip(a["comparisons"], b["comparisons"], strict=True):
+        for la, lb in zip(ca["comparison_levels"], cb["comparison_levels"], strict=True):
+            for key in worst:
+                x, y = la.get(key), lb.get(key)
+                if isinstance(x, float) and isinstance(y, float):
+                    worst[key] = max(worst[key], abs(x - y))
+                elif x != y:
+                    worst[key] = max(worst[key], 1.0)  # observed on one engine only
+    return f"prior {prior:.2e}, m {worst['m_probability']:.2e}, u {worst['u_probability']:.2e}"
 
 
 def calls(n: int) -> None:
