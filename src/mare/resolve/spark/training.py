@@ -34,6 +34,9 @@ PROBE_HASH = "_mare_hash_probe"
 SAMPLE_HASH = "_mare_hash_sample"
 
 Pattern = tuple[tuple[int, ...], int]
+#: The model's name similarity, read by several levels (as `sqlscore` shares it).
+_NAME_SIM = "mare_name_sim(name_parts_l, name_parts_r)"
+_NAME_SIM_COLUMN = "_mare_name_sim"
 
 
 def _hashes(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
@@ -100,10 +103,16 @@ def pattern_sql(
     keys = ", ".join(f"gamma_{n}" for n in ordered)
     if not ordered:
         return to_spark(f"SELECT count(*) AS n FROM {pairs}")
-    sql = (
-        f"SELECT {keys}, count(*) AS n FROM (SELECT {', '.join(gammas)} FROM ("
+    joined = (
         f"SELECT {side} FROM {pairs} AS p JOIN {persons} AS l ON l.{UID} = p.left_uid "
-        f"JOIN {persons} AS r ON r.{UID} = p.right_uid) AS j) AS g GROUP BY {keys}"
+        f"JOIN {persons} AS r ON r.{UID} = p.right_uid"
+    )
+    if any(_NAME_SIM in g for g in gammas):  # up to five levels read it: computed once per pair
+        gammas = [g.replace(_NAME_SIM, _NAME_SIM_COLUMN) for g in gammas]
+        joined = f"SELECT *, {_NAME_SIM} AS {_NAME_SIM_COLUMN} FROM ({joined}) AS s"
+    sql = (
+        f"SELECT {keys}, count(*) AS n FROM (SELECT {', '.join(gammas)} FROM ({joined}) AS j) AS g "
+        f"GROUP BY {keys}"
     )
     return to_spark(sql)
 
