@@ -116,7 +116,8 @@ def test_erasure_leaves_no_residue_but_what_the_audit_trail_keeps(tmp_path: Path
     home = tmp_path / "o'home"  # a quote in the path: the compaction must still run
     with open_store(home) as store:
         first, second = _world(store, tmp_path)
-        search(_ctx(store, OWNER), " ".join(QUOTED))
+        with _ctx(store, OWNER) as ctx:  # the search's entry is written when its request ends
+            search(ctx, " ".join(QUOTED))
         request = request_consent(_ctx(store, ASKER), first, f"{' '.join(QUOTED)} drives for our network")
         decide(_ctx(store, OWNER), request.id, True, f"yes, {QUOTED[1]} is yours to see")
         store.con.execute("CHECKPOINT")
