@@ -191,30 +191,7 @@ class MatchEngine:
             for splink_level in by_name[name]._comparison_levels_excluding_null:
                 if splink_level.sql_condition == level["sql_condition"]:
                     factors.append(splink_level._bayes_factor)
-        states = [
-            em.ComparisonState(
-                name,
-                [
-                    em.LevelState(
-                        lv.comparison_vector_value,
-                        em.NOT_OBSERVED if lv._m_probability == em.NOT_OBSERVED else lv.m_probability,
-                        lv.u_probability,
-                        bool(lv._fix_m_probability),
-                    )
-                    for lv in by_name[name]._comparison_levels_excluding_null
-                ],
-            )
-            for name in active
-        ]
-        prior = em.blocking_adjusted_prior(settings._probability_two_random_records_match, factors)
-        training = settings.training_settings
-        em.iterate(states, found, prior, training.max_iterations, training.em_convergence)
-        description = f"EM, blocked on: {rule}"
-        for state in states:
-            levels = by_name[state.name]._comparison_levels_excluding_null
-            for level, trained in zip(levels, state.levels, strict=True):
-                level._add_trained_m_probability(trained.m, description)
-        self.linker._populate_m_u_from_trained_values()
+        trained_m_onto(self.linker, active, found, factors, rule)
         return True
 
     def prior_recall(self) -> float:
@@ -263,6 +240,42 @@ class MatchEngine:
         """Drop the engine's connection (and what it spilled to disk)."""
         self.con.close()
         self._spill.cleanup()
+
+
+def trained_m_onto(
+    linker: Any, active: list[str], found: list[tuple[tuple[int, ...], int]], factors: list[float], rule: str
+) -> None:
+    """An EM session's iterations (`em.iterate`) over the counted agreement patterns `found`, from the
+    linker's levels, prior (adjusted by the blocking rule's Bayes `factors`) and training settings;
+    the trained m put onto the linker's levels as Splink's session does. Both engines' EM ends here."""
+    from mare.resolve import em
+
+    settings = linker._settings_obj
+    by_name = {c.output_column_name: c for c in settings.comparisons}
+    states = [
+        em.ComparisonState(
+            name,
+            [
+                em.LevelState(
+                    lv.comparison_vector_value,
+                    em.NOT_OBSERVED if lv._m_probability == em.NOT_OBSERVED else lv.m_probability,
+                    lv.u_probability,
+                    bool(lv._fix_m_probability),
+                )
+                for lv in by_name[name]._comparison_levels_excluding_null
+            ],
+        )
+        for name in active
+    ]
+    prior = em.blocking_adjusted_prior(settings._probability_two_random_records_match, factors)
+    training = settings.training_settings
+    em.iterate(states, found, prior, training.max_iterations, training.em_convergence)
+    description = f"EM, blocked on: {rule}"
+    for state in states:
+        levels = by_name[state.name]._comparison_levels_excluding_null
+        for level, trained in zip(levels, state.levels, strict=True):
+            level._add_trained_m_probability(trained.m, description)
+    linker._populate_m_u_from_trained_values()
 
 
 def explanations(

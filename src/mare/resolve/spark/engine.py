@@ -23,6 +23,7 @@ from mare.resolve.engine import (
     MIN_TRAIN_PERSONS,
     NAME_SOUND_AGREEMENT,
     U_SAMPLE_PAIRS,
+    trained_m_onto,
 )
 from mare.resolve.namesakes import apply_frequency_levels, frequency_level_sql, frequency_levels_from
 from mare.resolve.settings import UID
@@ -147,30 +148,7 @@ class SparkMatchEngine:
             by_name[name].comparison_levels[originals[name].index(level)]._bayes_factor
             for name, level in em.reversing_levels(self.settings, rule)
         ]
-        states = [
-            em.ComparisonState(
-                name,
-                [
-                    em.LevelState(
-                        lv.comparison_vector_value,
-                        em.NOT_OBSERVED if lv._m_probability == em.NOT_OBSERVED else lv.m_probability,
-                        lv.u_probability,
-                        bool(lv._fix_m_probability),
-                    )
-                    for lv in by_name[name]._comparison_levels_excluding_null
-                ],
-            )
-            for name in active
-        ]
-        prior = em.blocking_adjusted_prior(settings._probability_two_random_records_match, factors)
-        training = settings.training_settings
-        em.iterate(states, found, prior, training.max_iterations, training.em_convergence)
-        description = f"EM, blocked on: {rule}"
-        for state in states:
-            levels = by_name[state.name]._comparison_levels_excluding_null
-            for level, trained in zip(levels, state.levels, strict=True):
-                level._add_trained_m_probability(trained.m, description)
-        self.linker._populate_m_u_from_trained_values()
+        trained_m_onto(self.linker, active, found, factors, rule)
         return True
 
     def model(self) -> dict[str, Any]:
