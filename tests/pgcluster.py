@@ -26,6 +26,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 OWNER, OWNER_PASSWORD = "mare_owner", "owner-secret"
 APP, APP_PASSWORD = "mare_app", "app-secret"
@@ -166,3 +167,18 @@ def throwaway_cluster() -> Iterator[Cluster]:
         with contextlib.suppress(Exception):
             cluster.pg_ctl("stop", "-m", "immediate")
         shutil.rmtree(root, ignore_errors=True)
+
+
+def secured_app_store(cluster: Cluster, home: Path) -> Any:
+    """A fresh, secured store in a database of its own, opened as the application role (a `Store`)."""
+    import uuid
+
+    from mare.hub.accounts import ensure_hub_agency
+    from mare.hub.server_store import secure_store
+    from mare.store.db import open_store
+
+    name = cluster.new_database(f"s{uuid.uuid4().hex[:16]}")
+    with open_store(home, url=cluster.url(OWNER, OWNER_PASSWORD, name) + f"&app_role={APP}") as owner:
+        ensure_hub_agency(owner)
+        secure_store(owner)
+    return open_store(home, url=cluster.url(APP, APP_PASSWORD, name))

@@ -3,14 +3,13 @@ plan, except those naming a temporary table of the session (its columns may chan
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pytest
 
-from mare.store.db import Store, open_store
+from mare.store.db import Store
 from mare.store.postgres import PostgresError
 
 pytestmark = pytest.mark.postgres
@@ -18,18 +17,10 @@ pytestmark = pytest.mark.postgres
 
 def _app_store(tmp_path: Path, request: pytest.FixtureRequest) -> Store:
     """A fresh, secured store in its own database, opened as the application role."""
-    from mare.hub.accounts import ensure_hub_agency
-    from mare.hub.server_store import secure_store
-    from pgcluster import APP, APP_PASSWORD, OWNER, OWNER_PASSWORD
+    from pgcluster import secured_app_store
 
-    cluster = request.getfixturevalue("pg_cluster")
-    name = cluster.new_database(f"s{uuid.uuid4().hex[:16]}")
-    with open_store(
-        tmp_path / "home", url=cluster.url(OWNER, OWNER_PASSWORD, name) + f"&app_role={APP}"
-    ) as owner:
-        ensure_hub_agency(owner)
-        secure_store(owner)
-    return open_store(tmp_path / "home", url=cluster.url(APP, APP_PASSWORD, name))
+    store: Store = secured_app_store(request.getfixturevalue("pg_cluster"), tmp_path / "home")
+    return store
 
 
 @pytest.fixture

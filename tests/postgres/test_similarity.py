@@ -6,7 +6,6 @@ compared with DuckDB's on the same sample values, value for value (floats to the
 from __future__ import annotations
 
 import random
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ import pytest
 from mare.resolve.sqlscore import create_macros
 from mare.resolve.symbols import cross_script_symbols
 from mare.schema.types.names import normalise_person_name
-from mare.store.db import Store, open_store
+from mare.store.db import Store
 
 pytestmark = pytest.mark.postgres
 
@@ -39,18 +38,10 @@ PARTS = "STRUCT(t VARCHAR, p VARCHAR, s VARCHAR[])[]"
 
 def _app_store(tmp_path: Path, request: pytest.FixtureRequest) -> Store:
     """A fresh, secured store in its own database, opened as the application role."""
-    from mare.hub.accounts import ensure_hub_agency
-    from mare.hub.server_store import secure_store
-    from pgcluster import APP, APP_PASSWORD, OWNER, OWNER_PASSWORD
+    from pgcluster import secured_app_store
 
-    cluster = request.getfixturevalue("pg_cluster")
-    name = cluster.new_database(f"s{uuid.uuid4().hex[:16]}")
-    with open_store(
-        tmp_path / "home", url=cluster.url(OWNER, OWNER_PASSWORD, name) + f"&app_role={APP}"
-    ) as owner:
-        ensure_hub_agency(owner)
-        secure_store(owner)
-    return open_store(tmp_path / "home", url=cluster.url(APP, APP_PASSWORD, name))
+    store: Store = secured_app_store(request.getfixturevalue("pg_cluster"), tmp_path / "home")
+    return store
 
 
 @pytest.fixture
