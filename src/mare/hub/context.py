@@ -175,7 +175,7 @@ class HubContext:
         )
         return Refused(permission)
 
-    def log(
+    def entry(
         self,
         action: str,
         outcome: str,
@@ -184,9 +184,9 @@ class HubContext:
         ref: str | None = None,
         justification: str | None = None,
         details: dict[str, Any] | None = None,
-    ) -> int:
-        """Append one audit entry for this context's actor."""
-        return self.audit.append(
+    ) -> Entry:
+        """One audit entry for this context's actor (its purpose, its justification unless given)."""
+        return Entry(
             actor=self.viewer.user,
             actor_agency=self.viewer.agency,
             action=action,
@@ -198,6 +198,22 @@ class HubContext:
             details={**self._details(), **(details or {})} or None,
         )
 
+    def log(
+        self,
+        action: str,
+        outcome: str,
+        *,
+        resource: str | None = None,
+        ref: str | None = None,
+        justification: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> int:
+        """Append one audit entry for this context's actor."""
+        entry = self.entry(
+            action, outcome, resource=resource, ref=ref, justification=justification, details=details
+        )
+        return self.audit.append_many([entry])[0]
+
     def log_later(
         self,
         action: str,
@@ -208,19 +224,7 @@ class HubContext:
         details: dict[str, Any] | None = None,
     ) -> None:
         """`log`, the entry written with the request's consultation entry (`log_with_consultation`)."""
-        self.log_with_consultation(
-            Entry(
-                actor=self.viewer.user,
-                actor_agency=self.viewer.agency,
-                action=action,
-                outcome=outcome,
-                resource=resource,
-                ref=ref,
-                purpose=self.purpose,
-                justification=self.why,
-                details={**self._details(), **(details or {})} or None,
-            )
-        )
+        self.log_with_consultation(self.entry(action, outcome, resource=resource, ref=ref, details=details))
 
     def log_with_consultation(self, entry: Entry) -> None:
         """An entry written with the request's consultation entry when the context closes, in the same
