@@ -40,9 +40,10 @@ from typing import Any
 import numpy as np
 
 from mare.scenario.agencies import Agency
+from mare.scenario.contribute import new_contribution
 from mare.scenario.noise import Noise
 from mare.scenario.params import DAY, END
-from mare.scenario.people import iso_date, iso_datetime, pick
+from mare.scenario.people import iso_date, iso_datetime
 from mare.scenario.places import PLACES
 from mare.scenario.records import Builder, Contribution
 from mare.scenario.world import Advert, World
@@ -179,14 +180,7 @@ def _subscriber_checks(
         if not checked:
             continue
         sent = min(END + 30 * DAY, max(a.posted for a in checked.values()) + int(rng.uniform(5, 60) * DAY))
-        c = Contribution(
-            agency=ag,
-            id=f"{ag.id}-{iso_date(sent)[:4]}-{next_n(ag):06d}",
-            case_ref=f"{ag.id}-ADS",
-            sent_at=sent,
-        )
-        c.fmt = pick(rng, ag.formats)
-        c.crime_areas.add("migrant_smuggling")
+        c = new_contribution(ag, next_n(ag), f"{ag.id}-ADS", sent, rng)
         b = Builder(world, rng, noise[ag.id], c)
         case_id = b.case()
         for phone_id, ad in sorted(checked.items()):

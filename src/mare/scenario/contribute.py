@@ -15,7 +15,8 @@ from mare.scenario.world import World
 _VICTIM = (("witness", 0.5), ("victim", 0.3), ("potential_victim", 0.2))
 
 
-def _new(ag: Agency, n: int, ref: str, sent: int, rng: np.random.Generator) -> Contribution:
+def new_contribution(ag: Agency, n: int, ref: str, sent: int, rng: np.random.Generator) -> Contribution:
+    """Agency AG's contribution number N of the year it is sent in, on case REF, in one of its formats."""
     year = iso_date(sent)[:4]
     c = Contribution(agency=ag, id=f"{ag.id}-{year}-{n:06d}", case_ref=ref, sent_at=sent)
     c.fmt = pick(rng, ag.formats)
@@ -34,7 +35,7 @@ def case_contribution(
     phone_ids: list[str],
 ) -> Contribution:
     """The contribution an agency sends about one case."""
-    c = _new(case.agency, n, case.ref, sent_time(rng, case.t1), rng)
+    c = new_contribution(case.agency, n, case.ref, sent_time(rng, case.t1), rng)
     b = Builder(world, rng, noise, c)
     case_id = b.case()
     locals_: dict[str, str] = {}
@@ -172,7 +173,7 @@ def incident_contribution(
 ) -> Contribution:
     """A border or coast guard report of the week's incidents."""
     last = max(world.events[e].at for e in events)
-    c = _new(ag, n, f"{ag.id}-W{week}", sent_time(rng, last), rng)
+    c = new_contribution(ag, n, f"{ag.id}-W{week}", sent_time(rng, last), rng)
     b = Builder(world, rng, noise, c)
     case_id = b.case()
     for eid in sorted(events):
@@ -203,7 +204,7 @@ def notice_contribution(
     world: World, rng: np.random.Generator, noise: Noise, ag: Agency, batch: list[str], n: int, sent: int
 ) -> Contribution:
     """A batch of persons circulated through INTERPOL."""
-    c = _new(ag, n, f"IP-DIFF-{n:05d}", sent, rng)
+    c = new_contribution(ag, n, f"IP-DIFF-{n:05d}", sent, rng)
     b = Builder(world, rng, noise, c)
     for pid in batch:
         p = world.persons[pid]

@@ -20,11 +20,11 @@ from collections.abc import Callable
 import numpy as np
 
 from mare.scenario.agencies import Agency
-from mare.scenario.contribute import _payment
+from mare.scenario.contribute import _payment, new_contribution
 from mare.scenario.money_records import FEE_PURPOSES
 from mare.scenario.noise import Noise
 from mare.scenario.params import DAY, END
-from mare.scenario.people import iso_date, pick
+from mare.scenario.people import iso_date
 from mare.scenario.places import PLACES
 from mare.scenario.records import Builder, Contribution
 from mare.scenario.world import Payment, World
@@ -64,14 +64,7 @@ def debriefing_contributions(
     for (agency, month), migrants in sorted(batches.items()):
         ag = by_id[agency]
         sent = min(END + 30 * DAY, (month + 1) * 30 * DAY + int(rng.uniform(5, 40) * DAY))
-        c = Contribution(
-            agency=ag,
-            id=f"{ag.id}-{iso_date(sent)[:4]}-{next_n(ag):06d}",
-            case_ref=f"{ag.id}-DEBRIEF-{iso_date(month * 30 * DAY)[:7]}",
-            sent_at=sent,
-        )
-        c.fmt = pick(rng, ag.formats)
-        c.crime_areas.add("migrant_smuggling")
+        c = new_contribution(ag, next_n(ag), f"{ag.id}-DEBRIEF-{iso_date(month * 30 * DAY)[:7]}", sent, rng)
         b = Builder(world, rng, noise[ag.id], c)
         case_id = b.case()
         locals_: dict[str, str] = {}

@@ -22,9 +22,10 @@ import numpy as np
 
 from mare.scenario.agencies import Agency
 from mare.scenario.comms import Edges
+from mare.scenario.contribute import new_contribution
 from mare.scenario.noise import Noise
 from mare.scenario.params import DAY, END
-from mare.scenario.people import iso_date, pick
+from mare.scenario.people import iso_date
 from mare.scenario.records import Builder, Contribution
 from mare.scenario.slices import Case
 from mare.scenario.world import World
@@ -80,14 +81,7 @@ def extraction_contributions(
                 continue
             ag = case.agency
             sent = min(END + 30 * DAY, seized + int(rng.uniform(10, 90) * DAY))
-            c = Contribution(
-                agency=ag,
-                id=f"{ag.id}-{iso_date(sent)[:4]}-{next_n(ag):06d}",
-                case_ref=case.ref,
-                sent_at=sent,
-            )
-            c.fmt = pick(rng, ag.formats)
-            c.crime_areas.add("migrant_smuggling")
+            c = new_contribution(ag, next_n(ag), case.ref, sent, rng)
             b = Builder(world, rng, noise[ag.id], c)
             case_id = b.case()
             owner = b.person(pid, "suspect", "", 0.9)
