@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, Literal
 
@@ -212,7 +212,7 @@ class HubContext:
         entry = self.entry(
             action, outcome, resource=resource, ref=ref, justification=justification, details=details
         )
-        return self.audit.append_many([entry])[0]
+        return self.audit.append(**{f.name: getattr(entry, f.name) for f in fields(Entry)})
 
     def log_later(
         self,
