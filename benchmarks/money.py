@@ -16,8 +16,10 @@ Sections (each prints a Markdown table; `--only` picks some):
   fee collectors (`truth/money.csv`: payees of fees from 5 or more migrants) recovered from
   `mare money --hub` as the hub's analyst. Recall
   over those the hub sees receiving at least one payment (and over all); precision: of the parties
-  flagged broker, the share that are hawaladars; flagged collector (fan-in or broker), the share that
-  took fees at all (any fee collector or hawaladar); the anchor is a naive degree threshold on the
+  flagged broker, the share that are hawaladars; flagged collector (fan-in or broker; and, in a row of
+  its own, fan-in, broker or fee-taker: a payee a record reports taking a fee, graded below a
+  fan-in), the share that took fees at all (any fee collector or hawaladar), and strictly, the share
+  that are collectors of 5 or more payers or hawaladars; the anchor is a naive degree threshold on the
   same transfers (3 or more distinct payers).
 - **fee levels** (with scenario): fees told by their amount alone, purposes hidden, on half the hub's
   transfers: the sources' one level (EUR 3,000-6,000, the anchor) beside levels per route derived
@@ -285,6 +287,7 @@ def scenario(home: Path, world: Path) -> dict[str, Any]:
     receiving = {person(t.target) for t in result.transfers}
     brokers = {person(p) for p in result.analysis.flagged("broker")}
     collectors = {person(p) for p in result.analysis.flagged("fan-in")}
+    takers = {person(p) for p in result.analysis.flagged("fee-taker")}
     hawaladars = {p for p, r in roles.items() if r["role"] == "hawaladar"}
     fee_collectors = {
         p
@@ -294,13 +297,18 @@ def scenario(home: Path, world: Path) -> dict[str, Any]:
     transfers = result.transfers
     anchor = {person(p) for p in degree(transfers, 3, True)}
     took_fees = {p for p, r in roles.items()}  # every fee collector (any count) and hawaladar
+    strict = fee_collectors | hawaladars  # collectors of 5 or more payers, and hawaladars
+    with_takers = collectors | brokers | takers
     rows = {}
     for name, truth, flagged, right in (
         ("hawaladars (broker)", hawaladars, brokers, hawaladars),
         ("fee collectors (fan-in or broker)", fee_collectors, collectors | brokers, took_fees),
+        ("fee collectors (fan-in, broker or fee-taker)", fee_collectors, with_takers, took_fees),
     ):
         seen = truth & receiving
         rows[name] = {
+            "strict_precision": len(flagged & (right & strict)) / len(flagged) if flagged else 0.0,
+            "anchor_strict_precision": len(anchor & right & strict) / len(anchor) if anchor else 0.0,
             "true": len(truth),
             "seen": len(seen),
             "found": len(seen & flagged),
@@ -546,16 +554,21 @@ def main() -> None:
         )
         print(
             "| truth | true | seen receiving | found | recall (seen) | recall (all) | precision (flagged) "
-            "| anchor recall (seen) | anchor precision (flagged) |"
+            "| strict precision | anchor recall (seen) | anchor precision (flagged) "
+            "| anchor strict precision |"
         )
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for name, x in r["rows"].items():
             print(
                 f"| {name} | {x['true']} | {x['seen']} | {x['found']} | {x['recall_seen']:.3f} | "
                 f"{x['recall_all']:.3f} | {x['precision']:.3f} ({x['flagged']}) | "
-                f"{x['anchor_recall_seen']:.3f} | "
-                f"{x['anchor_precision']:.3f} ({x['anchor_flagged']}) |"
+                f"{x['strict_precision']:.3f} | {x['anchor_recall_seen']:.3f} | "
+                f"{x['anchor_precision']:.3f} ({x['anchor_flagged']}) | {x['anchor_strict_precision']:.3f} |"
             )
+        print(
+            "\n(precision: of the parties flagged, the share that took fees at all, any collector or "
+            "hawaladar; strict precision: the share that are collectors of 5 or more payers or hawaladars)"
+        )
         print(f"\nFees observed: {r['fees']}\n")
         fl = r["fee_levels"]
         print(

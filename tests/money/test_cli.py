@@ -246,3 +246,64 @@ def test_hub_holders_of_one_account_are_one_party(store: Store, tmp_path: Path) 
     assert len(payees) == 2
     (joined,) = [p for p in payees if len(result.parties[p].records) == 2]
     assert len(result.parties[joined].accounts) == 2
+
+
+def test_hub_fee_taker_from_one_debriefing_with_its_source(store: Store, tmp_path: Path) -> None:
+    """A debriefed migrant tells of one fee paid to a smuggler: the smuggler is a fee-taker, graded
+    below a fan-in, with the agency, contribution, row and grading of the record it rests on; another
+    agency's fee, denied to the viewer, makes nothing the viewer sees."""
+    records: list[dict[str, Any]] = [
+        {"id": "m", "kind": "person", "name": "Amanuel Tesfay", "category": "witness"},
+        {"id": "s", "kind": "person", "name": "Samir Smuggler", "category": "suspect"},
+        {**_payment("fee", 2100, "05-02", "cash"), "to_country": "LY"},
+    ]
+    links: list[dict[str, Any]] = [
+        {"kind": "paid", "source": "m", "target": "fee"},
+        {"kind": "received", "source": "s", "target": "fee"},
+    ]
+    path = write_contribution(
+        tmp_path / "debrief.json",
+        records,
+        links,
+        id="IT-DEBRIEF-1",
+        agency="IT-SCO",
+        evaluation={"scheme": "4x4", "source": "C", "information": "3"},
+    )
+    assert ingest_file(store, path).status == "stored"
+    hidden: list[dict[str, Any]] = [
+        {"id": "p", "kind": "person", "name": f"{SECRET[1]} 9", "category": "witness"},
+        {"id": "h", "kind": "person", "name": SECRET[0], "category": "suspect"},
+        _payment("fee", 4000, "05-03", "cash"),
+    ]
+    hidden_links: list[dict[str, Any]] = [
+        {"kind": "paid", "source": "p", "target": "fee"},
+        {"kind": "received", "source": "h", "target": "fee"},
+    ]
+    path = write_contribution(
+        tmp_path / "hidden.json",
+        hidden,
+        hidden_links,
+        id="DE-DEBRIEF-1",
+        agency="DE-BKA",
+        handling={"code": "H3", "restrictions": {"agencies_denied": ["IT-SCO"]}},
+    )
+    assert ingest_file(store, path).status == "stored"
+    with HubContext(store, VIEWER, "password") as ctx:
+        result = hub_money(ctx)
+    assert result.analysis is not None and not result.analysis.of_kind("fan-in")
+    (taker,) = result.analysis.of_kind("fee-taker")
+    assert result.parties[taker.parties[0]].label == "Samir Smuggler"
+    assert taker.details["grade"] == "reported" and taker.details["fees"] == 1
+    (source,) = taker.details["sources"]
+    assert source["agency"] == "IT-SCO" and source["grade"] == "C3" and source["record"] == taker.refs[0]
+    assert source["row"] and source["contribution"]
+    assert "EUR 2,100 from" in taker.reasons[0] and "received in LY" in taker.reasons[0]
+    assert "reported by IT-SCO (source and information graded C3)" in taker.reasons
+    shown = json.dumps(result.as_dict())
+    for secret in SECRET[:2]:
+        assert secret not in shown
+    with HubContext(store, Viewer("ann", "DE-BKA", frozenset({"analyst"})), "password") as ctx:
+        own = hub_money(ctx)
+    assert own.analysis is not None
+    labels = {own.parties[p.parties[0]].label for p in own.analysis.of_kind("fee-taker")}
+    assert labels == {"Samir Smuggler", SECRET[0]}

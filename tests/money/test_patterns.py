@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mare.analyse.money.flows import flows
 from mare.analyse.money.networks import fee_observations
-from mare.analyse.money.patterns import Party, Thresholds, find_patterns
+from mare.analyse.money.patterns import KINDS, Party, Thresholds, find_patterns
 from mare.analyse.money.transactions import DAY, Transfer
 
 T0 = 1_750_000_000
@@ -35,6 +35,44 @@ def test_fees_from_three_payers_make_a_collector() -> None:
     a = find_patterns(fees + other)
     assert a.flagged("fan-in") == {"org"}
     assert "fees from 3 distinct payers" in a.of_kind("fan-in")[0].reasons[0]
+
+
+def test_one_reported_fee_makes_a_fee_taker_graded_below_a_fan_in() -> None:
+    """A record saying a migrant paid the party a fee (a debriefing, a case file): a fee-taker, with the
+    fee it rests on; one fee in two records is one fee; nothing from an amount alone, a payout or a
+    share alone, and nothing more for a party a fan-in or broker pattern is already about."""
+    told = tr("migrant1", "org", 2100, 1, purpose="fee", method="cash", to_country="LY", ref="debrief:3")
+    again = tr("migrant1", "org", 2100, 1, purpose="fee", method="cash", to_country="LY", ref="case:7")
+    a = find_patterns([told, again])
+    assert not a.of_kind("fan-in")
+    (taker,) = a.of_kind("fee-taker")
+    assert taker.parties == ["org", "migrant1"] and taker.eur == 2100 and taker.transfers == 2
+    assert taker.refs == ["debrief:3", "case:7"]
+    assert taker.details == {"payers": 1, "fees": 1, "records": 2, "grade": "reported"}
+    assert taker.reasons[0] == (
+        "recorded as receiving 1 smuggling fee from 1 payer: EUR 2,100 from migrant1 (2025-06-16, cash, "
+        "received in LY)"
+    )
+    assert "weaker than a fan-in (fees from 2 or more distinct payers)" in taker.reasons[1]
+    assert "2 records report this fee" in taker.reasons
+    on_leg = tr("m2", "courier", 4500, 3, purpose="fee", origin="TR", destination="GR")
+    (leg,) = find_patterns([on_leg]).of_kind("fee-taker")
+    assert "payer on leg TR>GR" in leg.reasons[0] and "at a known fee level" in leg.reasons[2]
+    not_told = [
+        tr("m3", "x", 4500, 1),  # a fee's amount, purpose not recorded: fee-level's business, not this
+        tr("H", "y", 4400, 2, purpose="payout", method="cash"),
+        tr("org2", "z", 900, 3, purpose="share"),
+        tr("m4", "w", 4500, 4, purpose="other"),
+    ]
+    assert not find_patterns(not_told).of_kind("fee-taker")
+    two = [tr(f"m{k}", "org", 4000, k, purpose="fee") for k in range(2)]
+    b = find_patterns(two)
+    assert b.flagged("fan-in") == {"org"} and not b.of_kind("fee-taker")  # fan-in: graded above
+    hawaladar = {"H": Party("H", "person", "Recorded", "IQ", "hawaladar")}
+    fee_by_hawala = [tr("m5", "H", 4000, 1, purpose="fee", method="hawala"), tr("H", "org", 3920, 2)]
+    c = find_patterns(fee_by_hawala, hawaladar)
+    assert c.flagged("broker") == {"H"} and "H" not in c.flagged("fee-taker")
+    assert KINDS.index("broker") < KINDS.index("fan-in") < KINDS.index("fee-taker")  # listed below them
 
 
 def test_cycle_only_when_each_transfer_follows_the_one_before() -> None:

@@ -69,8 +69,8 @@ def money_command(
     why: WhyOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Money flows by corridor and month, patterns (brokers, fan-in, fan-out, cycles, layering, fee
-    levels, businesses), each with its reasons, and turnover from the fees observed.
+    """Money flows by corridor and month, patterns (brokers, fan-in, fee-takers, fan-out, cycles,
+    layering, fee levels, businesses), each with its reasons, and turnover from the fees observed.
 
     With --hub: the payments you may see. With a FILE: a plain transactions CSV (rows that cannot be
     used are reported by row and field; the rest are used; a `route` column, 'Izmir>Kos', or

@@ -12,7 +12,9 @@ an account held by a person or organisation the viewer sees is that holder's, el
 (one node per IBAN or account number); an organisation is one node per name and country. A payment
 with a payer and a payee is a transfer; one with only one of them counts in the corridors only.
 Payments whose amount or currency cannot be used are reported with their contribution, file row and
-field, and left out of the sums. The analyses are in `mare.analyse.money`.
+field, and left out of the sums. The analyses are in `mare.analyse.money`; each fee-taker pattern (a
+payee a record reports taking a fee) is given here the records it rests on: agency, contribution, row
+and the grades of source and information.
 """
 
 from __future__ import annotations
@@ -115,6 +117,42 @@ def _where(ctx: HubContext, uids: list[str]) -> dict[str, str]:
             "SELECT uid, contribution, row_ref FROM records WHERE uid IN (SELECT unnest(?))", [uids]
         ).fetchall()
     }
+
+
+def _sources(ctx: HubContext, uids: list[str]) -> dict[str, dict[str, str | None]]:
+    """Where each payment record (already seen in full) comes from: its agency, contribution, row and
+    the grades its source and information were given (the 4x4 or the agency's scheme)."""
+    if not uids:
+        return {}
+    return {
+        str(u): {
+            "record": str(u),
+            "agency": str(a),
+            "contribution": str(c),
+            "row": str(row) if row else None,
+            "grade": f"{sg or '?'}{ig or '?'}" if sg or ig else None,
+        }
+        for u, a, c, row, sg, ig in ctx.store.con.execute(
+            "SELECT uid, agency, contribution, row_ref, source_grade, information_grade FROM records "
+            "WHERE uid IN (SELECT unnest(?)) ORDER BY uid",
+            [uids],
+        ).fetchall()
+    }
+
+
+def _fee_taker_sources(ctx: HubContext, analysis: Analysis) -> None:
+    """Each fee-taker pattern (a payee a record reports taking a fee) with the records it rests on: the
+    agency, contribution and row of each, and how the source and the information were graded."""
+    takers = analysis.of_kind("fee-taker")
+    where = _sources(ctx, sorted({ref for p in takers for ref in p.refs}))
+    for p in takers:
+        p.details["sources"] = [where[ref] for ref in p.refs[:20] if ref in where]
+        graded = sorted({g for ref in p.refs if (g := where.get(ref, {}).get("grade"))})
+        agencies = sorted({where[ref]["agency"] or "?" for ref in p.refs if ref in where})
+        text = f"reported by {', '.join(agencies)}"
+        if graded:
+            text += f" (source and information graded {', '.join(graded)})"
+        p.reasons.append(text)
 
 
 def _name(seen: Seen) -> str | None:
@@ -403,6 +441,7 @@ def hub_money(ctx: HubContext, thresholds: Thresholds | None = None) -> MoneyRes
     levels = route_levels([*result.transfers, *corridor_only], advertised_prices(ctx))
     result.levels = (*FEE_LEVELS, *levels)
     result.analysis = find_patterns(result.transfers, result.parties, thresholds, result.levels)
+    _fee_taker_sources(ctx, result.analysis)
     brokers = result.analysis.flagged("broker")
     result.fees, result.networks = fee_observations(result.transfers, brokers, result.levels)
     total = 0

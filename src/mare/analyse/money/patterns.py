@@ -6,6 +6,10 @@ Kinds (thresholds in `Thresholds`, defaults and their sources in docs/money.md):
   recorded as a fee, or an amount at a known fee level) from at least `fee_payers_min` distinct
   payers, a broker's payout counting as one customer's fee (over the whole period: fees come in as
   journeys are sold, not in bursts);
+- **fee-taker** (a collector on a record's word): a party that a record reports receiving a migrant's
+  fee (purpose recorded as a fee: a debriefing, a case file, a fee book, a ledger), from fewer payers
+  than a fan-in needs and not a broker; evidence of the collector's role even from one fee, graded
+  `reported`, below a fan-in or a broker (`grade` in its details), with each fee it rests on;
 - **fan-out** (a distributor): at least `fan_min` distinct payees within `window_days`;
 - **broker** (a hawaladar or another money broker): at least `broker_min_payers` distinct payers, and
   it pays on at least `pass_through` of what it receives, most of it within `payout_days`, across a
@@ -246,6 +250,87 @@ def _fan(
         last,
         {"counterparties": len(people), "fee_payers": len(fee_people)},
     )
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+#: How a fee-taker is graded: one record's word about one payer's fee (or a few), not a pattern of many
+#: payers (fan-in) or of money paid on (broker).
+FEE_TAKER_GRADE = "reported"
+
+
+def _fee_takers(ix: _Index, th: Thresholds, flagged: Set[str], levels: Sequence[FeeLevel]) -> list[Pattern]:
+    """Parties a record reports receiving a migrant's fee (purpose recorded as a fee) that no broker or
+    fan-in pattern is about: the payee of a smuggling fee is taking money for a crossing, however few
+    of the fees the hub holds. Graded `reported`, below a fan-in; each fee listed with its payer,
+    amount, day, method, country and route where known."""
+    t = ix.t
+    found: list[Pattern] = []
+    for node, idx in sorted(ix.into.items()):
+        if node in flagged:
+            continue
+        fees = [i for i in idx if t[i].purpose == "fee"]
+        if not fees:
+            continue
+        payers = sorted({t[i].source for i in fees})
+        # one fee reported in several records (a case file and a debriefing) is one fee
+        one: dict[tuple[str, int | None, float, str], int] = {}
+        for i in fees:
+            one.setdefault((t[i].source, t[i].time, t[i].amount, t[i].currency), i)
+        distinct = list(one.values())
+        eur = sum(t[i].eur or 0.0 for i in distinct)
+        told = []
+        for i in distinct[:3]:
+            tr = t[i]
+            where = ", ".join(
+                x
+                for x in (
+                    iso_day(tr.time),
+                    tr.method,
+                    f"received in {tr.to_country}" if tr.to_country else None,
+                    f"payer on leg {tr.origin}>{tr.destination}" if tr.origin and tr.destination else None,
+                )
+                if x
+            )
+            money = eur_text(tr.eur) if tr.eur is not None else f"{tr.currency} {tr.amount:,.0f}"
+            told.append(f"{money} from {tr.source}" + (f" ({where})" if where else ""))
+        more = f"; and {len(distinct) - 3} more" if len(distinct) > 3 else ""
+        reasons = [
+            f"recorded as receiving {_n(len(distinct), 'smuggling fee')} from {_n(len(payers), 'payer')}: "
+            + "; ".join(told)
+            + more,
+            f"graded {FEE_TAKER_GRADE}: a record's word, weaker than a fan-in (fees from "
+            f"{th.fee_payers_min} or more distinct payers) or a broker, but a smuggling fee's payee is "
+            "taking money for a crossing",
+        ]
+        if len(fees) > len(distinct):
+            these = "this fee" if len(distinct) == 1 else f"these {len(distinct)} fees"
+            reasons.append(f"{len(fees)} records report {these}")
+        at = sorted({lv.name for i in fees if (lv := level_of(t[i], levels)) is not None})
+        if at:
+            reasons.append(f"at a known fee level ({'; '.join(at)})")
+        first, last = _span(t, fees)
+        found.append(
+            Pattern(
+                "fee-taker",
+                [node, *payers],
+                eur,
+                len(fees),
+                reasons,
+                [t[i].ref for i in fees],
+                first,
+                last,
+                {
+                    "payers": len(payers),
+                    "fees": len(distinct),
+                    "records": len(fees),
+                    "grade": FEE_TAKER_GRADE,
+                },
+            )
+        )
+    return found
 
 
 def _broker(
@@ -573,7 +658,17 @@ class Analysis:
         return {p.parties[0] for p in self.patterns if p.kind == kind}
 
 
-KINDS = ("broker", "settlement", "fan-in", "fan-out", "cycle", "layering", "fee-level", "business")
+KINDS = (
+    "broker",
+    "settlement",
+    "fan-in",
+    "fee-taker",
+    "fan-out",
+    "cycle",
+    "layering",
+    "fee-level",
+    "business",
+)
 
 
 def find_patterns(
@@ -601,6 +696,7 @@ def find_patterns(
         if fan is not None:
             patterns.append(fan)
             collectors.add(node)
+    patterns += _fee_takers(ix, th, set(brokers) | collectors, levels)
     for node in sorted(ix.out):
         fan = _fan("fan-out", node, transfers, ix.out[node], th, levels)
         if fan is not None:
