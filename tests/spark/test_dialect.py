@@ -46,6 +46,18 @@ def test_macros_are_inlined_with_their_arguments() -> None:
     assert "DAMERAU_LEVENSHTEIN(x, y) <= 1" in text
 
 
+def test_scoring_conditions_read_the_name_similarity_from_one_call() -> None:
+    """Scoring on Spark computes the name similarity once per pair (`engine.predict`): the levels
+    that read it get a stand-in call, left as it is by sqlglot, that predict replaces by a column."""
+    from mare.resolve.spark.engine import _SHARED_PATTERN, shared_name_sim
+
+    model = default_settings()
+    reading = [t for t in _conditions(model) if "mare_name_sim(name_parts_l, name_parts_r)" in t]
+    shared = [t for t in _conditions(spark_settings(shared_name_sim(model))) if _SHARED_PATTERN.search(t)]
+    assert len(shared) == len(reading) == 5
+    assert _conditions(model) == _conditions(default_settings())  # the model itself unchanged
+
+
 def test_mare_queries_become_spark_sql() -> None:
     for sql in (
         pairs_within_sql("keys", 400),

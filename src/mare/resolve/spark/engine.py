@@ -9,8 +9,10 @@ it learns is carried back onto the DuckDB text (`dialect.carry_parameters`).
 from __future__ import annotations
 
 import contextlib
+import copy
 import itertools
 import json
+import re
 from typing import Any
 
 import pyarrow as pa
@@ -28,11 +30,16 @@ from mare.resolve.engine import (
 from mare.resolve.namesakes import apply_frequency_levels, frequency_level_sql, frequency_levels_from
 from mare.resolve.settings import UID
 from mare.resolve.spark.dialect import carry_parameters, spark_settings, to_spark
-from mare.resolve.spark.training import em_patterns, u_patterns, with_hashes
+from mare.resolve.spark.training import NAME_SIM, NAME_SIM_COLUMN, em_patterns, u_patterns, with_hashes
 
 PERSONS = "mare_person_input"
 TRAINING = "mare_training_persons"  # the persons with their id hashes (`training.with_hashes`)
 _RUNS = itertools.count(1)  # Splink refuses to register a table name twice in a session
+#: Stands for the name similarity in the conditions Splink is given for scoring: a function
+#: Spark does not have, left as written by sqlglot and Splink, replaced by the column `predict`
+#: computes once per pair.
+_SHARED_CALL = "mare_shared_name_sim(name_parts_l, name_parts_r)"
+_SHARED_PATTERN = re.compile(r"mare_shared_name_sim\(\s*name_parts_l\s*,\s*name_parts_r\s*\)", re.I)
 
 
 def _quiet() -> None:
@@ -160,17 +167,71 @@ class SparkMatchEngine:
 
     def score(self, model: dict[str, Any], pairs: Any, keep: float) -> pa.Table:
         """Score the pairs DataFrame (left_uid, right_uid) with `model` through Splink's predict on
-        Spark; the predictions at or above `keep`, with gamma_/mw_ columns, as Arrow."""
+        Spark (its SQL, the name similarity computed once per pair: `predict`); the predictions at
+        or above `keep`, with gamma_/mw_ columns, as Arrow."""
         from splink import Linker
 
-        linker = Linker(self._input, spark_settings(model), log_level=None)
+        linker = Linker(self._input, spark_settings(shared_name_sim(model)), log_level=None)
         blocked = pairs.selectExpr("'0' AS match_key", "left_uid AS join_key_l", "right_uid AS join_key_r")
         registered = self.db_api.register(blocked, table_name=f"mare_blocked_pairs_{self.run}")
-        linker.table_management.register_blocked_pairs_for_predict(registered)
-        predictions = linker.inference.predict(threshold_match_probability=keep or None, warning_mode="never")
-        frame = predictions.as_spark_dataframe()
+        blocked_pairs = linker.table_management.register_blocked_pairs_for_predict(registered)
+        frame = predict(linker, blocked_pairs, keep or None).as_spark_dataframe()
         wanted = [f"{UID}_l", f"{UID}_r", "match_weight", "match_probability"] + [
             c for c in frame.columns if c.startswith(("gamma_", "mw_"))
         ]
         table: pa.Table = frame.select(*wanted).toArrow()
         return table
+
+
+def shared_name_sim(model: dict[str, Any]) -> dict[str, Any]:
+    """The model with the name similarity in its level conditions replaced by `_SHARED_CALL`
+    (DuckDB text; `spark_settings` leaves the call as it is)."""
+    out = copy.deepcopy(model)
+    for comparison in out["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            level["sql_condition"] = level["sql_condition"].replace(NAME_SIM, _SHARED_CALL)
+    return out
+
+
+def predict(linker: Any, blocked_pairs: Any, threshold: float | None) -> Any:
+    """Splink's `predict` over registered blocked pairs, its own SQL (the comparison vectors, then
+    the match weights and probabilities, one pipeline), with the name similarity computed once per
+    pair: five levels read it, and Spark, which interprets its nested lambdas row by row, would
+    evaluate it in each level's condition. The pairs joined with their columns get it as a column
+    (`NAME_SIM_COLUMN`, the macro generated for Spark as in training), and the comparison vectors
+    read that column where the conditions read `_SHARED_CALL`; the rest is Splink's SQL unchanged,
+    as `Linker.inference.predict` runs it for registered blocked pairs on Spark."""
+    from splink.internals.comparison_vector_values import compute_comparison_vector_values_from_id_pairs_sqls
+    from splink.internals.pipeline import CTEPipeline
+    from splink.internals.predict import predict_from_comparison_vectors_sqls_using_settings
+    from splink.internals.vertically_concatenate import enqueue_df_concat_with_tf
+
+    settings = linker._settings_obj
+    pipeline = CTEPipeline([blocked_pairs])
+    enqueue_df_concat_with_tf(linker, pipeline)
+    sqls = compute_comparison_vector_values_from_id_pairs_sqls(
+        settings._columns_to_select_for_blocking,
+        settings._columns_to_select_for_comparison_vector_values,
+        input_tablename_l="__splink__df_concat_with_tf",
+        input_tablename_r="__splink__df_concat_with_tf",
+        source_dataset_input_column=settings.column_info_settings.source_dataset_input_column,
+        unique_id_input_column=settings.column_info_settings.unique_id_input_column,
+        link_type=settings._link_type,
+        sql_dialect_str=linker._sql_dialect_str,
+    )
+    joined, vectors = sqls[-2], sqls[-1]
+    if joined["output_table_name"] != "blocked_with_cols" or "from blocked_with_cols" not in vectors["sql"]:
+        raise RuntimeError("Splink's comparison-vector SQL is not as expected (splink version?)")
+    if _SHARED_PATTERN.search(vectors["sql"]):
+        shared = {
+            "sql": f"SELECT *, {to_spark(NAME_SIM)} AS {NAME_SIM_COLUMN} FROM blocked_with_cols",
+            "output_table_name": "mare_blocked_with_name_sim",
+        }
+        text = _SHARED_PATTERN.sub(NAME_SIM_COLUMN, vectors["sql"])
+        vectors = dict(vectors, sql=text.replace("from blocked_with_cols", "from mare_blocked_with_name_sim"))
+        sqls = [*sqls[:-1], shared, vectors]
+    pipeline.enqueue_list_of_sqls(sqls)
+    pipeline.enqueue_list_of_sqls(
+        predict_from_comparison_vectors_sqls_using_settings(settings, threshold, None)
+    )
+    return linker._db_api.sql_pipeline_to_splink_dataframe(pipeline)

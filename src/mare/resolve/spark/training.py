@@ -35,8 +35,8 @@ SAMPLE_HASH = "_mare_hash_sample"
 
 Pattern = tuple[tuple[int, ...], int]
 #: The model's name similarity, read by several levels (as `sqlscore` shares it).
-_NAME_SIM = "mare_name_sim(name_parts_l, name_parts_r)"
-_NAME_SIM_COLUMN = "_mare_name_sim"
+NAME_SIM = "mare_name_sim(name_parts_l, name_parts_r)"
+NAME_SIM_COLUMN = "_mare_name_sim"
 
 
 def _hashes(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
@@ -107,9 +107,9 @@ def pattern_sql(
         f"SELECT {side} FROM {pairs} AS p JOIN {persons} AS l ON l.{UID} = p.left_uid "
         f"JOIN {persons} AS r ON r.{UID} = p.right_uid"
     )
-    if any(_NAME_SIM in g for g in gammas):  # up to five levels read it: computed once per pair
-        gammas = [g.replace(_NAME_SIM, _NAME_SIM_COLUMN) for g in gammas]
-        joined = f"SELECT *, {_NAME_SIM} AS {_NAME_SIM_COLUMN} FROM ({joined}) AS s"
+    if any(NAME_SIM in g for g in gammas):  # up to five levels read it: computed once per pair
+        gammas = [g.replace(NAME_SIM, NAME_SIM_COLUMN) for g in gammas]
+        joined = f"SELECT *, {NAME_SIM} AS {NAME_SIM_COLUMN} FROM ({joined}) AS s"
     sql = (
         f"SELECT {keys}, count(*) AS n FROM (SELECT {', '.join(gammas)} FROM ({joined}) AS j) AS g "
         f"GROUP BY {keys}"
