@@ -17,7 +17,11 @@ for the hub's analyst view; its poster's linked person records are mapped to tru
   subscriber check, a seized phone's contacts), and over those whose number alone is so carried;
 - precision: of the adverts linked to someone, the share linked to the right person (and no one else);
 - networks: of the advert-to-person links whose person lies in a network `mare network --hub` finds,
-  the number whose found network's members mostly belong to the advert's true network.
+  the number whose found network's members mostly belong to the advert's true network;
+- unlinked: the adverts whose poster is neither linked nor a hit, by what the hub holds: the poster in
+  no record; the advert's number only as a party no record names the user of (call records, a tapped
+  line's counterpart); or the poster held, but with nothing that carries the advert's number or
+  handle.
 
 Target (issue 17): recall >= 0.9 on the `small` scenario.
 Run: uv run python benchmarks/adverts.py [--home HOME --world SCENARIO]
@@ -114,6 +118,23 @@ def linking(home: Path, world: Path) -> dict[str, Any]:
     }
     account_of = {r["id"]: r["account"] for r in _csv(world / "truth" / "adverts.csv")}
     with open_store(home) as store:
+        # numbers the hub holds only as a party no record names the user of: in call records, or a phone
+        # record with no `uses_phone` link that is not an advert's own (a tapped line's counterpart)
+        unnamed = {
+            str(v)
+            for (v,) in store.con.execute(
+                "SELECT DISTINCT i.value FROM identifier_index i JOIN records r ON r.uid = i.record_uid "
+                "AND r.kind = 'phone' WHERE i.kind = 'phone' AND NOT EXISTS (SELECT 1 FROM links l "
+                "WHERE l.target_uid = r.uid AND l.kind IN ('uses_phone', 'advertises'))"
+            ).fetchall()
+        }
+        called = {
+            int(n)
+            for (n,) in store.con.execute(
+                "SELECT caller FROM calls UNION SELECT callee FROM calls"
+            ).fetchall()
+        }
+        held_people = {true_id.get(k, "") for k in key_of.values()}
         carriers = store.con.execute(
             "SELECT i.kind, i.value, p.uid FROM identifier_index i JOIN records p ON p.uid = i.record_uid "
             "AND p.kind = 'person' WHERE i.kind IN ('phone', 'handle') UNION "
@@ -127,6 +148,7 @@ def linking(home: Path, world: Path) -> dict[str, Any]:
         known.add((text, true_id.get(key_of.get(str(uid), ("", "", "")), "?")))
     n = right = right_or_hit = linked = only_right = knowable = knowable_right = knowable_or_hit = 0
     by_number = by_number_right = missing = 0
+    unlinked: Counter[str] = Counter()  # adverts whose poster is neither linked nor a hit: why
     for t in truth:
         key = (t["agency"], t["contribution"], t["record"])
         if key not in persons:
@@ -148,6 +170,14 @@ def linking(home: Path, world: Path) -> dict[str, Any]:
             knowable_or_hit += told
         by_number += has_number
         by_number_right += ok and has_number
+        if not told:
+            e164 = number.get(t["phone"], "")
+            if t["poster"] not in held_people:
+                unlinked["poster in no record"] += 1
+            elif e164 in unnamed or (e164[1:].isdigit() and int(e164[1:]) in called):
+                unlinked["number held only as an unnamed party (call records, a tap's counterpart)"] += 1
+            else:
+                unlinked["poster held, but nothing ties the advert's number or handle to them"] += 1
     # networks: is the found network of a linked person led by the advert's true network?
     networks_of: dict[str, set[str]] = {}
     for r in _csv(world / "truth" / "memberships.csv"):
@@ -185,6 +215,7 @@ def linking(home: Path, world: Path) -> dict[str, Any]:
         "precision": round(only_right / linked, 3) if linked else None,
         "posters": len(result.posters),
         "hits": len(result.hits),
+        "unlinked": dict(unlinked.most_common()),
         "seconds": round(seconds, 1),
     }
 
