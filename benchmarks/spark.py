@@ -2,6 +2,9 @@
 
     uv run python benchmarks/spark.py crosscheck 100000        # N records, both engines, one run
     uv run python benchmarks/spark.py crosscheck 100000 --no-train
+    uv run python benchmarks/spark.py crosscheck 1000000 --keep=0.5  # pairs below p 0.5 not kept
+    uv run python benchmarks/spark.py crosscheck 20000 --events=/tmp/ev  # Spark's event log there
+    uv run python benchmarks/spark.py events /tmp/ev               # its task times per stage
     uv run python benchmarks/spark.py calls 2000000            # N call rows, partitioned by day
 
 The cross-check part: the synthetic persons of `benchmarks/crosscheck.py dedupe` (records of
@@ -12,7 +15,10 @@ engines. Extraction before and the store writer after are the same code on both.
 wall time of each stage, the candidate pairs and the accuracy against the truth; for Spark also
 the JVM start (not counted) and the partitions each stage ran as, from which the per-partition
 costs of the projection in docs/benchmarks.md are taken. With training, the largest difference
-between the two engines' trained priors, m and u.
+between the two engines' trained priors, m and u. With `--events=DIR` Spark writes its event log
+there, each of Mare's stages as a job group: `events DIR` sums the tasks' run time and JVM CPU time
+per stage (also for a run stopped part-way), the per-partition costs without the guesswork of
+dividing wall times by cores on a shared machine.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 
-def _timed(label: str) -> tuple[dict[str, float], Any]:
+def _timed(label: str, spark: Any = None) -> tuple[dict[str, float], Any]:
     stages: dict[str, float] = {}
     started = time.perf_counter()
     last = [started, "start"]
@@ -36,13 +42,18 @@ def _timed(label: str) -> tuple[dict[str, float], Any]:
         now = time.perf_counter()
         stages[str(last[1])] = stages.get(str(last[1]), 0.0) + now - float(last[0])
         last[0], last[1] = now, stage
-        print(f"  {label}: {stage} at {now - started:.1f} s", flush=True)
+        if spark is not None:  # Spark's jobs of this stage in one group (the event log's `events`)
+            spark.sparkContext.setJobGroup(stage, stage)
+        print(
+            f"  {label}: {stage} at {now - started:.1f} s  ({time.strftime('%H:%M:%S', time.gmtime())} UTC)",
+            flush=True,
+        )
 
     return stages, progress
 
 
-def crosscheck(n: int, train: bool) -> None:
-    """Both engines on the same feature table of n synthetic records."""
+def crosscheck(n: int, train: bool, keep: float = 0.05, events: str | None = None) -> None:
+    """Both engines on the same feature table of n synthetic records; pairs below `keep` not kept."""
     from crosscheck import _dedupe_people
     from mare.resolve.dedupe import dedupe
     from mare.resolve.metrics import accuracy
@@ -50,24 +61,40 @@ def crosscheck(n: int, train: bool) -> None:
     from mare.resolve.spark.session import spark_session
     from mare.resolve.symbols import SymbolSource
     from mare.resolve.table import feature_table
+    from mare.resolve.thresholds import Thresholds
 
     people, truth = _dedupe_people(n)
     rows = feature_table(people, SymbolSource(enabled=False))
     del people
-    print(f"{n} records, {len(set(truth.values()))} persons; training {'on' if train else 'off'}", flush=True)
+    print(
+        f"{n} records, {len(set(truth.values()))} persons; training {'on' if train else 'off'}; "
+        f"pairs kept from p >= {keep}",
+        flush=True,
+    )
+    thresholds = Thresholds(keep=keep)
     results = {}
     started = time.perf_counter()
-    spark = spark_session()
+    config = None
+    if events:  # one plain JSON-lines file per application (Spark 4 rolls and compresses by default)
+        config = {
+            "spark.eventLog.enabled": "true",
+            "spark.eventLog.dir": events,
+            "spark.eventLog.compress": "false",
+            "spark.eventLog.rolling.enabled": "false",
+        }
+    if events:
+        Path(events).mkdir(parents=True, exist_ok=True)
+    spark = spark_session(config=config)
     print(
         f"spark local[2] session started in {time.perf_counter() - started:.1f} s (not counted)", flush=True
     )
     for engine in ("duckdb", "spark"):
-        stages, progress = _timed(engine)
+        stages, progress = _timed(engine, spark if engine == "spark" else None)
         started = time.perf_counter()
         if engine == "duckdb":
-            result = dedupe(rows, train=train, progress=progress)
+            result = dedupe(rows, train=train, progress=progress, thresholds=thresholds)
         else:
-            result = dedupe_spark(rows, train=train, progress=progress, spark=spark)
+            result = dedupe_spark(rows, train=train, progress=progress, spark=spark, thresholds=thresholds)
         total = time.perf_counter() - started
         acc = accuracy(result.clusters, truth)
         results[engine] = (total, result)
@@ -87,6 +114,54 @@ def crosscheck(n: int, train: bool) -> None:
         f"shuffle partitions {spark.conf.get('spark.sql.shuffle.partitions')}",
         flush=True,
     )
+    if events:
+        from mare.resolve.spark.session import stop
+
+        stop()  # the event log complete
+        summarise_events(events)
+
+
+def summarise_events(where: str) -> None:
+    """Per job group (Mare's stage) in Spark's event log(s) under `where`: jobs, stages, tasks,
+    the tasks' run time (wall, Python workers included) and their JVM threads' CPU time."""
+    import json
+
+    path = Path(where)
+    files = sorted(
+        f for f in path.rglob("*") if f.is_file() and "appstatus" not in f.name and not f.name.startswith(".")
+    )
+    for file in files if path.is_dir() else [path]:
+        group_of: dict[int, str] = {}
+        jobs: dict[str, int] = {}
+        totals: dict[str, list[float]] = {}
+        with file.open() as lines:
+            for line in lines:
+                try:
+                    event = json.loads(line)
+                except ValueError:  # the last line of a log cut short
+                    continue
+                kind = event.get("Event")
+                if kind == "SparkListenerJobStart":
+                    group = (event.get("Properties") or {}).get("spark.jobGroup.id") or "-"
+                    jobs[group] = jobs.get(group, 0) + 1
+                    for stage in event.get("Stage IDs", []):
+                        group_of[stage] = group
+                elif kind == "SparkListenerTaskEnd":
+                    group = group_of.get(event.get("Stage ID"), "-")
+                    metrics = event.get("Task Metrics") or {}
+                    row = totals.setdefault(group, [0, 0.0, 0.0, 0.0, 0.0])
+                    row[0] += 1
+                    row[1] += metrics.get("Executor Run Time", 0) / 1e3
+                    row[2] += metrics.get("Executor CPU Time", 0) / 1e9
+                    shuffle = metrics.get("Shuffle Read Metrics") or {}
+                    row[3] += (metrics.get("Input Metrics") or {}).get("Records Read", 0)
+                    row[4] += shuffle.get("Total Records Read", 0)
+        print(f"event log {file.name}: per stage, tasks' run time and JVM CPU time (seconds)")
+        for group, (tasks, run, cpu, read, shuffled) in totals.items():
+            print(
+                f"  {group:<11} jobs {jobs.get(group, 0):4d}  tasks {int(tasks):6d}  run {run:9.1f}  "
+                f"cpu {cpu:9.1f}  input records {int(read)}  shuffle records read {int(shuffled)}"
+            )
 
 
 def _model_difference(a: dict[str, Any], b: dict[str, Any]) -> str:
@@ -155,13 +230,17 @@ def calls(n: int) -> None:
 def main() -> None:
     """Run the part named on the command line."""
     what = sys.argv[1] if len(sys.argv) > 1 else "crosscheck"
-    size = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
+    size = int(sys.argv[2]) if len(sys.argv) > 2 and what != "events" else 100_000
     if what == "crosscheck":
-        crosscheck(size, train="--no-train" not in sys.argv)
+        keep = float(next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--keep=")), "0.05"))
+        events = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--events=")), None)
+        crosscheck(size, train="--no-train" not in sys.argv, keep=keep, events=events)
+    elif what == "events":
+        summarise_events(sys.argv[2])
     elif what == "calls":
         calls(size)
     else:
-        raise SystemExit(f"unknown part {what!r}: crosscheck or calls")
+        raise SystemExit(f"unknown part {what!r}: crosscheck, events or calls")
 
 
 if __name__ == "__main__":
