@@ -159,6 +159,26 @@ def test_hawala_broker_pays_out_abroad_and_settles_with_another() -> None:
     assert "recorded as hawaladar" in one.reasons[1]
 
 
+def test_fees_taken_by_hawala_from_three_payers_make_a_broker() -> None:
+    """A hawaladar abroad whose payouts the hub never sees: migrants' fees deposited with it by hawala
+    from three payers are a broker's; two are not enough, nor are partners' shares or proceeds taken by
+    hawala (organisers and leaders are paid so, and keep the money)."""
+    fees = [
+        tr(f"m{k}", "H", 3000 + k, k, method="hawala", purpose="fee", from_country=c, to_country="IQ")
+        for k, c in enumerate(("DE", "SE", "DE"))
+    ]
+    (broker,) = find_patterns(fees).of_kind("broker")
+    assert broker.parties[0] == "H"
+    assert any(
+        "takes migrants' fees by hawala from 3 payers (threshold 3), sent from DE, SE" in r
+        for r in broker.reasons
+    )
+    assert not find_patterns(fees[:2]).of_kind("broker")
+    shares = [tr(f"org{k}", "O", 900, k, method="hawala", purpose="share") for k in range(3)]
+    proceeds = [tr(f"org{k}", "L", 5000, k, method="hawala", purpose="proceeds") for k in range(3)]
+    assert not find_patterns(shares + proceeds).of_kind("broker")
+
+
 def test_business_receiving_from_a_collector_and_fee_levels() -> None:
     parties = {"ORG:CARS|DE": Party("ORG:CARS|DE", "organisation", "Cars GmbH", "DE")}
     t = [tr(f"m{k}", "org", 4500, k, purpose="fee") for k in range(5)]

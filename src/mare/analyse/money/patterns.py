@@ -15,7 +15,9 @@ Kinds (thresholds in `Thresholds`, defaults and their sources in docs/money.md):
   it pays on at least `pass_through` of what it receives, most of it within `payout_days`, across a
   border (payers' and payees' countries differ) or by hawala; or a party an agency recorded as a
   hawaladar (`BROKER_ROLES`) that takes hawala payments or pays out; or a party paid by hawala that
-  makes payouts (payments recorded as payouts). Transfers between two brokers are their settlement;
+  makes payouts (payments recorded as payouts); or one that takes migrants' fees by hawala from at
+  least `broker_min_payers` distinct payers (a hawala deposit is a broker's to pay on, even where the
+  payout is not in the data). Transfers between two brokers are their settlement;
 - **settlement**: transfers between two brokers, both ways listed;
 - **cycle**: money that comes back to where it started through `cycle_min`..`cycle_max` parties, each
   transfer after the one before and all within `cycle_days` (bounded-length simple cycles, Johnson's
@@ -371,10 +373,14 @@ def _broker(
     recorded = party is not None and party.role in BROKER_ROLES
     hawala = bool(hawala_payers) or any(t[i].method == "hawala" or t[i].purpose == "payout" for i in out)
     payouts = sum(1 for i in out if t[i].purpose == "payout")
+    # migrants' fees deposited with it by hawala: a customer pays a smuggler by hawala through a broker
+    hawala_fees = [i for i in inc if t[i].method == "hawala" and t[i].purpose == "fee"]
+    hawala_fee_payers = {t[i].source for i in hawala_fees}
     is_broker = (
         (len(payers) >= th.broker_min_payers and passes and (cross or bool(hawala_payers)))
         or (recorded and hawala)
         or (bool(hawala_payers) and payouts > 0)
+        or len(hawala_fee_payers) >= th.broker_min_payers
     )
     facts = {"payers": len(payers), "in_eur": in_eur, "out_eur": out_eur, "ratio": ratio}
     if not is_broker:
@@ -388,6 +394,18 @@ def _broker(
         reasons.append(f"paid by hawala by {len(hawala_payers)} payers")
     if hawala_payers and payouts:
         reasons.append(f"makes {payouts} payouts (recorded as payouts)")
+    if len(hawala_fee_payers) >= th.broker_min_payers:
+        sent_from = sorted({c for i in hawala_fees if (c := t[i].from_country)})
+        text = (
+            f"takes migrants' fees by hawala from {len(hawala_fee_payers)} payers (threshold "
+            f"{th.broker_min_payers})"
+        )
+        if sent_from:
+            text += f", sent from {', '.join(sent_from[:8])}"
+        reasons.append(
+            text + ": a hawala deposit is a broker's to pay on to the smuggler (where a record names the "
+            "smuggler as the payee of a hawala transfer, read it as the collector)"
+        )
     if out:
         payees = {t[i].target for i in out}
         text = f"pays on {ratio:.0%} of it ({eur_text(out_eur)}) to {len(payees)} payees"
