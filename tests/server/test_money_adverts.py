@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from adverts.conftest import PHONE, SECRET_PHONE
 from adverts.test_hub_adverts import SECRETS as ADVERT_SECRETS
 from adverts.test_hub_adverts import _hub
+from mare.analyse.money.patterns import KINDS
 from mare.hub import accounts
 from mare.server.app import create_app, new_secret
 from mare.server.pages import NAV
@@ -68,6 +69,8 @@ def test_money_json_flows_patterns_turnover(trails_app: tuple[TestClient, dict[s
     assert {p["kind"] for p in only["patterns"]} == {"broker"} and only["kind"] == "broker"
     status, text = _get(trails_app, "IT-SCO", "/api/money?kind=smurfing")
     assert status == 400 and "broker" in text
+    for kind in KINDS:  # every kind the analysis finds can be asked for
+        assert _get(trails_app, "IT-SCO", f"/api/money?kind={kind}")[0] == 200, kind
     owner = _get(trails_app, "DE-BKA", "/api/money")[1]
     assert MONEY_SECRETS[0] in owner
 

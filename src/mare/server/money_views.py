@@ -13,10 +13,9 @@ from typing import Annotated, Any
 
 from fastapi import Query, Request
 
+from mare.analyse.money.patterns import KINDS
 from mare.server.access import BadInput, hub_context
 from mare.server.views import page
-
-KINDS = ("broker", "settlement", "fan-in", "fan-out", "cycle", "layering", "fee-level", "business")
 
 
 @page("/money", "money.html", "Money")
