@@ -15,9 +15,16 @@ The world: contributions of DE-BKA, one per case: H2; H3 under each kind of rest
 denied, agencies allowed, ask first, expired); H0 with restrictions; H1 (withheld for judicial use);
 a minor. Each holds a person (name, phone, e-mail, document number), an associate, a vehicle
 (plate), a financial account (IBAN), an event and a journey leg (place names); two also a phone
-record, a document record and a vessel its person operates. IT-SCO holds open look-alikes of the
-persons, so the cross-check makes hits, notifications, resolved persons, networks and review pairs;
-consent: one request granted, one pending, one threat-to-life override waiting for approval.
+record, a document record, a vessel its person operates, and payments (a smuggling fee by hawala to the
+associate, a bank transfer to the associate's account). IT-SCO holds open look-alikes of the persons,
+so the cross-check makes hits, notifications, resolved persons, networks and review pairs; consent: one
+request granted, one pending, one threat-to-life override waiting for approval. Beside the contributions
+of records: call records (DE-BKA's under the H3-denied restrictions and a bare H2 file; IT-SCO's open
+batch shares a number with the restricted one), AIS positions and static reports (DE-BKA's restricted
+track of the H3-denied case's vessel, with a dark gap and a meeting at sea; IT-SCO's open vessel alongside)
+and adverts (DE-BKA's restricted posts CSV naming the H3-denied person's phone, a bare H2 Telegram export
+naming the H2 person's phone; IT-SCO's open post). Their values (numbers called, MMSI, IMO, vessel
+names and call signs, amounts, handles, URLs, words of the adverts' text) are checked as the records'.
 
 What a viewer may see is derived from `mare.access.policy.decide` with the consent grants, never
 hard-coded. A value (original or normalised form, or a word of a name) of a record the viewer may
@@ -32,6 +39,7 @@ The core sweep (default) runs each command's main forms in its own purpose; the 
 
 from __future__ import annotations
 
+import csv
 import functools
 import json
 import shutil
@@ -49,13 +57,14 @@ from rich.console import Console
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from builders import write_contribution
+from builders import write_contribution, write_envelope
 from mare.access.policy import HUB_AGENCY, ROLES, DataMeta, Purpose, Viewer, decide
 from mare.cli import app
 from mare.hub import accounts, consent, watchlists
+from mare.hub.adverts import post_facts
 from mare.hub.audit import AuditLog
 from mare.hub.context import HubContext
-from mare.ingest.pipeline import ingest_file
+from mare.ingest.pipeline import IngestOptions, ingest_file
 from mare.resolve import crosscheck_contribution
 from mare.schema.model import load_model
 from mare.store.db import Store, open_store
@@ -65,11 +74,19 @@ LOOKALIKES = "IT-SCO"
 VIEWER_AGENCIES = ("IT-SCO", "FR-OCRIEST", "ES-CGI", HUB_AGENCY)
 VIEWERS = tuple((agency, role) for agency in VIEWER_AGENCIES for role in ROLES)
 #: Fields whose values are checked: names (and place names), phones, e-mails, document numbers, IBANs,
-#: plates; the words of names too.
+#: plates, vessels' MMSI, IMO and call sign, payments' amounts, adverts' text, URL, handle and contact
+#: (and of call records and AIS, stored outside the records: the numbers called, the vessels' identities);
+#: the words of names and of adverts' text too.
 NAME_FIELDS = frozenset({"name", "alias", "holder_name", "place", "from_place", "to_place"})
-CHECKED_FIELDS = NAME_FIELDS | {"phone", "number", "email", "document_number", "iban", "plate"}
+WORDS_FIELDS = NAME_FIELDS | {"text"}
+CHECKED_FIELDS = WORDS_FIELDS | {
+    *("phone", "number", "email", "document_number", "iban", "plate"),
+    *("mmsi", "imo", "call_sign", "amount", "url", "handle", "contact"),
+}
 #: A word of a name at least this long is checked on its own too.
 WORD = 5
+#: The columns of a posts CSV.
+POST_COLUMNS = ("platform", "url", "posted_at", "author", "text")
 ENV: dict[str, str | None] = {
     "COLUMNS": "4000",  # no table folds a value over two lines
     "MARE_HOME": None,
@@ -260,6 +277,39 @@ def _contribution(i: int, s: Secret) -> tuple[list[dict[str, Any]], list[dict[st
             {"kind": "holds_document", "source": "p", "target": "d"},
             {"kind": "operates_vessel", "source": "p", "target": "vs"},
         ]
+        # money: the person's crossing fee paid by hawala to the associate, and a bank transfer from the
+        # person's account to the associate's (its IBAN), both of distinctive amounts
+        records += [
+            {"id": "f2", "kind": "financial_account", "iban": _iban(f"500105170{i}{i}4{i}{i}7{i}{i}3")},
+            {
+                "id": "pf",
+                "kind": "payment",
+                "amount": f"47{i}3.25",
+                "currency": "EUR",
+                "paid_at": f"2026-0{i}-0{i}T10:00:00Z",
+                "method": "hawala",
+                "purpose": "smuggling fee",
+                "from_country": "DE",
+                "to_country": "LY",
+            },
+            {
+                "id": "pb",
+                "kind": "payment",
+                "amount": f"93{i}8.75",
+                "currency": "EUR",
+                "paid_at": f"2026-0{i}-1{i}T10:00:00Z",
+                "method": "bank_transfer",
+                "from_country": "DE",
+                "to_country": "TR",
+            },
+        ]
+        links += [
+            {"kind": "holds_financial_account", "source": "a", "target": "f2"},
+            {"kind": "paid", "source": "p", "target": "pf"},
+            {"kind": "received", "source": "a", "target": "pf"},
+            {"kind": "paid", "source": "f", "target": "pb"},
+            {"kind": "received", "source": "f2", "target": "pb"},
+        ]
     return records, links
 
 
@@ -274,8 +324,9 @@ class World:
     lookalike: dict[str, str]  # secret key -> IT-SCO's look-alike person uid
     contribution: dict[str, str]  # secret key (and "lookalikes") -> contribution uid
     meta: dict[tuple[str, str], DataMeta]  # (resource, ref) -> what the policy needs
-    values: dict[str, list[tuple[str, str, str | None]]]  # record uid -> (field, original, normalised)
-    forms: dict[str, frozenset[str]]  # record uid -> the checked forms of its values (lower case)
+    values: dict[str, list[tuple[str, str, str | None]]]  # record uid (or contribution uid, for its call
+    # records and AIS) -> (field, original, normalised)
+    forms: dict[str, frozenset[str]]  # record (or contribution) uid -> the checked forms of its values
     links_of: dict[str, list[tuple[str, str]]]  # record uid -> (link uid, other record uid)
     entities: dict[str, list[str]]  # entity id -> record uids (those with a secret record)
     grants: dict[str, frozenset[str]]  # agency -> record uids released to it by consent
@@ -322,7 +373,12 @@ class World:
         if key not in self._forbidden:
             found = set(self.all_forms)
             if not content_free:
-                hidden = set(self.withheld(agency, role, purpose))
+                hidden = set(self.withheld(agency, role, purpose)) | {
+                    uid  # a contribution's call records or AIS
+                    for uid in self.forms
+                    if ("record", uid) not in self.meta
+                    and self.visibility(agency, role, purpose, "contribution", uid) != "full"
+                }
                 shown = "\n".join(
                     form for u, forms in self.forms.items() if u not in hidden for form in forms
                 )
@@ -343,8 +399,14 @@ def _checked_forms(rows: list[tuple[str, str, str | None]]) -> frozenset[str]:
         for value in (original, normalised):
             if value:
                 forms.add(value.lower())
-                if name in NAME_FIELDS:
+                if name in WORDS_FIELDS:
                     forms.update(w.lower() for w in value.split() if len(w) >= WORD)
+        if (
+            name == "amount"
+            and (normalised or "").replace(".", "", 1).isdigit()
+            and float(normalised or 0) >= 1000
+        ):
+            forms.add(f"{round(float(normalised or 0)):,}")  # as tables print it: whole euros, grouped
     return frozenset(forms)
 
 
@@ -352,10 +414,154 @@ def _context(store: Store, user: str, agency: str, role: str) -> HubContext:
     return HubContext(store, Viewer(user, agency, frozenset({role})), "password")
 
 
-def _ingest(store: Store, path: Path) -> str:
-    report = ingest_file(store, path)
+def _ingest(store: Store, path: Path, options: IngestOptions | None = None) -> str:
+    report = ingest_file(store, path, options)
     assert report.status == "stored" and not report.rejected and report.contribution, report
     return report.contribution
+
+
+#: The handling of the owner's call records, AIS and adverts under restriction (as the H3-denied case).
+DENIED = {"code": "H3", "restrictions": {"agencies_denied": ["IT-SCO", "FR-OCRIEST"]}}
+#: Call records (caller, callee, start, seconds): the owner's under restriction, the owner's bare file
+#: (H2), and IT-SCO's open one, which shares a number with the restricted batch (a cross-agency match).
+CALLS = {
+    "calls-h3": [
+        *(("+49 152 33318881", "+90 532 7771442", f"2026-03-0{d} 1{d}:10:00", 60 + d) for d in range(1, 5)),
+        *(("+49 152 33318881", "+218 91 5552731", f"2026-03-1{d} 0{d}:20:00", 90 + d) for d in range(1, 4)),
+        *(("+90 532 7771442", "+218 91 5552731", f"2026-03-2{d} 1{d}:30:00", 30 + d) for d in range(1, 3)),
+        ("+49 152 33318881", "+39 347 8881919", "2026-03-25 12:00:00", 45),
+    ],
+    "calls-h2": [
+        ("+49 176 44403337", "+212 661 998877", f"2026-04-0{d} 1{d}:00:00", 120 + d) for d in range(1, 4)
+    ],
+    "calls-it": [
+        ("+39 347 8881919", "+39 320 1112233", f"2026-03-2{d} 09:00:00", 50 + d) for d in range(6, 8)
+    ],
+}
+#: AIS (MarineCadastre columns): the owner's restricted track of the H3-denied case's vessel (its static
+#: report: name, IMO, call sign) with a dark gap and a meeting at sea with an unknown vessel; IT-SCO's open
+#: track of its own vessel passing alongside at the same time (an encounter across agencies).
+AIS_HEADER = (
+    "MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,VesselType,Status,Length,Width,Draft"
+)
+
+
+#: The day of the AIS tracks.
+AIS_DAY = "2026-03-03"
+
+
+def _ais_rows(mmsi: str, name: str, imo: str, call_sign: str, lat0: float, gap: bool) -> list[str]:
+    """A vessel drifting north at about 0.2 knots on 2026-03-03 from 02:00, a fix every 10 minutes for five
+    hours (with a gap: ten hours silent, then an hour's fixes again)."""
+    rows = []
+    for k in [*range(30), *(range(90, 96) if gap else ())]:
+        minutes = 120 + 10 * k
+        t = f"{AIS_DAY}T{minutes // 60:02d}:{minutes % 60:02d}:00"
+        rows.append(
+            f"{mmsi},{t},{lat0 + 0.0005 * k:.5f},12.40000,0.5,0.0,0,{name},{imo},{call_sign},30,,18,5,2.1"
+        )
+    return rows
+
+
+#: The MMSIs of the tracks: the H3-denied case's vessel, the unknown one it meets, IT-SCO's.
+TRACKED = ("247022222", "247099917", "247033303")
+AIS = {
+    "ais-h3": [
+        *_ais_rows(TRACKED[0], "NOEELAW STAR", "IMO9317456", "DKQZ7", 34.2, gap=True),
+        *_ais_rows(TRACKED[1], "VORTELUNA", "", "", 34.2005, gap=False),
+    ],
+    "ais-it": _ais_rows(TRACKED[2], "CALAVENTO BRIO", "", "IQVB4", 34.2010, gap=False),
+}
+#: Posts (platform, url, posted_at, author, text): the owner's restricted posts name the H3-denied
+#: person's phone and a handle of the owner's only; IT-SCO's open post names another handle.
+POSTS = {
+    "posts-h3": [
+        (
+            "telegram",
+            "https://t.me/quorvistal/101",
+            "2026-03-01T09:00:00Z",
+            "quorvistal",
+            "Zorvikan Quelmora Ventiscar 2900 EUR +49 151 22242225 @quorvistal_boats",
+        ),
+        (
+            "facebook",
+            "https://facebook.com/quorvistal/posts/202",
+            "2026-03-02T09:00:00Z",
+            "quorvistal",
+            "Brakomir Tessaluna 3100 EUR +49 151 22242225",
+        ),
+    ],
+    "posts-it": [
+        (
+            "telegram",
+            "https://t.me/pellarossa/7",
+            "2026-03-04T09:00:00Z",
+            "pellarossa",
+            "Gommone Lampedusa 2500 EUR +39 347 8881919 @pellarossa_viaggi",
+        ),
+    ],
+}
+
+
+#: A Telegram Desktop export of one channel (the owner's bare file, H2): a post naming the H2 person's phone
+#: and a handle.
+TELEGRAM = {
+    "name": "Velkumaro Viaggi",
+    "type": "public_channel",
+    "id": 1700012345,
+    "messages": [
+        {
+            "id": 11,
+            "type": "message",
+            "date": "2026-03-05T10:00:00",
+            "from": "Velkumaro Viaggi",
+            "from_id": "channel1700012345",
+            "text": [
+                "Drestavin Kolmaruva 2700 EUR ",
+                {"type": "phone", "text": "+49 151 11141115"},
+                " ",
+                {"type": "mention", "text": "@velkumaro_trips"},
+            ],
+        },
+        {"id": 12, "type": "service", "date": "2026-03-05T10:01:00", "action": "pin_message"},
+    ],
+}
+
+
+def _other_sources(store: Store, base: Path) -> dict[str, str]:
+    """The call records, AIS and posts files of the world, ingested (their contribution uids by key)."""
+    owned: dict[str, tuple[str, dict[str, Any] | None]] = {
+        "calls-h3": (OWNER, DENIED),
+        "calls-h2": (OWNER, None),
+        "calls-it": (LOOKALIKES, {"code": "H0"}),
+        "ais-h3": (OWNER, DENIED),
+        "ais-it": (LOOKALIKES, {"code": "H0"}),
+        "posts-h3": (OWNER, DENIED),
+        "posts-it": (LOOKALIKES, {"code": "H0"}),
+        "telegram-h2": (OWNER, None),
+    }
+    found: dict[str, str] = {}
+    for key, (agency, handling) in owned.items():
+        path = base / (f"{key}.json" if key.startswith("telegram") else f"{key}.csv")
+        with path.open("w", newline="", encoding="utf-8") as f:
+            if key.startswith("telegram"):
+                json.dump(TELEGRAM, f)
+            elif key.startswith("ais"):
+                f.write("\n".join([AIS_HEADER, *AIS[key]]) + "\n")
+            else:
+                rows = CALLS.get(key) or POSTS[key]
+                header = ("caller", "callee", "start", "duration") if key in CALLS else POST_COLUMNS
+                csv.writer(f).writerows([header, *rows])
+        options = IngestOptions(agency=agency, handling="H2", read_post=post_facts)
+        if handling is not None:  # an envelope beside the file (its restrictions)
+            write_envelope(
+                path.with_name(f"{path.name}.envelope.json"),
+                id=f"{agency}-{key}",
+                agency=agency,
+                handling=handling,
+            )
+        found[key] = _ingest(store, path, options)
+    return found
 
 
 def _build(base: Path) -> World:
@@ -414,6 +620,7 @@ def _build(base: Path) -> World:
             crime_areas=["migrant_smuggling"],
         )
         contribution["lookalikes"] = _ingest(store, path)
+        contribution.update(_other_sources(store, base))
         for uid in contribution.values():  # as intake does, each contribution against everything held
             crosscheck_contribution(store, uid)
 
@@ -481,6 +688,22 @@ def _describe(
         values.setdefault(uid, []).append((name, original, normalised))
     for uid, label in con.execute("SELECT uid, label FROM records WHERE label IS NOT NULL").fetchall():
         values.setdefault(uid, []).append(("name", label, None))
+    # call records and AIS are the contribution's data, not records: their values under its uid
+    for uid, number in con.execute(
+        "SELECT contribution, caller FROM calls UNION SELECT contribution, callee FROM calls ORDER BY 1, 2"
+    ).fetchall():
+        values.setdefault(uid, []).append(("phone", f"+{number}", str(number)))
+    for uid, mmsi in con.execute(
+        "SELECT DISTINCT contribution, mmsi FROM ais_positions ORDER BY 1, 2"
+    ).fetchall():
+        values.setdefault(uid, []).append(("mmsi", str(mmsi), None))
+    for uid, mmsi, imo, name, call_sign in con.execute(
+        "SELECT contribution, mmsi, imo, name, call_sign FROM ais_static ORDER BY contribution, line"
+    ).fetchall():
+        values.setdefault(uid, []).append(("mmsi", str(mmsi), None))
+        for name_, value in (("imo", imo), ("name", name), ("call_sign", call_sign)):
+            if value:
+                values[uid].append((name_, value, None))
     links_of: dict[str, list[tuple[str, str]]] = {}
     for luid, source, target in con.execute("SELECT uid, source_uid, target_uid FROM links").fetchall():
         links_of.setdefault(source, []).append((luid, target))
@@ -781,6 +1004,7 @@ MATRIX: dict[str, Case] = {
             Run(("calls", "busiest", "--json")),
             Run(("calls", "busiest", "--period", "week"), extended=True),
         ],
+        shows_values=True,
     ),
     "profile": Case(
         "reads",
@@ -825,6 +1049,7 @@ MATRIX: dict[str, Case] = {
             Run(("adverts", "--hub", "--json"), bulk=("advert",)),
             Run(("adverts", "--hub"), extended=True),
         ],
+        shows_values=True,
     ),
     "money": Case(
         "reads",
@@ -832,12 +1057,15 @@ MATRIX: dict[str, Case] = {
             Run(("money", "--hub", "--json")),
             Run(("money", "--hub"), extended=True),
         ],
+        shows_values=True,
     ),
     "vessels": Case(
         "reads",
         lambda w, out: [
             Run(("vessels", "--hub", "--json"), bulk=("vessel", "event")),
+            Run(("vessels", "--hub", "--events"), bulk=("vessel", "event"), extended=True),
         ],
+        shows_values=True,
     ),
     "routes": Case(
         "reads",
@@ -851,7 +1079,13 @@ MATRIX: dict[str, Case] = {
         "reads",
         lambda w, out: [
             Run(("report", "daily", "-o", str(out / "daily.html")), touches_of=_alert_touches(w)),
+            # the day of the world's AIS, calls and posts: the maritime and the other sections hold them
+            Run(
+                ("report", "daily", "--day", AIS_DAY, "-o", str(out / "day.html")),
+                touches_of=_alert_touches(w),
+            ),
             Run(("report", "vessels", "--json")),
+            Run(("report", "vessels", "-o", str(out / "vessels.html")), extended=True),
             Run(("report", "situation", "-o", str(out / "situation.html")), purposes=OTHER_PURPOSES),
             Run(("report", "initiation", "N1", "--min-size", "2", "-o", str(out / "n1.html")), extended=True),
         ],

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from hub.test_leak_matrix import LINKED, SECRETS, VIEWERS, World
+from hub.test_leak_matrix import AIS_DAY, LINKED, SECRETS, TRACKED, VIEWERS, World
 from mare.access.policy import Purpose
 from server.support import ServerWorld, bearer
 
@@ -53,6 +53,11 @@ def _searches(w: World) -> list[Call]:
 
 def _each(template: str, refs: Callable[[World], list[str]]) -> Calls:
     return lambda w: [Call(template.format(ref=ref)) for ref in refs(w)]
+
+
+def _vessels(template: str) -> list[Call]:
+    """A vessel the hub does not hold, and the world's tracked ones (their MMSI typed by the caller)."""
+    return [Call(template.format(ref=m), echo=frozenset({m})) for m in ("247000111", *TRACKED)]
 
 
 def _one(url: str, body: dict[str, object] | None = None) -> Calls:
@@ -93,8 +98,8 @@ SWEEP: dict[tuple[str, str], Calls] = {
         Call("/api/map?layers=vessels"),
     ],
     ("GET", "/api/vessels"): _one("/api/vessels"),
-    ("GET", "/api/vessels/{mmsi}"): _each("/api/vessels/{ref}", lambda w: ["247000111"]),
-    ("GET", "/api/vessels/{mmsi}/map"): _each("/api/vessels/{ref}/map", lambda w: ["247000111"]),
+    ("GET", "/api/vessels/{mmsi}"): lambda w: _vessels("/api/vessels/{ref}"),
+    ("GET", "/api/vessels/{mmsi}/map"): lambda w: _vessels("/api/vessels/{ref}/map"),
     ("GET", "/api/money"): lambda w: [Call("/api/money?limit=1000&top=1000"), Call("/api/money?kind=broker")],
     ("GET", "/api/adverts"): _one("/api/adverts?limit=1000"),
     ("GET", "/api/notifications"): _one("/api/notifications"),
@@ -109,6 +114,7 @@ SWEEP: dict[tuple[str, str], Calls] = {
     ("GET", "/api/reports/{kind}"): lambda w: [
         # the day of a case's landing, its leg in the week; IT-SCO's alerts show what it typed in its list
         Call("/api/reports/daily?day=2026-03-13", echo=w.watched),
+        Call(f"/api/reports/daily?day={AIS_DAY}", echo=w.watched),  # the AIS tracks' day
         Call("/api/reports/vessels"),
         Call("/api/reports/situation"),
         Call("/api/reports/initiation?network=N1&min_size=2"),
