@@ -26,6 +26,7 @@ PostgreSQL the reads run as the application role under row-level security. Run:
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import random
 import statistics
@@ -91,8 +92,14 @@ def _ingest(home: Path, url: str | None, world: Path) -> tuple[float, int, int]:
         return elapsed, len(sources), int(row[0]) if row else 0
 
 
+def _stamp(what: str) -> None:
+    """A progress line: UTC time and the load average (the machine is shared)."""
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())} UTC, load {load}] {what}", flush=True)
+
+
 def _reads(
-    home: Path, url: str | None, clients: int, samples: int, seed: int
+    home: Path, url: str | None, clients: int, samples: int, seed: int, bulk: int = 10
 ) -> dict[str, tuple[float, float]]:
     from mare.access.policy import Viewer
     from mare.hub.context import HubContext, system_context
@@ -142,7 +149,9 @@ def _reads(
 
         results["record, 1 client"] = _quantiles(timed(lambda r, u: r.record(u), picks, 1))
         results[f"record, {clients} clients"] = _quantiles(timed(lambda r, u: r.record(u), picks, clients))
-        results["stats, 1 client"] = _quantiles(timed(lambda r, u: r.stats(), picks[:10], 1))
+        _stamp(f"{'postgres' if url else 'duckdb'}: record reads done")
+        results["stats, 1 client"] = _quantiles(timed(lambda r, u: r.stats(), picks[:bulk], 1))
+        _stamp("stats done")
 
         from mare.hub.entity import entity
         from mare.hub.networks import networks
@@ -166,14 +175,17 @@ def _reads(
             results[f"search, {clients} clients"] = _quantiles(
                 timed(lambda r, q: search(r.ctx, q), queries, clients)
             )
+        _stamp("search done")
         if people:
             results["entity, 1 client"] = _quantiles(timed(lambda r, u: entity(r.ctx, u), people, 1))
             results[f"entity, {clients} clients"] = _quantiles(
                 timed(lambda r, u: entity(r.ctx, u), people, clients)
             )
+        _stamp("entity done")
         results["networks (build and list), 1 client"] = _quantiles(
-            timed(lambda r, u: networks(r.ctx), picks[:3], 1)
+            timed(lambda r, u: networks(r.ctx), picks[: max(1, bulk // 3)], 1)
         )
+        _stamp("networks done")
         for own in pool:
             own.con.close()
     return results
@@ -200,6 +212,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument(
+        "--bulk", type=int, default=10, help="stats runs (network builds: a third of it, at least one)"
+    )
+    parser.add_argument(
         "--pg-url", help="owner URL of an empty PostgreSQL database (default: a throw-away cluster)"
     )
     args = parser.parse_args()
@@ -209,6 +224,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="mare-bench-store-"))
     world = work / "world"
     t = time.perf_counter()
+    _stamp(f"generating the {args.scale} world")
     generate(args.scale, args.seed, world)
     print(
         f"scenario {args.scale} seed {args.seed}: generated in {time.perf_counter() - t:.1f} s (not counted)"
@@ -218,9 +234,16 @@ def main() -> None:
     with _postgres(args.pg_url) as (owner_url, app_url):
         for engine, url, reader_url in (("duckdb", None, None), ("postgres", owner_url, app_url)):
             home = work / engine
+            _stamp(f"{engine}: ingest")
             seconds, contributions, records = _ingest(home, url, world)
+            _stamp(
+                f"{engine}: ingest done in {seconds:.1f} s ({contributions} contributions, {records} records)"
+            )
             crosscheck_s = _crosscheck(home, url)
-            reads = _reads(home, reader_url, args.clients, args.samples, args.seed)
+            _stamp(f"{engine}: cross-check done in {crosscheck_s:.1f} s")
+            reads = _reads(home, reader_url, args.clients, args.samples, args.seed, args.bulk)
+            for key, (p50, p95) in reads.items():
+                print(f"  {engine} {key}: p50 {p50:.1f} / p95 {p95:.1f} ms", flush=True)
             rows[engine] = {
                 "ingest_s": seconds,
                 "crosscheck_s": crosscheck_s,

@@ -413,6 +413,29 @@ def find_networks(
     return [(part.name, part) for part in parts]
 
 
+#: The hub's ties by their source person, per tie list (the networks `find_networks` cuts from one
+#: hub network share its list in `meta['ties']`): a summary reads the ties of its own people instead
+#: of every hub tie, which made listing N networks N passes over all ties (12 minutes on the medium
+#: scenario). A few lists kept, each with the list itself (so its id is not reused meanwhile).
+_TIES_BY_SOURCE: OrderedDict[int, tuple[list[Any], int, dict[str, list[Any]]]] = OrderedDict()
+_TIES_LOCK = threading.Lock()
+
+
+def _ties_by_source(ties: list[Any]) -> dict[str, list[Any]]:
+    with _TIES_LOCK:
+        found = _TIES_BY_SOURCE.get(id(ties))
+        if found is not None and found[0] is ties and found[1] == len(ties):
+            return found[2]
+    by_source: dict[str, list[Any]] = defaultdict(list)
+    for tie in ties:
+        by_source[tie.source].append(tie)
+    with _TIES_LOCK:
+        _TIES_BY_SOURCE[id(ties)] = (ties, len(ties), by_source)
+        while len(_TIES_BY_SOURCE) > 4:
+            _TIES_BY_SOURCE.popitem(last=False)
+    return by_source
+
+
 def summarise(network_id: str, net: Network, top: int = 3) -> NetworkSummary:
     """Size, activity span and key players (by degree, then tie strength) of one network."""
     degree, strength = net.degree(), net.weighted_degree()
@@ -426,7 +449,13 @@ def summarise(network_id: str, net: Network, top: int = 3) -> NetworkSummary:
         }
         for i in order[:top]
     ]
-    ties = [t for t in net.meta.get("ties", []) if t.source in net.index() and t.target in net.index()]
+    index = net.index()
+    everything = net.meta.get("ties") or []
+    if isinstance(everything, list):
+        by_source = _ties_by_source(everything)
+        ties = [t for node in net.ids for t in by_source.get(node, ()) if t.target in index]
+    else:
+        ties = [t for t in everything if t.source in index and t.target in index]
     times = sorted(t.at for t in ties if t.at)
     nationalities = Counter(
         str(a.get("nationality")) for a in net.attrs.values() if a.get("nationality") is not None

@@ -218,7 +218,23 @@ def _connect(target: Target) -> Any:
     for oid in (114, 3802):  # json, jsonb: their text, as DuckDB returns JSON columns
         con.register_in_adapter(oid, str)
     con.register_in_adapter(1700, _numeric)
+    for oid in (1009, 1015):  # text[], varchar[]
+        con.register_in_adapter(oid, _text_array)
     return con
+
+
+def _text_array(text: str) -> list[str | None]:
+    """A text[] as PostgreSQL writes it, read: a one-dimensional array of plain elements by a split
+    (pg8000 reads it a character at a time in Python: 1.5 s for the network build's 23 k lists of
+    crime areas); anything quoted, escaped or nested by pg8000's own parser."""
+    if '"' in text or "\\" in text or not text.startswith("{") or text.startswith("{{"):
+        from pg8000.converters import string_array_in
+
+        return string_array_in(text)
+    inner = text[1:-1]
+    if not inner:
+        return []
+    return [None if item == "NULL" else item for item in inner.split(",")]
 
 
 def _numeric(text: str) -> int | float:
@@ -394,19 +410,23 @@ COMPAT_FUNCTIONS = (
     "CREATE OR REPLACE FUNCTION split(text, text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE "
     "AS $$ SELECT string_to_array($1, $2) $$",
     # TRY_CAST(json AS VARCHAR[]): the array's elements as text; NULL unless a JSON array
-    "CREATE OR REPLACE FUNCTION mare_text_array(json) RETURNS text[] LANGUAGE sql IMMUTABLE "
+    # STRICT: NULL for NULL as before, without the call. Not inlinable (a subquery), it was called
+    # for every row the policy checks, restrictions or none: ×3 a records scan under the policy
+    "CREATE OR REPLACE FUNCTION mare_text_array(json) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT "
     "PARALLEL SAFE AS $$ SELECT CASE WHEN json_typeof($1) = 'array' THEN "
     "ARRAY(SELECT CASE WHEN json_typeof(e) = 'string' THEN e #>> '{}' ELSE e::text END "
     "FROM json_array_elements($1) e) END $$",
     "CREATE OR REPLACE FUNCTION mare_text_array(anyelement) RETURNS text[] LANGUAGE sql IMMUTABLE "
-    "PARALLEL SAFE AS $$ SELECT mare_text_array(to_json($1)) $$",
+    "STRICT PARALLEL SAFE AS $$ SELECT mare_text_array(to_json($1)) $$",
     # list_contains(list, x): NULL for a NULL x, as in DuckDB (x's type from the list's)
     "CREATE OR REPLACE FUNCTION mare_list_contains(anyarray, anyelement) RETURNS boolean LANGUAGE sql "
     "IMMUTABLE PARALLEL SAFE AS $$ SELECT CASE WHEN $2 IS NULL THEN NULL "
     "ELSE coalesce($2 = ANY($1), false) END $$",
-    # TRY_CAST(text AS DATE): NULL for what is not a date
+    # TRY_CAST(text AS DATE): NULL for what is not a date. PARALLEL UNSAFE: its EXCEPTION block is a
+    # subtransaction, which no parallel plan may start ("cannot start subtransactions during a
+    # parallel operation" once the tables' statistics made the policy's scans parallel)
     "CREATE OR REPLACE FUNCTION mare_try_date(text) RETURNS date LANGUAGE plpgsql IMMUTABLE "
-    "PARALLEL SAFE AS $$ BEGIN RETURN $1::date; EXCEPTION WHEN others THEN RETURN NULL; END $$",
+    "STRICT PARALLEL UNSAFE AS $$ BEGIN RETURN $1::date; EXCEPTION WHEN others THEN RETURN NULL; END $$",
     "CREATE OR REPLACE FUNCTION suffix(text, text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE "
     "AS $$ SELECT right($1, length($2)) = $2 $$",
     # list_sort(list): ascending, NULLs last, text by its bytes as DuckDB sorts it
@@ -437,6 +457,12 @@ def strip_accents_function() -> str:
 PG_INDEXES = (
     "CREATE INDEX IF NOT EXISTS links_source_pg ON links (source_uid)",
     "CREATE INDEX IF NOT EXISTS links_target_pg ON links (target_uid)",
+    # an entity page's hits (left_uid IN … OR right_uid IN …): every hit read, each checked by its
+    # policy, without them
+    "CREATE INDEX IF NOT EXISTS hits_left_pg ON hits (left_uid)",
+    "CREATE INDEX IF NOT EXISTS hits_right_pg ON hits (right_uid)",
+    # the network's monthly call counts, one contribution's calls at a time
+    "CREATE INDEX IF NOT EXISTS calls_contribution_pg ON calls (contribution)",
 )
 
 _NOOP = re.compile(
@@ -793,6 +819,73 @@ def _param(value: Any) -> tuple[Any, int]:
     return value, _OID_UNKNOWN
 
 
+_IN_LIST = re.compile(r"(\bNOT\s+)?\bIN\s*\(\s*(\$\d+(?:\s*,\s*\$\d+)*)\s*\)", re.I)
+_PLACEHOLDER_OR_PACK = re.compile(r"\$(\d+)\b|\x00(\d+)\x00")
+
+
+@functools.lru_cache(maxsize=4096)
+def _packing(sql: str, texts: frozenset[int]) -> tuple[str, tuple[int | tuple[int, ...], ...]] | None:
+    """SQL with each `x [NOT] IN ($i, $j, …)` whose values are all texts written `x = ANY($k)`
+    (`x <> ALL($k)`), and where each new placeholder takes its value from: an old placeholder's
+    number, or the numbers whose values make the array; None when there is no such list.
+
+    One statement text, and so one prepared statement and (in time) one plan, for any number of
+    uids: an entity page's reads name a different number of records each time, and planning the
+    row-level security policies anew for every length was most of the page (18–24 ms a plan)."""
+    counts: dict[int, int] = {}
+    for found in re.findall(r"\$(\d+)\b", sql):
+        counts[int(found)] = counts.get(int(found), 0) + 1
+    packs: list[tuple[int, ...]] = []
+
+    def pack(match: re.Match[str]) -> str:
+        numbers = tuple(int(n) for n in re.findall(r"\d+", match.group(2)))
+        if len(numbers) < 2 or any(n not in texts or counts.get(n) != 1 for n in numbers):
+            return match.group(0)
+        packs.append(numbers)
+        token = f"\x00{len(packs) - 1}\x00"
+        return f"<> ALL({token})" if match.group(1) else f"= ANY({token})"
+
+    packed = _IN_LIST.sub(pack, sql)
+    if not packs:
+        return None
+    sources: list[int | tuple[int, ...]] = []
+    renumbered: dict[int, int] = {}
+
+    def number(match: re.Match[str]) -> str:
+        if match.group(1) is not None:
+            old = int(match.group(1))
+            if old not in renumbered:
+                sources.append(old)
+                renumbered[old] = len(sources)
+            return f"${renumbered[old]}"
+        sources.append(packs[int(match.group(2))])
+        return f"${len(sources)}"
+
+    return _PLACEHOLDER_OR_PACK.sub(number, packed), tuple(sources)
+
+
+def _array_text(items: Sequence[str]) -> str:
+    """Texts as an array literal, sent untyped: the server reads it as an array of the compared
+    column's type, as it read each text of the list before."""
+    quoted = ('"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"' for t in items)
+    return "{" + ",".join(quoted) + "}"
+
+
+def pack_in_lists(sql: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+    """`_packing` applied: the statement and its values (unchanged where nothing packs)."""
+    upper = sql.upper()
+    if len(values) < 2 or (" IN " not in upper and "IN(" not in upper):
+        return sql, list(values)
+    texts = frozenset(i + 1 for i, v in enumerate(values) if isinstance(v, str))
+    plan = _packing(sql, texts) if texts else None
+    if plan is None:
+        return sql, list(values)
+    packed, sources = plan
+    return packed, [
+        values[s - 1] if isinstance(s, int) else _array_text([values[n - 1] for n in s]) for s in sources
+    ]
+
+
 def _literal(value: Any) -> str:
     """A value as a PostgreSQL literal (for the statements that take no parameters)."""
     value, oid = _param(value)
@@ -849,6 +942,8 @@ _ARROW_TO_PG = (
 
 
 def _pg_type(kind: pa.DataType) -> str:
+    if pa.types.is_dictionary(kind):  # dictionary-encoded: a column of its values' type
+        return _pg_type(kind.value_type)
     for test, name in _ARROW_TO_PG:
         if test(kind):
             if name == "timestamp" and getattr(kind, "tz", None):
@@ -914,6 +1009,14 @@ _UTILITY = re.compile(
     r"|REVOKE|TRUNCATE|VACUUM|ANALYZE|LOCK|DISCARD)\b",
     re.I,
 )
+#: CREATE TEMP TABLE … AS: a table filled at once, analysed at once.
+_FILLS_TEMP = re.compile(
+    r"^\s*CREATE\s[^(]*?\bTABLE\b.*?\bAS\s*\(?\s*(SELECT|WITH|VALUES|TABLE)\b", re.I | re.S
+)
+#: A registered Arrow table of at least this many rows is analysed once filled (see _send).
+ANALYZE_REGISTERED = 1_000
+#: A bulk write of at least this many rows into a store table may analyse it (analyze_after_load).
+ANALYZE_LOADED = 1_000
 _CREATES_TEMP = re.compile(
     r"^\s*CREATE\s+(?:GLOBAL\s+|LOCAL\s+)?TEMP(?:ORARY)?\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?"
     r"(?:pg_temp\.)?(\"[^\"]+\"|[A-Za-z_][A-Za-z0-9_$]*)",
@@ -1001,7 +1104,13 @@ class PostgresConnection:
             created = _CREATES_TEMP.match(sql)
             if created:
                 self._temps.add(created.group(1).strip('"').lower())
-            return con.execute_simple(sql)
+            context = con.execute_simple(sql)
+            if created and _FILLS_TEMP.match(sql):
+                # No autovacuum for temporary tables: without statistics the planner guesses (a
+                # filter on `visibility` estimated at 0.5 % of the rows), and the network build's
+                # join of record_values became 23 k index lookups, each checking a policy (5 s)
+                con.execute_simple(f"ANALYZE pg_temp.{created.group(1)}")
+            return context
         return con.execute_unnamed(sql, vals=values, oids=list(oids))
 
     def _names_temp(self, sql: str) -> bool:
@@ -1095,11 +1204,27 @@ class PostgresConnection:
                 args = []
             if statement.before:
                 self._run(statement.before)
-            context = self._run(statement.sql, args)
+            text, packed = pack_in_lists(statement.sql, args)
+            if text is statement.sql:
+                context = self._run(text, packed)
+            else:
+                # PostgreSQL plans `= ANY($n)` for each array it is given, as it cannot tell a
+                # generic plan (an array of unknown length) no dearer: planning the policies again
+                # every time; this statement's plan is kept instead (a lookup per element)
+                self._run("SET plan_cache_mode = force_generic_plan")
+                try:
+                    context = self._run(text, packed)
+                finally:
+                    if not self._in_tx or not self._aborted():
+                        self._run("RESET plan_cache_mode")
             self._columns = list(context.columns or [])
             self._rows = [tuple(r) for r in (context.rows or [])]
         self._local.ran_on_server(sql)
         return self
+
+    def _aborted(self) -> bool:
+        """Whether the session's transaction failed (it takes nothing but ROLLBACK now)."""
+        return bool(getattr(self._con, "_transaction_status", None) == b"E")
 
     def _control(self, word: str) -> None:
         if word == "BEGIN":
@@ -1218,6 +1343,8 @@ class PostgresConnection:
             chunk = table.slice(start, step)
             cols = [[_text(v, k) for v in chunk.column(i).to_pylist()] for i, k in enumerate(kinds)]
             self._con.execute_unnamed(sql, vals=cols, oids=[_OID_TEXT_ARRAY] * len(cols))
+        if table.num_rows >= ANALYZE_REGISTERED:
+            self._con.execute_simple(f"ANALYZE pg_temp.{ident}")
         return self
 
     def unregister(self, name: str) -> PostgresConnection:
@@ -1230,6 +1357,37 @@ class PostgresConnection:
                 if not self._in_tx:
                     raise
         return self
+
+    def analyze_after_load(self, table: str, rows: int) -> bool:
+        """Refresh the planner's statistics of store table TABLE after a bulk write of ROWS rows, where
+        that many rows could change its plans (at least `ANALYZE_LOADED` rows, and a tenth of the
+        table as last analysed, or a table never analysed); whether it did.
+
+        Autovacuum analyses a table a minute or so after its writes commit; reads in between were
+        planned with no statistics or stale ones (a hashed policy subplan over every record where an
+        index lookup was due). In the caller's transaction: its own rows count, and the statistics
+        are seen by other sessions when it commits. The tables' owner analyses them itself; the
+        application role (not their owner) through `mare_analyze`, created by `mare store secure`."""
+        if rows < ANALYZE_LOADED:
+            return False
+        context = self._run(
+            "SELECT pg_has_role(c.relowner, 'USAGE'), to_regproc('mare_analyze') IS NOT NULL, c.reltuples "
+            "FROM pg_class c WHERE c.oid = to_regclass($1)",
+            [_ident(table)],
+        )
+        found = context.rows or []
+        if not found:
+            return False
+        owner, helper, tuples = found[0]
+        if tuples is not None and tuples >= 0 and rows < 0.1 * float(tuples):
+            return False
+        if owner:
+            self._run(f"ANALYZE {_ident(table)}")
+        elif helper:
+            self._run("SELECT mare_analyze($1)", [table])
+        else:
+            return False
+        return True
 
     # -- sessions -------------------------------------------------------------------------------
     def cursor(self) -> PostgresConnection:

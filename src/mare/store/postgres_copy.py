@@ -79,8 +79,12 @@ def read_table(store: Store, table: str) -> Any:
 
 
 def write_table(target: Store, table: str, data: Any) -> None:
-    """Append Arrow rows to a table of TARGET, cast to its columns' types (in the caller's transaction)."""
+    """Append Arrow rows to a table of TARGET, cast to its columns' types (in the caller's transaction);
+    on PostgreSQL a load large against the table refreshes its statistics (the cross-check's
+    write-back: the reads right after it are planned on them)."""
     _write(target, table, data)
+    if target.url is not None:
+        target.con.analyze_after_load(table, data.num_rows)  # type: ignore[attr-defined]
 
 
 def _read(store: Store, table: str) -> Any:
@@ -117,6 +121,8 @@ def copy_tables(
                 con.execute(f'DELETE FROM "{table}"')
             if data.num_rows:
                 _write(target, table, data)
+                if target.url is not None:  # a filled table with no statistics: analysed now
+                    target.con.analyze_after_load(table, data.num_rows)  # type: ignore[attr-defined]
             copied[table] = data.num_rows
             if on_table is not None:
                 on_table(table, data.num_rows)

@@ -43,8 +43,10 @@ def _level(vis: str, level: str) -> str:
     """SQL boolean: visibility VIS reaches LEVEL (known / full; full widens to known in match scope)."""
     if level == "known":
         return f"coalesce({vis} <> 'none', false)"
+    # VIS once: the policy function is inlined, and an expression written twice is evaluated twice
     return (
-        f"coalesce({vis} = 'full' OR (current_setting('{SCOPE}', true) = 'match' AND {vis} = 'hit'), false)"
+        f"coalesce({vis} = ANY(CASE WHEN current_setting('{SCOPE}', true) = 'match' "
+        "THEN ARRAY['full', 'hit'] ELSE ARRAY['full'] END), false)"
     )
 
 
@@ -161,6 +163,21 @@ _HELPERS = (
 )
 
 
+def analyze_function(schema: str) -> str:
+    """`mare_analyze(table)`: ANALYZE one of the store's tables in SCHEMA, for the application role,
+    which owns none (only an owner may analyse a table; autovacuum does it a minute or so after a
+    load). SECURITY DEFINER, so it runs as the owner: it refreshes statistics and does nothing else;
+    they stay unreadable to the application role (`pg_stats` hides the statistics of a table under
+    row-level security from a role it applies to)."""
+    quoted = schema.replace("'", "''")
+    return (
+        "CREATE OR REPLACE FUNCTION mare_analyze(p_table text) RETURNS void LANGUAGE plpgsql "
+        "SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$ BEGIN "
+        f"IF EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = '{quoted}' AND tablename = p_table) THEN "
+        f"EXECUTE format('ANALYZE %I.%I', '{quoted}', p_table); END IF; END $fn$"
+    )
+
+
 def secure(
     con: Any, visibility: str, app_roles: Iterable[str] = (), functions: Iterable[str] = ()
 ) -> list[str]:
@@ -178,6 +195,9 @@ def secure(
         con.execute_native(visibility)
         for helper in (*_HELPERS, *functions):
             con.execute_native(helper)
+        schema = str(con.execute_native("SELECT current_schema()").fetchall()[0][0])
+        con.execute_native(analyze_function(schema))
+        con.execute_native("REVOKE EXECUTE ON FUNCTION mare_analyze(text) FROM PUBLIC")
         secured = []
         for table in READ_RULES:
             if table not in existing:
