@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -281,3 +282,92 @@ def test_blocks_read_as_the_row_builder_reads(
         key=lambda r: r.row or 0,
     )
     assert merged == by_rows.records
+
+
+# --- the CSV text read by Arrow's reader ----------------------------------------------------
+
+_PIECES = st.sampled_from(
+    ["a", "b c", " ", ",", '"', '""', '"x,y"', "\n", "\r\n", "\r", "|", "é", "\u3000", "\x1c", "\t", "1"]
+)
+
+
+def _as_read(text: str) -> tuple[list[str], list[tuple[int, list[str]]], list[Any]] | None:
+    read = csv_bundle._arrow_rows(text, "person.csv", [])
+    if read is None:
+        return None
+    header, lines, columns, problems = read
+    cells = csv_bundle._cells_at(columns, np.arange(len(lines))) if columns else []
+    return header, list(zip(lines.tolist(), cells, strict=True)), problems
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    header=st.lists(st.sampled_from(["id", "name", " phone ", "a", '"q"']), min_size=1, max_size=4),
+    body=st.lists(_PIECES, max_size=40),
+)
+def test_arrow_reads_a_csv_text_as_the_csv_module_does(header: list[str], body: list[str]) -> None:
+    """Wherever Arrow's reader is used, it gives the csv module's header, rows, lines and problems."""
+    text = ",".join(header) + "\n" + "".join(body)
+    by_arrow = _as_read(text)
+    if by_arrow is not None:
+        assert by_arrow == csv_bundle._cells_of(text, "person.csv", [], plain=True)
+
+
+_CELL_TEXT = st.text(alphabet=["a", "b", " ", '"', ",", "é", "\u3000", "\x1c", "|", "\t"], max_size=6)
+
+
+@st.composite
+def _rows(draw: st.DrawFn, width: int) -> str:
+    """Rows of `width` cells (now and then one more or less), cells quoted or not, quotes
+    doubled or not, between LF, CRLF, blank and whitespace-only lines."""
+    out = []
+    for _ in range(draw(st.integers(0, 8))):
+        cells = []
+        for _ in range(width + draw(st.sampled_from([0] * 30 + [-1, 1]))):
+            text = draw(_CELL_TEXT)
+            how = draw(st.sampled_from(["plain"] * 10 + ["quoted"] * 10 + ["raw quotes"]))
+            if how == "quoted":
+                text = '"' + text.replace('"', '""') + '"'
+            elif how == "plain":
+                text = text.replace('"', "").replace(",", "")
+            cells.append(text)
+        ends = ["\n"] * 8 + ["\r\n"] * 8 + ["\n\n", "\r\n\r\n", "\n \n"]
+        out.append(",".join(cells) + draw(st.sampled_from(ends)))
+    return "".join(out)
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    header=st.lists(st.sampled_from(["id", "name", " phone ", "a", '"q"']), min_size=1, max_size=4),
+    data=st.data(),
+)
+def test_arrow_reads_rows_as_the_csv_module_does(header: list[str], data: st.DataObject) -> None:
+    text = ",".join(header) + data.draw(st.sampled_from(["\n", "\r\n"])) + data.draw(_rows(len(header)))
+    by_arrow = _as_read(text)
+    if by_arrow is not None:
+        assert by_arrow == csv_bundle._cells_of(text, "person.csv", [], plain=True)
+
+
+def test_arrow_reads_the_common_files(bench: Path, tmp_path: Path) -> None:
+    """Quoted cells, CRLF, blank and whitespace-only lines: Arrow's reading is used, and equal."""
+    text = (bench / "person.csv").read_bytes().decode("utf-8")
+    assert '"' in text and "\r\n" in text
+    lines = text.split("\r\n")
+    lines.insert(5, "")
+    lines.insert(9, " , ,, , , , , , ,")
+    for variant in ("\r\n".join(lines), "\n".join(lines), "\n".join(lines).rstrip("\n")):
+        by_arrow = _as_read(variant)
+        assert by_arrow is not None
+        assert by_arrow == csv_bundle._cells_of(variant, "person.csv", [], plain=True)
+        assert len(by_arrow[1]) == 2000
+    for left_to_the_csv_module in (
+        text.replace("\r\n", "\r"),  # lone CRs
+        text + 'p-open,suspect,false,"Never Closed,,,,,,\r\n',
+        text + 'p-bad,suspect,false,"Closed" then more,,,,,,\r\n',
+        text + "p-short,suspect\r\n",
+        text + 'p-two,suspect,false,"Two\nLines",,,,,,\r\n',
+        "\ufeff" + text,
+        "\r\n" + text,
+        text.replace("Tekle", "Tek\x00le"),
+    ):
+        assert _as_read(left_to_the_csv_module) is None

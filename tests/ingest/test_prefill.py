@@ -2,8 +2,9 @@
 
 The benchmark's persons (every messy form of names, dates, phones, documents) are normalised
 once with the forked child (the threshold lowered) and once in this process alone; the value
-table, the labels and the warnings must be equal. A child that fails leaves its half to this
-process, with the same result.
+table, the labels and the warnings must be equal. A child that fails, stops or sends garbage
+leaves its part to this process, with the same result; wherever the two meet, the results
+come back in order.
 """
 
 from __future__ import annotations
@@ -101,30 +102,78 @@ def test_a_stuck_child_is_ended_and_its_half_done_here(
     serial = _normalise(persons)
     monkeypatch.setattr(normalise_records, "PARALLEL_MIN", 100)
     monkeypatch.setattr(prefill, "PARALLEL_MIN", 100)
-    monkeypatch.setattr(prefill, "MIN_WAIT", 0.5)
 
     def stuck(*args: Any, **kwargs: Any) -> bytes:
         time.sleep(3600)
         return b""
 
     monkeypatch.setattr(prefill.pickle, "dumps", stuck)
+    started = time.monotonic()
+    parallel = _normalise(persons)
+    assert time.monotonic() - started < 60  # never waited for
+    assert parallel[0].equals(serial[0]) and parallel[1] == serial[1] and parallel[2] == serial[2]
+
+
+def test_garbled_messages_are_done_here(persons: ParsedContribution, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(normalise_records, "PARALLEL_MIN", 10**9)
+    serial = _normalise(persons)
+    monkeypatch.setattr(normalise_records, "PARALLEL_MIN", 100)
+    monkeypatch.setattr(prefill, "PARALLEL_MIN", 100)
+    monkeypatch.setattr(prefill, "CHUNK", 64)
+    real = prefill.pickle.dumps
+    sent: list[int] = []
+
+    def garbling(obj: Any, *args: Any, **kwargs: Any) -> bytes:
+        sent.append(1)
+        data: bytes = real(obj, *args, **kwargs)
+        return data[: len(data) // 2] if len(sent) == 3 else data  # the third message cut short
+
+    monkeypatch.setattr(prefill.pickle, "dumps", garbling)
+
+    def slow_here() -> None:
+        time.sleep(0.5)  # the child sends many messages meanwhile
+
+    real_fill = normalise_records.ValueMemo.fill
+    monkeypatch.setattr(
+        normalise_records.ValueMemo,
+        "fill",
+        lambda self, items, meanwhile=None: real_fill(self, items, slow_here),
+    )
     parallel = _normalise(persons)
     assert parallel[0].equals(serial[0]) and parallel[1] == serial[1] and parallel[2] == serial[2]
 
 
-@pytest.mark.parametrize("share", [0.5, 0.4, 1 / 3])
-def test_any_share_and_work_meanwhile_give_the_results_in_order(
-    monkeypatch: pytest.MonkeyPatch, share: float
+@pytest.mark.parametrize("meanwhile_s", [0.0, 0.05, 1.0])
+def test_wherever_they_meet_the_results_come_in_order(
+    monkeypatch: pytest.MonkeyPatch, meanwhile_s: float
 ) -> None:
+    """The longer this process works meanwhile, the more the child does; the results are the same."""
     monkeypatch.setattr(prefill, "PARALLEL_MIN", 10)
-    items = [("phone", f"+49151{n:07d}") for n in range(101)] + [("gender", "m"), ("date", "1.2.1980")]
+    monkeypatch.setattr(prefill, "CHUNK", 16)
+    items = [("phone", f"+49151{n:07d}") for n in range(1001)] + [("gender", "m"), ("date", "1.2.1980")]
     done: list[int] = []
+    here: list[str] = []
     forks = _forks(monkeypatch)
-    results = prefill.normalise_in_two(
-        items, lambda t, x: (t, x.upper()), lambda: done.append(os.getpid()), share
-    )
+
+    def normalise(t: str, x: str) -> tuple[str, str]:
+        if os.getpid() == parent:
+            here.append(x)
+        time.sleep(0.0002)
+        return (t, x.upper())
+
+    def meanwhile() -> None:
+        done.append(os.getpid())
+        time.sleep(meanwhile_s)
+
+    parent = os.getpid()
+    results = prefill.normalise_in_two(items, normalise, meanwhile)
     assert forks == [1] and done == [os.getpid()]  # the work meanwhile ran here, once
     assert results == [(t, x.upper()) for t, x in items]
+    if meanwhile_s == 0:
+        assert here  # this process did its part (the last items)
+        assert here == [x for _, x in reversed(items[-len(here) :])]
+    if meanwhile_s == 1.0:
+        assert not here  # the child had done all
 
 
 def test_work_meanwhile_that_fails_leaves_no_child(monkeypatch: pytest.MonkeyPatch) -> None:

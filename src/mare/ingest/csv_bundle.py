@@ -10,6 +10,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from mare.ingest.arrays import bool_array, bools, int64_array, int_values, lengths, nulls_where, strings
 from mare.ingest.csv_text import csv_rows, header_problems
 from mare.ingest.decode import NESTING_FIX, NestingError, decode_bytes, load_json, read_limited
 from mare.ingest.envelope import parse_envelope
@@ -362,128 +367,256 @@ def _row_plan(kind: str, header: list[str], allowed: set[str]) -> _RowPlan | Non
     return _RowPlan(kind, columns, required)
 
 
-def _blank(cells: tuple[str, ...]) -> list[int]:
-    """The rows whose cell holds nothing but spaces."""
-    return [i for i, raw in enumerate(cells) if not raw.strip()]
+def _within(texts: pa.Array, allowed: frozenset[str]) -> np.ndarray:
+    """Whether each text is one of `allowed` (exactly, as `in`)."""
+    if not allowed or not len(texts):
+        return np.zeros(len(texts), np.bool_)
+    return bools(pc.is_in(texts, value_set=strings(sorted(allowed))))
 
 
-def _flags(cells: tuple[str, ...], bad: bytearray) -> list[bool | None]:
-    """Each cell as a boolean (None where blank); a cell that is neither marks its row bad."""
-    out: list[bool | None] = []
-    add = out.append
-    for i, raw in enumerate(cells):
+def _flags(cells: pa.Array, bad: np.ndarray) -> np.ndarray:
+    """Each cell as `_RowPlan.record` reads a boolean: 1 true, 0 false, -1 blank (or neither,
+    which marks the row bad). Worked out once per distinct cell."""
+    encoded = cells.dictionary_encode()
+    codes = []
+    for raw in encoded.dictionary.to_pylist():
         low = raw.strip().lower()
-        if not low:
-            add(None)
-        elif low in _TRUE:
-            add(True)
-        elif low in _FALSE:
-            add(False)
-        else:
-            add(None)
-            bad[i] = 1
-    return out
+        codes.append(-1 if not low else 1 if low in _TRUE else 0 if low in _FALSE else 2)
+    values = np.array(codes, np.int8)[int_values(encoded.indices)] if codes else np.zeros(0, np.int8)
+    neither = values == 2
+    bad |= neither
+    values[neither] = -1
+    return values
 
 
-def _multi(cells: tuple[str, ...], bad: bytearray, enum: bool, allowed: frozenset[str]) -> list[Any]:
-    """Each cell's parts as `_RowPlan.record` splits them: the one part itself (a cell without a
-    separator), a list of parts, or None where blank; rows with a part out of bounds marked bad."""
-    out: list[Any] = [raw.strip() or None for raw in cells]
-    joined = "\x00".join(cells)  # no cell holds a NUL (the plan is not used then)
-    split = [i for i, raw in enumerate(cells) if MULTI_SEPARATOR in raw] if MULTI_SEPARATOR in joined else []
-    for i in split:
-        parts = [part.strip() for part in cells[i].split(MULTI_SEPARATOR) if part.strip()]
-        out[i] = parts
-        if len(parts) > MAX_ITEMS or any(
-            len(part) > _MAX_CHARS or (enum and part not in allowed) for part in parts
-        ):
-            bad[i] = 1
-    if enum or max(map(len, cells), default=0) > _MAX_CHARS:
-        for i, part in enumerate(out):
-            if type(part) is str and (len(part) > _MAX_CHARS or (enum and part not in allowed)):
-                bad[i] = 1
-    return out
+def _positions(rows: np.ndarray) -> np.ndarray:
+    """The position of each value among its row's, for values in row order."""
+    if not len(rows):
+        return rows
+    starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
+    return np.arange(len(rows)) - np.repeat(starts, np.diff(np.append(starts, len(rows))))
+
+
+def _multi(
+    name: str,
+    cells: pa.Array,
+    trimmed: pa.Array,
+    blank: np.ndarray,
+    bad: np.ndarray,
+    enum: bool,
+    allowed: frozenset[str],
+) -> BlockField:
+    """A cell's parts as `_RowPlan.record` splits them (stripped, none empty; a cell without a
+    separator is its one part, stripped); rows with a part out of bounds are marked bad."""
+    split = bools(pc.match_substring(cells, MULTI_SEPARATOR))
+    single = ~split & ~blank
+    rows = np.flatnonzero(single)
+    texts = trimmed.filter(bool_array(single))
+    wrong = lengths(texts) > _MAX_CHARS
+    if enum:
+        wrong |= ~_within(texts, allowed)
+    bad[rows[wrong]] = True
+    if not split.any():
+        return BlockField(name, MULTI, rows, np.zeros(len(rows), np.int64), texts)
+    cut = pc.split_pattern(cells.filter(bool_array(split)), MULTI_SEPARATOR)
+    parts = pc.utf8_trim_whitespace(cut.flatten())
+    sizes = lengths(parts)
+    kept = sizes > 0
+    part_rows = np.flatnonzero(split)[int_values(cut.value_parent_indices())][kept]
+    parts = parts.filter(bool_array(kept))
+    bad |= np.bincount(part_rows, minlength=len(cells)) > MAX_ITEMS
+    wrong = sizes[kept] > _MAX_CHARS
+    if enum:
+        wrong |= ~_within(parts, allowed)
+    bad[part_rows[wrong]] = True
+    rows = np.concatenate((rows, part_rows))
+    order = np.argsort(rows, kind="stable")  # a row's parts stay in order
+    rows = rows[order]
+    texts = pa.concat_arrays([texts, parts]).take(int64_array(order))
+    return BlockField(name, MULTI, rows, _positions(rows), texts)
 
 
 def _block(
-    plan: _RowPlan, cell_rows: list[tuple[int, list[str]]], file: str
-) -> tuple[RecordBlock | None, list[int]]:
+    plan: _RowPlan, lines: np.ndarray, columns: list[pa.Array], file: str
+) -> tuple[RecordBlock | None, np.ndarray]:
     """The rows `plan.record` would build, column by column, and the indices of all the others.
 
-    A row is left out (for the general path, which says why) exactly where `plan.record`
-    gives None, and a kept row is exactly the RawRecord it gives (tests/ingest).
+    `columns` holds each header column's cells (Arrow strings), `lines` each row's line. A row
+    is left out (for the general path, which says why) exactly where `plan.record` gives None,
+    and a kept row is exactly the RawRecord it gives (tests/ingest).
     """
-    n = len(cell_rows)
+    n = len(lines)
     planned = {column for _, column, _, _, _ in plan.columns}
     if not n or "id" not in planned or not plan.required - {"kind"} <= planned:
-        return None, list(range(n))
-    columns = list(zip(*[cells for _, cells in cell_rows], strict=True))
-    bad = bytearray(n)
-    local_ids: list[str] = []
-    categories: list[str | None] = [None] * n
-    minor: list[bool] = [False] * n
-    assessment: list[bool] = [False] * n
-    observed: list[str | None] = [None] * n
-    notes: list[str | None] = [None] * n
+        return None, np.arange(n)
+    bad = np.zeros(n, np.bool_)
+    local_ids = strings([])
+    kept: dict[str, pa.Array] = {}  # category, observed_at, note: the cell, null where blank
+    flags: dict[str, np.ndarray] = {}  # minor, assessment
     fields: list[BlockField] = []
     for index, column, how, mode, allowed in plan.columns:
         cells = columns[index]
+        trimmed = pc.utf8_trim_whitespace(cells)
+        blank = lengths(trimmed) == 0
         if column in plan.required and column != "id":  # a blank id is checked below
-            for i in _blank(cells):
-                bad[i] = 1
+            bad |= blank
         if how == _PLAIN:
-            values: list[Any] = [raw if raw.strip() else None for raw in cells]
-            if mode == ENUM or max(map(len, cells)) > _MAX_CHARS:
-                for i, value in enumerate(values):
-                    if value is not None and (
-                        len(value) > _MAX_CHARS or (mode == ENUM and value not in allowed)
-                    ):
-                        bad[i] = 1
-            fields.append(BlockField(column, PLAIN, values))
+            wrong = lengths(cells) > _MAX_CHARS
+            if mode == ENUM:
+                wrong |= ~_within(cells, allowed)
+            bad |= wrong & ~blank
+            rows = np.flatnonzero(~blank)
+            texts = cells.filter(bool_array(~blank))
+            fields.append(BlockField(column, PLAIN, rows, np.zeros(len(rows), np.int64), texts))
         elif how == _MULTI:
-            fields.append(BlockField(column, MULTI, _multi(cells, bad, mode == ENUM, allowed)))
+            fields.append(_multi(column, cells, trimmed, blank, bad, mode == ENUM, allowed))
         elif how == _ID:
-            local_ids = [raw.strip() for raw in cells]
-            for i in [i for i, local_id in enumerate(local_ids) if not 0 < len(local_id) <= MAX_ID_CHARS]:
-                bad[i] = 1
-        elif how == _BOOLEAN:
-            fields.append(BlockField(column, BOOLEAN, _flags(cells, bad)))
-        elif how == _FLAG:
-            flags = [value is True for value in _flags(cells, bad)]
-            if column == "minor":
-                minor = flags
+            size = lengths(trimmed)
+            bad |= (size == 0) | (size > MAX_ID_CHARS)
+            local_ids = trimmed
+        elif how in (_BOOLEAN, _FLAG):
+            values = _flags(cells, bad)
+            if how == _BOOLEAN:
+                rows = np.flatnonzero(values >= 0)
+                texts = _FALSE_TRUE.take(int64_array(values[rows]))
+                fields.append(BlockField(column, BOOLEAN, rows, np.zeros(len(rows), np.int64), texts))
             else:
-                assessment = flags
+                flags[column] = values == 1
         else:
-            kept = [raw if raw.strip() else None for raw in cells]
             if how == _CATEGORY:
-                wrong = [i for i, value in enumerate(kept) if value is not None and value not in allowed]
+                wrong = ~_within(cells, allowed)
             else:
-                limit = _MAX_CHARS if how == _OBSERVED else MAX_TEXT
-                wrong = [i for i, value in enumerate(kept) if value is not None and len(value) > limit]
-            for i in wrong:
-                bad[i] = 1
-            if how == _CATEGORY:
-                categories = kept
-            elif how == _OBSERVED:
-                observed = kept
-            else:
-                notes = kept
-    rows = [line for line, _ in cell_rows]
-    others = [i for i in range(n) if bad[i]]
-    if others:
-        keep = [i for i in range(n) if not bad[i]]
+                wrong = lengths(cells) > (_MAX_CHARS if how == _OBSERVED else MAX_TEXT)
+            bad |= wrong & ~blank
+            kept[column] = nulls_where(blank, cells)
+    others = np.flatnonzero(bad)
+    if len(others) == n:
+        return None, others
+    if len(others):
+        keep = ~bad
+        renumber = np.cumsum(keep) - 1
+        lines, local_ids = lines[keep], local_ids.filter(bool_array(keep))
+        kept = {name: values.filter(bool_array(keep)) for name, values in kept.items()}
+        flags = {name: values[keep] for name, values in flags.items()}
+        for f in fields:
+            mine = keep[f.rows]
+            f.rows, f.positions = renumber[f.rows[mine]], f.positions[mine]
+            f.texts = f.texts.filter(bool_array(mine))
+    m = len(lines)
 
-        def only(values: list[Any]) -> list[Any]:
-            return [values[i] for i in keep]
+    def reserved(name: str) -> list[Any]:
+        return kept[name].to_pylist() if name in kept else [None] * m
 
-        rows, local_ids, categories = only(rows), only(local_ids), only(categories)
-        minor, assessment, observed, notes = only(minor), only(assessment), only(observed), only(notes)
-        fields = [BlockField(f.name, f.how, only(f.values)) for f in fields]
+    def flag(name: str) -> list[bool]:
+        return flags[name].tolist() if name in flags else [False] * m
+
     block = RecordBlock(
-        plan.kind, file, rows, local_ids, categories, minor, assessment, observed, notes, fields
+        plan.kind,
+        file,
+        lines.tolist(),
+        local_ids.to_pylist(),
+        reserved("category"),
+        flag("minor"),
+        flag("assessment"),
+        reserved("observed_at"),
+        reserved("note"),
+        fields,
     )
-    return (block if len(block) else None), others
+    return block, others
+
+
+_FALSE_TRUE = strings(["false", "true"])  # a boolean value's text, as `_as_text` writes it
+
+
+def _as_columns(cell_rows: list[tuple[int, list[str]]], width: int) -> tuple[np.ndarray, list[pa.Array]]:
+    """Rows read by the csv module as the line of each and the cells of each column."""
+    lines = np.fromiter((line for line, _ in cell_rows), np.int64, len(cell_rows))
+    if not cell_rows:
+        return lines, [strings([]) for _ in range(width)]
+    return lines, [strings(cells) for cells in zip(*(cells for _, cells in cell_rows), strict=True)]
+
+
+def _cells_at(columns: list[pa.Array], indices: np.ndarray) -> list[list[str]]:
+    """The cells of these rows, row by row."""
+    taken = int64_array(indices)
+    cells = [column.take(taken).to_pylist() for column in columns]
+    return [list(row) for row in zip(*cells, strict=True)]
+
+
+def _arrow_rows(
+    text: str, name: str, problems: list[Problem]
+) -> tuple[list[str], np.ndarray, list[pa.Array], list[Problem]] | None:
+    """As `_cells_of` (the header, each row's line and cells, problems), read by Arrow's CSV
+    reader, column by column; None unless that is certainly what the csv module reads.
+
+    It is where no value spans lines and every row has as many cells as the header: lines are
+    then rows (an empty line none, as for the csv module), and a line without a quote is its
+    cells joined by commas for both readers. Every line with a quote is read again by the csv
+    module and must give the same cells. Anything else (a lone CR, a NUL, a broken or short
+    row, a byte-order mark, an empty first line) is left to `_cells_of`.
+    """
+    if not text or text[0] in "\r\n\ufeff" or "\x00" in text:
+        return None
+    data = text.encode("utf-8")
+    if data.count(b"\r") != data.count(b"\r\n"):
+        return None
+    newline = text.find("\n")
+    first = (text if newline < 0 else text[:newline]).removesuffix("\r")
+    try:
+        head = next(csv.reader([first], strict=True))
+    except (csv.Error, StopIteration):
+        return None
+    header = [h.strip() for h in head]
+    wrong = header_problems(header, name)
+    if wrong:
+        return [], np.zeros(0, np.int64), [], [*problems, *wrong]
+    buffer = np.frombuffer(data, np.uint8)
+    ends = np.flatnonzero(buffer == 10)
+    starts = np.concatenate(([0], ends + 1))
+    if data.endswith(b"\n"):
+        starts = starts[:-1]
+    else:
+        ends = np.append(ends, len(data))
+    sizes = ends - starts
+    sizes[(sizes > 0) & (buffer[np.maximum(ends - 1, 0)] == 13)] -= 1  # the CR of a CRLF
+    rows_at = np.flatnonzero(sizes > 0)  # the lines Arrow reads as rows (the header first)
+    from pyarrow import csv as arrow_csv
+
+    try:
+        table = arrow_csv.read_csv(
+            pa.py_buffer(data),
+            read_options=arrow_csv.ReadOptions(autogenerate_column_names=True),
+            parse_options=arrow_csv.ParseOptions(newlines_in_values=False, ignore_empty_lines=True),
+            convert_options=arrow_csv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(len(head))},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowException, ValueError):
+        return None
+    if table.num_columns != len(head) or table.num_rows != len(rows_at):
+        return None
+    columns = [column.combine_chunks() for column in table.columns]
+    quoted = np.unique(np.searchsorted(starts, np.flatnonzero(buffer == 34), side="right") - 1)
+    if len(quoted):
+        row_of_line = np.cumsum(sizes > 0) - 1
+        again = [data[starts[i] : starts[i] + sizes[i]].decode("utf-8") for i in quoted.tolist()]
+        try:
+            read_again = list(csv.reader(again, strict=True))
+        except csv.Error:
+            return None
+        if read_again != _cells_at(columns, row_of_line[quoted]):
+            return None
+    columns = [column.slice(1) for column in columns]
+    blank = np.ones(len(rows_at) - 1, np.bool_)
+    for column in columns:
+        blank &= lengths(pc.utf8_trim_whitespace(column)) == 0
+    lines = rows_at[1:] + 1
+    if blank.any():
+        keep = bool_array(~blank)
+        lines, columns = lines[~blank], [column.filter(keep) for column in columns]
+    return header, lines.astype(np.int64), columns, problems
 
 
 def _ids_collide(blocks: list[RecordBlock], objects: list[tuple[Any, str, int | None]]) -> bool:
@@ -598,7 +731,13 @@ def read_csv_bundle(folder: Path, encoding: str | None = None, columnar: bool = 
         allowed.discard("handling")
         allowed.discard("evaluation")
         text, found = decode_bytes(read_limited(path, path.name), path.name, encoding)
-        header, cell_rows, found = _cells_of(text, path.name, found, columnar)
+        read = _arrow_rows(text, path.name, found) if columnar else None
+        cell_rows: list[tuple[int, list[str]]] | None = None
+        if read is None:
+            header, cell_rows, found = _cells_of(text, path.name, found, columnar)
+            lines, columns = np.zeros(0, np.int64), list[pa.Array]()
+        else:
+            header, lines, columns, found = read
         problems += found + _check_columns(header, allowed, path.name)
         if "id" not in header and header:
             problems.append(Problem(path.name, 1, "id", "no id column", "add an id column"))
@@ -607,16 +746,19 @@ def read_csv_bundle(folder: Path, encoding: str | None = None, columnar: bool = 
         plan = _row_plan(stem, header, allowed) if "\x00" not in text else None
         order[path.name] = len(order)
         if columnar and plan is not None and stem != "payment":
-            block, others = _block(plan, cell_rows, path.name)
+            if cell_rows is not None:
+                lines, columns = _as_columns(cell_rows, len(header))
+            block, others = _block(plan, lines, columns, path.name)
             if block is not None:
                 blocks.append(block)
-            for i in others:
-                row, row_cells = cell_rows[i]
+            for row, row_cells in zip(lines[others].tolist(), _cells_at(columns, others), strict=True):
                 cell_map = dict(zip(header, row_cells, strict=True))
                 objects.append(
                     (_record_object(stem, cell_map, allowed, path.name, row, problems), path.name, row)
                 )
             continue
+        if cell_rows is None:
+            cell_rows = list(zip(lines.tolist(), _cells_at(columns, np.arange(len(lines))), strict=True))
         for row, row_cells in cell_rows:
             record = plan.record(row_cells, path.name, row) if plan is not None else None
             if record is not None:

@@ -12,12 +12,14 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from mare.ingest.parsed import BOOLEAN, PLAIN, RawRecord, RecordBlock
+from mare.ingest.arrays import bool_array, int64_array, int_values, strings
+from mare.ingest.parsed import RawRecord, RecordBlock
 from mare.ingest.prefill import PARALLEL_MIN, Item, normalise_in_two
 from mare.ingest.problems import Problem
 from mare.schema.model import load_model
 from mare.schema.types.registry import normalise_value
 from mare.schema.types.result import NormaliseContext
+from mare.store.writer import arrow_column
 
 #: The field shown as a record's label, first present wins.
 LABEL_FIELDS = (
@@ -227,11 +229,12 @@ class ValueMemo:
                 self._size += 1
         return entry
 
-    def prefill(self, records: list[RawRecord]) -> None:
+    def prefill(self, records: list[RawRecord], meanwhile: Callable[[], None] | None = None) -> None:
         """Normalise the distinct texts of these records up front, on two cores when there are many.
 
         Entries are added in the order the record loop would add them, so the rows are the same
         with or without it; contributions with few distinct texts are left to the loop.
+        `meanwhile` runs once, while the child normalises when there is one.
         """
         self.new_record()
         items: list[Item] = []
@@ -254,18 +257,18 @@ class ValueMemo:
                         seen.add(item)
                         items.append(item)
         if len(items) >= PARALLEL_MIN:
-            self.fill(items)
+            self.fill(items, meanwhile)
+        elif meanwhile is not None:
+            meanwhile()
 
-    def fill(
-        self, items: list[Item], meanwhile: Callable[[], None] | None = None, share: float = 0.5
-    ) -> None:
+    def fill(self, items: list[Item], meanwhile: Callable[[], None] | None = None) -> None:
         """Normalise these (type, text) items, none in the memo yet, on two cores; keep them.
 
-        They become the next entries, in order; `meanwhile` runs here while the forked child
-        normalises its share (`normalise_in_two`), and must add no entry."""
+        They become the next entries, in order; `meanwhile` runs here once, while the forked
+        child normalises (`normalise_in_two`), and must add no entry."""
         ctx = self.ctx
         results = normalise_in_two(
-            items, lambda value_type, text: _normalised(value_type, text, ctx), meanwhile, share
+            items, lambda value_type, text: _normalised(value_type, text, ctx), meanwhile
         )
         entries = self.entries
         for (value_type, text), result in zip(items, results, strict=True):
@@ -297,28 +300,67 @@ _ENTRY_COLUMNS = (
 class ValueColumns:
     """The value rows of many records, column by column: as `ValueRow`, plus the record.
 
-    Each record's uid is kept once with its number of rows (`uids`, `counts`); the
-    normalised value, reason, flags and extra of a row are those of its memo entry (`entry`
-    holds the entry numbers). `to_arrow` expands both in Arrow, not in Python.
+    Each record's uid is kept once with its number of rows (`uids`, `counts`); rows come in
+    parts (`add`), each with its field (a number into the part's names), position and memo
+    entry number: the normalised value, reason, flags and extra of a row are those of its
+    entry. `to_arrow` expands them in Arrow, not in Python.
     """
 
-    __slots__ = ("counts", "entry", "field", "memo", "position", "uids")
+    __slots__ = ("_entries", "_fields", "_names", "_positions", "counts", "memo", "uids")
 
     def __init__(self, memo: ValueMemo) -> None:
         self.memo = memo
         self.uids: list[str] = []
         self.counts: list[int] = []
-        self.field: list[str] = []
-        self.position: list[int] = []
-        self.entry: list[int] = []
+        self._names: dict[str, int] = {}  # every field name met -> its number
+        self._fields: list[np.ndarray] = []
+        self._positions: list[np.ndarray] = []
+        self._entries: list[np.ndarray] = []
+
+    def add(
+        self,
+        uids: list[str],
+        counts: list[int],
+        names: list[str],
+        fields: np.ndarray,
+        positions: np.ndarray,
+        entries: np.ndarray,
+    ) -> None:
+        """The rows of these records, record by record: `counts` rows each, field i is names[i]."""
+        numbers = np.array([self._names.setdefault(name, len(self._names)) for name in names], np.int64)
+        self.uids += uids
+        self.counts += counts
+        self._fields.append(numbers[fields] if len(fields) else np.zeros(0, np.int64))
+        self._positions.append(np.asarray(positions, np.int64))
+        self._entries.append(np.asarray(entries, np.int64))
 
     def __len__(self) -> int:
-        return len(self.entry)
+        return sum(len(part) for part in self._entries)
+
+    @staticmethod
+    def _joined(parts: list[np.ndarray]) -> np.ndarray:
+        return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
     @property
     def record_uid(self) -> list[str]:
         """The record of each row."""
         return [uid for uid, count in zip(self.uids, self.counts, strict=True) for _ in range(count)]
+
+    @property
+    def field(self) -> list[str]:
+        """The field of each row."""
+        names = list(self._names)
+        return [names[i] for i in self._joined(self._fields).tolist()]
+
+    @property
+    def position(self) -> list[int]:
+        """The position of each row among its field's values."""
+        return self._joined(self._positions).tolist()
+
+    @property
+    def entry(self) -> list[int]:
+        """The memo entry of each row."""
+        return self._joined(self._entries).tolist()
 
     def _entry_column(self, i: int) -> list[Any]:
         entries = self.memo.entries
@@ -356,27 +398,23 @@ class ValueColumns:
 
     def to_arrow(self) -> pa.Table:
         """The rows as the record_values table expects them (types as `pa.table` infers them)."""
-        from mare.store.writer import arrow_column
-
-        def indices(values: np.ndarray) -> pa.Array:
-            # from buffers, not pa.array: that would import pandas (~2 s of CPU once per process)
-            data = values.astype(np.int64, copy=False)
-            return pa.Array.from_buffers(pa.int64(), len(data), [None, pa.py_buffer(data)])
-
         rows_of = np.repeat(np.arange(len(self.uids), dtype=np.int64), np.array(self.counts, np.int64))
-        used = indices(np.array(self.entry, np.int64))
+        used = int64_array(self._joined(self._entries))
         by_entry = list(zip(*self.memo.entries, strict=True))  # the entries column by column
         # every entry is used by some row, so the entries' type is the rows' type
-        to_take = [(arrow_column(self.uids), indices(rows_of))]
+        to_take = [
+            (arrow_column(self.uids), int64_array(rows_of)),
+            (strings(list(self._names)), int64_array(self._joined(self._fields))),
+        ]
         to_take += [(arrow_column(list(by_entry[i])), used) for i, _ in _ENTRY_COLUMNS]
         with ThreadPoolExecutor(2) as pool:  # Arrow's take lets go of the GIL: on two cores
             taken = list(pool.map(lambda pair: pair[0].take(pair[1]), to_take))
         columns = {
             "record_uid": taken[0],
-            "field": arrow_column(self.field),
-            "position": arrow_column(self.position),
+            "field": taken[1],
+            "position": int64_array(self._joined(self._positions)),
         }
-        for (_, name), column in zip(_ENTRY_COLUMNS, taken[1:], strict=True):
+        for (_, name), column in zip(_ENTRY_COLUMNS, taken[2:], strict=True):
             columns[name] = column
         return pa.Table.from_arrays(list(columns.values()), names=list(columns))
 
@@ -393,20 +431,25 @@ def _field_types(kind: str) -> dict[str, str]:
 
 
 def normalise_records_into(
-    records: list[RawRecord], record_uids: list[str], memo: ValueMemo, out: ValueColumns
+    records: list[RawRecord],
+    record_uids: list[str],
+    memo: ValueMemo,
+    out: ValueColumns,
+    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[list[str | None], list[Problem]]:
     """As `normalise_record` for each record, appending the value rows to `out`.
 
     Returns each record's label and all warnings, in order: exactly the rows, labels and
-    warnings `normalise_record` gives (tested).
+    warnings `normalise_record` gives (tested). `meanwhile` runs once (see `ValueMemo.prefill`).
     """
-    memo.prefill(records)
+    memo.prefill(records, meanwhile)
     labels: list[str | None] = []
     problems: list[Problem] = []
-    add_field, add_position = out.field.append, out.position.append
-    add_entry = out.entry.append
-    add_count = out.counts.append
-    out.uids.extend(record_uids)
+    fields: list[str] = []
+    positions: list[int] = []
+    numbers: list[int] = []
+    counts: list[int] = []
+    add_field, add_position, add_entry = fields.append, positions.append, numbers.append
     for record in records:
         memo.new_record()
         types = _field_types(record.kind)
@@ -434,8 +477,14 @@ def normalise_records_into(
                             "warning",
                         )
                     )
-        add_count(count)
+        counts.append(count)
         labels.append(_label(record, types, memo))
+    names: dict[str, int] = {}
+    field_numbers = np.fromiter(
+        (names.setdefault(name, len(names)) for name in fields), np.int64, len(fields)
+    )
+    positions_out, numbers_out = np.array(positions, np.int64), np.array(numbers, np.int64)
+    out.add(record_uids, counts, list(names), field_numbers, positions_out, numbers_out)
     return labels, problems
 
 
@@ -465,186 +514,166 @@ def _label(record: RawRecord, types: dict[str, str], memo: ValueMemo) -> str | N
 # --- records read column-wise (a CSV bundle's blocks) ----------------------------------------
 
 
-def _block_values(block: RecordBlock) -> list[tuple[str, list[int], list[int], list[str]]]:
-    """Per field column: its name, and the row, position and text of each value, row by row."""
-    out: list[tuple[str, list[int], list[int], list[str]]] = []
-    for column in block.fields:
-        values = column.values
-        if column.how == PLAIN:
-            rows = [i for i, value in enumerate(values) if value is not None]
-            texts = [values[i] if type(values[i]) is str else _as_text(values[i]) for i in rows]
-            out.append((column.name, rows, [0] * len(rows), texts))
-        elif column.how == BOOLEAN:
-            rows = [i for i, value in enumerate(values) if value is not None]
-            out.append((column.name, rows, [0] * len(rows), [_as_text(values[i]) for i in rows]))
-        elif not any(type(value) is list for value in values):  # no cell with several parts
-            rows = [i for i, value in enumerate(values) if value is not None]
-            out.append((column.name, rows, [0] * len(rows), [values[i] for i in rows]))
-        else:
-            rows, positions, texts = [], [], []
-            for i, parts in enumerate(values):
-                if type(parts) is str:
-                    rows.append(i)
-                    positions.append(0)
-                    texts.append(parts)
-                elif parts:
-                    for position, part in enumerate(parts):
-                        rows.append(i)
-                        positions.append(position)
-                        texts.append(part)
-            out.append((column.name, rows, positions, texts))
-    return out
+def _entry_numbers(
+    block: RecordBlock, types: dict[str, str], memo: ValueMemo
+) -> tuple[list[np.ndarray], list[Item]]:
+    """Per field, each value's memo entry number, and the (type, text) items to normalise.
 
-
-def _new_texts(block: RecordBlock, types: dict[str, str], memo: ValueMemo) -> list[Item]:
-    """The (type, text) of the block's values not in the memo yet, each once (within its room)."""
+    The items are the texts the memo does not know yet, each once, within its room: item k
+    becomes entry `len(memo.entries) + k`. A value of a type never memoised, or whose text
+    found no room, has -1 (it is normalised on its own, as the record loop does)."""
+    base, room = len(memo.entries), MEMO_LIMIT - memo.size
     items: list[Item] = []
-    seen: set[Item] = set()
-    room = MEMO_LIMIT - memo.size
-    for column in block.fields:
-        value_type = types[column.name]
+    numbers = [np.full(len(f.rows), -1, np.int64) for f in block.fields]
+    by_type: dict[str, list[int]] = {}
+    for k, f in enumerate(block.fields):
+        by_type.setdefault(types[f.name], []).append(k)
+    for value_type, ks in by_type.items():
         table = memo.table(value_type)
-        if table is None:
+        texts = [block.fields[k].texts for k in ks]
+        if table is None or not sum(map(len, texts)):
             continue
-        values = column.values
-        if column.how == PLAIN:
-            texts = {value if type(value) is str else _as_text(value) for value in set(values) - {None}}
-        elif column.how == BOOLEAN:
-            texts = {_as_text(value) for value in set(values) - {None}}
-        else:  # one part itself, or a list of parts
-            texts = {value for value in values if type(value) is str}
-            texts.update(part for value in values if type(value) is list for part in value)
-        for text in texts - table.keys():
-            item = (value_type, text)
-            if item not in seen and len(items) < room:
-                seen.add(item)
-                items.append(item)
-    return items
+        encoded = (pa.concat_arrays(texts) if len(texts) > 1 else texts[0]).dictionary_encode()
+        known: list[int] = []
+        for text in encoded.dictionary.to_pylist():
+            entry = table.get(text)
+            if entry is not None:
+                known.append(entry[4])
+            elif len(items) < room:
+                known.append(base + len(items))
+                items.append((value_type, text))
+            else:
+                known.append(-1)
+        found = np.array(known, np.int64)[int_values(encoded.indices)]
+        ends = np.cumsum([len(block.fields[k].rows) for k in ks])
+        for k, part in zip(ks, np.split(found, ends[:-1]), strict=True):
+            numbers[k] = part
+    return numbers, items
+
+
+@dataclass(slots=True)
+class _Layout:
+    """A block's values record by record (then fields in header order, then positions)."""
+
+    rows: np.ndarray  # the block row of each value
+    fields: np.ndarray  # its field, a number into the block's fields
+    positions: np.ndarray
+    entries: np.ndarray  # its memo entry (-1: normalised on its own)
+    order: np.ndarray  # where each comes from among the block's values, field after field
+
+
+def _laid_out(block: RecordBlock, numbers: list[np.ndarray]) -> _Layout:
+    if not block.fields:
+        empty = np.zeros(0, np.int64)
+        return _Layout(empty, empty, empty, empty, empty)
+    rows = np.concatenate([f.rows for f in block.fields])
+    order = np.argsort(rows, kind="stable")
+    fields = np.repeat(np.arange(len(block.fields)), [len(f.rows) for f in block.fields])
+    positions = np.concatenate([f.positions for f in block.fields])
+    return _Layout(rows[order], fields[order], positions[order], np.concatenate(numbers)[order], order)
 
 
 def normalise_block_into(
-    block: RecordBlock, record_uids: list[str], memo: ValueMemo, out: ValueColumns
+    block: RecordBlock,
+    record_uids: list[str],
+    memo: ValueMemo,
+    out: ValueColumns,
+    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[list[str | None], list[Problem]]:
     """As `normalise_records_into` on the block's records, column by column (tested equal).
 
-    Each column's distinct texts are normalised once (on two cores when many), then every
-    value finds its entry by a lookup; the rows are laid out record by record, fields in
-    header order, as the record loop lays them out.
+    The distinct texts of each type are normalised once (on two cores when many); every value
+    finds its entry through Arrow's dictionary encoding, and the rows are laid out record by
+    record, fields in header order, as the record loop lays them out, while the child
+    normalises. `meanwhile` runs once, then too.
     """
     memo.new_record()
     day = memo.day
     types = _field_types(block.kind)
-    items = _new_texts(block, types, memo)
-    n = len(block)
-    base = len(memo.entries)  # the items become the entries from here on, in order
-    columns: list[tuple[str, list[int], list[int], list[str]]] = []
-    numbers: list[np.ndarray | None] = []
+    numbers, items = _entry_numbers(block, types, memo)
+    done: list[Any] = []
 
-    def look_up() -> None:
-        """The values row by row and each one's entry number, for the texts known or about to
-        be (adds no entry): done here while the child normalises."""
-        columns.extend(_block_values(block))
-        numbers.extend([None] * len(columns))
-        numbering: dict[str, dict[str, int]] = {}  # per type: text -> entry number
-        for k, (value_type, text) in enumerate(items):
-            numbering.setdefault(value_type, {})[text] = base + k
-        merged: set[str] = set()
-        for number, (name, _, _, texts) in enumerate(columns):
-            value_type = types[name]
-            table = memo.table(value_type)
-            if table is None:
-                continue
-            known = numbering.setdefault(value_type, {})
-            if value_type not in merged:  # the texts known before (none of the items)
-                merged.add(value_type)
-                known.update((text, entry[4]) for text, entry in table.items())
-            try:
-                numbers[number] = np.fromiter(map(known.__getitem__, texts), np.int64, len(texts))
-            except KeyError:  # beyond the memo's limit: one by one, below
-                numbers[number] = None
+    def lay_out() -> None:  # needs no normalised value: done while the child normalises
+        done.append(_laid_out(block, numbers))
+        done.append(_text_labels(block, types))
+        if meanwhile is not None:
+            meanwhile()
 
-    if items:
-        memo.fill(items, look_up, share=0.4)  # this process has the look-ups to do as well
-    else:
-        look_up()
-    row_parts: list[np.ndarray] = []
-    entry_parts: list[np.ndarray] = []
-    position_parts: list[np.ndarray] = []
-    field_parts: list[np.ndarray] = []
-    for number, (name, rows, positions, texts) in enumerate(columns):
-        found = numbers[number]
-        if found is None:
-            value_type = types[name]
-            found = np.array([memo.get(value_type, text)[4] for text in texts], np.int64)
-        row_parts.append(np.array(rows, np.int64))
-        entry_parts.append(found)
-        position_parts.append(np.array(positions, np.int64))
-        field_parts.append(np.full(len(rows), number, np.int64))
+    memo.fill(items, lay_out)
+    layout, (labels, to_peek) = done
+    entries = layout.entries
+    later = np.flatnonzero(entries < 0)
+    if len(later):  # never memoised, or no room left in the memo: one by one
+        texts = pa.concat_arrays([f.texts for f in block.fields]).take(int64_array(layout.order[later]))
+        names = [types[f.name] for f in block.fields]
+        entries = entries.copy()
+        entries[later] = [
+            memo.get(names[field], text)[4]
+            for field, text in zip(layout.fields[later].tolist(), texts.to_pylist(), strict=True)
+        ]
     if memo.day != day or int(time.time() // 86400) != day:  # birth dates depend on the day
         return normalise_records_into(block.records(), record_uids, memo, out)
-    rows_all = np.concatenate(row_parts) if row_parts else np.zeros(0, np.int64)
-    order = np.argsort(rows_all, kind="stable")  # record by record, then column, then position
-    rows_sorted = rows_all[order]
-    entry_sorted = np.concatenate(entry_parts)[order] if entry_parts else rows_sorted
-    field_sorted = np.concatenate(field_parts)[order] if field_parts else rows_sorted
-    names = [name for name, _, _, _ in columns]
-    out.uids.extend(record_uids)
-    out.counts.extend(np.bincount(rows_all, minlength=n).tolist())
-    out.field.extend(np.array(names, dtype=object)[field_sorted].tolist() if names else [])
-    out.position.extend((np.concatenate(position_parts)[order] if position_parts else rows_sorted).tolist())
-    out.entry.extend(entry_sorted.tolist())
-    entries = memo.entries
-    problems: list[Problem] = []
-    file, lines = block.file, block.rows
-    failed = np.fromiter((entry[0] is None for entry in entries), np.bool_, len(entries))
-    unnormalised = np.flatnonzero(failed[entry_sorted]) if len(entries) else rows_sorted
-    for row, field_number, entry in zip(
-        rows_sorted[unnormalised].tolist(),
-        field_sorted[unnormalised].tolist(),
-        entry_sorted[unnormalised].tolist(),
-        strict=True,
-    ):
-        problems.append(
-            Problem(
-                file,
-                lines[row],
-                names[field_number],
-                f"kept as given but not normalised: {entries[entry][1]}",
-                "correct the value if it is a mistake",
-                "warning",
-            )
-        )
-    return _block_labels(block, columns, types, memo), problems
+    counts = np.bincount(layout.rows, minlength=len(block)).tolist()
+    names = [f.name for f in block.fields]
+    out.add(record_uids, counts, names, layout.fields, layout.positions, entries)
+    for row, value_type, text in to_peek:
+        labels[row] = memo.peek(value_type, text) or text
+    problems = _unnormalised(block, names, memo, layout.rows, layout.fields, entries)
+    return [label[:200] if label else None for label in labels], problems
 
 
-def _block_labels(
+def _unnormalised(
     block: RecordBlock,
-    columns: list[tuple[str, list[int], list[int], list[str]]],
-    types: dict[str, str],
+    names: list[str],
     memo: ValueMemo,
-) -> list[str | None]:
-    """The label `_label` picks for each row: the first value of the first label field it has."""
-    n = len(block)
-    labels: list[str | None] = [None] * n
-    first: dict[str, dict[int, str]] = {}
-    for name, rows, positions, texts in columns:
-        if name in LABEL_FIELDS or name in ("given_name", "family_name"):
-            first[name] = {
-                row: text for row, position, text in zip(rows, positions, texts, strict=True) if position == 0
-            }
+    rows: np.ndarray,
+    fields: np.ndarray,
+    entries: np.ndarray,
+) -> list[Problem]:
+    """A warning for each value kept as given, in the order of the rows."""
+    known = memo.entries
+    failed = np.fromiter((entry[0] is None for entry in known), np.bool_, len(known))
+    where = np.flatnonzero(failed[entries]) if len(known) else entries
+    file, lines = block.file, block.rows
+    reasons: dict[int, str] = {}
+    problems: list[Problem] = []
+    for row, field, entry in zip(
+        rows[where].tolist(), fields[where].tolist(), entries[where].tolist(), strict=True
+    ):
+        reason = reasons.get(entry)
+        if reason is None:
+            reason = reasons[entry] = f"kept as given but not normalised: {known[entry][1]}"
+        problems.append(
+            Problem(file, lines[row], names[field], reason, "correct the value if it is a mistake", "warning")
+        )
+    return problems
+
+
+def _text_labels(
+    block: RecordBlock, types: dict[str, str]
+) -> tuple[list[str | None], list[tuple[int, str, str]]]:
+    """The label `_label` picks for each row, before truncation, and the (row, type, text) of the
+    labels that are a number's normalised form (known once the texts are normalised)."""
+    labels: list[str | None] = [None] * len(block)
+    to_peek: list[tuple[int, str, str]] = []
+    by_name = {f.name: f for f in block.fields}
+
+    def firsts(name: str) -> tuple[list[int], list[str]]:
+        f = by_name[name]
+        first = f.positions == 0
+        return f.rows[first].tolist(), f.texts.filter(bool_array(first)).to_pylist()
+
     for name in LABEL_FIELDS:
-        values = first.get(name)
-        if not values:
+        if name not in by_name:
             continue
-        for row, text in values.items():
+        for row, text in zip(*firsts(name), strict=True):
             if labels[row] is None:
+                labels[row] = text
                 if name in ("number", "caller"):
-                    normalised = memo.peek(types[name], text)
-                    labels[row] = normalised if normalised else text
-                else:
-                    labels[row] = text
-    given, family = first.get("given_name", {}), first.get("family_name", {})
-    for row, text in given.items():
-        if labels[row] is None:
-            labels[row] = " ".join(p for p in (text, family.get(row, "")) if p)
-    return [label[:200] if label else None for label in labels]
+                    to_peek.append((row, types[name], text))
+    if "given_name" in by_name:
+        family = dict(zip(*firsts("family_name"), strict=True)) if "family_name" in by_name else {}
+        for row, text in zip(*firsts("given_name"), strict=True):
+            if labels[row] is None:
+                labels[row] = " ".join(p for p in (text, family.get(row, "")) if p)
+    return labels, to_peek

@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mare.ingest.problems import Problem
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pyarrow as pa
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,26 +85,29 @@ class RawRecord:
     row: int | None = None
 
 
-#: How a block's field column holds its values: the cell as read, a list of parts, a boolean.
+#: How a block's field column holds its values: texts as read, parts of cells, booleans.
 PLAIN, MULTI, BOOLEAN = "plain", "multi", "boolean"
 
 
 @dataclass(slots=True)
 class BlockField:
-    """One field column of a `RecordBlock`: per row, the cell (PLAIN), its parts (MULTI: the
-    one part itself when the cell had no separator, else a list, maybe empty) or a boolean
-    (BOOLEAN), None where the cell is blank (no value)."""
+    """One field column of a `RecordBlock`, value by value: the row (index in the block) and
+    position of each value, in row order, and its text: the cell as read (PLAIN), a part of
+    it (MULTI: stripped, as split at "|"), or "true" / "false" (BOOLEAN). A blank cell has
+    no value."""
 
     name: str
     how: str
-    values: list[Any]
+    rows: np.ndarray
+    positions: np.ndarray
+    texts: pa.Array  # string
 
 
 @dataclass(slots=True)
 class RecordBlock:
     """The rows of one CSV file that are certainly valid, column by column (a bundle's fast path).
 
-    Row i stands for exactly the RawRecord `record(i)` builds: envelope handling and
+    Row i stands for exactly the RawRecord `records()[i]` is: envelope handling and
     evaluation, its id, reserved attributes and fields (in header order); tested against the
     row-by-row reading.
     """
@@ -119,31 +126,35 @@ class RecordBlock:
     def __len__(self) -> int:
         return len(self.local_ids)
 
-    def record(self, i: int) -> RawRecord:
-        """Row i as a RawRecord."""
-        fields: dict[str, list[Any]] = {}
-        for column in self.fields:
-            value = column.values[i]
-            if value is None or (column.how == MULTI and not value):
-                continue
-            multiple = column.how == MULTI and type(value) is list
-            fields[column.name] = list(value) if multiple else [value]
-        return RawRecord(
-            local_id=self.local_ids[i],
-            kind=self.kind,
-            fields=fields,
-            category=self.categories[i],
-            minor=self.minor[i],
-            assessment=self.assessment[i],
-            observed_at=self.observed_at[i],
-            note=self.notes[i],
-            file=self.file,
-            row=self.rows[i],
-        )
-
     def records(self) -> list[RawRecord]:
         """Every row as a RawRecord."""
-        return [self.record(i) for i in range(len(self))]
+        values: list[dict[str, list[Any]]] = [{} for _ in self.local_ids]
+        for column in self.fields:
+            texts = column.texts.to_pylist()
+            if column.how == BOOLEAN:
+                texts = [text == "true" for text in texts]
+            name = column.name
+            for row, text in zip(column.rows.tolist(), texts, strict=True):
+                found = values[row].get(name)
+                if found is None:
+                    values[row][name] = [text]
+                else:
+                    found.append(text)
+        return [
+            RawRecord(
+                local_id=self.local_ids[i],
+                kind=self.kind,
+                fields=values[i],
+                category=self.categories[i],
+                minor=self.minor[i],
+                assessment=self.assessment[i],
+                observed_at=self.observed_at[i],
+                note=self.notes[i],
+                file=self.file,
+                row=self.rows[i],
+            )
+            for i in range(len(self))
+        ]
 
 
 @dataclass(slots=True)

@@ -37,6 +37,7 @@ from mare.store.writer import (
     ContributionRow,
     PendingWrite,
     archive_files,
+    arrow_column,
     combined_sha256,
     contribution_uid,
     find_existing,
@@ -182,24 +183,71 @@ class _RecordJob:
         """Normalise these records into record rows and value rows (column by column).
 
         The rows of `blocks` (a CSV bundle's records read column-wise) come out where they
-        would have come reading row by row: in the order of `files`, then of rows."""
-        env, uid, stamp = self.env, self.uid, self.received_at.replace(tzinfo=None)
-        received_day = self.received_at.date()
+        would have come reading row by row: in the order of `files`, then of rows. The record
+        rows but their labels are laid out while the values are normalised."""
+        uid = self.uid
         memo = ValueMemo(self.ctx)
         values = ValueColumns(memo)
         record_uids = [f"{uid}:{record.local_id}" for record in records]
-        labels, warnings = normalise_records_into(records, record_uids, memo, values)
-        block_uids: list[list[str]] = []
-        for block in blocks:
-            block_uids.append([f"{uid}:{local_id}" for local_id in block.local_ids])
-            found, found_warnings = normalise_block_into(block, block_uids[-1], memo, values)
+        block_uids = [[f"{uid}:{local_id}" for local_id in block.local_ids] for block in blocks]
+        laid: list[dict[str, pa.Array]] = []
+
+        def lay_out() -> None:  # needs no normalised value
+            laid.append(self._record_columns(records, record_uids, blocks, block_uids))
+
+        labels, warnings = normalise_records_into(
+            records, record_uids, memo, values, None if blocks else lay_out
+        )
+        for i, (block, uids) in enumerate(zip(blocks, block_uids, strict=True)):
+            found, found_warnings = normalise_block_into(
+                block, uids, memo, values, lay_out if i == 0 else None
+            )
             labels += found
             warnings += found_warnings
+        if not laid:
+            lay_out()
+        values_out: Batch | pa.Table = values.to_arrow() if len(values) else Batch()
+        if not labels:
+            return Batch(), values_out, warnings
+        columns = laid[0]
+        columns["label"] = arrow_column(labels)
+        records_table = pa.Table.from_arrays(
+            [columns[name] for name in _RECORD_TABLE], names=list(_RECORD_TABLE)
+        )
+        if not (records and blocks):
+            return records_table, values_out, warnings
+        # records read both ways: back into the order of reading row by row
+        where = {name: i for i, name in enumerate(files)}
+        keys = np.array(
+            [(where[r.file] << 32) + (r.row or 0) for r in records]
+            + [(where[b.file] << 32) + row for b in blocks for row in b.rows],
+            np.int64,
+        )
+        order = np.argsort(keys, kind="stable")
+        records_table = records_table.take(int64_array(order))
+        if isinstance(values_out, pa.Table):
+            value_keys = np.repeat(keys, np.array(values.counts, np.int64))
+            values_out = values_out.take(int64_array(np.argsort(value_keys, kind="stable")))
+        warning_keys = [(where[p.file] << 32) + (p.row or 0) for p in warnings]
+        warnings = [warnings[i] for i in sorted(range(len(warnings)), key=warning_keys.__getitem__)]
+        return records_table, values_out, warnings
+
+    def _record_columns(
+        self,
+        records: list[RawRecord],
+        record_uids: list[str],
+        blocks: Sequence[RecordBlock],
+        block_uids: list[list[str]],
+    ) -> dict[str, pa.Array]:
+        """The records' columns but the label, records then blocks, as Arrow (typed as
+        `Batch.to_arrow` types them)."""
+        env, uid, stamp = self.env, self.uid, self.received_at.replace(tzinfo=None)
+        received_day = self.received_at.date()
         env_restrictions = _restrictions_json(env.handling)
         review: dict[str | None, date] = {}
         cols: dict[str, list[Any]] = {name: [] for name in _RECORD_COLUMNS}
         (
-            c_uid, c_local, c_kind, c_label, c_handling, c_restr, c_scheme, c_source, c_info,
+            c_uid, c_local, c_kind, c_handling, c_restr, c_scheme, c_source, c_info,
             c_category, c_minor, c_assessment, c_observed, c_review, c_row_ref, c_note,
         ) = (cols[name] for name in _RECORD_COLUMNS)  # fmt: skip
         for record, record_uid in zip(records, record_uids, strict=True):
@@ -244,58 +292,24 @@ class _RecordJob:
             c_review += [review[category] for category in block.categories]
             c_row_ref += [f"{block.file}:{row}" for row in block.rows]
             c_note += block.notes
-        c_label += labels
         n = len(c_uid)
-        rows_out = Batch(
-            {
-                "uid": c_uid,
-                "contribution": [uid] * n,
-                "local_id": c_local,
-                "kind": c_kind,
-                "label": c_label,
-                "agency": [env.agency] * n,
-                "handling_code": c_handling,
-                "restrictions": c_restr,
-                "evaluation_scheme": c_scheme,
-                "source_grade": c_source,
-                "information_grade": c_info,
-                "category": c_category,
-                "minor": c_minor,
-                "assessment": c_assessment,
-                "observed_at": c_observed,
-                "received_at": [stamp] * n,
-                "review_at": c_review,
-                "row_ref": c_row_ref,
-                "note": c_note,
-            }
-            if n
-            else {}
-        )
-        values_out: Batch | pa.Table = values.to_arrow() if len(values) else Batch()
-        if not (records and blocks):
-            return rows_out, values_out, warnings
-        # records read both ways: back into the order of reading row by row
-        where = {name: i for i, name in enumerate(files)}
-        keys = np.array(
-            [(where[r.file] << 32) + (r.row or 0) for r in records]
-            + [(where[b.file] << 32) + row for b in blocks for row in b.rows],
-            np.int64,
-        )
-        order = np.argsort(keys, kind="stable")
-        records_table = rows_out.to_arrow().take(int64_array(order))
-        if isinstance(values_out, pa.Table):
-            value_keys = np.repeat(keys, np.array(values.counts, np.int64))
-            values_out = values_out.take(int64_array(np.argsort(value_keys, kind="stable")))
-        warning_keys = [(where[p.file] << 32) + (p.row or 0) for p in warnings]
-        warnings = [warnings[i] for i in sorted(range(len(warnings)), key=warning_keys.__getitem__)]
-        return records_table, values_out, warnings
+        cols["contribution"] = [uid] * n
+        cols["agency"] = [env.agency] * n
+        cols["received_at"] = [stamp] * n
+        return {name: arrow_column(values) for name, values in cols.items()}
 
 
-#: The per-record columns `_RecordJob.run` fills (the constant ones are added whole).
+#: The per-record columns `_RecordJob._record_columns` fills (the constant ones are added whole).
 _RECORD_COLUMNS = (
-    "uid", "local_id", "kind", "label", "handling_code", "restrictions", "evaluation_scheme",
+    "uid", "local_id", "kind", "handling_code", "restrictions", "evaluation_scheme",
     "source_grade", "information_grade", "category", "minor", "assessment", "observed_at",
     "review_at", "row_ref", "note",
+)  # fmt: skip
+#: The columns of the records table, in order.
+_RECORD_TABLE = (
+    "uid", "contribution", "local_id", "kind", "label", "agency", "handling_code", "restrictions",
+    "evaluation_scheme", "source_grade", "information_grade", "category", "minor", "assessment",
+    "observed_at", "received_at", "review_at", "row_ref", "note",
 )  # fmt: skip
 
 
