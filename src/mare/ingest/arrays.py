@@ -44,11 +44,9 @@ def lengths(texts: pa.Array) -> np.ndarray:
     return int_values(pc.utf8_length(texts))
 
 
-def nulls_where(mask: np.ndarray, values: pa.Array) -> pa.Array:
-    """`values` with null where `mask` is true."""
-    if not mask.any():
-        return values
-    return pc.if_else(bool_array(mask), pa.nulls(len(values), values.type), values)
+def nulls_where(mask: pa.Array, values: pa.Array) -> pa.Array:
+    """`values` with null where `mask` (a boolean column) is true (no Python scalar handed to Arrow)."""
+    return pc.if_else(mask, pa.nulls(len(values), values.type), values)
 
 
 def strings(values: Sequence[str | None]) -> pa.Array:

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from mare.ingest.arrays import bool_array, bools, nulls_where
 from mare.ingest.bulk_phones import FALLBACK, digit_keys, e164_int_for_key
 from mare.ingest.csv_text import csv_rows, header_problems
 from mare.ingest.problems import Problem
@@ -183,13 +184,7 @@ def _strptime(text: pa.Array, fmt: str) -> pa.Array:
         return parsed
     drop = np.zeros(len(parsed), bool)
     drop[where[rolled]] = True
-    return _nulls_where(_bool_array(drop), parsed)
-
-
-def _bool_array(flags: np.ndarray) -> pa.Array:
-    """A boolean column from numpy, built from its bits (`pa.array` would import pandas)."""
-    bits = pa.py_buffer(np.packbits(flags.astype(bool), bitorder="little"))
-    return pa.Array.from_buffers(pa.bool_(), len(flags), [None, bits])
+    return nulls_where(bool_array(drop), parsed)
 
 
 #: Each numeric strptime field as Arrow's strptime (glibc's) reads it: after any spaces, a
@@ -251,7 +246,7 @@ def impossible_time(text: str, formats: tuple[str, ...]) -> str | None:
 
 def _epoch_times(text: pa.Array) -> pa.Array:
     digits = pc.match_substring_regex(text, pattern=r"^\d{9,10}$")
-    as_int = pc.cast(_nulls_where(pc.invert(digits), text), pa.int64(), safe=False)
+    as_int = pc.cast(nulls_where(pc.invert(digits), text), pa.int64(), safe=False)
     return pc.cast(as_int, pa.timestamp("s"))
 
 
@@ -294,18 +289,7 @@ def _numpy(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         if data is not None
         else np.zeros(len(ints), np.int64)
     )
-    return values, _bools(ints.is_valid())
-
-
-def _bools(flags: pa.Array) -> np.ndarray:
-    """A boolean column without nulls as numpy (unpacked from its bits; `to_numpy` may import pandas)."""
-    bits = np.frombuffer(flags.buffers()[1], np.uint8)
-    return np.unpackbits(bits, bitorder="little")[flags.offset : flags.offset + len(flags)].astype(bool)
-
-
-def _nulls_where(mask: pa.Array, values: pa.Array) -> pa.Array:
-    """`values` with null where `mask` is true (no Python scalar handed to Arrow)."""
-    return pc.if_else(mask, pa.nulls(len(values), values.type), values)
+    return values, bools(ints.is_valid())
 
 
 class PhoneCache:
@@ -345,7 +329,7 @@ class PhoneCache:
         base = len(self._seen)
         if base:
             at = pc.index_in(uniques, value_set=self._seen)
-            new = _bools(at.is_null())
+            new = bools(at.is_null())
         else:
             at, new = None, np.ones(len(uniques), bool)
         if at is not None and not new.any():
@@ -367,7 +351,7 @@ class PhoneCache:
         decided = [e164_int_for_key(k, region) for k in distinct.to_pylist()]
         by_key = _int64(np.array([v or 0 for v in decided]), np.array([v is not None for v in decided]))
         out, valid = _numpy(pc.take(by_key, pc.index_in(keys, value_set=distinct)))
-        no_key = _bools(keys.is_null())  # not a common form
+        no_key = bools(keys.is_null())  # not a common form
         spots = np.flatnonzero(no_key | (valid & (out == FALLBACK)))
         if len(spots):
             for i, raw in zip(spots, pc.take(fresh, _int64(spots)).to_pylist(), strict=True):
@@ -391,7 +375,7 @@ class PhoneCache:
 def _number(values: pa.Array, pattern: str) -> pa.Array:
     """The values that are numbers (spaces and tabs around them trimmed), others null."""
     trimmed = pc.utf8_trim_whitespace(values)
-    return _nulls_where(pc.invert(pc.match_substring_regex(trimmed, pattern=pattern)), trimmed)
+    return nulls_where(pc.invert(pc.match_substring_regex(trimmed, pattern=pattern)), trimmed)
 
 
 class _Unsafe(Exception):
@@ -439,7 +423,7 @@ class _Sink:
                 if name != "cell":
                     table[name] = pc.cast(_number(values, r"^-?\d+(\.\d+)?$"), pa.float64())
                 else:
-                    table[name] = _nulls_where(pc.match_substring_regex(values, pattern="^$"), values)
+                    table[name] = nulls_where(pc.match_substring_regex(values, pattern="^$"), values)
                     ok = pc.and_(ok, pc.invert(pc.match_substring(values, "\x00")))  # a NUL rejects its row
         started = times.result()
         table["started_at"] = started

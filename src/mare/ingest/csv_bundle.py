@@ -488,7 +488,7 @@ def _block(
             else:
                 wrong = lengths(cells) > (_MAX_CHARS if how == _OBSERVED else MAX_TEXT)
             bad |= wrong & ~blank
-            kept[column] = nulls_where(blank, cells)
+            kept[column] = nulls_where(bool_array(blank), cells) if blank.any() else cells
     others = np.flatnonzero(bad)
     if len(others) == n:
         return None, others
