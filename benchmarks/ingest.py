@@ -351,6 +351,12 @@ def cpu_seconds() -> float:
     return total
 
 
+def children_cpu_seconds() -> float:
+    """User plus system CPU time of this process's ended children (the forked normaliser)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def child_peak_rss_bytes() -> int:
     """The largest peak resident set of this process's ended children (the forked normaliser)."""
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
@@ -384,12 +390,13 @@ def measure_child(kind: str, source: Path, store_dir: Path) -> dict[str, Any]:
 
     store = open_store(store_dir)
     fmt = "cdr" if kind == "ours-cdr" else "csv_bundle"
-    c0, t0 = cpu_seconds(), time.perf_counter()
+    c0, k0, t0 = cpu_seconds(), children_cpu_seconds(), time.perf_counter()
     report = ingest_source(store, Source(source, fmt), IngestOptions())
     store.close()
     seconds = time.perf_counter() - t0
     return {
         "cpu_seconds": cpu_seconds() - c0,
+        "child_cpu_seconds": children_cpu_seconds() - k0,
         "rows": report.calls if fmt == "cdr" else report.records,
         "seconds": seconds,
         "peak_rss": peak_rss_bytes(),
@@ -417,6 +424,7 @@ class Measurement:
     warnings: int
     child_wall: float
     child_peak_rss: int = 0
+    child_cpu_seconds: float = 0.0  # of the forked normaliser, included in cpu_seconds
 
     @property
     def rate(self) -> float:
@@ -449,9 +457,12 @@ def run_measure(name: str, kind: str, source: Path, store_dir: Path, input_rows:
         warnings=int(data["warnings"]),
         child_wall=wall,
         child_peak_rss=int(data.get("child_peak_rss", 0)),
+        child_cpu_seconds=float(data.get("child_cpu_seconds", 0.0)),
     )
     print(
-        f"  {name:<16} {m.rows:>11,} rows in {m.seconds:7.2f} s (cpu {m.cpu_seconds:6.1f} s) "
+        f"  {name:<16} {m.rows:>11,} rows in {m.seconds:7.2f} s (cpu {m.cpu_seconds:6.1f} s"
+        + (f", forked child {m.child_cpu_seconds:.1f} s" if m.child_cpu_seconds else "")
+        + ") "
         f"= {m.rate:>9,.0f} /s, "
         f"peak RSS {m.peak_rss / GIB:5.2f} GiB"
         + (f" (forked child {m.child_peak_rss / GIB:.2f} GiB)" if m.child_peak_rss else "")

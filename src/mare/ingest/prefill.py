@@ -69,8 +69,9 @@ def normalise_in_two(
         finally:
             os._exit(code)
     os.close(write_end)
-    inbox = _Inbox(read_end)
+    inbox: _Inbox | None = None
     try:
+        inbox = _Inbox(read_end)
         if meanwhile is not None:
             meanwhile()
         mine: list[Result] = []  # from the last item back
@@ -83,7 +84,10 @@ def normalise_in_two(
     finally:  # no child left behind: it may be halfway through what this process has done
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
-        inbox.close()
+        if inbox is not None:
+            inbox.close()
+        else:
+            os.close(read_end)
     theirs: list[Result] = []
     for data in messages[: -(-end // CHUNK)]:
         try:
