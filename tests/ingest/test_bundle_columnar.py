@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -31,6 +32,7 @@ import mare.ingest.normalise_records as normalise_records
 import mare.ingest.pipeline as pipeline
 import mare.ingest.prefill as prefill
 from builders import load_benchmark, write_envelope
+from mare.ingest.arrays import strings
 from mare.ingest.normalise_records import extra_json
 from mare.ingest.parsed import ParsedContribution
 from mare.ingest.pipeline import IngestOptions, ingest_source, prepare, read_source
@@ -371,3 +373,11 @@ def test_arrow_reads_the_common_files(bench: Path, tmp_path: Path) -> None:
         text.replace("Tekle", "Tek\x00le"),
     ):
         assert _as_read(left_to_the_csv_module) is None
+
+
+def test_arrows_whitespace_is_pythons() -> None:
+    """The column checks trim with Arrow: it must strip exactly what `str.strip` strips."""
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    trimmed = pc.utf8_trim_whitespace(strings(chars)).to_pylist()
+    assert [c for c, t in zip(chars, trimmed, strict=True) if (t == "") != c.isspace()] == []
+    assert pc.utf8_trim_whitespace(strings([" \u3000a b\x1c\t"])).to_pylist() == ["a b"]
