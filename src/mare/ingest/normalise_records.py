@@ -270,11 +270,14 @@ class ValueMemo:
         results = normalise_in_two(
             items, lambda value_type, text: _normalised(value_type, text, ctx), meanwhile
         )
-        entries = self.entries
-        for (value_type, text), result in zip(items, results, strict=True):
-            entry = (*result, len(entries), value_type, text)
-            entries.append(entry)
-            self._by_type[value_type][text] = entry
+        base, by_type = len(self.entries), self._by_type
+        new = [
+            (*result, base + k, value_type, text)
+            for k, ((value_type, text), result) in enumerate(zip(items, results, strict=True))
+        ]
+        self.entries += new
+        for entry in new:
+            by_type[entry[5]][entry[6]] = entry
         self._size += len(items)
 
     def peek(self, value_type: str, text: str) -> str | None:

@@ -366,16 +366,20 @@ def prepare(
 
 
 def _problem_rows(pending: PendingWrite, uid: str, problems: list[Problem]) -> None:
-    for p in problems:
-        pending.problems.add(
-            contribution=uid,
-            file=p.file,
-            row_number=p.row,
-            field=p.field,
-            severity=p.severity,
-            reason=p.reason,
-            fix=p.fix,
-        )
+    """Add the problems as rows of ingest_problems (as `Batch.add` would, column by column)."""
+    if not problems:
+        return
+    columns: dict[str, list[Any]] = {
+        "contribution": [uid] * len(problems),
+        "file": [p.file for p in problems],
+        "row_number": [p.row for p in problems],
+        "field": [p.field for p in problems],
+        "severity": [p.severity for p in problems],
+        "reason": [p.reason for p in problems],
+        "fix": [p.fix for p in problems],
+    }
+    for name, values in columns.items():
+        pending.problems.columns.setdefault(name, []).extend(values)
 
 
 @contextmanager
