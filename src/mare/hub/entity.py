@@ -103,7 +103,8 @@ def parse_identifier(entity_id: str) -> tuple[str, str] | None:
 
 
 def _members(ctx: HubContext, entity_id: str) -> tuple[str, str, list[str]]:
-    """(entity id, kind, member record uids) for any accepted form of id."""
+    """(entity id, kind, member record uids) for any accepted form of id (an entity id is looked up in
+    its index first: one read for the usual case)."""
     con = ctx.store.con
     identifier = parse_identifier(entity_id)
     if identifier is not None:
@@ -114,14 +115,13 @@ def _members(ctx: HubContext, entity_id: str) -> tuple[str, str, list[str]]:
             [kind, value, MAX_RECORDS],
         ).fetchall()
         return f"{kind}:{value}", kind, [r[0] for r in rows]
-    row = con.execute(
-        "SELECT entity_id FROM entities WHERE entity_id = ? OR record_uid = ? LIMIT 1",
-        [entity_id, entity_id],
-    ).fetchone()
+    members = "SELECT record_uid FROM entities WHERE entity_id = ? ORDER BY 1 LIMIT ?"
+    rows = con.execute(members, [entity_id, MAX_RECORDS]).fetchall()
+    if rows:
+        return entity_id, "person", [r[0] for r in rows]
+    row = con.execute("SELECT entity_id FROM entities WHERE record_uid = ?", [entity_id]).fetchone()
     if row is not None:
-        rows = con.execute(
-            "SELECT record_uid FROM entities WHERE entity_id = ? ORDER BY 1 LIMIT ?", [row[0], MAX_RECORDS]
-        ).fetchall()
+        rows = con.execute(members, [row[0], MAX_RECORDS]).fetchall()
         return str(row[0]), "person", [r[0] for r in rows]
     record = con.execute("SELECT kind FROM records WHERE uid = ?", [entity_id]).fetchone()
     if record is not None:
@@ -147,29 +147,50 @@ def entity(ctx: HubContext, entity_id: str) -> EntityView | None:
     if not view.records and not view.restricted:
         return None
     shown = [r.uid for r in view.records]
-    view.hits, view.hits_within = _hits(ctx, repo, shown, set(uids))
-    view.judgements = _judgements(ctx, shown)
+    hits, judgements = _pairs(ctx, shown)
+    view.hits, view.hits_within = _hits(repo, hits, shown, set(uids))
+    view.judgements = _judgements(judgements)
     around = _linked_visible(view.records)
     placed = list(dict.fromkeys([*shown, *around]))
-    values = _dated_and_placed(ctx, placed)
+    values = _dated_and_placed(ctx, placed, _kinds_and_labels(view.records))
     view.timeline = _timeline(view.records, around, values)
     view.places = _places(ctx, placed, values)
     return view
 
 
+def _pairs(ctx: HubContext, shown: list[str]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The hits of the shown records (id, kind, basis, left, right, probability, created) by time, and the
+    judgements on pairs of them (left, right, verdict, by, at, reason) by time: one read."""
+    if not shown:
+        return [], []
+    marks = ", ".join("?" for _ in shown)
+    parts = [
+        "SELECT 'hit' AS part, id, kind, basis, left_uid, right_uid, match_probability, "
+        "created_at AS happened, NULL AS reason FROM hits "
+        f"WHERE left_uid IN ({marks}) OR right_uid IN ({marks})"
+    ]
+    params = [*shown, *shown]
+    if len(shown) >= 2:
+        parts.append(
+            "SELECT 'judgement', NULL, verdict, judged_by, left_uid, right_uid, NULL, judged_at, reason "
+            f"FROM judgements WHERE left_uid IN ({marks}) AND right_uid IN ({marks})"
+        )
+        params += [*shown, *shown]
+    rows = ctx.store.con.execute(
+        " UNION ALL ".join(parts) + " ORDER BY part, happened, id", params
+    ).fetchall()
+    hits = [(h, k, b, lu, ru, p, at) for part, h, k, b, lu, ru, p, at, _ in rows if part == "hit"]
+    judged = [(lu, ru, k, b, at, why) for part, _, k, b, lu, ru, _, at, why in rows if part != "hit"]
+    return hits, judged
+
+
 def _hits(
-    ctx: HubContext, repo: Repository, shown: list[str], members: set[str]
+    repo: Repository, rows: list[tuple[Any, ...]], shown: list[str], members: set[str]
 ) -> tuple[list[dict[str, Any]], int]:
     """Hits of the shown records with records outside the entity (the other side named only where it
     too may be seen in full), and how many hits join shown records to each other (what made it)."""
-    if not shown:
+    if not rows:
         return [], 0
-    marks = ", ".join("?" for _ in shown)
-    rows = ctx.store.con.execute(
-        "SELECT id, kind, basis, left_uid, right_uid, match_probability, created_at FROM hits "
-        f"WHERE left_uid IN ({marks}) OR right_uid IN ({marks}) ORDER BY created_at, id",
-        [*shown, *shown],
-    ).fetchall()
     mine = set(shown)
     sides = [right if left in mine else left for _, _, _, left, right, _, _ in rows]
     others = repo.many([uid for uid in sides if uid not in members], content=False)
@@ -198,16 +219,8 @@ def _hits(
     return out, within
 
 
-def _judgements(ctx: HubContext, shown: list[str]) -> list[dict[str, Any]]:
+def _judgements(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     """Analysts' verdicts on pairs whose records are both shown."""
-    if len(shown) < 2:
-        return []
-    marks = ", ".join("?" for _ in shown)
-    rows = ctx.store.con.execute(
-        "SELECT left_uid, right_uid, verdict, judged_by, judged_at, reason FROM judgements "
-        f"WHERE left_uid IN ({marks}) AND right_uid IN ({marks}) ORDER BY judged_at",
-        [*shown, *shown],
-    ).fetchall()
     return [
         {"left": a, "right": b, "verdict": v, "by": by, "at": str(at), "reason": reason}
         for a, b, v, by, at, reason in rows
@@ -229,27 +242,42 @@ def _linked_visible(records: list[RecordView]) -> list[str]:
     return out
 
 
+def _kinds_and_labels(records: list[RecordView]) -> dict[str, tuple[str, str | None]]:
+    """(kind, label) of the shown records and of the records at the other end of their visible links
+    (as read with them: no second read of `records`)."""
+    out: dict[str, tuple[str, str | None]] = {}
+    for record in records:
+        out.setdefault(record.uid, (record.kind, record.label))
+        for link in record.links:
+            other = link.get("other") or {}
+            if link.get("visibility") == "full" and other.get("visibility") == "full":
+                out.setdefault(other["uid"], (other["kind"], other.get("label")))
+    return out
+
+
 #: A placed record's coordinates (given values, not geocoded).
 COORDINATES = ("lat", "lon")
+_DATED_AND_PLACED = frozenset((*TIMELINE_FIELDS, *COORDINATES))
 
 
-def _dated_and_placed(ctx: HubContext, uids: list[str]) -> list[tuple[str, str, int, str, str, str | None]]:
-    """(uid, field, position, value, kind, label) of the dated values and coordinates of these records: one
-    read, each table looked up in its index (literal lists; a join on all records read them all)."""
+def _dated_and_placed(
+    ctx: HubContext, uids: list[str], labels: dict[str, tuple[str, str | None]]
+) -> list[tuple[str, str, int, str, str, str | None]]:
+    """(uid, field, position, value, kind, label) of the dated values and coordinates of these records:
+    their values read by uid alone (DuckDB looks a literal uid list up in the index, but scans every value
+    once the fields are filtered beside it), the fields kept here; kind and label as read with them."""
     if not uids:
         return []
     marks = ", ".join("?" for _ in uids)
-    fields = [*TIMELINE_FIELDS, *COORDINATES]
     rows = ctx.store.con.execute(
-        "WITH v AS MATERIALIZED (SELECT record_uid, field, position, normalised FROM record_values "
-        f"WHERE record_uid IN ({marks}) AND field IN ({', '.join('?' for _ in fields)}) "
-        "AND normalised IS NOT NULL), "
-        f"r AS MATERIALIZED (SELECT uid, kind, label FROM records WHERE uid IN ({marks})) "
-        "SELECT v.record_uid, v.field, v.position, v.normalised, r.kind, r.label FROM v "
-        "JOIN r ON r.uid = v.record_uid",
-        [*uids, *fields, *uids],
+        f"SELECT record_uid, field, position, normalised FROM record_values WHERE record_uid IN ({marks})",
+        uids,
     ).fetchall()
-    return [(str(u), str(f), int(p), str(n), str(k), lb) for u, f, p, n, k, lb in rows]
+    return [
+        (str(u), str(f), int(p), str(n), *labels[u])
+        for u, f, p, n in rows
+        if n is not None and f in _DATED_AND_PLACED and u in labels
+    ]
 
 
 def _timeline(
@@ -292,12 +320,21 @@ def _places(
     if not uids:
         return []
     marks = ", ".join("?" for _ in uids)
-    rows: list[tuple[Any, ...]] = ctx.store.con.execute(
-        "SELECT text, place_name, country, round(lat, 3), round(lon, 3), max(confidence), "
-        "list(DISTINCT record_uid ORDER BY record_uid) FROM place_geocodes "
-        f"WHERE record_uid IN ({marks}) GROUP BY ALL",
+    # grouped here: DuckDB scans every geocode once a GROUP BY sits over the uid list
+    grouped: dict[tuple[Any, ...], tuple[list[float], set[str]]] = {}
+    for text, name, country, lat, lon, confidence, uid in ctx.store.con.execute(
+        "SELECT text, place_name, country, round(lat, 3), round(lon, 3), confidence, record_uid "
+        f"FROM place_geocodes WHERE record_uid IN ({marks})",
         uids,
-    ).fetchall()
+    ).fetchall():
+        found = grouped.setdefault((text, name, country, lat, lon), ([], set()))
+        if confidence is not None:
+            found[0].append(confidence)
+        found[1].add(uid)
+    rows: list[tuple[Any, ...]] = [
+        (*place, max(confidences) if confidences else None, sorted(named))
+        for place, (confidences, named) in grouped.items()
+    ]
     # given coordinates: a lat beside the lon of the same position of the same record
     ends: dict[tuple[str, int], dict[str, float | None]] = defaultdict(dict)
     for uid, fld, position, value, _, _ in values:
