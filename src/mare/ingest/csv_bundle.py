@@ -609,13 +609,13 @@ def _arrow_rows(
         if read_again != _cells_at(columns, row_of_line[quoted]):
             return None
     columns = [column.slice(1) for column in columns]
-    blank = np.ones(len(rows_at) - 1, np.bool_)
-    for column in columns:
-        blank &= lengths(pc.utf8_trim_whitespace(column)) == 0
     lines = rows_at[1:] + 1
-    if blank.any():
-        keep = bool_array(~blank)
-        lines, columns = lines[~blank], [column.filter(keep) for column in columns]
+    maybe = np.flatnonzero(lengths(pc.utf8_trim_whitespace(columns[0])) == 0)  # a blank row's first cell
+    blank = maybe[[not "".join(cells).strip() for cells in _cells_at(columns, maybe)]]
+    if len(blank):  # rows of nothing but spaces: skipped, as `_cells_of` skips them
+        keep = np.ones(len(lines), np.bool_)
+        keep[blank] = False
+        lines, columns = lines[keep], [column.filter(bool_array(keep)) for column in columns]
     return header, lines.astype(np.int64), columns, problems
 
 
