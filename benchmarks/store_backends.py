@@ -21,6 +21,7 @@ PostgreSQL the reads run as the application role under row-level security. Run:
 
     uv run python benchmarks/store_backends.py                  # small world, 8 clients
     uv run python benchmarks/store_backends.py --scale medium --clients 20
+    uv run python benchmarks/store_backends.py --from-home DIR --clients 20   # reads only, DIR copied
 """
 
 from __future__ import annotations
@@ -203,6 +204,48 @@ def _crosscheck(home: Path, url: str | None) -> float:
         return time.perf_counter() - start
 
 
+def _copy(source: Path, owner_url: str, target: Path) -> float:
+    """`copy_store` of the DuckDB store in SOURCE into the empty PostgreSQL database (verified by counts
+    and the audit chain, secured), as the local operator: seconds."""
+    from mare.hub.identity import Credentials, open_context
+    from mare.hub.server_store import copy_store
+    from mare.store.db import open_store
+
+    with open_store(source) as store, open_context(store, Credentials(), what="benchmark") as ctx:
+        start = time.perf_counter()
+        report = copy_store(ctx, owner_url, target)
+        seconds = time.perf_counter() - start
+    if not report.ok:
+        raise SystemExit(f"the copy did not verify: {report.as_dict()}")
+    print(
+        f"copied {sum(report.rows.values())} rows of {len(report.rows)} tables in {seconds:.1f} s (verified)"
+    )
+    return seconds
+
+
+def _reads_side_by_side(args: argparse.Namespace, work: Path) -> None:
+    """--from-home: the reads on an existing DuckDB store and on its copy in PostgreSQL, in one run."""
+    source = Path(args.from_home)
+    with _postgres(args.pg_url) as (owner_url, app_url):
+        _stamp(f"copying {source} into PostgreSQL")
+        seconds = _copy(source, owner_url, work / "postgres")
+        found: dict[str, dict[str, tuple[float, float]]] = {}
+        for engine, home, reader_url in (("duckdb", source, None), ("postgres", work / "postgres", app_url)):
+            _stamp(f"{engine}: reads")
+            found[engine] = _reads(home, reader_url, args.clients, args.samples, args.seed, args.bulk)
+            for key, (p50, p95) in found[engine].items():
+                print(f"  {engine} {key}: p50 {p50:.1f} / p95 {p95:.1f} ms", flush=True)
+        _stamp("done")
+    print(f"\nstore copy into PostgreSQL: {seconds:.1f} s")
+    print("| operation | DuckDB | PostgreSQL | PostgreSQL / DuckDB |\n|---|---|---|---|")
+    for key, (d50, d95) in found["duckdb"].items():
+        p50, p95 = found["postgres"][key]
+        print(
+            f"| {key}: p50 / p95 | {d50:.1f} / {d95:.1f} ms | {p50:.1f} / {p95:.1f} ms | "
+            f"x{p50 / d50:.2f} / x{p95 / d95:.2f} |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -217,11 +260,19 @@ def main() -> None:
     parser.add_argument(
         "--pg-url", help="owner URL of an empty PostgreSQL database (default: a throw-away cluster)"
     )
+    parser.add_argument(
+        "--from-home",
+        help="folder of an ingested, cross-checked DuckDB store: copy it into PostgreSQL (timed) and run "
+        "the reads on both in this run; no world generated, no ingest",
+    )
     args = parser.parse_args()
 
     from mare.scenario import generate
 
     work = Path(tempfile.mkdtemp(prefix="mare-bench-store-"))
+    if args.from_home:
+        _reads_side_by_side(args, work)
+        return
     world = work / "world"
     t = time.perf_counter()
     _stamp(f"generating the {args.scale} world")
