@@ -80,8 +80,12 @@ test-spark: setup java
 demo: setup
 	$(UV) run mare demo
 
+# The speed figures of issue 19, each beside its anchor from the same run (docs/benchmarks.md).
 bench: setup
 	$(UV) run python benchmarks/ingest.py
+	$(UV) run python benchmarks/startup.py 15
+	$(UV) run python benchmarks/crosscheck.py link 2000,10000,50000
+	$(UV) run python benchmarks/crosscheck.py names
 
 clean:
 	rm -rf mare-data .pytest_cache .mypy_cache .ruff_cache
