@@ -64,3 +64,19 @@ def test_oversight_needs_hub_dpo() -> None:
 
 def test_consent_releases_h2() -> None:
     assert decide(IT_ANALYST, meta("H2"), consented=True).visibility == "full"
+
+
+def test_superseded_version_is_history_for_oversight_only() -> None:
+    old = DataMeta(owner="DE-BKA", handling_code="H0", superseded=True)
+    for viewer in (OWNER, HUB_ANALYST, IT_ANALYST, IT_CONTRIBUTOR, HUB_DPO):
+        for purpose in ("crime_fighting", "judicial", "administration"):
+            decision = decide(viewer, old, purpose=purpose)
+            assert (decision.visibility, decision.rule) == ("none", "superseded")
+            assert "newer version" in decision.reason and "DE-BKA" in decision.reason
+        # consent does not release a replaced version either
+        assert decide(viewer, old, consented=True).rule == "superseded"
+    assert (decide(HUB_DPO, old, purpose="oversight").visibility, "oversight") == ("full", "oversight")
+    assert decide(HUB_DPO, old, purpose="oversight").rule == "oversight"
+    assert decide(OWNER, old, purpose="oversight").rule == "owner"
+    assert decide(IT_ANALYST, old, purpose="oversight").visibility == "none"
+    assert decide(OWNER, DataMeta(owner="DE-BKA", handling_code="H0")).rule == "owner"

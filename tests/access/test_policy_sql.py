@@ -19,7 +19,7 @@ from mare.access.sql import PolicyColumns, full_sql, rule_sql, visibility_sql
 TODAY = date(2026, 11, 22)
 AGENCIES = ("HUB", "DE-BKA", "IT-SCO", "FR-OCRIEST", "O'BRIEN")
 CODES = ("H0", "H1", "H2", "H3")
-COLUMNS = PolicyColumns(consented="consented")
+COLUMNS = PolicyColumns(consented="consented", superseded="superseded")
 JSON_NULL = object()  # restrictions stored as the JSON literal null (decide() sees None)
 
 
@@ -30,10 +30,12 @@ class Row:
     restrictions: Any  # None (SQL NULL), JSON_NULL, or a dict
     minor: bool | None
     consented: bool | None
+    superseded: bool | None = None  # its contribution replaced by a newer version
 
     def meta(self) -> DataMeta:
         rules = None if self.restrictions is JSON_NULL else self.restrictions
-        return DataMeta(self.owner, self.code, restrictions=rules, minor=bool(self.minor))
+        minor, superseded = bool(self.minor), bool(self.superseded)
+        return DataMeta(self.owner, self.code, restrictions=rules, minor=minor, superseded=superseded)
 
     def sql_values(self) -> list[Any]:
         if self.restrictions is None:
@@ -42,7 +44,7 @@ class Row:
             rules = "null"
         else:
             rules = json.dumps(self.restrictions)
-        return [self.owner, self.code, rules, self.minor, self.consented]
+        return [self.owner, self.code, rules, self.minor, self.consented, self.superseded]
 
 
 @pytest.fixture(scope="module")
@@ -55,12 +57,12 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
 def load(con: duckdb.DuckDBPyConnection, rows: list[Row], minor: bool = True) -> None:
     con.execute(
         "CREATE OR REPLACE TABLE rows (id INTEGER, agency VARCHAR, handling_code VARCHAR, "
-        "restrictions JSON, minor BOOLEAN, consented BOOLEAN)"
+        "restrictions JSON, minor BOOLEAN, consented BOOLEAN, superseded BOOLEAN)"
     )
     values: list[Any] = []
     for i, row in enumerate(rows):
         values += [i, *row.sql_values()]
-    con.execute("INSERT INTO rows VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(rows)), values)
+    con.execute("INSERT INTO rows VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * len(rows)), values)
     if not minor:
         con.execute("ALTER TABLE rows DROP COLUMN minor")
 
@@ -87,6 +89,7 @@ rows_strategy = st.builds(
     restrictions=st.one_of(st.sampled_from([None, JSON_NULL, {}]), restriction_objects),
     minor=st.one_of(st.booleans(), st.none()),
     consented=st.one_of(st.booleans(), st.none()),
+    superseded=st.one_of(st.booleans(), st.none()),
 )
 viewers = st.builds(
     Viewer,
@@ -143,7 +146,8 @@ def fixed_rows() -> list[Row]:
             ):
                 for minor in (False, True):
                     for consented in (False, True):
-                        rows.append(Row(owner, code, rules, minor, consented))
+                        for superseded in (False, True):
+                            rows.append(Row(owner, code, rules, minor, consented, superseded))
     return rows
 
 
@@ -291,7 +295,7 @@ def test_malformed_restrictions_fail_closed(con: duckdb.DuckDBPyConnection) -> N
         Row("DE-BKA", "H0", {"agencies_denied": ["FR", {"x": 1}, "IT-SCO"]}, False, False),
     ]
     load(con, rows)
-    con.execute("INSERT INTO rows VALUES (6, 'DE-BKA', 'H0', '[\"IT-SCO\"]', FALSE, FALSE)")
+    con.execute("INSERT INTO rows VALUES (6, 'DE-BKA', 'H0', '[\"IT-SCO\"]', FALSE, FALSE, FALSE)")
     viewer = Viewer("v", "IT-SCO", frozenset({"analyst"}))
     got = evaluate(con, viewer, "crime_fighting")
     assert [v for v, _ in got] == ["hit"] * 7
@@ -304,3 +308,30 @@ def test_malformed_restrictions_fail_closed(con: duckdb.DuckDBPyConnection) -> N
         "h3-denied",
         "h3-denied",
     ]
+
+
+def test_superseded_rows_are_history_for_oversight_only(con: duckdb.DuckDBPyConnection) -> None:
+    """A replaced version: 'none' for every purpose but oversight, its owner too; NULL: not superseded."""
+    rows = [
+        Row("DE-BKA", "H0", None, False, False, True),
+        Row("DE-BKA", "H0", None, False, True, True),
+        Row("DE-BKA", "H0", None, False, False, None),
+    ]
+    load(con, rows)
+    for agency, roles in (("DE-BKA", {"analyst"}), ("IT-SCO", {"analyst"}), ("HUB", {"dpo", "analyst"})):
+        viewer = Viewer("v", agency, frozenset(roles))
+        for purpose in ("crime_fighting", "judicial", "administration"):
+            got = evaluate(con, viewer, purpose)
+            assert got[:2] == [("none", "superseded")] * 2
+            assert got[2][0] != "none" or agency != "DE-BKA"
+            assert got == decisions(viewer, rows, purpose)
+        assert evaluate(con, viewer, "oversight") == decisions(viewer, rows, "oversight")
+    dpo = Viewer("d", "HUB", frozenset({"dpo"}))
+    assert [v for v, _ in evaluate(con, dpo, "oversight")] == ["full"] * 3
+    owner = Viewer("o", "DE-BKA", frozenset({"contributor"}))
+    assert evaluate(con, owner, "oversight")[0] == ("full", "owner")
+    # no superseded column: the branch is left out, and rows read exactly as before
+    plain = PolicyColumns(consented="consented")
+    assert "superseded" not in visibility_sql(owner, "crime_fighting", plain, TODAY)[0]
+    with pytest.raises(ValueError, match="placeholder"):
+        visibility_sql(owner, "crime_fighting", PolicyColumns(superseded="superseded = ?"), TODAY)

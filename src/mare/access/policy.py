@@ -2,7 +2,8 @@
 
 Every read path (repository, search, cross-check, analyses, products, exports, API, pages, CLI)
 asks `decide()`; nothing reads hub data around it. Rules follow ../DOMAIN.md: data-owner
-principle, handling codes H0-H3, hit/no-hit for minors and restricted data.
+principle, handling codes H0-H3, hit/no-hit for minors and restricted data; a superseded version
+of a contribution is history, read for oversight only.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class DataMeta:
     restrictions: dict[str, Any] | None = None
     minor: bool = False
     kind: str = "record"
+    superseded: bool = False  # its contribution was replaced by a newer version (kept for oversight)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,13 @@ def decide(
 ) -> Decision:
     """Decide what of this data the viewer may see, for this purpose."""
     caveats = _restriction_caveats(meta)
+    if meta.superseded and purpose != "oversight":
+        return Decision(
+            "none",
+            "superseded",
+            f"{meta.owner} replaced this with a newer version of its contribution; "
+            "earlier versions are kept for oversight only",
+        )
     if viewer.agency == meta.owner:
         return Decision("full", "owner", f"{viewer.agency} owns this data", caveats)
     if purpose == "oversight":

@@ -7,7 +7,7 @@ will need its own dialect later. Restrictions that are not valid JSON text make 
 What depends on the viewer (their agency, whether they are hub staff, their roles, the purpose,
 today) is known in Python and folded in: branches that cannot apply are dropped, and the agency
 and today's date become `?` parameters (never SQL text). What depends on the row (owner, handling
-code, restrictions, minor flag, consent) stays SQL over the columns named in `PolicyColumns`.
+code, restrictions, minor flag, consent, superseded) stays SQL over the columns named in `PolicyColumns`.
 
 Each function returns `(sql, params)`: `params` lists the values for the `?` placeholders in the
 order they appear in `sql`, so the expression can be spliced into a larger query at any point
@@ -59,6 +59,7 @@ class PolicyColumns:
     minor: str | None = "minor"
     consented: str | None = None
     consented_params: tuple[Any, ...] = ()
+    superseded: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +96,7 @@ def rule_sql(
 ) -> tuple[str, list[Any]]:
     """A SQL CASE expression giving the rule name decide() would report, and its parameters.
 
-    One of owner, oversight, oversight-role, role, consent, minor, h3-denied, h3-allowed,
+    One of superseded, owner, oversight, oversight-role, role, consent, minor, h3-denied, h3-allowed,
     h3-expired, h3-ask-first, h2, h1-judicial, purpose, or `<code>-analyst` (h0-analyst...).
     """
     return _render(viewer, purpose, columns, today, _rule_value)
@@ -144,7 +145,11 @@ def _branches(
     """decide()'s checks in decide()'s order: the WHEN branches and the ELSE outcome."""
     hit, full = "hit", "full"
     agency = viewer.agency
-    branches = [_Branch(f"{_paren(columns.owner)} = ?", (agency,), _Outcome(full, "owner"))]
+    branches = []
+    if columns.superseded is not None and purpose != "oversight":
+        _check_placeholders(columns.superseded, (), "superseded")
+        branches.append(_Branch(_paren(columns.superseded), (), _Outcome("none", "superseded")))
+    branches.append(_Branch(f"{_paren(columns.owner)} = ?", (agency,), _Outcome(full, "owner")))
     if purpose == "oversight":
         if viewer.is_hub and viewer.has("dpo", "supervisor"):
             return branches, _Outcome(full, "oversight")
@@ -152,7 +157,7 @@ def _branches(
     if not viewer.has("analyst", "supervisor"):
         return branches, _Outcome(hit, "role")
     if columns.consented is not None:
-        _check_placeholders(columns.consented, columns.consented_params)
+        _check_placeholders(columns.consented, columns.consented_params, "consented")
         branches.append(
             _Branch(_paren(columns.consented), columns.consented_params, _Outcome(full, "consent"))
         )
@@ -235,7 +240,7 @@ def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _check_placeholders(sql: str, params: Sequence[Any]) -> None:
+def _check_placeholders(sql: str, params: Sequence[Any], what: str) -> None:
     """Fail when `sql` has a different number of `?` placeholders (outside quotes) than `params`."""
     count, quote = 0, ""
     for ch in sql:
@@ -248,5 +253,5 @@ def _check_placeholders(sql: str, params: Sequence[Any]) -> None:
             count += 1
     if count != len(params):
         raise ValueError(
-            f"the consented expression has {count} '?' placeholder(s) but {len(params)} consented_params"
+            f"the {what} expression has {count} '?' placeholder(s) but {len(params)} parameter(s)"
         )
