@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from mare.access.policy import DataMeta
-from mare.hub.context import HubContext
+from mare.hub.context import HubContext, superseded_sql
 from mare.hub.visible import read_visible
 
 ADVERT_FIELDS = ("platform", "url", "posted_at", "text", "contact")
@@ -162,16 +162,19 @@ def _matches(
 
 def _meta(ctx: HubContext, uid: str) -> tuple[DataMeta, str] | None:
     row = ctx.store.con.execute(
-        "SELECT agency, handling_code, restrictions, minor FROM records WHERE uid = ?", [uid]
+        "SELECT agency, handling_code, restrictions, minor, "
+        f"{superseded_sql('contribution')} FROM records WHERE uid = ?",
+        [uid],
     ).fetchone()
     if row is None:
         return None
-    agency, code, restrictions, minor = row
+    agency, code, restrictions, minor, superseded = row
     meta = DataMeta(
         owner=str(agency),
         handling_code=str(code),
         restrictions=json.loads(restrictions) if restrictions else None,
         minor=bool(minor),
+        superseded=bool(superseded),
     )
     return meta, str(agency)
 

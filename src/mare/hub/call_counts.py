@@ -148,8 +148,8 @@ def aggregate(ctx: HubContext, period: str = "week", engine: str = "duckdb") -> 
 def _batches(ctx: HubContext) -> tuple[list[str], dict[str, int]]:
     """The call batches (contributions holding calls) the viewer may see in full, and those withheld
     by rule."""
-    cvis, cparams = ctx.visibility_sql("c", minor=False, consent=False)
-    crule, crule_params = ctx.rule_sql("c", minor=False, consent=False)
+    cvis, cparams = ctx.visibility_sql("c", minor=False, consent=False, contribution="uid")
+    crule, crule_params = ctx.rule_sql("c", minor=False, consent=False, contribution="uid")
     seen: list[str] = []
     withheld: dict[str, int] = {}
     for uid, visibility, rule in ctx.store.con.execute(

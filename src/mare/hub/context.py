@@ -115,8 +115,9 @@ class HubContext:
             )
         return self._batch
 
-    def _columns(self, alias: str, minor: bool, consent: bool) -> PolicyColumns:
-        """The policy's columns on `alias`'s row (consent: released to the viewer's agency)."""
+    def _columns(self, alias: str, minor: bool, consent: bool, contribution: str) -> PolicyColumns:
+        """The policy's columns on `alias`'s row (consent: released to the viewer's agency; its column
+        `contribution` names the contribution it belongs to, to set superseded versions aside)."""
         return PolicyColumns(
             owner=f"{alias}.agency",
             handling_code=f"{alias}.handling_code",
@@ -129,21 +130,28 @@ class HubContext:
             if consent
             else None,
             consented_params=(self.viewer.agency,) if consent else (),
+            superseded=superseded_sql(f"{alias}.{contribution}"),
         )
 
-    def visibility_sql(self, alias: str, minor: bool = True, consent: bool = True) -> tuple[str, list[Any]]:
+    def visibility_sql(
+        self, alias: str, minor: bool = True, consent: bool = True, contribution: str = "contribution"
+    ) -> tuple[str, list[Any]]:
         """The read policy for this viewer as a SQL CASE ('full', 'hit', 'none') over `alias`'s row.
 
         For bulk and analytical reads: filter in the database, so withheld values never reach Python.
-        `alias` must carry agency, handling_code, restrictions (and minor, uid when asked for)."""
+        `alias` must carry agency, handling_code, restrictions, the column `contribution` naming its
+        contribution ("uid" for a row of `contributions`), and minor, uid when asked for."""
         sql, params = visibility_sql(
-            self.viewer, self.purpose, self._columns(alias, minor, consent), self.today
+            self.viewer, self.purpose, self._columns(alias, minor, consent, contribution), self.today
         )
         return sql, list(params)
 
-    def rule_sql(self, alias: str, minor: bool = True, consent: bool = True) -> tuple[str, list[Any]]:
+    def rule_sql(
+        self, alias: str, minor: bool = True, consent: bool = True, contribution: str = "contribution"
+    ) -> tuple[str, list[Any]]:
         """The rule `visibility_sql` applies, as SQL (for counting what was withheld, and why)."""
-        sql, params = rule_sql(self.viewer, self.purpose, self._columns(alias, minor, consent), self.today)
+        columns = self._columns(alias, minor, consent, contribution)
+        sql, params = rule_sql(self.viewer, self.purpose, columns, self.today)
         return sql, list(params)
 
     def note_bulk(self, resource: str, shown: int, withheld: dict[str, int]) -> None:
@@ -242,6 +250,12 @@ class HubContext:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def superseded_sql(contribution: str) -> str:
+    """SQL boolean: the contribution whose uid is the expression CONTRIBUTION was replaced by a newer
+    version. An uncorrelated semi-join (one hash join over a bulk read, not a lookup per row)."""
+    return f"{contribution} IN (SELECT uid FROM contributions WHERE superseded_by IS NOT NULL)"
 
 
 def system_context(store: Store, process: str, purpose: Purpose = "crime_fighting") -> HubContext:

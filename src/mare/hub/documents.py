@@ -22,7 +22,7 @@ import duckdb
 from mare.access.policy import DataMeta
 from mare.analyse.documents.mrz_check import check_mrz, icao_country
 from mare.analyse.documents.reuse import DocumentRecord, Finding, LegUse, Presenter, document_key, find_reuse
-from mare.hub.context import HubContext
+from mare.hub.context import HubContext, superseded_sql
 
 DOCUMENT_FIELDS = (
     "document_type",
@@ -225,7 +225,8 @@ def _mrz_only(ctx: HubContext, vis: str, params: list[Any]) -> list[tuple[Any, .
     (number and issuing state, as `_record` reads a record seen in full)."""
     rows = _all(
         ctx.store.con.execute(
-            "SELECT r.uid, r.agency, r.handling_code, r.restrictions, r.minor, m.extra FROM records r "
+            "SELECT r.uid, r.agency, r.handling_code, r.restrictions, r.minor, "
+            f"{superseded_sql('r.contribution')}, m.extra FROM records r "
             "JOIN record_values m ON m.record_uid = r.uid AND m.field = 'mrz' "
             f"WHERE r.kind = 'document' AND {vis} = 'hit' AND NOT EXISTS (SELECT 1 FROM record_values n "
             "WHERE n.record_uid = r.uid AND n.field = 'number' AND n.normalised IS NOT NULL) ORDER BY r.uid",
@@ -233,14 +234,14 @@ def _mrz_only(ctx: HubContext, vis: str, params: list[Any]) -> list[tuple[Any, .
         )
     )
     out = []
-    for uid, agency, code, restrictions, minor, extra in rows:
+    for uid, agency, code, restrictions, minor, superseded, extra in rows:
         parsed = json.loads(extra) if isinstance(extra, str) else extra
         if not isinstance(parsed, dict):
             continue
         country = icao_country(str(parsed.get("issuing_state") or ""))
         key = document_key(str(parsed.get("document_number") or "") or None, country)
         if key is not None:
-            out.append((uid, agency, code, restrictions, minor, key))
+            out.append((uid, agency, code, restrictions, minor, superseded, key))
     return out
 
 
@@ -252,7 +253,8 @@ def _hits(ctx: HubContext, keys: set[str]) -> list[Hit]:
     key = "coalesce(c.normalised, '?') || '/' || upper(n.normalised)"
     rows = _all(
         ctx.store.con.execute(
-            f"SELECT r.uid, r.agency, r.handling_code, r.restrictions, r.minor, {key} AS key FROM records r "
+            "SELECT r.uid, r.agency, r.handling_code, r.restrictions, r.minor, "
+            f"{superseded_sql('r.contribution')}, {key} AS key FROM records r "
             "JOIN record_values n ON n.record_uid = r.uid AND n.field = 'number' "
             "AND n.normalised IS NOT NULL "
             "LEFT JOIN record_values c ON c.record_uid = r.uid AND c.field = 'issuing_country' "
@@ -260,14 +262,15 @@ def _hits(ctx: HubContext, keys: set[str]) -> list[Hit]:
             [*params, sorted(keys)],
         )
     )
-    rows += [row for row in _mrz_only(ctx, vis, params) if row[5] in keys]
+    rows += [row for row in _mrz_only(ctx, vis, params) if row[6] in keys]
     out: list[Hit] = []
-    for uid, agency, code, restrictions, minor, key in rows:
+    for uid, agency, code, restrictions, minor, superseded, key in rows:
         meta = DataMeta(
             owner=str(agency),
             handling_code=str(code),
             restrictions=json.loads(restrictions) if restrictions else None,
             minor=bool(minor),
+            superseded=bool(superseded),
         )
         decision = ctx.decide("record", str(uid), meta)
         if decision.visibility == "hit":

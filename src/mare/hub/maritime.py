@@ -107,7 +107,7 @@ def _read(store: Store, where: str, params: list[Any]) -> AisView:
 
 def visible_ais(ctx: HubContext) -> AisView:
     """The AIS contributions the viewer may see in full (filtered in SQL), as tracks and static reports."""
-    vis, params = ctx.visibility_sql("c", minor=False, consent=False)
+    vis, params = ctx.visibility_sql("c", minor=False, consent=False, contribution="uid")
     view = _read(ctx.store, f"{vis} = 'full'", params)
     total = ctx.store.con.execute(
         "SELECT count(*) FROM contributions WHERE format = 'ais' AND superseded_by IS NULL"

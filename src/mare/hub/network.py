@@ -299,7 +299,7 @@ def _phones(
 
 def _call_ties(ctx: HubContext, phones_of: Mapping[int, set[str]], withheld: Counter[str]) -> list[Tie]:
     ties: list[Tie] = []
-    cvis, cparams = ctx.visibility_sql("c", minor=False, consent=False)
+    cvis, cparams = ctx.visibility_sql("c", minor=False, consent=False, contribution="uid")
     batches = ctx.store.con.execute(
         f"SELECT c.uid, {cvis} AS visibility FROM contributions c WHERE c.call_count > 0 ORDER BY c.uid",
         cparams,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from mare.access.policy import DataMeta
-from mare.hub.context import HubContext
+from mare.hub.context import HubContext, superseded_sql
 from mare.store.db import Store
 
 KINDS = ("hit", "consent_request", "consent_decision", "override", "retention", "early_warning", "alert")
@@ -55,7 +55,9 @@ _Side = tuple[str, DataMeta, str | None]  # uid, meta, label
 
 def _side(ctx: HubContext, uid: str) -> _Side | None:
     row = ctx.store.con.execute(
-        "SELECT agency, handling_code, restrictions, minor, kind, label FROM records WHERE uid = ?", [uid]
+        "SELECT agency, handling_code, restrictions, minor, kind, label, "
+        f"{superseded_sql('contribution')} FROM records WHERE uid = ?",
+        [uid],
     ).fetchone()
     if row is None:
         return None
@@ -65,12 +67,14 @@ def _side(ctx: HubContext, uid: str) -> _Side | None:
         restrictions=json.loads(row[2]) if row[2] else None,
         minor=bool(row[3]),
         kind=row[4],
+        superseded=bool(row[6]),
     )
     return uid, meta, row[5]
 
 
 def _hit_text(ctx: HubContext, hit_id: str, agency: str) -> tuple[str, str] | None:
-    """Subject and body of a hit notification for this reader (None when the hit is gone)."""
+    """Subject and body of a hit notification for this reader (None when the hit is gone, or one of its
+    records is a version its owner replaced)."""
     row = ctx.store.con.execute(
         "SELECT kind, basis, left_uid, right_uid, left_agency, match_probability FROM hits WHERE id = ?",
         [hit_id],
@@ -84,6 +88,8 @@ def _hit_text(ctx: HubContext, hit_id: str, agency: str) -> tuple[str, str] | No
         return None
     own_decision = ctx.decide("record", own_uid, own[1])
     other_decision = ctx.decide("record", other_uid, other[1])
+    if "superseded" in (own_decision.rule, other_decision.rule):  # a replaced version's hit is history
+        return None
     own_name = (own[2] or own_uid) if own_decision.full else own_uid
     who = "another of your contributions" if other[1].owner == agency else other[1].owner
     what = "shares an identifier with" if kind == "identifier" else "matches"

@@ -76,6 +76,9 @@ _STAMPS = {
     "place_name)), 0) FROM place_geocodes",
     "consent_requests": "SELECT count(*) || ':' || coalesce(sum(hash(id, record_uid, requester_agency, "
     "status)), 0) FROM consent_requests",
+    # the read policy sets replaced versions aside: a new version that brings no event still changes the key
+    "superseded": "SELECT count(*) || ':' || coalesce(sum(hash(uid)), 0) FROM contributions "
+    "WHERE superseded_by IS NOT NULL",
 }
 _STAMP_SQL = stamp_sql(_STAMPS)
 PLACES_CACHE_SIZE = 8

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from mare.access.policy import DataMeta, Decision
-from mare.hub.context import HubContext
+from mare.hub.context import HubContext, superseded_sql
 
 
 @dataclass(slots=True)
@@ -67,7 +67,8 @@ class RecordView:
 _RECORD_META = (
     "SELECT uid, kind, agency, handling_code, restrictions, minor, label, contribution, "
     "local_id, evaluation_scheme, source_grade, information_grade, category, assessment, "
-    "observed_at, received_at, review_at, row_ref, note FROM records"
+    "observed_at, received_at, review_at, row_ref, note, "
+    f"{superseded_sql('contribution')} AS superseded FROM records"
 )
 
 
@@ -105,6 +106,7 @@ class Repository:
             restrictions=restrictions,
             minor=bool(row[5]),
             kind=row[1],
+            superseded=bool(row[19]),
         )
 
     def record(self, uid: str) -> RecordView | None:
@@ -168,7 +170,8 @@ class Repository:
         targets, target_params = _within("l.target_uid", uids)
         rows = self.store.con.execute(
             "SELECT l.uid, l.kind, l.source_uid, l.target_uid, l.agency, l.handling_code, "
-            f"l.restrictions, l.properties, l.assessment FROM links l WHERE {sources} OR {targets} "
+            f"l.restrictions, l.properties, l.assessment, {superseded_sql('l.contribution')} "
+            f"FROM links l WHERE {sources} OR {targets} "
             "ORDER BY l.uid",
             [*source_params, *target_params],
         ).fetchall()
@@ -181,12 +184,13 @@ class Repository:
             for other in self.store.con.execute(_RECORD_META + f" WHERE {within}", params).fetchall()
         }
         shown: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for (luid, kind, src, dst, agency, code, rules, props, assessment), uid in ends:
+        for (luid, kind, src, dst, agency, code, rules, props, assessment, superseded), uid in ends:
             meta = DataMeta(
                 owner=agency,
                 handling_code=code,
                 restrictions=json.loads(rules) if rules else None,
                 kind="link",
+                superseded=bool(superseded),
             )
             decision = self._decide("link", luid, meta)
             other = metas.get(dst if src == uid else src)
@@ -215,6 +219,8 @@ class Repository:
         if agency:
             where.append("agency = ?")
             params.append(agency)
+        if self.ctx.purpose != "oversight":  # replaced versions are history: listed for oversight only
+            where.append(f"NOT {superseded_sql('contribution')}")
         sql = _RECORD_META + (" WHERE " + " AND ".join(where) if where else "")
         sql += " ORDER BY uid LIMIT ? OFFSET ?"
         rows = self.store.con.execute(sql, [*params, limit, offset]).fetchall()
@@ -256,6 +262,7 @@ class Repository:
             handling_code=row[12],
             restrictions=json.loads(row[13]) if row[13] else None,
             kind="contribution",
+            superseded=row[11] is not None,
         )
         decision = self._decide("contribution", row[0], meta)
         data: dict[str, Any] = {
@@ -326,7 +333,7 @@ class Repository:
         con = self.store.con
         rvis, rparams = self.ctx.visibility_sql("r")
         rrule, rrule_params = self.ctx.rule_sql("r")
-        cvis, cparams = self.ctx.visibility_sql("c", minor=False, consent=False)
+        cvis, cparams = self.ctx.visibility_sql("c", minor=False, consent=False, contribution="uid")
         lvis, lparams = self.ctx.visibility_sql("l", minor=False, consent=False)
 
         def pairs(sql: str, params: list[Any]) -> dict[str, int]:

@@ -30,7 +30,7 @@ from typing import Any, Literal
 import duckdb
 
 from mare.access.policy import DataMeta, Decision
-from mare.hub.context import HubContext
+from mare.hub.context import HubContext, superseded_sql
 from mare.ingest.normalise_records import agency_region
 from mare.resolve.features import NAME_FIELDS, fold_text
 from mare.resolve.settings import default_settings
@@ -550,6 +550,7 @@ def search(
             json.loads(row["restrictions"]) if row["restrictions"] else None,
             bool(row["minor"]),
             row["kind"],
+            bool(row["superseded"]),
         )
         decision = ctx.decide("record", row["uid"], meta)
         if decision.visibility == "none":  # the SQL and Python policies agree (tested); never show it
@@ -674,12 +675,14 @@ def _query(
         "level := level, score := score, value := value) ORDER BY score DESC, basis, value) AS why "
         "FROM m GROUP BY record_uid), "
         "v AS MATERIALIZED (SELECT b.*, r.kind, r.agency, r.handling_code, r.restrictions, r.minor, "
+        f"{superseded_sql('r.contribution')} AS superseded, "
         f"r.label, {vis} AS visibility, {rule} AS rule FROM b JOIN records r ON r.uid = b.record_uid) "
         "SELECT 'row' AS part, record_uid, kind, agency, handling_code, CAST(restrictions AS VARCHAR), "
-        "minor, visibility, rule, CASE WHEN visibility = 'full' THEN score END, "
+        "minor, superseded, visibility, rule, CASE WHEN visibility = 'full' THEN score END, "
         "CASE WHEN visibility = 'full' THEN label END, CASE WHEN visibility = 'full' THEN why END, 0 AS n "
         "FROM (SELECT * FROM v WHERE visibility <> 'none' ORDER BY score DESC, record_uid LIMIT ?) "
-        "UNION ALL SELECT 'count', NULL, NULL, NULL, NULL, NULL, NULL, visibility, rule, NULL, NULL, NULL, "
+        "UNION ALL SELECT 'count', NULL, NULL, NULL, NULL, NULL, NULL, NULL, visibility, rule, NULL, NULL, "
+        "NULL, "
         "count(*) FROM v GROUP BY visibility, rule"
     )
     try:
@@ -695,6 +698,7 @@ def _query(
         "handling_code",
         "restrictions",
         "minor",
+        "superseded",
         "visibility",
         "rule",
         "score",
@@ -703,7 +707,7 @@ def _query(
     )
     for part, *values, n in found:
         if part == "count":
-            counts[(values[6], values[7])] = int(n)
+            counts[(values[7], values[8])] = int(n)
         else:
             rows.append(dict(zip(keys, values, strict=True)))
     # the database took the best `limit` by score; shown: full rows by score, then the withheld ones by uid

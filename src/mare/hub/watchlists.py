@@ -34,7 +34,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from mare.access.policy import ActionTarget, DataMeta
-from mare.hub.context import HubContext, system_context
+from mare.hub.context import HubContext, superseded_sql, system_context
 from mare.hub.notifications import notify
 from mare.ingest.normalise_records import agency_region
 from mare.schema.types.identifiers import (
@@ -500,7 +500,7 @@ def check_watchlists(
 _ALERT_SQL = (
     "SELECT a.id, a.watchlist, w.name, a.entry, e.kind, a.record_uid, a.basis, a.created_at, "
     "a.acknowledged_by, a.acknowledged_at, a.agency, e.value, r.kind, r.agency, r.handling_code, "
-    "CAST(r.restrictions AS VARCHAR), r.minor, r.label "
+    f"CAST(r.restrictions AS VARCHAR), r.minor, r.label, {superseded_sql('r.contribution')} "
     "FROM alerts a JOIN watchlists w ON w.id = a.watchlist JOIN watchlist_entries e ON e.id = a.entry "
     "JOIN records r ON r.uid = a.record_uid"
 )
@@ -508,8 +508,8 @@ _ALERT_SQL = (
 
 def _render(ctx: HubContext, row: tuple[Any, ...]) -> Alert:
     (aid, list_id, list_name, entry, entry_kind, uid, basis, created, ack_by, ack_at, _agency, _value,
-     kind, owner, code, rules, minor, label) = row  # fmt: skip
-    meta = DataMeta(owner, code, json.loads(rules) if rules else None, bool(minor), kind)
+     kind, owner, code, rules, minor, label, superseded) = row  # fmt: skip
+    meta = DataMeta(owner, code, json.loads(rules) if rules else None, bool(minor), kind, bool(superseded))
     decision = ctx.decide("record", uid, meta)
     level = LEVELS.get(basis, basis)
     # the entry is named by its id: its value is the list's content, for those who may read the list
