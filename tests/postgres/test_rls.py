@@ -75,6 +75,18 @@ def world(pg_cluster: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             )
             report = ingest_file(owner, path)
             assert report.status == "stored", report
+        # an open contribution sent again: its first version is history, seen for oversight only
+        for version, label in enumerate((f"Replaced {SECRET}", "Renewed Person")):
+            path = write_contribution(
+                base / f"K{version}.json",
+                [{"id": "p", "kind": "person", "name": label, "phone": ["+49 151 7"]}],
+                id="K",
+                agency="DE-BKA",
+                handling={"code": "H0"},
+                **({"supersedes": "K"} if version else {}),
+            )
+            report = ingest_file(owner, path)
+            assert report.status == "stored", report
         released = owner.con.execute("SELECT uid FROM records WHERE label = ?", [f"H2 {SECRET}"]).fetchone()
         assert released
         owner.con.execute(
@@ -84,11 +96,13 @@ def world(pg_cluster: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         )
         secure_store(owner)
         rows = [
-            (uid, DataMeta(agency, code, json.loads(r) if r else None, bool(minor)))
-            for uid, agency, code, r, minor in owner.con.execute(
-                "SELECT uid, agency, handling_code, CAST(restrictions AS VARCHAR), minor FROM records"
+            (uid, DataMeta(agency, code, json.loads(r) if r else None, bool(minor), superseded=bool(old)))
+            for uid, agency, code, r, minor, old in owner.con.execute(
+                "SELECT uid, agency, handling_code, CAST(restrictions AS VARCHAR), minor, contribution IN "
+                "(SELECT uid FROM contributions WHERE superseded_by IS NOT NULL) FROM records"
             ).fetchall()
         ]
+        assert sum(meta.superseded for _, meta in rows) == 1
         values_of = {
             r[0] for r in owner.con.execute("SELECT DISTINCT record_uid FROM record_values").fetchall()
         }

@@ -39,6 +39,7 @@ _COLUMNS = PolicyColumns(
     restrictions="p_restrictions",
     minor="p_minor",
     consented="p_consented",
+    superseded="p_superseded",
 )
 
 
@@ -89,16 +90,21 @@ def _bind(sql: str, params: list[Any]) -> str:
     return "".join(out)
 
 
-def policy_cases(consented: bool | None = None) -> list[tuple[list[str], str]]:
+def policy_cases(
+    consented: bool | None = None, superseded: bool | None = None
+) -> list[tuple[list[str], str]]:
     """The policy per class of viewer, as PostgreSQL CASE bodies; classes sharing a body grouped.
 
-    `consented` True or False writes the consent grant as that constant (the function then tests
-    `p_consented` once, outside the cases: see `postgres_rls.visibility_function`)."""
+    `consented` True or False writes the consent grant as that constant, `superseded` the same for a
+    replaced version (False: the branch left out); the function then tests `p_consented` and
+    `p_superseded` once each, outside the cases: see `postgres_rls.visibility_function`."""
     from dataclasses import replace
 
     from mare.store.postgres import translate
 
     columns = _COLUMNS if consented is None else replace(_COLUMNS, consented=str(consented).upper())
+    if superseded is not None:
+        columns = replace(columns, superseded="TRUE" if superseded else None)
     bodies: dict[str, list[str]] = {}
     for hub, analyst, dpo, purpose in itertools.product(
         (True, False), (True, False), (True, False), PURPOSES
@@ -206,7 +212,11 @@ def secure_store(store: Store) -> list[str]:
     from mare.store.postgres import parse_url
 
     roles = parse_url(store.url).app_roles
-    function = visibility_function(policy_cases(consented=True), policy_cases(consented=False))
+    function = visibility_function(
+        policy_cases(consented=True, superseded=False),
+        policy_cases(consented=False, superseded=False),
+        policy_cases(consented=False, superseded=True),
+    )
     return secure(store.con, function, roles, functions=(name_sim_function(),))
 
 

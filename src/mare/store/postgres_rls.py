@@ -4,10 +4,14 @@ The store knows its tables, not the policy (`store` may not import `access`): th
 layer, `mare.hub.server_store`) hands `secure()` the read policy compiled to one SQL `CASE` over
 the function's arguments, per class of viewer. `secure()` then
 
-- creates `mare_visibility(p_owner, p_code, p_restrictions, p_minor, p_consented)` from it (the
-  viewer comes from the transaction's settings: `mare.viewer_class`, `mare.viewer_agency`), and
-  `mare_record_visibility(uid)` / `mare_contribution_visibility(uid)` for rows that belong to a
-  record or a contribution;
+- creates `mare_visibility(p_owner, p_code, p_restrictions, p_minor, p_consented, p_superseded)`
+  from it (the viewer comes from the transaction's settings: `mare.viewer_class`,
+  `mare.viewer_agency`), and `mare_record_visibility(uid)` / `mare_contribution_visibility(uid)` for
+  rows that belong to a record or a contribution;
+- creates `mare_superseded_contributions()`, the uids of the contributions replaced by a newer
+  version, for the policies' `p_superseded` (SECURITY DEFINER: it reads `contributions` as their
+  owner, past their own policy, which hides a replaced version from nearly everyone; it returns the
+  uids alone);
 - enables row-level security on every table of `READ_RULES` and (re)creates one SELECT policy
   per table, plus permissive write policies (writes are the application's business: its action
   policy decides them);
@@ -39,6 +43,20 @@ _CONSENTED = (
 _OWN = f"{{col}} = current_setting('{AGENCY}', true)"
 
 
+def _superseded(col: str) -> str:
+    """SQL boolean: the contribution named in COL was replaced by a newer version (an uncorrelated
+    semi-join: the list is read once per query, past the policy of `contributions`)."""
+    return f"{col} IN (SELECT uid FROM mare_superseded_contributions() AS s(uid))"
+
+
+#: The contribution's own row: its `superseded_by` says it.
+_CONTRIBUTION_SUPERSEDED = "superseded_by IS NOT NULL"
+#: The policy on a contribution aliased c (no minor flag, no consent: consent releases records).
+_CONTRIBUTION_VISIBILITY = (
+    f"mare_visibility(c.agency, c.handling_code, c.restrictions, false, false, c.{_CONTRIBUTION_SUPERSEDED})"
+)
+
+
 def _level(vis: str, level: str) -> str:
     """SQL boolean: visibility VIS reaches LEVEL (known / full; full widens to known in match scope)."""
     if level == "known":
@@ -56,20 +74,20 @@ def _record(col: str, level: str) -> str:
     vis = (
         "mare_visibility(r.agency, r.handling_code, r.restrictions, r.minor, r.uid IN (SELECT record_uid "
         f"FROM consent_requests WHERE requester_agency = current_setting('{AGENCY}', true) "
-        "AND status = 'granted'))"
+        f"AND status = 'granted'), {_superseded('r.contribution')})"
     )
     return f"EXISTS (SELECT 1 FROM records r WHERE r.uid = {{t}}.{col} AND {_level(vis, level)})"
 
 
 def _contribution(col: str, level: str) -> str:
-    vis = "mare_visibility(c.agency, c.handling_code, c.restrictions, false, false)"
+    vis = _CONTRIBUTION_VISIBILITY
     return f"EXISTS (SELECT 1 FROM contributions c WHERE c.uid = {{t}}.{col} AND {_level(vis, level)})"
 
 
 def _every_contribution(col: str, level: str) -> str:
     """Every contribution named in the row's list column COL reaches LEVEL (a derived row built
     from several agencies' contributions is seen only by a viewer who may see all of them)."""
-    vis = "mare_visibility(c.agency, c.handling_code, c.restrictions, false, false)"
+    vis = _CONTRIBUTION_VISIBILITY
     return (
         f"NOT EXISTS (SELECT 1 FROM unnest({{t}}.{col}) AS s(uid) WHERE NOT EXISTS "
         f"(SELECT 1 FROM contributions c WHERE c.uid = s.uid AND {_level(vis, level)}))"
@@ -80,15 +98,28 @@ def _every_contribution(col: str, level: str) -> str:
 #: migration adds that derives from records belongs here too (tests/postgres check DERIVED_TABLES).
 READ_RULES: dict[str, str] = {
     "records": _level(
-        "mare_visibility(agency, handling_code, restrictions, minor, " + _CONSENTED + ")", "known"
+        "mare_visibility(agency, handling_code, restrictions, minor, "
+        + _CONSENTED
+        + ", "
+        + _superseded("contribution")
+        + ")",
+        "known",
     ),
     "record_values": _record("record_uid", "full"),
-    "links": _level("mare_visibility(agency, handling_code, restrictions, false, false)", "known")
+    "links": _level(
+        "mare_visibility(agency, handling_code, restrictions, false, false, "
+        + _superseded("contribution")
+        + ")",
+        "known",
+    )
     + " AND "
     + _record("source_uid", "known")
     + " AND "
     + _record("target_uid", "known"),
-    "contributions": _level("mare_visibility(agency, handling_code, restrictions, false, false)", "known"),
+    "contributions": _level(
+        f"mare_visibility(agency, handling_code, restrictions, false, false, {_CONTRIBUTION_SUPERSEDED})",
+        "known",
+    ),
     "contribution_files": _contribution("contribution", "full"),
     "calls": _contribution("contribution", "full"),
     "call_counts": _contribution("contribution", "full"),
@@ -134,32 +165,55 @@ def _by_class(cases: Cases) -> str:
     )
 
 
-def visibility_function(cases: Cases, not_consented: Cases | None = None) -> str:
+def visibility_function(
+    cases: Cases, not_consented: Cases | None = None, superseded: Cases | None = None
+) -> str:
     """CREATE FUNCTION mare_visibility from PostgreSQL CASE bodies, one per group of viewer classes.
 
-    Each body is an SQL expression over p_owner, p_code, p_restrictions, p_minor, p_consented and
-    the settings, giving 'full', 'hit' or 'none'. Given `not_consented` too, CASES are the bodies
-    with consent granted and NOT_CONSENTED those without, and `p_consented` is read once: then
-    PostgreSQL inlines the function even where the consent argument is a subquery (as the policies
-    pass it), instead of calling it per row (×100 slower: docs/benchmarks.md)."""
+    Each body is an SQL expression over p_owner, p_code, p_restrictions, p_minor, p_consented,
+    p_superseded and the settings, giving 'full', 'hit' or 'none'. Given `not_consented` too, CASES
+    are the bodies with consent granted and NOT_CONSENTED those without, and `p_consented` is read
+    once: then PostgreSQL inlines the function even where the consent argument is a subquery (as the
+    policies pass it), instead of calling it per row (×100 slower: docs/benchmarks.md). Given
+    `superseded` too (the bodies for a replaced version, consent irrelevant there), `p_superseded` is
+    read once, first, the same way."""
     body = _by_class(cases)
     if not_consented is not None:
         body = f"CASE WHEN p_consented THEN {body} ELSE {_by_class(not_consented)} END"
+    if superseded is not None:
+        body = f"CASE WHEN p_superseded THEN {_by_class(superseded)} ELSE {body} END"
     return (
         "CREATE OR REPLACE FUNCTION mare_visibility(p_owner text, p_code text, p_restrictions json, "
-        f"p_minor boolean, p_consented boolean) RETURNS text LANGUAGE sql STABLE PARALLEL SAFE AS $fn$ "
-        f"SELECT {body} $fn$"
+        "p_minor boolean, p_consented boolean, p_superseded boolean) RETURNS text LANGUAGE sql STABLE "
+        f"PARALLEL SAFE AS $fn$ SELECT {body} $fn$"
     )
+
+
+def superseded_function(schema: str) -> str:
+    """`mare_superseded_contributions()`: the uids of the contributions a newer version replaced, read
+    as the tables' owner (SECURITY DEFINER), so the policies see them whatever the viewer may see of
+    `contributions`. It returns nothing else (an application role may call it: it learns which
+    opaque contribution uids were replaced, no content)."""
+    quoted = schema.replace('"', '""')
+    return (
+        "CREATE OR REPLACE FUNCTION mare_superseded_contributions() RETURNS SETOF text LANGUAGE sql STABLE "
+        "SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$ "
+        f'SELECT uid FROM "{quoted}".contributions WHERE superseded_by IS NOT NULL $fn$'
+    )
+
+
+#: The policy function's arguments before it set superseded versions aside (dropped once no policy uses it).
+_OLD_VISIBILITY = "mare_visibility(text, text, json, boolean, boolean)"
 
 
 _HELPERS = (
     "CREATE OR REPLACE FUNCTION mare_record_visibility(p_uid text) RETURNS text LANGUAGE sql STABLE "
     "PARALLEL SAFE AS $fn$ SELECT mare_visibility(r.agency, r.handling_code, r.restrictions, r.minor, "
     "r.uid IN (SELECT record_uid FROM consent_requests WHERE requester_agency = "
-    f"current_setting('{AGENCY}', true) AND status = 'granted')) FROM records r WHERE r.uid = p_uid $fn$",
+    f"current_setting('{AGENCY}', true) AND status = 'granted'), {_superseded('r.contribution')}) "
+    "FROM records r WHERE r.uid = p_uid $fn$",
     "CREATE OR REPLACE FUNCTION mare_contribution_visibility(p_uid text) RETURNS text LANGUAGE sql STABLE "
-    "PARALLEL SAFE AS $fn$ SELECT mare_visibility(c.agency, c.handling_code, c.restrictions, false, false) "
-    "FROM contributions c WHERE c.uid = p_uid $fn$",
+    f"PARALLEL SAFE AS $fn$ SELECT {_CONTRIBUTION_VISIBILITY} FROM contributions c WHERE c.uid = p_uid $fn$",
 )
 
 
@@ -192,10 +246,11 @@ def secure(
     }
     con.execute("BEGIN TRANSACTION")
     try:
+        schema = str(con.execute_native("SELECT current_schema()").fetchall()[0][0])
+        con.execute_native(superseded_function(schema))
         con.execute_native(visibility)
         for helper in (*_HELPERS, *functions):
             con.execute_native(helper)
-        schema = str(con.execute_native("SELECT current_schema()").fetchall()[0][0])
         con.execute_native(analyze_function(schema))
         con.execute_native("REVOKE EXECUTE ON FUNCTION mare_analyze(text) FROM PUBLIC")
         secured = []
@@ -212,6 +267,7 @@ def secure(
             con.execute_native(f'CREATE POLICY mare_update ON "{table}" FOR UPDATE USING (true)')
             con.execute_native(f'CREATE POLICY mare_delete ON "{table}" FOR DELETE USING (true)')
             secured.append(table)
+        con.execute_native(f"DROP FUNCTION IF EXISTS {_OLD_VISIBILITY}")  # a store secured before
         for role in app_roles:
             con.execute_native(
                 f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"
