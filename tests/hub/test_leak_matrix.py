@@ -25,6 +25,8 @@ track of the H3-denied case's vessel, with a dark gap and a meeting at sea; IT-S
 and adverts (DE-BKA's restricted posts CSV naming the H3-denied person's phone, a bare H2 Telegram export
 naming the H2 person's phone; IT-SCO's open post). Their values (numbers called, MMSI, IMO, vessel
 names and call signs, amounts, handles, URLs, words of the adverts' text) are checked as the records'.
+Last, an open contribution of the owner sent twice: its first version's person, phone and event are
+history, withheld from every viewer but for oversight (rule `superseded`).
 
 What a viewer may see is derived from `mare.access.policy.decide` with the consent grants, never
 hard-coded. A value (original or normalised form, or a word of a name) of a record the viewer may
@@ -313,6 +315,24 @@ def _contribution(i: int, s: Secret) -> tuple[list[dict[str, Any]], list[dict[st
     return records, links
 
 
+#: An open (H0) contribution of the owner, sent again with its person renamed, another phone and no event:
+#: the first version's values (surname, phone, place) are history, shown to no viewer but for oversight.
+REPLACED = ("Xandrovel Pirthwaite", "Xandrovel Quennimar")
+
+
+def _replaced() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The records of the replaced contribution's first version and of its second."""
+    first = [
+        {"id": "p", "kind": "person", "name": REPLACED[0], "phone": "0152 4441 7771", "category": "suspect"},
+        {"id": "e", "kind": "event", "event_type": "landing", "occurred_at": "2026-02-12T04:00:00Z",
+         "place": "Orvantelle Cove", "lat": "35.71", "lon": "12.91"},
+    ]  # fmt: skip
+    second = [
+        {"id": "p", "kind": "person", "name": REPLACED[1], "phone": "0152 8882 3339", "category": "suspect"}
+    ]
+    return first, second
+
+
 @dataclass
 class World:
     """The store (a template no run touches, and a copy for the reads) and what is in it."""
@@ -595,6 +615,17 @@ def _build(base: Path) -> World:
                 crime_areas=areas,
             )
             contribution[s.key] = _ingest(store, path)
+        for version, records in enumerate(_replaced(), start=1):  # an open contribution, sent twice
+            path = write_contribution(
+                base / f"replaced-v{version}.json",
+                records,
+                [{"kind": "involved_in", "source": "p", "target": "e"}] if version == 1 else [],
+                id="BKA-replaced",
+                agency=OWNER,
+                handling={"code": "H0"},
+                **({"supersedes": "BKA-replaced"} if version > 1 else {}),
+            )
+            contribution[f"replaced-v{version}"] = _ingest(store, path)
         lookalikes: list[dict[str, Any]] = []
         links = []
         for i, s in enumerate(SECRETS, start=1):
@@ -669,16 +700,17 @@ def _describe(
     """Read back what the store holds: the policy's metadata, values, links, entities, hits, grants."""
     con = store.con
     meta: dict[tuple[str, str], DataMeta] = {}
-    for resource, table, minor, kind in (
-        ("record", "records", "minor", "kind"),
-        ("link", "links", "FALSE", "'link'"),
-        ("contribution", "contributions", "FALSE", "'contribution'"),
+    replaced = "contribution IN (SELECT uid FROM contributions WHERE superseded_by IS NOT NULL)"
+    for resource, table, minor, kind, superseded in (
+        ("record", "records", "minor", "kind", replaced),
+        ("link", "links", "FALSE", "'link'", replaced),
+        ("contribution", "contributions", "FALSE", "'contribution'", "superseded_by IS NOT NULL"),
     ):
-        for ref, owner, code, rules, is_minor, what in con.execute(
-            f"SELECT uid, agency, handling_code, restrictions, {minor}, {kind} FROM {table}"
+        for ref, owner, code, rules, is_minor, what, old in con.execute(
+            f"SELECT uid, agency, handling_code, restrictions, {minor}, {kind}, {superseded} FROM {table}"
         ).fetchall():
             meta[(resource, ref)] = DataMeta(
-                owner, code, json.loads(rules) if rules else None, bool(is_minor), what
+                owner, code, json.loads(rules) if rules else None, bool(is_minor), what, bool(old)
             )
     values: dict[str, list[tuple[str, str, str | None]]] = {}
     for uid, name, original, normalised in con.execute(
@@ -799,11 +831,13 @@ class Case:
 
 
 def _records(w: World, kind: str | None = None, case: str | None = None) -> list[str]:
-    """Record uids, of one kind and of one secret case's contribution (case: its key)."""
+    """Record uids, of one kind and of one secret case's contribution (case: its key); not those of a
+    version its owner replaced (listings leave history out, except for oversight)."""
     return [
         uid
         for uid in w.records
-        if (kind is None or w.meta[("record", uid)].kind == kind)
+        if not w.meta[("record", uid)].superseded
+        and (kind is None or w.meta[("record", uid)].kind == kind)
         and (case is None or uid.split(":")[0] == w.contribution[case])
     ]
 
@@ -983,11 +1017,11 @@ MATRIX: dict[str, Case] = {
             ),
             Run(
                 ("records", "--limit", "999", "--json"),
-                tuple(("record", u) for u in w.records),
+                tuple(("record", u) for u in _records(w)),
                 purposes=OTHER_PURPOSES,
                 extended=True,
             ),
-            Run(("records", "--limit", "999"), tuple(("record", u) for u in w.records), extended=True),
+            Run(("records", "--limit", "999"), tuple(("record", u) for u in _records(w)), extended=True),
         ],
         shows_values=True,
     ),

@@ -109,6 +109,11 @@ class Repository:
             superseded=bool(row[19]),
         )
 
+    def _current(self) -> list[str]:
+        """The condition a listing adds: versions their owner replaced are history, listed for oversight
+        only (asked for by uid, they are decided like any record: 'none', rule superseded)."""
+        return [] if self.ctx.purpose == "oversight" else [f"NOT {superseded_sql('contribution')}"]
+
     def record(self, uid: str) -> RecordView | None:
         """One record, with values and links where the policy allows (None if unknown)."""
         return self.many([uid]).get(uid)
@@ -219,8 +224,7 @@ class Repository:
         if agency:
             where.append("agency = ?")
             params.append(agency)
-        if self.ctx.purpose != "oversight":  # replaced versions are history: listed for oversight only
-            where.append(f"NOT {superseded_sql('contribution')}")
+        where += self._current()
         sql = _RECORD_META + (" WHERE " + " AND ".join(where) if where else "")
         sql += " ORDER BY uid LIMIT ? OFFSET ?"
         rows = self.store.con.execute(sql, [*params, limit, offset]).fetchall()
@@ -229,7 +233,8 @@ class Repository:
     def record_values(self, kind: str, limit: int | None = None) -> list[RecordView]:
         """Records of one kind with their values, each decided alone (needs the `export` action)."""
         self.ctx.permit("export", ref=kind)
-        sql = _RECORD_META + " WHERE kind = ? ORDER BY uid" + (f" LIMIT {int(limit)}" if limit else "")
+        where = " AND ".join(["kind = ?", *self._current()])
+        sql = _RECORD_META + f" WHERE {where} ORDER BY uid" + (f" LIMIT {int(limit)}" if limit else "")
         views = []
         for row in self.store.con.execute(sql, [kind]).fetchall():
             view = self._record_view(row)
