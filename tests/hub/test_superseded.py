@@ -140,6 +140,8 @@ def test_network_map_and_notifications_leave_the_old_version_out(replaced: tuple
             assert NEW in labels or agency == "IT-SCO"  # IT-SCO sees DE-BKA's H0 person too
             assert not [p for p in event_points(ctx) if p.uid.startswith(old.split(":")[0])]
             assert OLD_PLACE not in _text(event_points(ctx))
+    hits = store.con.execute("SELECT count(*) FROM hits WHERE ? IN (left_uid, right_uid)", [old]).fetchone()
+    assert hits is not None and hits[0] >= 1  # the cross-check's hits with IT-SCO's look-alike stay stored
     with as_(store, "IT-SCO") as ctx:  # its hit with the replaced version is history: no notification
         assert not [n for n in inbox(ctx) if old in _text(n) or OLD in _text(n)]
 
