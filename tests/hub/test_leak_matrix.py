@@ -1497,8 +1497,14 @@ def _check(
                 f"UNAUDITED {label}: {resource} {ref} withheld ({visibility}), no authorisation entry"
             )
     if run.bulk:
+        # on PostgreSQL the second wall returns no row the policy hides ('none': a replaced version, say),
+        # so a bulk read neither shows nor counts it
+        walled = world.store.url is not None
         withheld = sum(
-            1 for u in world.withheld(agency, role, purpose) if world.meta[("record", u)].kind in run.bulk
+            1
+            for u in world.withheld(agency, role, purpose)
+            if world.meta[("record", u)].kind in run.bulk
+            and not (walled and world.visibility(agency, role, purpose, "record", u) == "none")
         )
         if withheld_counted != [withheld]:
             problems.append(

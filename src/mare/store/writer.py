@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from mare.store.db import Store
+from mare.store.db import Store, as_processing
 from mare.store.jobs import add_jobs
 from mare.store.settle import settled
 
@@ -299,7 +299,11 @@ def write_contribution(
                 [sha, size, str(store.archive.path_for(sha).relative_to(store.home)), sha],
             )
         if superseded_uid:
-            con.execute("UPDATE contributions SET superseded_by = ? WHERE uid = ?", [uid, superseded_uid])
+            # the old version becomes history, a row its own sender no longer reads (but for oversight):
+            # recorded as the store's own processing, past PostgreSQL's row-level security, which refuses
+            # an UPDATE whose new row the updater may not read (nothing changes on DuckDB)
+            with as_processing(store):
+                con.execute("UPDATE contributions SET superseded_by = ? WHERE uid = ?", [uid, superseded_uid])
         _insert(store, "records", pending.records, {"restrictions": "JSON", "observed_at": "TIMESTAMP"})
         _insert(store, "record_values", pending.values, {"extra": "JSON", "flags": "VARCHAR[]"})
         _insert(store, "links", pending.links, {"restrictions": "JSON", "properties": "JSON"})
