@@ -463,6 +463,11 @@ PG_INDEXES = (
     "CREATE INDEX IF NOT EXISTS hits_right_pg ON hits (right_uid)",
     # the network's monthly call counts, one contribution's calls at a time
     "CREATE INDEX IF NOT EXISTS calls_contribution_pg ON calls (contribution)",
+    # the replaced contributions, which every policy reads once per statement
+    # (`mare_superseded_contributions`): a scan of the few, not of every contribution (a record read on
+    # the medium hub 27.5 -> 20 ms)
+    "CREATE INDEX IF NOT EXISTS contributions_superseded_pg ON contributions (uid) "
+    "WHERE superseded_by IS NOT NULL",
 )
 
 _NOOP = re.compile(
