@@ -228,11 +228,13 @@ def _bare(folder: Path, port: int) -> None:
         """Every row visible, nothing audited: the hub functions' queries and nothing else."""
 
         def visibility_sql(
-            self, alias: str, minor: bool = True, consent: bool = True
+            self, alias: str, minor: bool = True, consent: bool = True, contribution: str = "contribution"
         ) -> tuple[str, list[Any]]:
             return "'full'", []
 
-        def rule_sql(self, alias: str, minor: bool = True, consent: bool = True) -> tuple[str, list[Any]]:
+        def rule_sql(
+            self, alias: str, minor: bool = True, consent: bool = True, contribution: str = "contribution"
+        ) -> tuple[str, list[Any]]:
             return "'bare'", []
 
         def decide(self, resource: str, ref: str, meta: Any, note: bool = True) -> Decision:
