@@ -20,7 +20,6 @@ cross-check and the early-warning price series see them).
 
 from __future__ import annotations
 
-import json
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
@@ -28,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from mare.access.policy import DataMeta
-from mare.hub.context import HubContext, superseded_sql
+from mare.hub.context import HubContext, record_meta
 from mare.hub.visible import read_visible
 
 ADVERT_FIELDS = ("platform", "url", "posted_at", "text", "contact")
@@ -161,22 +160,8 @@ def _matches(
 
 
 def _meta(ctx: HubContext, uid: str) -> tuple[DataMeta, str] | None:
-    row = ctx.store.con.execute(
-        "SELECT agency, handling_code, restrictions, minor, "
-        f"{superseded_sql('contribution')} FROM records WHERE uid = ?",
-        [uid],
-    ).fetchone()
-    if row is None:
-        return None
-    agency, code, restrictions, minor, superseded = row
-    meta = DataMeta(
-        owner=str(agency),
-        handling_code=str(code),
-        restrictions=json.loads(restrictions) if restrictions else None,
-        minor=bool(minor),
-        superseded=bool(superseded),
-    )
-    return meta, str(agency)
+    found = record_meta(ctx.store, uid)
+    return None if found is None else (found[0], found[0].owner)
 
 
 def _persons(ctx: HubContext, uids: list[str]) -> dict[str, dict[str, Any]]:

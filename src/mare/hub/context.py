@@ -17,6 +17,7 @@ ask it:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
@@ -256,6 +257,28 @@ def superseded_sql(contribution: str) -> str:
     """SQL boolean: the contribution whose uid is the expression CONTRIBUTION was replaced by a newer
     version. An uncorrelated semi-join (one hash join over a bulk read, not a lookup per row)."""
     return f"{contribution} IN (SELECT uid FROM contributions WHERE superseded_by IS NOT NULL)"
+
+
+def record_meta(store: Store, uid: str) -> tuple[DataMeta, str | None] | None:
+    """What the policy needs of one stored record, and its label (None when there is no such record):
+    the one point read of a record's handling, so that every such reader carries every rule's column."""
+    row = store.con.execute(
+        "SELECT agency, handling_code, restrictions, minor, kind, label, "
+        f"{superseded_sql('contribution')} FROM records WHERE uid = ?",
+        [uid],
+    ).fetchone()
+    if row is None:
+        return None
+    agency, code, restrictions, minor, kind, label, superseded = row
+    meta = DataMeta(
+        owner=str(agency),
+        handling_code=str(code),
+        restrictions=json.loads(restrictions) if restrictions else None,
+        minor=bool(minor),
+        kind=str(kind),
+        superseded=bool(superseded),
+    )
+    return meta, label
 
 
 def system_context(store: Store, process: str, purpose: Purpose = "crime_fighting") -> HubContext:

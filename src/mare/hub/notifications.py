@@ -10,13 +10,12 @@ agency and an analyst of the same agency may therefore read different texts of o
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from mare.access.policy import DataMeta
-from mare.hub.context import HubContext, superseded_sql
+from mare.hub.context import HubContext, record_meta
 from mare.store.db import Store
 
 KINDS = ("hit", "consent_request", "consent_decision", "override", "retention", "early_warning", "alert")
@@ -54,22 +53,8 @@ _Side = tuple[str, DataMeta, str | None]  # uid, meta, label
 
 
 def _side(ctx: HubContext, uid: str) -> _Side | None:
-    row = ctx.store.con.execute(
-        "SELECT agency, handling_code, restrictions, minor, kind, label, "
-        f"{superseded_sql('contribution')} FROM records WHERE uid = ?",
-        [uid],
-    ).fetchone()
-    if row is None:
-        return None
-    meta = DataMeta(
-        owner=row[0],
-        handling_code=row[1],
-        restrictions=json.loads(row[2]) if row[2] else None,
-        minor=bool(row[3]),
-        kind=row[4],
-        superseded=bool(row[6]),
-    )
-    return uid, meta, row[5]
+    found = record_meta(ctx.store, uid)
+    return None if found is None else (uid, found[0], found[1])
 
 
 def _hit_text(ctx: HubContext, hit_id: str, agency: str) -> tuple[str, str] | None:
