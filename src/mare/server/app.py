@@ -37,6 +37,7 @@ from mare.hub.identity import SignInError
 from mare.server import adverts_views, money_views, pages, reports
 from mare.server.access import BadInput
 from mare.server.actions import ACTIONS
+from mare.server.json_body import answers_json
 from mare.server.session import LoginLimiter, Signer, session_secret
 from mare.server.store import ServerStore
 from mare.server.upload import MAX_UPLOAD, TooLarge, upload_action
@@ -226,11 +227,11 @@ def create_app(
         return _error(request, 422, "; ".join(problems) or "invalid request", problems=problems)
 
     for path, view in [*DATA_ROUTES, *reports.DATA_ROUTES]:
-        app.add_api_route("/api" + path, view, methods=["GET"], tags=["data"])
+        app.add_api_route("/api" + path, answers_json(view), methods=["GET"], tags=["data"])
     for path, document in reports.DOCUMENT_ROUTES:
         app.add_api_route(path, document, methods=["GET"], include_in_schema=False)
     for entry in PAGES:
-        app.add_api_route("/api" + entry.path, entry.view, methods=["GET"], tags=["pages"])
+        app.add_api_route("/api" + entry.path, answers_json(entry.view), methods=["GET"], tags=["pages"])
         app.add_api_route(
             entry.path,
             pages.html(entry),
