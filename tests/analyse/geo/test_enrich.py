@@ -53,3 +53,28 @@ def test_erasure_removes_geocodes(store: Store, stored: str) -> None:
     erase_records(store, [f"{stored}:p1"], "dpo", "test")
     left = store.con.execute("SELECT count(*) FROM place_geocodes WHERE text = 'Aleppo'").fetchone()
     assert left == (0,)
+
+
+def test_one_contributions_pending_places_are_the_hub_wide_readings(store: Store, tmp_path: Path) -> None:
+    """The reading by one contribution's uids gives what the hub-wide reading gives for its records."""
+    from mare.analyse.geo.enrich import _pending
+
+    first = [
+        {"id": "l1", "kind": "journey_leg", "from_place": "Zuwara", "to_place": "Lampedusa",
+         "from_country": "LY", "to_country": "IT"},
+        {"id": "p1", "kind": "person", "name": "Ali", "birth_place": "Aleppo", "birth_country": "SY"},
+        {"id": "p2", "kind": "person", "name": "Omar"},
+        {"id": "x1", "kind": "location", "name": "Tripoli", "city": "Tripoli", "country": "LY"},
+        {"id": "e1", "kind": "event", "event_type": "interception", "place": "off Lampedusa"},
+    ]  # fmt: skip
+    second = [{"id": "l9", "kind": "journey_leg", "from_place": "Izmir", "to_place": "Chios"}]
+    c1 = str(ingest_file(store, write_contribution(tmp_path / "a.json", first)).contribution)
+    c2 = str(ingest_file(store, write_contribution(tmp_path / "b.json", second, id="TEST-2")).contribution)
+    everything = _pending(store, None)
+    assert len(everything) == 8
+    for contribution in (c1, c2):
+        ours = [row for row in everything if row[0].startswith(f"{contribution}:")]
+        assert sorted(_pending(store, contribution)) == sorted(ours)
+    assert (f"{c1}:l1", "from_place", "Zuwara", "LY") in _pending(store, c1)
+    geocode_records(store, c1)
+    assert _pending(store, c1) == [] and len(_pending(store, c2)) == 2
