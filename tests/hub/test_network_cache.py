@@ -305,3 +305,28 @@ def test_a_network_an_addition_left_alone_keeps_its_analysis(
     with HubContext(store, BKA, "password") as ctx:
         networks.analysed_network(ctx, "N1", 2)
     assert len(networks._REPORTS) == 2
+
+
+def test_what_a_caller_changes_never_reaches_the_kept_networks(
+    store: Store, tmp_path: Path, builds: list[str]
+) -> None:
+    """Each network handed out (one, or the list) is a copy: changing it leaves the next answer as it was."""
+    load(store, tmp_path)
+    with HubContext(store, BKA, "password") as ctx:
+        first = networks.network(ctx, "N1", 2)
+        before = (list(first.ids), {k: dict(v) for k, v in first.attrs.items()}, first.src.tolist())
+        for attrs in first.attrs.values():
+            attrs["label"] = "changed by a caller"
+        first.ids.append("E-not-a-member")
+        first.src[:] = 0
+        first.meta["ties"] = []
+        for _, part in networks.hub_found_networks(ctx, 2):
+            for attrs in part.attrs.values():
+                attrs["label"] = "changed too"
+        again = networks.network(ctx, "N1", 2)
+        assert (list(again.ids), {k: dict(v) for k, v in again.attrs.items()}, again.src.tolist()) == before
+        assert again.meta["ties"]
+        found = networks.hub_found_networks(ctx, 2)
+        labels_now = {str(a["label"]) for _, p in found for a in p.attrs.values()}
+        assert labels_now and not labels_now & {"changed by a caller", "changed too"}
+    assert builds == ["DE-BKA"]  # all of it from the one kept build

@@ -204,12 +204,27 @@ def _found(
     seed: int,
     serving: _Serving,
 ) -> list[tuple[str, Network]]:
-    net, served = _kept_entity_network(ctx, tie_kinds, weights, serving)
+    parts, served, shared = _found_parts(ctx, min_size, tie_kinds, weights, seed, serving)
+    return [(nid, _as_served(_copy(part) if shared else part, served)) for nid, part in parts]
+
+
+def _found_parts(
+    ctx: HubContext,
+    min_size: int,
+    tie_kinds: Iterable[str] | None,
+    weights: Mapping[str, float] | None,
+    seed: int,
+    serving: _Serving,
+) -> tuple[list[tuple[str, Network]], Served, bool]:
+    """The networks found, how current they are, and whether they are the kept ones (shared: a caller
+    copies the one it hands on, `_copy`; copying all 400 of the medium hub's on every request for one
+    network was half that request's time)."""
+    net, served = _kept_entity_network(ctx, tie_kinds, weights, serving, copied=False)  # only read
     key = served.key
     if key is None:
-        return [(nid, _as_served(part, served)) for nid, part in find_networks(net, min_size, seed=seed)]
+        return find_networks(net, min_size, seed=seed), served, False
     kept, _ = _FOUND.take_or_build((*key, min_size, seed), lambda: find_networks(net, min_size, seed=seed))
-    return [(nid, _as_served(_copy(part), served)) for nid, part in kept]
+    return kept, served, True
 
 
 def _kept_entity_network(
@@ -217,23 +232,25 @@ def _kept_entity_network(
     tie_kinds: Iterable[str] | None,
     weights: Mapping[str, float] | None,
     serving: _Serving,
+    copied: bool = True,
 ) -> tuple[Network, Served]:
     """The network for the serving key and how current it is. A last build served across additions is
-    taken as kept; if it was dropped meanwhile, the data as it is now is read (stamps and all)."""
+    taken as kept; if it was dropped meanwhile, the data as it is now is read (stamps and all).
+    `copied=False`: the kept network itself, for a caller that only reads it."""
     if serving.served.across_additions:
         with _NETWORKS_LOCK:
             found = _NETWORKS.get(serving.key) if serving.key is not None else None
         if found is not None:
             kept, (resource, shown, withheld) = found
             ctx.note_bulk(resource, shown, withheld)
-            return _copy(kept), serving.served
+            return (_copy(kept) if copied else kept), serving.served
         epoch = epoch_now()
         base = base_of(serving.key) if serving.key is not None else None
         key = with_stamp(ctx, base, _STAMP_SQL) if base is not None else None
         serving = _Serving(key, Served(key, None), epoch)
     key = serving.key
     with building(_NAME, key, serving.epoch) as done, _one_build(key):
-        net, keep = _kept_or_built(ctx, tie_kinds, weights, key)
+        net, keep = _kept_or_built(ctx, tie_kinds, weights, key, copied)
         if keep:
             done()
     # not kept (the data changed while it was built): nothing derived from it is kept either
@@ -245,6 +262,7 @@ def _kept_or_built(
     tie_kinds: Iterable[str] | None,
     weights: Mapping[str, float] | None,
     key: tuple[Any, ...] | None,
+    copied: bool = True,
 ) -> tuple[Network, bool]:
     """(the network for `key`, whether it is kept under it). A build is kept only if the data stamps
     read after it equal the key's, read before it: an upload committed meanwhile is in the build but
@@ -257,7 +275,7 @@ def _kept_or_built(
         if found is not None:
             kept, (resource, shown, withheld) = found
             ctx.note_bulk(resource, shown, withheld)
-            return _copy(kept), True
+            return (_copy(kept) if copied else kept), True
     notes: list[tuple[str, int, dict[str, int]]] = []
 
     def note(resource: str, shown: int, withheld: dict[str, int]) -> None:
@@ -503,7 +521,8 @@ def _one(
     weights: Mapping[str, float] | None,
     serving: _Serving,
 ) -> tuple[str, Network]:
-    found = dict(_found(ctx, min_size, tie_kinds, weights, 1, serving))
+    parts, served, shared = _found_parts(ctx, min_size, tie_kinds, weights, 1, serving)
+    found = dict(parts)
     wanted = network_id.strip().upper()
     if wanted not in found:
         there = f"there are {len(found)} (N1…N{len(found)})" if found else "there is none in what you may see"
@@ -511,7 +530,8 @@ def _one(
             f"no network {network_id!r} of at least {min_size} people: {there}; "
             "list them with `mare network --hub`"
         )
-    return wanted, found[wanted]
+    part = found[wanted]
+    return wanted, _as_served(_copy(part) if shared else part, served)
 
 
 def analysed_network(ctx: HubContext, network_id: str, min_size: int = 3) -> tuple[Network, dict[str, Any]]:
