@@ -193,17 +193,7 @@ def hub_found_networks(
     seed: int = 1,
 ) -> list[tuple[str, Network]]:
     """`find_networks` on the viewer's `entity_network`, kept like it for the same policy and data."""
-    return _found(ctx, min_size, tie_kinds, weights, seed, _serving(ctx, tie_kinds, weights))
-
-
-def _found(
-    ctx: HubContext,
-    min_size: int,
-    tie_kinds: Iterable[str] | None,
-    weights: Mapping[str, float] | None,
-    seed: int,
-    serving: _Serving,
-) -> list[tuple[str, Network]]:
+    serving = _serving(ctx, tie_kinds, weights)
     parts, served, shared = _found_parts(ctx, min_size, tie_kinds, weights, seed, serving)
     return [(nid, _as_served(_copy(part) if shared else part, served)) for nid, part in parts]
 
