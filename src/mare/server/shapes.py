@@ -170,11 +170,11 @@ def since(times: list[str | None], days: int | None) -> str | None:
     """The first day of the last `days` days of the data (counted back from its newest date), or None."""
     if not days:
         return None
-    dated = sorted(t[:10] for t in times if t)
-    if not dated:
+    last = max((t[:10] for t in times if t), default=None)  # the newest day (not a sort of them all)
+    if last is None:
         return None
     try:
-        newest = date.fromisoformat(dated[-1])
+        newest = date.fromisoformat(last)
     except ValueError:
         return None
     return (newest - timedelta(days=days)).isoformat()
