@@ -12,6 +12,13 @@ import pytest
 
 from mare.store.db import Store, open_store
 
+# Rich fixes a console's width when it is made (mare.cli's consoles: on import) if COLUMNS is set, and
+# the CLI tests give each run its own width (CliRunner's env). So the session takes no terminal size
+# from its caller: neither a COLUMNS of the shell's nor the COLUMNS=80 and LINES=24 that readline
+# (imported early by pytest) exports to every process pytest starts, its xdist workers included.
+os.environ.pop("COLUMNS", None)
+os.environ.pop("LINES", None)
+
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
