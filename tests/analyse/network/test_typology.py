@@ -59,7 +59,7 @@ def test_folder_errors(tmp_path: Path) -> None:
 
 def test_cli_compare(tmp_path: Path) -> None:
     folder = _collection(tmp_path / "nets")
-    runner = CliRunner()
+    runner = CliRunner(env={"COLUMNS": "400"})  # the messages name tmp_path: no fold at 80 columns
     shown = runner.invoke(app, ["network", "compare", str(folder), "--json"])
     assert shown.exit_code == 0, shown.output
     data = json.loads(shown.output)
