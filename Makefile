@@ -3,6 +3,9 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.local/bin:$(HOME)/.cargo/bin:$(PATH)
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 PYTEST_ARGS ?=
+# `make test` runs the default suite on two xdist workers, whole files each (module fixtures built
+# once); PYTEST_WORKERS=0 runs it in one process (e.g. for --pdb).
+PYTEST_WORKERS ?= 2
 WIDGETS := src/mare/server/static/dist/widgets.js
 
 .PHONY: help setup chromium postgresql java test test-slow test-browser test-postgres test-spark lint typecheck demo scenario bench clean
@@ -63,7 +66,7 @@ typecheck: setup
 
 test: lint typecheck
 	npm test --silent
-	$(UV) run pytest -q $(PYTEST_ARGS)
+	$(UV) run pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 test-slow: setup
 	$(UV) run pytest -q -m slow $(PYTEST_ARGS)

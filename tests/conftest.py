@@ -19,6 +19,17 @@ from mare.store.db import Store, open_store
 os.environ.pop("COLUMNS", None)
 os.environ.pop("LINES", None)
 
+#: Files that each run for minutes (a one-core figure: 2-3 min). `make test` deals whole files to two
+#: xdist workers in collection order (--dist loadfile --no-loadscope-reorder): these go first, one to
+#: each worker, so that neither is left running one of them alone at the end.
+LONG_FILES = ("tests/hub/test_leak_matrix.py", "tests/server/test_leak_sweep.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under xdist, the long files first (each worker collects, and sorts, the same items)."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=lambda item: item.nodeid.split("::", 1)[0] not in LONG_FILES)
+
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
