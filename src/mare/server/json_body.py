@@ -9,10 +9,8 @@ wraps a view so that its dict leaves as a ready `Response`, which FastAPI sends 
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import functools
-import inspect
 from collections import deque
 from collections.abc import Callable
 from datetime import timedelta
@@ -42,9 +40,7 @@ def _default(value: Any) -> Any:
         return str(value)
     if isinstance(value, bytes):
         return value.decode()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
-    if hasattr(value, "model_dump"):
+    if hasattr(value, "model_dump"):  # a pydantic model (orjson writes dataclasses itself)
         return value.model_dump(mode="json")
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
@@ -64,15 +60,8 @@ class JsonBody(Response):
 
 
 def answers_json(view: Callable[..., Any]) -> Callable[..., Any]:
-    """The view, answering with its dict encoded in its own thread (its signature kept for FastAPI)."""
-    if inspect.iscoroutinefunction(view):
-
-        @functools.wraps(view)
-        async def run_async(*args: Any, **kwargs: Any) -> Any:
-            data = await view(*args, **kwargs)
-            return data if isinstance(data, Response) else JsonBody(data)
-
-        return run_async
+    """The view (a plain function: FastAPI runs it on a worker thread), answering with its dict encoded
+    there; its signature kept for FastAPI."""
 
     @functools.wraps(view)
     def run(*args: Any, **kwargs: Any) -> Any:
