@@ -164,11 +164,13 @@ def _pairs(ctx: HubContext, shown: list[str]) -> tuple[list[tuple[Any, ...]], li
     if not shown:
         return [], []
     marks = ", ".join("?" for _ in shown)
-    parts = [
+    # each end its own read, on its index (one `OR` of the two read every hit); a hit between two shown
+    # records comes from both and is kept once
+    hit = (
         "SELECT 'hit' AS part, id, kind, basis, left_uid, right_uid, match_probability, "
         "created_at AS happened, NULL AS reason FROM hits "
-        f"WHERE left_uid IN ({marks}) OR right_uid IN ({marks})"
-    ]
+    )
+    parts = [f"{hit} WHERE left_uid IN ({marks})", f"{hit} WHERE right_uid IN ({marks})"]
     params = [*shown, *shown]
     if len(shown) >= 2:
         parts.append(
@@ -179,7 +181,9 @@ def _pairs(ctx: HubContext, shown: list[str]) -> tuple[list[tuple[Any, ...]], li
     rows = ctx.store.con.execute(
         " UNION ALL ".join(parts) + " ORDER BY part, happened, id", params
     ).fetchall()
-    hits = [(h, k, b, lu, ru, p, at) for part, h, k, b, lu, ru, p, at, _ in rows if part == "hit"]
+    hits = list(
+        dict.fromkeys((h, k, b, lu, ru, p, at) for part, h, k, b, lu, ru, p, at, _ in rows if part == "hit")
+    )
     judged = [(lu, ru, k, b, at, why) for part, _, k, b, lu, ru, _, at, why in rows if part != "hit"]
     return hits, judged
 

@@ -173,13 +173,17 @@ class Repository:
         """The links of each record, each decided, with the record at its other end (no content)."""
         sources, source_params = _within("l.source_uid", uids)
         targets, target_params = _within("l.target_uid", uids)
-        rows = self.store.con.execute(
+        read = (
             "SELECT l.uid, l.kind, l.source_uid, l.target_uid, l.agency, l.handling_code, "
-            f"l.restrictions, l.properties, l.assessment, {superseded_sql('l.contribution')} "
-            f"FROM links l WHERE {sources} OR {targets} "
-            "ORDER BY l.uid",
+            f"l.restrictions, l.properties, l.assessment, {superseded_sql('l.contribution')} FROM links l"
+        )
+        # each end its own read, on its index (one `OR` of the two read every link); a link between two of
+        # the records comes from both and is kept once
+        found = self.store.con.execute(
+            f"{read} WHERE {sources} UNION ALL {read} WHERE {targets} ORDER BY 1",
             [*source_params, *target_params],
         ).fetchall()
+        rows = list({row[0]: row for row in found}.values())
         wanted = set(uids)
         ends = [(row, uid) for row in rows for uid in dict.fromkeys((row[2], row[3])) if uid in wanted]
         others = {dst if src == uid else src for (_, _, src, dst, *_), uid in ends}

@@ -373,7 +373,10 @@ def _person_name_sql(probe: Probe, fuzzy: bool, sliced: bool = False) -> tuple[s
     alias = "list_contains(alias_keys_l, ?)" + (" OR list_contains(alias_keys_l, ?)" if fuzzy else "")
     # candidates: the keys in `person_keys`; fuzzy, also any part sound shared (the sounds that
     # `person_name_tokens` indexes, read from `name_sound` in the same scan: faster than the index here)
-    candidates = f"f.record_uid IN (SELECT record_uid FROM person_keys WHERE key IN ({_marks(keys)}))"
+    # the keys from the store's own table even on the slice: its index finds them (the slice's copy is
+    # scanned whole); a key newer than the slice finds no features there, as before
+    keyed = "main.person_keys" if sliced else "person_keys"
+    candidates = f"f.record_uid IN (SELECT record_uid FROM {keyed} WHERE key IN ({_marks(keys)}))"
     candidate_params: list[Any] = list(keys)
     if fuzzy and extra["sounds"]:
         candidates += " OR regexp_matches(f.name_sound, ?)"

@@ -452,15 +452,8 @@ def strip_accents_function() -> str:
     )
 
 
-#: Indexes only PostgreSQL needs: its row-level security joins a link to the records at its ends
-#: (DuckDB scans the links table instead).
+#: Indexes only PostgreSQL needs (the ends of links and hits are indexed on both backends: migration 19).
 PG_INDEXES = (
-    "CREATE INDEX IF NOT EXISTS links_source_pg ON links (source_uid)",
-    "CREATE INDEX IF NOT EXISTS links_target_pg ON links (target_uid)",
-    # an entity page's hits (left_uid IN … OR right_uid IN …): every hit read, each checked by its
-    # policy, without them
-    "CREATE INDEX IF NOT EXISTS hits_left_pg ON hits (left_uid)",
-    "CREATE INDEX IF NOT EXISTS hits_right_pg ON hits (right_uid)",
     # the network's monthly call counts, one contribution's calls at a time
     "CREATE INDEX IF NOT EXISTS calls_contribution_pg ON calls (contribution)",
     # the replaced contributions, which every policy reads once per statement
