@@ -14,6 +14,7 @@ from mare.analyse.geo.enrich import geocode_records
 from mare.cli import app
 from mare.hub.context import HubContext
 from mare.hub.entity import EntityError, entity, parse_identifier
+from mare.hub.repository import Repository
 from mare.ingest.pipeline import ingest_file
 from mare.resolve import crosscheck_contribution
 from mare.store.db import Store
@@ -123,3 +124,19 @@ def test_cli_table_and_json(hub: tuple[Store, str, str]) -> None:
     assert missing.exit_code == 1 and "no entity 'E0'" in missing.output and "Traceback" not in missing.output
     bad = runner.invoke(app, ["show", "entity", "phone:abc", "--home", home])
     assert bad.exit_code == 1 and "not a valid phone" in bad.output
+
+
+def test_a_hit_or_link_between_two_shown_records_is_listed_once(hub: tuple[Store, str, str]) -> None:
+    # each end is read on its own index (`_pairs`, `_links_of`): what joins two of the records read is found
+    # from both ends and must be kept once
+    store, p1, q1 = hub
+    between = store.con.execute(
+        "SELECT count(*) FROM hits WHERE list_sort([left_uid, right_uid]) = list_sort([?, ?])", [p1, q1]
+    ).fetchone()
+    view = entity(as_(store, "HUB"), p1)
+    assert view is not None and between is not None and between[0] >= 1
+    assert view.hits_within == between[0]
+    event = p1.replace(":p1", ":e1")
+    both = Repository(as_(store, "DE-BKA")).many([p1, event])
+    assert [link["kind"] for link in both[p1].links] == ["involved_in"]
+    assert [link["kind"] for link in both[event].links] == ["involved_in"]
