@@ -17,7 +17,11 @@ per number of clients, the CPU seconds the server process itself used (Linux: /p
 requests per second and the load average after the phase (on a shared machine the CPU time says what
 the server spent whatever ran beside it).
 
+`--mix notifications=100` measures the seam alone: sign-in, policy and the audit entry around the lightest
+read there is, beside the same route with none of them (the floor).
+
     uv run python benchmarks/api.py --home H [--clients 1 5 20 50] [--requests 200] [--no-ingest]
+        [--mix search=35,entity=35,network=15,map=15]
 """
 
 from __future__ import annotations
@@ -45,6 +49,8 @@ from typing import Any
 from load import Client, _contribution, _free_port, _multipart, _percentile
 
 ROUTES = (("search", 0.35), ("entity", 0.35), ("network", 0.15), ("map", 0.15))
+#: Routes `--mix` may name beside those: the lightest signed-in, audited read (the seam's own cost).
+LIGHT = ("notifications",)
 
 
 def _prepare(home: Path, folder: Path) -> tuple[str, Client, dict[str, list[str]]]:
@@ -90,6 +96,8 @@ def _prepare(home: Path, folder: Path) -> tuple[str, Client, dict[str, list[str]
 
 def _path(route: str, rng: random.Random, subjects: dict[str, list[str]]) -> str:
     quote = urllib.parse.quote
+    if route == "notifications":
+        return "/api/notifications"
     if route == "search":
         return f"/api/search?q={quote(rng.choice(subjects['search']))}&limit=20"
     if route == "entity":
@@ -123,7 +131,12 @@ def _wait(url: str) -> None:
 
 
 def _measure(
-    url: str, token: str, subjects: dict[str, list[str]], clients: int, requests: int
+    url: str,
+    token: str,
+    subjects: dict[str, list[str]],
+    clients: int,
+    requests: int,
+    mix: tuple[tuple[str, float], ...] = ROUTES,
 ) -> dict[str, Any]:
     """Latencies per route of `requests` mixed requests from `clients` threads, and the errors."""
     times: dict[str, list[float]] = defaultdict(list)
@@ -138,7 +151,7 @@ def _measure(
                 if left[0] <= 0:
                     return
                 left[0] -= 1
-            route = rng.choices([r for r, _ in ROUTES], [w for _, w in ROUTES])[0]
+            route = rng.choices([r for r, _ in mix], [w for _, w in mix])[0]
             path = _path(route, rng, subjects)
             began = time.perf_counter()
             try:
@@ -275,6 +288,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 5, 20, 50])
     parser.add_argument("--requests", type=int, default=200, help="requests per number of clients")
     parser.add_argument("--no-ingest", action="store_true", help="measure without an ingest running")
+    parser.add_argument(
+        "--mix",
+        default=",".join(f"{r}={int(100 * w)}" for r, w in ROUTES),
+        help="route=weight,… (routes: search, entity, network, map, notifications); "
+        "e.g. notifications=100 for the seam alone: sign-in, policy and audit around the lightest read",
+    )
     parser.add_argument("--bare", nargs=2, metavar=("FOLDER", "PORT"), help=argparse.SUPPRESS)
     args, rest = parser.parse_known_args()
     if args.bare:
@@ -282,6 +301,7 @@ def main() -> None:
         return
     if rest or args.home is None:
         parser.error("give --home H (a hub: see README for `mare scenario generate` and `mare ingest`)")
+    mix = _mix(parser, args.mix)
     with tempfile.TemporaryDirectory(prefix="mare-api-") as tmp:
         folder = Path(tmp) / "hub"
         token, contributor, subjects = _prepare(args.home, folder)
@@ -297,7 +317,7 @@ def main() -> None:
             try:
                 for clients in args.clients:
                     began, cpu = time.perf_counter(), _cpu(pid)
-                    served[clients] = _measure(url, token, subjects, clients, args.requests)
+                    served[clients] = _measure(url, token, subjects, clients, args.requests, mix)
                     served[clients]["cpu"] = _cpu(pid) - cpu
                     served[clients]["wall"] = time.perf_counter() - began
                     served[clients]["load"] = _load()
@@ -316,7 +336,7 @@ def main() -> None:
             _measure(url, token, subjects, 1, 8)
             for clients in args.clients:
                 began, cpu = time.perf_counter(), _cpu(bare.pid)
-                floor[clients] = _measure(url, token, subjects, clients, args.requests)
+                floor[clients] = _measure(url, token, subjects, clients, args.requests, mix)
                 floor[clients]["cpu"] = _cpu(bare.pid) - cpu
                 floor[clients]["wall"] = time.perf_counter() - began
                 floor[clients]["load"] = _load()
@@ -325,7 +345,7 @@ def main() -> None:
             bare.wait(60)
     during = "while a contributor uploads" if not args.no_ingest else "with no ingest running"
     print(
-        f"{args.requests} mixed requests per row ({', '.join(f'{r} {int(100 * w)} %' for r, w in ROUTES)}), "
+        f"{args.requests} mixed requests per row ({', '.join(f'{r} {int(100 * w)} %' for r, w in mix)}), "
         f"{during} ({len(uploads)} uploads, statuses {sorted(set(uploads))}); the floor: the same views "
         "with no policy, audit or sign-in, no ingest\n"
     )
@@ -335,7 +355,7 @@ def main() -> None:
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for clients in args.clients:
-        for route, _ in ROUTES:
+        for route, _ in mix:
             ours = served[clients]["times"].get(route, [])
             base = floor[clients]["times"].get(route, [])
             if not ours or not base:
@@ -367,11 +387,34 @@ def main() -> None:
         print("error:", problem)
 
 
+def _mix(parser: argparse.ArgumentParser, text: str) -> tuple[tuple[str, float], ...]:
+    """`route=weight,…` as (route, share) pairs, or a usage error naming the part that cannot be read."""
+    known = [r for r, _ in ROUTES] + list(LIGHT)
+    pairs: list[tuple[str, float]] = []
+    for part in text.split(","):
+        route, _, weight = part.strip().partition("=")
+        try:
+            share = float(weight)
+        except ValueError:
+            share = -1.0
+        if route not in known or share <= 0:
+            parser.error(
+                f"--mix: cannot read {part.strip()!r}: give route=weight with routes {', '.join(known)}"
+            )
+        pairs.append((route, share))
+    total = sum(w for _, w in pairs)
+    return tuple((r, w / total) for r, w in pairs)
+
+
 def _route_of(error: str) -> str:
     path = error.split("?")[0].split(":")[0]
-    return {"search": "search", "entities": "entity", "networks": "network", "map": "map"}.get(
-        path.strip("/").split("/")[1] if path.count("/") >= 2 else "", ""
-    )
+    return {
+        "search": "search",
+        "entities": "entity",
+        "networks": "network",
+        "map": "map",
+        "notifications": "notifications",
+    }.get(path.strip("/").split("/")[1] if path.count("/") >= 2 else "", "")
 
 
 if __name__ == "__main__":
