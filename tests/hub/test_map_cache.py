@@ -229,3 +229,41 @@ def test_an_upload_landing_while_the_map_is_read_is_not_kept_under_older_stamps(
     store.con.execute("DELETE FROM records WHERE uid = ?", uploaded)
     assert "Punta Intanto" not in event_places(store, THIRD)
     assert "Punta Intanto" not in json.dumps(drawn(store, THIRD).hotspots)
+
+
+def test_past_the_window_the_map_is_rebuilt_behind_the_requests(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Served across additions (the web server), the map request that finds the window passed is served
+    the last build like the others; its events, legs and hotspots are read again behind the requests,
+    and the next request is served them without reading anything."""
+    from hub.test_network_cache import age, rebuilt_behind
+    from mare.hub import kept
+
+    load(store, tmp_path)
+    places._LOCATED.clear()
+    places._HOTSPOTS.clear()
+    kept.serve_across_additions(store.home, 60.0)
+    try:
+        before = drawn(store, THIRD)
+        record = _event("n1", 36.2, 15.1, "2026-06-22T04:00:00Z", "Capo Nuovo")
+        report = ingest_file(store, write_contribution(tmp_path / "new.json", [record], id="NEW-1"))
+        assert report.status == "stored", report.message
+        age(store, 61)
+        read = places._read
+        readers: list[str] = []
+
+        def counted(ctx: HubContext, kind: str, fields: tuple[str, ...]) -> Any:
+            readers.append(threading.current_thread().name)
+            return read(ctx, kind, fields)
+
+        monkeypatch.setattr(places, "_read", counted)
+        due = drawn(store, THIRD)
+        assert due.events == before.events and due.served["as_of"] == before.served["as_of"]
+        rebuilt_behind()
+        assert readers == ["mare-rebuild-map", "mare-rebuild-map"]  # events and legs, behind the requests
+        after = drawn(store, THIRD)
+        assert "Capo Nuovo" in {p.place for p in after.events} and after.served["across_additions"]
+        assert len(readers) == 2 and after.hotspots
+    finally:
+        kept.serve_across_additions(store.home, None)

@@ -3,6 +3,7 @@ reads, built again when anything it reads changes, and never handed from one vie
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 import time
@@ -199,6 +200,112 @@ def test_an_addition_is_served_from_the_last_build_for_a_while(
     rebuilt, current = served(store, BKA)
     assert {"Dana New", "Emil New"} <= rebuilt and not current["across_additions"]
     assert builds == ["DE-BKA", "DE-BKA"]
+
+
+def age(store: Store, seconds: float) -> None:
+    """The last builds served across additions for this store made `seconds` earlier (time passing)."""
+    home = str(store.home.resolve())
+    with kept._LOCK:
+        for slot, build in list(kept._LAST.items()):
+            if slot[1][0] == home:
+                kept._LAST[slot] = dataclasses.replace(build, made=build.made - seconds)
+
+
+def rebuilt_behind() -> None:
+    """Wait for the rebuilds behind the requests (`kept.rebuild_behind`) to end."""
+    for thread in threading.enumerate():
+        if thread.name.startswith("mare-rebuild-"):
+            thread.join(60)
+            assert not thread.is_alive()
+
+
+def test_past_the_window_the_network_is_rebuilt_behind_the_requests(
+    store: Store, tmp_path: Path, builds: list[str], across: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the window has passed, the request that finds it so is served the last build like the others
+    (none waits for a rebuild); the network, and the networks found in it, are built behind them in one
+    read transaction: an upload committed meanwhile is not in that build, which is kept all the same."""
+    from mare.analyse.network import report
+
+    load(store, tmp_path)
+    before, fresh = served(store, BKA)
+    with HubContext(store, BKA, "password") as ctx:
+        ids = [nid for nid, _ in networks.hub_found_networks(ctx, 2)]
+        for nid in ids:
+            networks.analysed_network(ctx, nid, 2)
+    add_people(store, tmp_path)
+    age(store, 61)
+    analysts: list[str] = []
+    analyse = report.analyse
+
+    def analysing(net: Any) -> Any:
+        analysts.append(threading.current_thread().name)
+        return analyse(net)
+
+    monkeypatch.setattr(report, "analyse", analysing)
+    started, added = threading.Event(), threading.Event()
+    build = networks._entity_network
+
+    def waiting(ctx: HubContext, *args: Any) -> Any:
+        started.set()
+        assert added.wait(30)
+        return build(ctx, *args)
+
+    monkeypatch.setattr(networks, "_entity_network", waiting)
+    finders: list[str] = []
+    find = networks.find_networks
+
+    def finding(net: Any, *args: Any, **kwargs: Any) -> Any:
+        finders.append(threading.current_thread().name)
+        return find(net, *args, **kwargs)
+
+    monkeypatch.setattr(networks, "find_networks", finding)
+    names, info = served(store, BKA)  # due: served the last build, its rebuild started
+    assert names == before and info["across_additions"] and info["as_of"] == fresh["as_of"]
+    assert started.wait(30)
+    assert served(store, BKA)[1]["rebuilding"]
+    late = [person("l1", "Lena Late"), person("l2", "Otto Late")]
+    link = [{"kind": "associate_of", "source": "l1", "target": "l2"}]
+    report = ingest_file(store, write_contribution(tmp_path / "late.json", late, link, id="LATE-1"))
+    assert report.status == "stored", report.message
+    added.set()
+    rebuilt_behind()
+    names, info = served(store, BKA)
+    assert {"Dana New", "Emil New"} <= names and not {"Lena Late", "Otto Late"} & names
+    assert info["across_additions"] and not info["rebuilding"]
+    assert builds == ["DE-BKA", "DE-BKA"]  # the second behind the requests, and kept
+    assert finders == ["mare-rebuild-person network"]  # the networks found in it, behind them too
+    # the networks that changed (the one the new people joined) analysed again behind the requests
+    assert analysts and set(analysts) == {"mare-rebuild-person network"}
+    with HubContext(store, BKA, "password") as ctx:
+        for nid in ids:
+            networks.analysed_network(ctx, nid, 2)
+    assert set(analysts) == {"mare-rebuild-person network"}
+
+
+def test_a_build_whose_rebuilds_fail_is_not_served_for_ever(
+    store: Store, tmp_path: Path, builds: list[str], across: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild behind the requests that fails leaves the last build served; once it is `STALE_AFTER`
+    windows old with no rebuild under way, requests read the data and build as off the web server."""
+    load(store, tmp_path)
+    before, _ = served(store, BKA)
+    add_people(store, tmp_path)
+    age(store, 61)
+    build = networks._entity_network
+
+    def failing(ctx: HubContext, *args: Any) -> Any:
+        raise RuntimeError("the rebuild fails")
+
+    monkeypatch.setattr(networks, "_entity_network", failing)
+    assert served(store, BKA)[0] == before
+    rebuilt_behind()
+    assert served(store, BKA)[0] == before  # due again: another rebuild, failing too
+    rebuilt_behind()
+    monkeypatch.setattr(networks, "_entity_network", build)
+    age(store, kept.STALE_AFTER * 60)
+    names, info = served(store, BKA)
+    assert "Dana New" in names and not info["across_additions"]
 
 
 def test_a_withholding_change_is_never_served_from_an_older_build(

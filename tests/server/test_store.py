@@ -3,13 +3,16 @@ requests, the search's slice filled."""
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from mare.hub import kept, search
-from mare.server.store import ServerStore
+from mare.server.store import WRITER_NICE, ServerStore
 from mare.store.db import Store, open_store
 
 
@@ -33,6 +36,15 @@ def test_every_write_but_an_upload_is_a_withholding_change(served: ServerStore) 
     assert served.writer.submit(lambda store: running()).result() == 1
     assert served.writer.submit(lambda store: running(), adds_only=True).result() == 0
     assert running() == 0
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own niceness is Linux's")
+def test_reads_come_before_writes(served: ServerStore) -> None:
+    """The writer thread runs at a lower priority than the threads serving reads (`WRITER_NICE`)."""
+    writer = served.writer.submit(lambda store: threading.get_native_id()).result()
+    reader = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert os.getpriority(os.PRIO_PROCESS, writer) == min(19, reader + WRITER_NICE)
+    assert reader == 19 or os.getpriority(os.PRIO_PROCESS, writer) > reader
 
 
 def test_the_server_serves_its_store_across_additions_while_open(tmp_path: Path) -> None:

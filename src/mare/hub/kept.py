@@ -14,24 +14,32 @@ stamps, while nothing but additions (new contributions adding records, links, ca
 and geocoding) reached the store since it was built. Every other change (a handling change, consent,
 erasure, retention, judgements, a contribution replacing another) runs inside `withholding_change`, and
 a build begun before such a change ended is never served after it: the next request reads the stamps and
-builds again. When the window has passed, the next request reads the stamps and rebuilds if they
-changed; the others are served the last build meanwhile. What is served says when it was built (`Served`).
+builds again. When the window has passed, the next request starts a rebuild behind the requests
+(`rebuild_behind`: on a thread of its own, in one read transaction, for the same viewer's policy) and
+every request, that one included, is served the last build until the new one is kept: no request waits
+for a rebuild (on the medium scenario, the hub's network takes about a minute of CPU to build and find
+networks in). A build not renewed within `STALE_AFTER` windows (its rebuilds failing) is no longer
+served: requests then build as off the web server. What is served says when it was built (`Served`).
 Off by default (the command line and the tests read the stamps every time).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+import duckdb
+
 from mare.hub.context import HubContext
+from mare.store.db import Store
 
 Key = tuple[Any, ...]
 V = TypeVar("V")
@@ -89,12 +97,13 @@ def base_of(key: Key) -> Key:
 @dataclass(frozen=True, slots=True)
 class Served:
     """Which build a request got: its key, when it was built (UTC), whether data may have been added
-    since (served across additions), and whether a newer build is being made."""
+    since (served across additions), whether a newer build is being made, and whether one is due."""
 
     key: Key | None
     built_at: datetime | None
     across_additions: bool = False
     rebuilding: bool = False
+    due: bool = False  # older than the window and no rebuild under way: start one (`rebuild_behind`)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-able form, for the page saying how current it is."""
@@ -125,6 +134,9 @@ _LAST: dict[tuple[str, Key], _Build] = {}
 _REBUILDING: set[tuple[str, Key]] = set()
 #: Builds remembered for serving across additions, at most (the oldest forgotten).
 LAST_BUILDS = 64
+#: Windows after which a build whose rebuilds behind the requests keep failing is no longer served.
+STALE_AFTER = 5
+_LOG = logging.getLogger(__name__)
 
 
 def serve_across_additions(home: Path, window: float | None = 120.0) -> None:
@@ -173,8 +185,9 @@ def _epoch() -> int | None:
 
 def last_build(name: str, base: Key | None) -> Served | None:
     """The last build of `name` for this base if it may be served without reading the stamps: serving
-    across additions is on, it is younger than the window, and no withholding change began since it
-    began (None otherwise: read the stamps)."""
+    across additions is on and no withholding change began since it began (None otherwise: read the
+    stamps). Older than the window, it is served `due`: the caller starts a rebuild (`rebuild_behind`);
+    older than `STALE_AFTER` windows with no rebuild under way, it is not served."""
     if base is None:
         return None
     with _LOCK:
@@ -182,9 +195,51 @@ def last_build(name: str, base: Key | None) -> Served | None:
         window = _ADDITIONS.windows.get(str(base[0]))
         if window is None or found is None or _epoch() != found.epoch:
             return None
-        if time.monotonic() - found.made >= window and (name, base) not in _REBUILDING:
+        rebuilding = (name, base) in _REBUILDING
+        age = time.monotonic() - found.made
+        if age >= STALE_AFTER * window and not rebuilding:
             return None
-        return Served(found.key, found.built_at, True, (name, base) in _REBUILDING)
+        return Served(found.key, found.built_at, True, rebuilding, age >= window and not rebuilding)
+
+
+def rebuild_behind(name: str, served: Served, ctx: HubContext, rebuild: Callable[[HubContext], None]) -> None:
+    """Rebuild `name` behind the requests: `rebuild` on a thread of its own, given a context of the
+    same viewer, purpose and day as `ctx` on a cursor of its own inside one read transaction (so what it
+    builds is the data at the stamps it reads, whatever is added meanwhile). The context is never closed:
+    a rebuild is the hub's own work, audited by no one; each request served the result notes what it
+    shows in its own consultation entry. Requests go on being served the last build meanwhile (its slot is
+    rebuilding from now); only one rebuild of a slot runs at a time. DuckDB only (a key is never None
+    there)."""
+    if served.key is None:
+        return
+    slot = (name, base_of(served.key))
+    with _LOCK:
+        if slot in _REBUILDING:
+            return
+        _REBUILDING.add(slot)
+    try:
+        cursor = ctx.store.con.cursor()
+    except BaseException:
+        with _LOCK:
+            _REBUILDING.discard(slot)
+        raise
+
+    def run() -> None:
+        store = Store(home=ctx.store.home, con=cursor, archive=ctx.store.archive)
+        try:
+            cursor.execute("BEGIN TRANSACTION")
+            behind = HubContext(store, ctx.viewer, ctx.via, ctx.purpose, ctx.why, ctx.what, ctx.today)
+            rebuild(behind)
+        except Exception:  # the last build goes on being served; the next request due starts another
+            _LOG.exception("rebuilding %s behind the requests failed", name)
+        finally:
+            with _LOCK:
+                _REBUILDING.discard(slot)
+            with suppress(duckdb.Error):
+                cursor.execute("ROLLBACK")
+            cursor.close()
+
+    threading.Thread(target=run, name=f"mare-rebuild-{name}", daemon=True).start()
 
 
 def epoch_now() -> int | None:
@@ -288,6 +343,11 @@ class Kept(Generic[V]):
             built = build()
             self.put(key, built)
             return built, True
+
+    def kept_keys(self) -> list[Key]:
+        """The keys kept, least recently used first."""
+        with self._lock:
+            return list(self._items)
 
     def clear(self) -> None:
         """Forget everything kept."""

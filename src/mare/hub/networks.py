@@ -20,6 +20,7 @@ from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import networkx as nx
@@ -37,6 +38,7 @@ from mare.hub.kept import (
     epoch_now,
     last_build,
     policy_base,
+    rebuild_behind,
     stamp_sql,
     with_stamp,
 )
@@ -159,10 +161,60 @@ def _serving(
         with _NETWORKS_LOCK:
             kept = last.key in _NETWORKS
         if kept:
+            if last.due:
+                rebuild_behind(_NAME, last, ctx, partial(_rebuild, last.key, tie_kinds, weights))
             return _Serving(last.key, last, None)
     epoch = epoch_now()
     key = with_stamp(ctx, base, _STAMP_SQL) if base is not None else None
     return _Serving(key, Served(key, None), epoch)
+
+
+def _rebuild(
+    last: tuple[Any, ...],
+    tie_kinds: Iterable[str] | None,
+    weights: Mapping[str, float] | None,
+    behind: HubContext,
+) -> None:
+    """Build the network for the data as it is now behind the requests (`kept.rebuild_behind`, which
+    gives `behind`), the networks found in it with each option kept for the `last` build, and the analysis
+    of each network analysed for it that changed, before it becomes the last build: no request then waits
+    for any of them (about a minute of CPU on the medium hub, and seconds per analysis)."""
+    epoch = epoch_now()
+    key = with_stamp(behind, base_of(last), _STAMP_SQL)
+    with building(_NAME, key, epoch) as done, _one_build(key):
+        net, keep = _kept_or_built(behind, tie_kinds, weights, key, copied=False)
+        if not keep:
+            return
+        at = len(last)
+        for found in _FOUND.kept_keys():
+            if found[:at] == last and len(found) == at + 2:
+                min_size, seed = found[at:]
+                _FOUND.take_or_build((*key, min_size, seed), partial(find_networks, net, min_size, seed=seed))
+        if tie_kinds is None and weights is None:  # the options `analysed_network` reads with
+            _analyse_behind(last, key)
+        done()
+
+
+def _analyse_behind(last: tuple[Any, ...], key: tuple[Any, ...]) -> None:
+    """For each network analysed for the `last` build's policy: its analysis in the networks found for
+    `key`, made now if the network changed (an unchanged one keeps its analysis: `analysed_network`)."""
+    from mare.analyse.network.report import analyse
+
+    base = base_of(last)
+    at = len(base)
+    asked = {k[at : at + 2] for k in _REPORTS.kept_keys() if k[:at] == base and len(k) == at + 3}
+    for min_size, wanted in sorted(asked):
+        parts = _FOUND.get((*key, min_size, 1))
+        part = dict(parts).get(wanted) if parts is not None else None
+        if part is None:
+            continue
+        content, _ = _FINGERPRINTS.take_or_build((*key, min_size, wanted), partial(_fingerprint, part))
+        _REPORTS.take_or_build((*base, min_size, wanted, content), partial(_analysed_copy, analyse, part))
+
+
+def _analysed_copy(analyse: Callable[[Network], dict[str, Any]], part: Network) -> dict[str, Any]:
+    """`analyse` on a copy of a kept network (the analysis may change what it is given)."""
+    return analyse(_copy(part))
 
 
 def _as_served(net: Network, served: Served) -> Network:

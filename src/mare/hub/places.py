@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from mare.hub.context import HubContext
@@ -40,6 +41,7 @@ from mare.hub.kept import (
     one_build,
     policy_base,
     policy_key,
+    rebuild_behind,
     stamp_sql,
     with_stamp,
 )
@@ -190,6 +192,8 @@ _HOTSPOTS: Kept[dict[str, Any]] = Kept(4 * PLACES_CACHE_SIZE)
 _NAME = "map"
 #: The kinds the map's layers are read from.
 _MAP_KINDS = ("event", "journey_leg")
+#: The map's hotspots: `hub_hotspots`'s defaults (resolution, rings, alpha, step, all cells, min activity).
+MAP_HOTSPOTS = (6, 1, 0.05, "year", False, MIN_ACTIVITY)
 
 
 def _key(ctx: HubContext) -> Key | None:
@@ -208,11 +212,24 @@ def _served(ctx: HubContext) -> Served:
     if last is not None and last.key is not None:
         key = last.key
         if all(_LOCATED.get((*key, kind)) is not None for kind in _MAP_KINDS):
+            if last.due:
+                rebuild_behind(_NAME, last, ctx, partial(_rebuild, base))
             return last
     epoch = epoch_now()
     key = with_stamp(ctx, base, _STAMP_SQL)
     mark_built(_NAME, key, epoch)
     return Served(key, datetime.now(UTC))
+
+
+def _rebuild(base: Key, behind: HubContext) -> None:
+    """The map's events, legs and hotspots for the data as it is now, built behind the requests
+    (`kept.rebuild_behind`, which gives `behind`) before they become the last build."""
+    epoch = epoch_now()
+    key = with_stamp(behind, base, _STAMP_SQL)
+    points, found = _event_points(behind, key), _legs(behind, key)
+    _hotspots(behind, key, points, found, MAP_HOTSPOTS)
+    if all(_LOCATED.get((*key, kind)) is not None for kind in _MAP_KINDS):
+        mark_built(_NAME, key, epoch)
 
 
 def _kept(
@@ -625,6 +642,5 @@ def hub_map(ctx: HubContext, events: bool = True, routes: bool = True, hotspots:
     found = _legs(ctx, key, across) if routes or hotspots else ([], 0, {})
     rows: list[dict[str, Any]] = []
     if hotspots:
-        options = (6, 1, 0.05, "year", False, MIN_ACTIVITY)
-        rows = _hotspots(ctx, key, points, found, options, across)["rows"]
+        rows = _hotspots(ctx, key, points, found, MAP_HOTSPOTS, across)["rows"]
     return MapData(points[0], found[0] if routes else [], rows, served.as_dict())

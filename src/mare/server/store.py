@@ -17,6 +17,7 @@ chain stays whole (`benchmarks/load.py` found the race: two entries given one nu
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 import time
@@ -42,6 +43,9 @@ ADDITIONS_WINDOW = 120.0
 #: Seconds between fillings of the search's slice while uploads go on (its filling takes ~0.5 s of
 #: DuckDB on the medium scenario): what they add is found by searches at most this much later.
 SLICE_EVERY = 10.0
+#: How much nicer the writer thread is than the reads (Linux: a thread's own niceness): reads come
+#: first when the cores are busy, and an ingest goes on in what they leave (docs/web.md).
+WRITER_NICE = 10
 
 
 class Writer:
@@ -56,6 +60,9 @@ class Writer:
         self._thread.start()
 
     def _run(self) -> None:
+        with suppress(AttributeError, OSError):  # not Linux, or not allowed: the same priority as reads
+            me = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, me, min(19, os.getpriority(os.PRIO_PROCESS, me) + WRITER_NICE))
         cursor = self._base.con.cursor()
         store = Store(home=self._base.home, con=cursor, archive=self._base.archive)
         try:
