@@ -590,7 +590,8 @@ def analysed_network(ctx: HubContext, network_id: str, min_size: int = 3) -> tup
     # hub's data: a network an upload left as it was keeps its analysis when the hub's network is built
     # again (the analysis reads nothing but the network)
     content, _ = _FINGERPRINTS.take_or_build((*key, min_size, wanted), lambda: _fingerprint(net))
-    kept, _ = _REPORTS.take_or_build((*base_of(key), min_size, wanted, content), lambda: analyse(_copy(net)))
+    analysed = partial(_analysed_copy, analyse, net)
+    kept, _ = _REPORTS.take_or_build((*base_of(key), min_size, wanted, content), analysed)
     return net, copy.deepcopy(kept)
 
 
