@@ -672,18 +672,23 @@ def _query(
             params += part_params
     vis, vis_params = ctx.visibility_sql("r")
     rule, rule_params = ctx.rule_sql("r")
+    # every match is decided (the counts by rule say what was withheld), but the reasons are listed for
+    # the rows shown in full only: a common name matches thousands of records, of which `limit` are shown
     sql = (
-        f"WITH m AS ({' UNION ALL '.join(parts)}), "
-        "b AS (SELECT record_uid, max(score) AS score, list(struct_pack(basis := basis, "
-        "level := level, score := score, value := value) ORDER BY score DESC, basis, value) AS why "
-        "FROM m GROUP BY record_uid), "
+        f"WITH m AS MATERIALIZED ({' UNION ALL '.join(parts)}), "
+        "b AS (SELECT record_uid, max(score) AS score FROM m GROUP BY record_uid), "
         "v AS MATERIALIZED (SELECT b.*, r.kind, r.agency, r.handling_code, r.restrictions, r.minor, "
         f"{superseded_sql('r.contribution')} AS superseded, "
-        f"r.label, {vis} AS visibility, {rule} AS rule FROM b JOIN records r ON r.uid = b.record_uid) "
-        "SELECT 'row' AS part, record_uid, kind, agency, handling_code, CAST(restrictions AS VARCHAR), "
+        f"r.label, {vis} AS visibility, {rule} AS rule FROM b JOIN records r ON r.uid = b.record_uid), "
+        "t AS MATERIALIZED (SELECT * FROM v WHERE visibility <> 'none' "
+        "ORDER BY score DESC, record_uid LIMIT ?), "
+        "w AS (SELECT record_uid, list(struct_pack(basis := basis, level := level, score := score, "
+        "value := value) ORDER BY score DESC, basis, value) AS why FROM m "
+        "WHERE record_uid IN (SELECT record_uid FROM t WHERE visibility = 'full') GROUP BY record_uid) "
+        "SELECT 'row' AS part, t.record_uid, kind, agency, handling_code, CAST(restrictions AS VARCHAR), "
         "minor, superseded, visibility, rule, CASE WHEN visibility = 'full' THEN score END, "
-        "CASE WHEN visibility = 'full' THEN label END, CASE WHEN visibility = 'full' THEN why END, 0 AS n "
-        "FROM (SELECT * FROM v WHERE visibility <> 'none' ORDER BY score DESC, record_uid LIMIT ?) "
+        "CASE WHEN visibility = 'full' THEN label END, CASE WHEN visibility = 'full' THEN w.why END, 0 AS n "
+        "FROM t LEFT JOIN w ON w.record_uid = t.record_uid "
         "UNION ALL SELECT 'count', NULL, NULL, NULL, NULL, NULL, NULL, NULL, visibility, rule, NULL, NULL, "
         "NULL, "
         "count(*) FROM v GROUP BY visibility, rule"
