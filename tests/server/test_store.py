@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from mare.hub import kept, search
-from mare.server.store import WRITER_NICE, ServerStore
+from mare.server.store import DB_THREADS, WRITER_NICE, ServerStore
 from mare.store.db import Store, open_store
 
 
@@ -45,6 +45,29 @@ def test_reads_come_before_writes(served: ServerStore) -> None:
     reader = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
     assert os.getpriority(os.PRIO_PROCESS, writer) == min(19, reader + WRITER_NICE)
     assert reader == 19 or os.getpriority(os.PRIO_PROCESS, writer) > reader
+
+
+def threads(store: Store) -> int:
+    row = store.con.execute("SELECT current_setting('threads')").fetchone()
+    return int(row[0]) if row else 0
+
+
+def test_a_statement_runs_on_the_threads_the_server_was_given(tmp_path: Path) -> None:
+    """One DuckDB thread per statement by default (`DB_THREADS`), for the reads and the writer alike;
+    `mare serve --db-threads N` gives more; none is refused with the option's name."""
+    with open_store(tmp_path / "home"):
+        pass
+    assert DB_THREADS == 1
+    for given, want in ((None, 1), (3, 3)):
+        opened = ServerStore(tmp_path / "home") if given is None else ServerStore(tmp_path / "home", given)
+        try:
+            with opened.reading() as store:
+                assert threads(store) == want
+            assert opened.writer.submit(threads).result() == want
+        finally:
+            opened.close()
+    with pytest.raises(ValueError, match="--db-threads"):
+        ServerStore(tmp_path / "home", db_threads=0)
 
 
 def test_the_server_serves_its_store_across_additions_while_open(tmp_path: Path) -> None:

@@ -24,6 +24,15 @@ InsecureOpt = Annotated[
         help="Send the session cookie over plain http (the default on 127.0.0.1 only).",
     ),
 ]
+ThreadsOpt = Annotated[
+    int,
+    typer.Option(
+        "--db-threads",
+        min=1,
+        help="DuckDB threads per statement (default 1: concurrent requests use the cores; raise it for "
+        "one user on many cores).",
+    ),
+]
 
 #: The demo's people: (user name, agency, roles). Passwords are generated on each `mare demo` run.
 DEMO_USERS = (
@@ -35,7 +44,9 @@ DEMO_USERS = (
 )
 
 
-def serve(home: Path | None, host: str, port: int, secure_cookies: bool | None = None) -> None:
+def serve(
+    home: Path | None, host: str, port: int, secure_cookies: bool | None = None, db_threads: int = 1
+) -> None:
     """Serve the store in HOME until interrupted."""
     import uvicorn
 
@@ -47,7 +58,7 @@ def serve(home: Path | None, host: str, port: int, secure_cookies: bool | None =
         raise fail(f"no Mare store at {root / DB_NAME}: run `mare init` or `mare demo` first")
     local = host in ("127.0.0.1", "localhost", "::1")
     secure = (not local) if secure_cookies is None else secure_cookies
-    app = create_app(root, secure_cookies=secure)
+    app = create_app(root, secure_cookies=secure, db_threads=db_threads)
     console.print(f"Mare at [bold]http://{host}:{port}/[/] (API docs at /api/docs); Ctrl-C stops it")
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 
@@ -57,9 +68,10 @@ def serve_command(
     host: HostOpt = "127.0.0.1",
     port: PortOpt = 8000,
     insecure_cookies: InsecureOpt = False,
+    db_threads: ThreadsOpt = 1,
 ) -> None:
     """Serve the web app and the JSON API on an existing store."""
-    serve(home, host, port, False if insecure_cookies else None)
+    serve(home, host, port, False if insecure_cookies else None, db_threads)
 
 
 def demo_users(ctx: HubContext) -> list[tuple[str, str, str, str]]:

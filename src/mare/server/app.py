@@ -39,7 +39,7 @@ from mare.server.access import BadInput
 from mare.server.actions import ACTIONS
 from mare.server.json_body import answers_json
 from mare.server.session import LoginLimiter, Signer, session_secret
-from mare.server.store import ServerStore
+from mare.server.store import DB_THREADS, ServerStore
 from mare.server.upload import MAX_UPLOAD, TooLarge, upload_action
 from mare.server.views import DATA_ROUTES, PAGES
 from mare.visible_text import template_value
@@ -158,9 +158,10 @@ def create_app(
     secure_cookies: bool = True,
     max_upload: int = MAX_UPLOAD,
     limiter: LoginLimiter | None = None,
+    db_threads: int = DB_THREADS,
 ) -> FastAPI:
     """The app over the store in HOME (one open store for the process; closed at shutdown)."""
-    store = ServerStore(home)
+    store = ServerStore(home, db_threads)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -46,6 +46,10 @@ SLICE_EVERY = 10.0
 #: How much nicer the writer thread is than the reads (Linux: a thread's own niceness): reads come
 #: first when the cores are busy, and an ingest goes on in what they leave (docs/web.md).
 WRITER_NICE = 10
+#: DuckDB threads per statement in the server (`mare serve --db-threads`). One: the server's concurrent
+#: requests keep the cores busy, and a statement split over several threads costs more CPU in all (the
+#: search and entity pages a quarter more on the medium scenario, docs/benchmarks.md) for the same answer.
+DB_THREADS = 1
 
 
 class Writer:
@@ -122,8 +126,12 @@ class Writer:
 class ServerStore:
     """The process's open store, its read cursors and its writer."""
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, db_threads: int = DB_THREADS) -> None:
+        if db_threads < 1:
+            raise ValueError(f"--db-threads must be 1 or more, not {db_threads}")
         self.base = open_store(home, create=False)
+        if self.base.backend == "duckdb":  # the whole database's setting: the writer's statements too
+            self.base.con.execute(f"SET threads = {int(db_threads)}")
         trail_key(self.base)  # made only for an empty trail: a missing key is refused, never replaced
         with suppress(duckdb.Error):  # a store opened read-only: searches read its tables
             refresh_slice(self.base)  # the search's slice of the store, in memory (`Writer` keeps it filled)
