@@ -460,13 +460,10 @@ def find_networks(
     graph = _evidence_graph(net)
     communities = _communities(graph, resolution, seed)
     index = net.index()
-    parts: list[Network] = []
-    for community in communities:
-        if len(community) < min_size:
-            continue
-        keep = np.zeros(net.n, dtype=bool)
-        keep[[index[node] for node in community]] = True
-        parts.append(net.induced(keep))
+    labels = np.full(net.n, -1, dtype=np.int64)
+    for label, community in enumerate(c for c in communities if len(c) >= min_size):
+        labels[[index[node] for node in community]] = label
+    parts = net.parts(labels)
     parts.sort(key=lambda p: (-p.n, min(p.ids)))
     for i, part in enumerate(parts, 1):
         part.name = f"N{i}"

@@ -128,3 +128,50 @@ def test_structural_holes_equal_networkx_per_node_definitions(seed: int, weighte
             (ours[node]["constraint"], constraint[i]),
         ):
             assert (math.isnan(mine) and math.isnan(theirs)) or mine == pytest.approx(theirs, abs=1e-9)
+
+
+def _same_network(a: object, b: object) -> None:
+    import numpy as np
+
+    from mare.analyse.network.graph import Network
+
+    assert isinstance(a, Network) and isinstance(b, Network)
+    assert a.ids == b.ids and list(a.attrs.items()) == list(b.attrs.items())
+    for column in ("src", "dst", "weight"):
+        assert np.array_equal(getattr(a, column), getattr(b, column)), column
+        assert getattr(a, column).dtype == getattr(b, column).dtype, column
+    assert (a.directed, a.weighted, a.name, a.meta) == (b.directed, b.weighted, b.name, b.meta)
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_parts_are_the_induced_networks_of_each_group(directed: bool) -> None:
+    """`Network.parts` gives, for every group of a labelling, exactly `induced` on its nodes (ids, ties in
+    their order, strengths, attributes in their order): random networks, nodes in no group, empty groups
+    of ties, a network with no ties."""
+    import random
+
+    import numpy as np
+
+    rng = random.Random(3)
+    for _ in range(20):
+        people = [f"p{i}" for i in range(rng.randint(1, 60))]
+        ties = [
+            Tie(rng.choice(people), rng.choice(people), rng.choice(["call", "money"]), rng.random())
+            for _ in range(rng.randint(0, 150))
+        ]
+        net = build_network(ties, directed=directed, attrs={p: {"n": i} for i, p in enumerate(people[::-2])})
+        net.meta["span"] = "2026"
+        groups = rng.randint(1, 6)
+        labels = np.array([rng.randint(-1, groups - 1) for _ in range(net.n)], dtype=np.int64)
+        labels[labels == labels.max()] = max(int(labels.max()), 0)  # the highest group is not empty
+        parts = net.parts(labels)
+        assert len(parts) == (int(labels.max()) + 1 if labels.size else 0)
+        for group, part in enumerate(parts):
+            _same_network(part, net.induced(labels == group))
+
+
+def test_split_components_leaves_out_the_small_ones() -> None:
+    ties = [Tie("a", "b"), Tie("b", "c"), Tie("c", "d"), Tie("e", "f"), Tie("f", "g"), Tie("h", "i")]
+    parts = split_components(build_network([*ties, Tie("j", "j")]), min_size=3)
+    assert [sorted(p.ids) for p in parts] == [["a", "b", "c", "d"], ["e", "f", "g"]]
+    assert [p.name for p in parts] == ["network#1", "network#2"]

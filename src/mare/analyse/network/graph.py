@@ -117,6 +117,55 @@ class Network:
             meta=dict(self.meta),
         )
 
+    def parts(self, labels: np.ndarray) -> list[Network]:
+        """`induced` on each group of nodes at once: `labels[i]` is node i's group (0, 1, …; -1 in none),
+        and part g is exactly `induced(labels == g)`. One pass over the ties and the nodes for all the
+        groups, where one `induced` per group passed over all of them every time (finding a few hundred
+        networks in the medium scenario's 60,000 people spent most of its time there)."""
+        labels = np.asarray(labels, dtype=np.int64)
+        count = int(labels.max()) + 1 if labels.size else 0
+        if count <= 0:
+            return []
+        # each node's place within its group (ids keep their order)
+        order = np.argsort(labels, kind="stable")
+        sizes = np.bincount(labels[labels >= 0], minlength=count)
+        starts = np.concatenate(([0], np.cumsum(sizes)))
+        first = int((labels < 0).sum())  # the nodes in no group sort first
+        rank = np.empty(self.n, dtype=np.int64)
+        for group in range(count):
+            members = order[first + starts[group] : first + starts[group + 1]]
+            rank[members] = np.arange(members.size)
+        # the ties within a group, by group, each group's in their order
+        if self.m:
+            tie_group = np.where(labels[self.src] == labels[self.dst], labels[self.src], -1)
+        else:
+            tie_group = np.zeros(0, dtype=np.int64)
+        tie_order = np.argsort(tie_group, kind="stable")
+        tie_sizes = np.bincount(tie_group[tie_group >= 0], minlength=count)
+        tie_starts = np.concatenate(([0], np.cumsum(tie_sizes)))
+        tie_first = int((tie_group < 0).sum())
+        attr_place = {node: i for i, node in enumerate(self.attrs)}
+        out: list[Network] = []
+        for group in range(count):
+            members = order[first + starts[group] : first + starts[group + 1]]
+            ties = tie_order[tie_first + tie_starts[group] : tie_first + tie_starts[group + 1]]
+            ids = [self.ids[i] for i in members.tolist()]
+            with_attrs = sorted((node for node in ids if node in attr_place), key=attr_place.__getitem__)
+            out.append(
+                Network(
+                    ids=ids,
+                    src=rank[self.src[ties]].astype(np.int64),
+                    dst=rank[self.dst[ties]].astype(np.int64),
+                    weight=self.weight[ties],
+                    directed=self.directed,
+                    weighted=self.weighted,
+                    attrs={node: self.attrs[node] for node in with_attrs},
+                    name=self.name,
+                    meta=dict(self.meta),
+                )
+            )
+        return out
+
     def degree(self) -> np.ndarray:
         """Number of distinct neighbours per node (in + out for directed networks)."""
         if self.directed:

@@ -99,14 +99,14 @@ def network_profile(
 def split_components(net: Network, min_size: int = 2) -> list[Network]:
     """Each connected component of at least `min_size` people as its own network, largest first."""
     labels = get_engine("networkx" if net.n <= 2_000 else "networkit", net.n).components(net)
-    out = []
-    for label in range(int(labels.max()) + 1 if net.n else 0):
-        keep = labels == label
-        if keep.sum() < min_size:
-            break
-        sub = net.induced(keep)
+    labels = np.asarray(labels, dtype=np.int64)
+    sizes = np.bincount(labels) if net.n else np.zeros(0, dtype=np.int64)
+    # the components come largest first: those from the first one below `min_size` are left out
+    small = np.flatnonzero(sizes < min_size)
+    wanted = int(small[0]) if small.size else int(sizes.size)
+    out = net.parts(np.where(labels < wanted, labels, -1)) if wanted else []
+    for label, sub in enumerate(out):
         sub.name = f"{net.name}#{label + 1}"
-        out.append(sub)
     return out
 
 
