@@ -21,6 +21,14 @@ DISTANCE = "distance"
 STRENGTH = "weight"
 
 
+def _groups(labels: np.ndarray, count: int) -> list[np.ndarray]:
+    """The positions labelled 0 … count-1, each group's in their order (-1: in none)."""
+    order = np.argsort(labels, kind="stable")  # those in none first, then group 0, group 1, …
+    unlabelled = int((labels < 0).sum())
+    ends = unlabelled + np.cumsum(np.bincount(labels[labels >= 0], minlength=count))
+    return np.split(order, np.concatenate(([unlabelled], ends[:-1])))[1:]
+
+
 @dataclass(frozen=True, slots=True)
 class Tie:
     """One observed tie between two people: its kind, strength, and when it was seen."""
@@ -126,36 +134,19 @@ class Network:
         count = int(labels.max()) + 1 if labels.size else 0
         if count <= 0:
             return []
-        # each node's place within its group (ids keep their order)
-        order = np.argsort(labels, kind="stable")
-        sizes = np.bincount(labels[labels >= 0], minlength=count)
-        starts = np.concatenate(([0], np.cumsum(sizes)))
-        first = int((labels < 0).sum())  # the nodes in no group sort first
-        rank = np.empty(self.n, dtype=np.int64)
-        for group in range(count):
-            members = order[first + starts[group] : first + starts[group + 1]]
-            rank[members] = np.arange(members.size)
-        # the ties within a group, by group, each group's in their order
-        if self.m:
-            tie_group = np.where(labels[self.src] == labels[self.dst], labels[self.src], -1)
-        else:
-            tie_group = np.zeros(0, dtype=np.int64)
-        tie_order = np.argsort(tie_group, kind="stable")
-        tie_sizes = np.bincount(tie_group[tie_group >= 0], minlength=count)
-        tie_starts = np.concatenate(([0], np.cumsum(tie_sizes)))
-        tie_first = int((tie_group < 0).sum())
+        tie_labels = np.where(labels[self.src] == labels[self.dst], labels[self.src], -1)
         attr_place = {node: i for i, node in enumerate(self.attrs)}
+        rank = np.empty(self.n, dtype=np.int64)  # each node's place within its group
         out: list[Network] = []
-        for group in range(count):
-            members = order[first + starts[group] : first + starts[group + 1]]
-            ties = tie_order[tie_first + tie_starts[group] : tie_first + tie_starts[group + 1]]
+        for members, ties in zip(_groups(labels, count), _groups(tie_labels, count), strict=True):
+            rank[members] = np.arange(members.size)
             ids = [self.ids[i] for i in members.tolist()]
             with_attrs = sorted((node for node in ids if node in attr_place), key=attr_place.__getitem__)
             out.append(
                 Network(
                     ids=ids,
-                    src=rank[self.src[ties]].astype(np.int64),
-                    dst=rank[self.dst[ties]].astype(np.int64),
+                    src=rank[self.src[ties]],
+                    dst=rank[self.dst[ties]],
                     weight=self.weight[ties],
                     directed=self.directed,
                     weighted=self.weighted,
